@@ -1,0 +1,76 @@
+/**
+ * Every request-time failure is one GrantkitError. It carries what all three wire formats need
+ * (status, message, headers, and the code each format maps to a type), so a route family only
+ * picks a formatter; see formats.ts.
+ */
+export type GrantkitErrorCode =
+  | 'missing_credentials'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'provider_auth_failed'
+  | 'not_found'
+  | 'grant_not_found'
+  | 'grant_access_denied'
+  | 'payload_too_large'
+  | 'store_unavailable'
+  | 'internal';
+
+const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
+  missing_credentials: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  provider_auth_failed: 401,
+  not_found: 404,
+  grant_not_found: 404,
+  grant_access_denied: 403,
+  payload_too_large: 413,
+  store_unavailable: 503,
+  internal: 500,
+};
+
+export interface GrantkitErrorInit {
+  headers?: Record<string, string>;
+  cause?: unknown;
+  /** Set by the v3 formatter when it needs a type other than the code's default. */
+  v3Type?: string;
+}
+
+export class GrantkitError extends Error {
+  override readonly name = 'GrantkitError';
+  readonly code: GrantkitErrorCode;
+  readonly status: number;
+  /** Same as status: Express's finalhandler and Koa's onerror read either. */
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Client errors are safe to show; Koa's onerror reads this. */
+  readonly expose: boolean;
+  readonly v3Type: string | undefined;
+  /** The rendered body, filled in when the error is handed to the app's own handler. */
+  body: unknown;
+
+  constructor(code: GrantkitErrorCode, message: string, init: GrantkitErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    this.status = STATUS[code];
+    this.statusCode = this.status;
+    this.headers = init.headers ?? {};
+    this.expose = this.status < 500;
+    this.v3Type = init.v3Type;
+    this.body = undefined;
+  }
+}
+
+export function isGrantkitError(e: unknown): e is GrantkitError {
+  // A code check rather than instanceof alone, so two copies of the package still agree.
+  return e instanceof GrantkitError || (e instanceof Error && e.name === 'GrantkitError' && 'code' in e);
+}

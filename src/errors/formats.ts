@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { ResponseDescriptor } from '../http/types.js';
+import type { GrantkitError, GrantkitErrorCode } from './error.js';
+
+/**
+ * A route family decides the body of an error:
+ * - v2: `{message, type}` (/connect/*, /oauth/*, /a/*, /account, guards on the app's routes);
+ * - v3: `{request_id, error: {type, message}}` plus `x-request-id` (the SDK reads the id from the header);
+ * - oauth: `{error, error_description, error_uri, error_code}` (/v3/connect/token, revoke, tokeninfo).
+ */
+export type ErrorFamily = 'v2' | 'v3' | 'oauth';
+
+const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
+  missing_credentials: 'api.authentication_error',
+  invalid_token: 'api.authentication_error',
+  insufficient_scope: 'insufficient_scopes',
+  invalid_request: 'invalid_request_error',
+  invalid_client: 'api.authentication_error',
+  invalid_grant: 'invalid_request_error',
+  unsupported_grant_type: 'invalid_request_error',
+  unsupported_response_type: 'invalid_request_error',
+  provider_auth_failed: 'api.authentication_error',
+  not_found: 'not_found_error',
+  grant_not_found: 'grant.not_found',
+  grant_access_denied: 'grant.access_denied',
+  payload_too_large: 'invalid_request_error',
+  store_unavailable: 'api.internal_error',
+  internal: 'api.internal_error',
+};
+
+const OAUTH_ERROR: Readonly<Record<GrantkitErrorCode, string>> = {
+  missing_credentials: 'invalid_client',
+  invalid_token: 'invalid_token',
+  insufficient_scope: 'insufficient_scope',
+  invalid_request: 'invalid_request',
+  invalid_client: 'invalid_client',
+  invalid_grant: 'invalid_grant',
+  unsupported_grant_type: 'unsupported_grant_type',
+  unsupported_response_type: 'unsupported_response_type',
+  provider_auth_failed: 'access_denied',
+  not_found: 'invalid_request',
+  grant_not_found: 'invalid_grant',
+  grant_access_denied: 'access_denied',
+  payload_too_large: 'invalid_request',
+  store_unavailable: 'temporarily_unavailable',
+  internal: 'server_error',
+};
+
+function v2Type(status: number): string {
+  // The sync-engine lineage: client mistakes are invalid_request_error, the rest api_error.
+  return status === 400 || status === 404 || status === 413 ? 'invalid_request_error' : 'api_error';
+}
+
+export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: string): unknown {
+  switch (family) {
+    case 'v2':
+      return { message: err.message, type: v2Type(err.status) };
+    case 'v3':
+      return { request_id: requestId, error: { type: err.v3Type ?? V3_TYPE[err.code], message: err.message } };
+    case 'oauth':
+      return {
+        error: OAUTH_ERROR[err.code],
+        error_description: err.message,
+        error_uri: `https://developer.nylas.com/docs/api/errors/${err.status}-response/`,
+        error_code: err.status,
+      };
+  }
+}
+
+/** Renders an error as a response descriptor in the family's format. */
+export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDescriptor {
+  const headers: Record<string, string> = { ...err.headers };
+  let requestId = '';
+  if (family === 'v3') {
+    requestId = randomUUID();
+    headers['x-request-id'] = requestId;
+  }
+  return { status: err.status, headers, body: errorBody(err, family, requestId) };
+}
+
+/** The family of an app route that a guard protects: v3 grant paths use the v3 envelope. */
+export function familyOfPath(path: string): ErrorFamily {
+  return path.startsWith('/v3/') ? 'v3' : 'v2';
+}

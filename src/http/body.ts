@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+import { GrantkitError } from '../errors/error.js';
+
+/** Auth bodies are small; anything larger is refused before it is buffered whole. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** Reads a request stream into a buffer, refusing more than `limit` bytes. */
+export async function readBody(stream: Readable, limit = BODY_LIMIT_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > limit) throw new GrantkitError('payload_too_large', 'Request body is too large.');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Turns whatever arrived into a plain object, whatever the Content-Type said: the v6 SDK sends JSON
+ * as text/plain, and the v2 docs' curl examples send it as a form. A body that looks like JSON is
+ * JSON; anything else is read as application/x-www-form-urlencoded. A body the host app already
+ * parsed (express.json, koa-bodyparser) is taken as it is.
+ */
+export function parseBody(input: unknown): Record<string, unknown> {
+  if (input === undefined || input === null) return {};
+  if (Buffer.isBuffer(input)) return parseText(input.toString('utf8'));
+  if (typeof input === 'string') return parseText(input);
+  if (isPlainObject(input)) return input;
+  throw new GrantkitError('invalid_request', 'Request body must be a JSON object.');
+}
+
+function parseText(text: string): Record<string, unknown> {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      throw new GrantkitError('invalid_request', 'Request body is not valid JSON.');
+    }
+    if (!isPlainObject(value)) throw new GrantkitError('invalid_request', 'Request body must be a JSON object.');
+    return value;
+  }
+  return parseForm(trimmed);
+}
+
+/** A form body. A repeated parameter is ambiguous and refused (RFC 6749 §3.1). */
+export function parseForm(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The query as an object, with the same rule on repeats. */
+export function queryObject(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of query) {
+    if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}

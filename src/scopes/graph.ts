@@ -1,0 +1,112 @@
+import { V2_SCOPES } from './catalog.js';
+import { V2_IMPLICATIONS } from './implications.js';
+
+/**
+ * A set of known scopes as a bitset. One 32-bit word per 32 scopes: the v2 vocabulary fits in one,
+ * and provider scopes added later only add words. Checks are a loop over a handful of words,
+ * with no allocation and no string work on the request path.
+ */
+export type ScopeMask = Uint32Array;
+
+/**
+ * Every known scope, its index, and the closure of what it satisfies, computed once.
+ * Built from data so that later scope families (Google, Graph) only add entries.
+ */
+export class ScopeGraph {
+  readonly #index = new Map<string, number>();
+  readonly #closure: ScopeMask[] = [];
+  readonly #words: number;
+  /** Masks of scope lists seen before, keyed by the joined list: grants repeat the same few lists. */
+  readonly #maskCache = new Map<string, ScopeMask>();
+
+  constructor(scopes: readonly string[], implications: Readonly<Record<string, readonly string[]>>) {
+    scopes.forEach((s, i) => this.#index.set(s, i));
+    this.#words = Math.max(1, Math.ceil(scopes.length / 32));
+    for (const [from, tos] of Object.entries(implications)) {
+      for (const to of [from, ...tos]) {
+        if (!this.#index.has(to)) throw new TypeError(`grantkit: scope graph names unknown scope "${to}"`);
+      }
+    }
+    for (const scope of scopes) this.#closure.push(this.#close(scope, implications));
+  }
+
+  #close(scope: string, implications: Readonly<Record<string, readonly string[]>>): ScopeMask {
+    const mask = new Uint32Array(this.#words);
+    const seen = new Set<string>();
+    const stack = [scope];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      setBit(mask, this.#index.get(s)!);
+      stack.push(...(implications[s] ?? []));
+    }
+    return mask;
+  }
+
+  has(scope: string): boolean {
+    return this.#index.has(scope);
+  }
+
+  /** The mask of exactly these scopes (no closure): what a guard declares. Unknown names throw. */
+  exact(scopes: readonly string[]): ScopeMask {
+    const mask = new Uint32Array(this.#words);
+    for (const s of scopes) {
+      const i = this.#index.get(s);
+      if (i === undefined) throw new TypeError(`grantkit: unknown scope "${s}"`);
+      setBit(mask, i);
+    }
+    return mask;
+  }
+
+  /**
+   * The closure of a grant's scopes: everything they satisfy. Scopes the graph does not know
+   * (open v3 provider strings) satisfy only themselves and so add no bits.
+   */
+  closure(scopes: readonly string[]): ScopeMask {
+    const key = scopes.join(' ');
+    const cached = this.#maskCache.get(key);
+    if (cached) return cached;
+    const mask = new Uint32Array(this.#words);
+    for (const s of scopes) {
+      const i = this.#index.get(s);
+      if (i === undefined) continue;
+      const c = this.#closure[i]!;
+      for (let w = 0; w < mask.length; w++) mask[w]! |= c[w]!;
+    }
+    // Bounded: distinct scope lists are few in practice, but input is not ours to trust.
+    if (this.#maskCache.size > 10_000) this.#maskCache.clear();
+    this.#maskCache.set(key, mask);
+    return mask;
+  }
+
+  /** Does a grant holding `granted` satisfy `scope`? (Convenience; guards use masks.) */
+  satisfies(granted: readonly string[], scope: string): boolean {
+    const i = this.#index.get(scope);
+    if (i === undefined) return granted.includes(scope);
+    return testBit(this.closure(granted), i);
+  }
+}
+
+function setBit(mask: ScopeMask, i: number): void {
+  mask[i >>> 5]! |= 1 << (i & 31);
+}
+
+function testBit(mask: ScopeMask, i: number): boolean {
+  return (mask[i >>> 5]! & (1 << (i & 31))) !== 0;
+}
+
+/** True when the two masks share a bit. */
+export function intersects(a: ScopeMask, b: ScopeMask): boolean {
+  for (let w = 0; w < b.length; w++) if ((a[w]! & b[w]!) !== 0) return true;
+  return false;
+}
+
+/** True when `a` holds every bit of `b`. */
+export function covers(a: ScopeMask, b: ScopeMask): boolean {
+  for (let w = 0; w < b.length; w++) if ((a[w]! & b[w]!) !== b[w]!) return false;
+  return true;
+}
+
+/** The graph of the v2 Nylas vocabulary, built once at module load. */
+export const v2ScopeGraph: ScopeGraph = new ScopeGraph(V2_SCOPES, V2_IMPLICATIONS);

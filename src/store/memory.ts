@@ -1,0 +1,161 @@
+import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type { Store } from './store.js';
+import { applyGrantFilter } from './filter.js';
+
+interface Entry {
+  token: TokenRecord;
+  consumedAt: number | null;
+}
+
+/**
+ * The default store: Maps in this process. Fast (resolve answers synchronously), but it forgets
+ * everything on restart and cannot be shared between instances: use SQLite for one machine and
+ * PostgreSQL or Redis for many.
+ */
+export class MemoryStore implements Store {
+  readonly #grants = new Map<string, GrantRecord>();
+  readonly #byEmail = new Map<string, string>();
+  readonly #tokens = new Map<string, Entry>();
+  readonly #byGrant = new Map<string, Set<string>>();
+  readonly #byFamily = new Map<string, Set<string>>();
+  #writesSinceSweep = 0;
+
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
+    return this.#grants.get(id);
+  }
+
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    const id = this.#byEmail.get(emailKey(clientId, email));
+    return id === undefined ? undefined : this.#grants.get(id);
+  }
+
+  async putGrant(grant: GrantRecord): Promise<void> {
+    const previous = this.#grants.get(grant.id);
+    if (previous) this.#byEmail.delete(emailKey(previous.clientId, previous.email));
+    // Frozen copies: the same object is handed out on every resolve, so nobody may change it.
+    this.#grants.set(grant.id, Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) }));
+    this.#byEmail.set(emailKey(grant.clientId, grant.email), grant.id);
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    const grant = this.#grants.get(id);
+    if (!grant) return false;
+    this.#grants.delete(id);
+    this.#byEmail.delete(emailKey(grant.clientId, grant.email));
+    this.#dropAll(this.#byGrant.get(id));
+    return true;
+  }
+
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    return applyGrantFilter([...this.#grants.values()], filter);
+  }
+
+  async putToken(token: TokenRecord): Promise<void> {
+    this.#add({ token: Object.freeze({ ...token }), consumedAt: null });
+    if (++this.#writesSinceSweep >= 1000) this.#sweep(token.createdAt);
+  }
+
+  resolve(hash: string, now: number): Resolved | undefined {
+    const entry = this.#tokens.get(hash);
+    if (!entry) return undefined;
+    const { token } = entry;
+    if (token.kind !== 'access' && token.kind !== 'api_key') return undefined;
+    if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
+    const grant = token.grantId === null ? null : (this.#grants.get(token.grantId) ?? null);
+    return { token, grant };
+  }
+
+  async consume(hash: string, now: number): Promise<Consumed | undefined> {
+    // No await between the read and the write: the event loop makes this atomic.
+    const entry = this.#tokens.get(hash);
+    if (!entry || (entry.token.expiresAt !== null && entry.token.expiresAt <= now)) return undefined;
+    const firstUse = entry.consumedAt === null;
+    if (firstUse) entry.consumedAt = now;
+    return { record: entry.token, firstUse };
+  }
+
+  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    const consumed = await this.consume(oldHash, now);
+    if (consumed?.firstUse) this.#add({ token: Object.freeze({ ...next }), consumedAt: null });
+    return consumed;
+  }
+
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    const entry = this.#tokens.get(hash);
+    if (!entry) return undefined;
+    this.#drop(hash);
+    return entry.token;
+  }
+
+  async revokeFamily(family: string): Promise<number> {
+    return this.#dropAll(this.#byFamily.get(family));
+  }
+
+  async revokeGrantTokens(grantId: string): Promise<number> {
+    return this.#dropAll(this.#byGrant.get(grantId));
+  }
+
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    const out: TokenRecord[] = [];
+    for (const { token } of this.#tokens.values()) {
+      if (token.kind !== filter.kind) continue;
+      if (filter.clientId !== undefined && token.clientId !== filter.clientId) continue;
+      if (filter.grantId !== undefined && token.grantId !== filter.grantId) continue;
+      out.push(token);
+    }
+    return out;
+  }
+
+  /** Everything held, as plain data: tests search it for plaintext secrets. */
+  dump(): unknown {
+    return { grants: [...this.#grants.values()], tokens: [...this.#tokens.values()] };
+  }
+
+  #add(entry: Entry): void {
+    const { token } = entry;
+    this.#tokens.set(token.hash, entry);
+    if (token.grantId !== null) index(this.#byGrant, token.grantId, token.hash);
+    if (token.family !== null) index(this.#byFamily, token.family, token.hash);
+  }
+
+  #drop(hash: string): void {
+    const entry = this.#tokens.get(hash);
+    if (!entry) return;
+    this.#tokens.delete(hash);
+    const { grantId, family } = entry.token;
+    if (grantId !== null) unindex(this.#byGrant, grantId, hash);
+    if (family !== null) unindex(this.#byFamily, family, hash);
+  }
+
+  #dropAll(hashes: Set<string> | undefined): number {
+    if (!hashes) return 0;
+    const all = [...hashes];
+    for (const h of all) this.#drop(h);
+    return all.length;
+  }
+
+  /** Garbage collection of expired tokens, amortised over writes. Expiry itself is checked on read. */
+  #sweep(now: number): void {
+    this.#writesSinceSweep = 0;
+    for (const [hash, { token }] of this.#tokens) {
+      if (token.expiresAt !== null && token.expiresAt <= now) this.#drop(hash);
+    }
+  }
+}
+
+function emailKey(clientId: string, email: string): string {
+  return `${clientId}\u0000${email.toLowerCase()}`;
+}
+
+function index(map: Map<string, Set<string>>, key: string, hash: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(hash);
+}
+
+function unindex(map: Map<string, Set<string>>, key: string, hash: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(hash);
+  if (set.size === 0) map.delete(key);
+}

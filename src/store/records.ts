@@ -1,0 +1,77 @@
+/**
+ * What a store keeps. Times are milliseconds since the epoch on the core's clock.
+ * Secrets never appear here in the clear: tokens, codes and API keys are SHA-256 hashes,
+ * and provider settings are sealed by the keyring (AES-256-GCM, AAD = grant id).
+ */
+export type GrantStatus = 'valid' | 'invalid';
+
+export interface GrantRecord {
+  readonly id: string;
+  readonly clientId: string;
+  readonly provider: string;
+  readonly email: string;
+  readonly name: string;
+  /** As granted, in the order first requested. */
+  readonly scopes: readonly string[];
+  readonly status: GrantStatus;
+  /** Sealed provider settings (refresh token, password, server settings), or null. */
+  readonly settings: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * - access: a bearer token of one grant;
+ * - refresh: rotates on use (hosted OAuth);
+ * - code: a one-time authorization code (native: 15 minutes);
+ * - flow: hosted-OAuth state kept between redirect and callback;
+ * - api_key: an application-level bearer with no grant.
+ */
+export type TokenKind = 'access' | 'refresh' | 'code' | 'flow' | 'api_key';
+
+export interface TokenRecord {
+  /** SHA-256 of the token, base64url. The primary key. */
+  readonly hash: string;
+  readonly kind: TokenKind;
+  readonly clientId: string;
+  readonly grantId: string | null;
+  /** Tokens descended from one code or one refresh chain share a family, so they die together. */
+  readonly family: string | null;
+  readonly createdAt: number;
+  /** Null: lives until revoked (v2 access tokens, API keys without expiry). */
+  readonly expiresAt: number | null;
+  /** Kind-specific JSON. A code holds the pending authorization; any secret in it is sealed. */
+  readonly data: string | null;
+}
+
+export interface Resolved {
+  readonly token: TokenRecord;
+  /** Null for an API key, or when the grant is gone. */
+  readonly grant: GrantRecord | null;
+}
+
+export interface Consumed {
+  readonly record: TokenRecord;
+  /** False when the token had been consumed before: a replay, which the caller answers by revoking its family. */
+  readonly firstUse: boolean;
+}
+
+export interface GrantFilter {
+  readonly clientId?: string;
+  readonly email?: string;
+  readonly provider?: string;
+  readonly status?: GrantStatus;
+  /** Bounds on createdAt, inclusive `since`, exclusive `before` (ms). */
+  readonly since?: number;
+  readonly before?: number;
+  readonly sortBy?: 'createdAt' | 'updatedAt';
+  readonly order?: 'asc' | 'desc';
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface TokenFilter {
+  readonly kind: TokenKind;
+  readonly clientId?: string;
+  readonly grantId?: string;
+}

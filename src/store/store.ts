@@ -1,0 +1,47 @@
+import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where grants and tokens live. Small on purpose: every method is one round trip on a networked
+ * store, and the ones that must be atomic say so. The core passes `now` to everything that
+ * depends on time, so expiry follows the injected clock on every store; a server-side TTL
+ * may only collect garbage after the logical expiry.
+ *
+ * Implementations: MemoryStore (default), and SQLite, PostgreSQL and Redis under grantkit/stores/*.
+ */
+export interface Store {
+  getGrant(id: string): Promise<GrantRecord | undefined>;
+  /** One grant per (client, email); the email compares case-insensitively. */
+  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined>;
+  /** Insert or replace by id. */
+  putGrant(grant: GrantRecord): Promise<void>;
+  /** Deletes the grant and every token issued from it. */
+  deleteGrant(id: string): Promise<boolean>;
+  listGrants(filter: GrantFilter): Promise<GrantRecord[]>;
+
+  putToken(token: TokenRecord): Promise<void>;
+  /**
+   * The hot path: an access token or API key and its grant, in one round trip. Undefined when
+   * unknown, revoked, or expired at `now`. May answer synchronously (the memory store does).
+   */
+  resolve(hash: string, now: number): MaybePromise<Resolved | undefined>;
+  /**
+   * Atomically marks a code or flow state consumed. Undefined when unknown or expired at `now`;
+   * `firstUse: false` when it was consumed before. Of N concurrent calls, one gets `firstUse: true`.
+   */
+  consume(hash: string, now: number): Promise<Consumed | undefined>;
+  /**
+   * Refresh rotation as a compare-and-swap: consumes `oldHash` and stores `next` in one step.
+   * Undefined when unknown or expired; `firstUse: false` (and nothing stored) on a replay.
+   */
+  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined>;
+  /** Removes one token; returns it if it existed. */
+  revokeToken(hash: string): Promise<TokenRecord | undefined>;
+  revokeFamily(family: string): Promise<number>;
+  revokeGrantTokens(grantId: string): Promise<number>;
+  listTokens(filter: TokenFilter): Promise<TokenRecord[]>;
+
+  /** Releases connections. */
+  close?(): Promise<void>;
+}
