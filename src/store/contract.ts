@@ -1,0 +1,487 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { GrantRecord, TokenKind, TokenRecord } from './records.js';
+import type { Store } from './store.js';
+
+export interface StoreUnderTest {
+  readonly store: Store;
+  /** Drops whatever the run created (a schema, a key prefix, a file). */
+  readonly cleanup: () => Promise<void>;
+}
+
+export interface StoreContractOptions {
+  /** A reason to skip the whole suite (for example, the server is not reachable), or false to run it. */
+  readonly skip?: string | false;
+}
+
+/** Stores may expose everything they hold as plain data; the suite then checks no secret is in it. */
+interface Dumpable {
+  dump(): unknown;
+}
+
+// A fixed clock far from the real one: a store that compares expiry to its own clock fails here.
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+
+/**
+ * The behaviour every Store must share, as a node:test suite. Call it from a test file to certify a
+ * store of your own:
+ *
+ *   storeContract('my store', async () => ({ store: new MyStore(), cleanup: async () => {} }));
+ *
+ * `makeStore` runs once for the suite; every test uses fresh ids, so a store that already holds data
+ * passes too. Expiry is checked against the `now` argument with a clock far from the real one.
+ */
+export function storeContract(
+  name: string,
+  makeStore: () => Promise<StoreUnderTest>,
+  opts: StoreContractOptions = {},
+): void {
+  describe(`store contract: ${name}`, { skip: opts.skip ?? false }, () => {
+    let subject: StoreUnderTest | undefined;
+    const store = (): Store => {
+      assert.ok(subject, 'makeStore did not produce a store');
+      return subject.store;
+    };
+    before(async () => {
+      subject = await makeStore();
+    });
+    after(async () => {
+      if (!subject) return;
+      await subject.cleanup();
+    });
+
+    describe('grants', () => {
+      it('puts, gets and deletes a grant', async () => {
+        const g = grant();
+        assert.equal(await store().getGrant(g.id), undefined);
+        await store().putGrant(g);
+        assert.deepEqual(await store().getGrant(g.id), g);
+        assert.equal(await store().deleteGrant(g.id), true);
+        assert.equal(await store().getGrant(g.id), undefined);
+        assert.equal(await store().deleteGrant(g.id), false);
+      });
+
+      it('keeps every field as given: scope order, null settings, status', async () => {
+        const g = grant({ scopes: ['z.read', 'a.write', 'm'], settings: null, status: 'invalid', name: '' });
+        await store().putGrant(g);
+        assert.deepEqual(await store().getGrant(g.id), g);
+        const sealed = grant({ settings: 'v1.kid.c2VhbGVk', scopes: [] });
+        await store().putGrant(sealed);
+        assert.deepEqual(await store().getGrant(sealed.id), sealed);
+      });
+
+      it('finds a grant by client and email, case-insensitively', async () => {
+        const g = grant({ email: 'Ada.Lovelace@Example.COM' });
+        await store().putGrant(g);
+        assert.deepEqual(await store().findGrantByEmail(g.clientId, 'ada.lovelace@example.com'), g);
+        assert.deepEqual(await store().findGrantByEmail(g.clientId, 'ADA.LOVELACE@EXAMPLE.COM'), g);
+        assert.equal(await store().findGrantByEmail(g.clientId, 'someone.else@example.com'), undefined);
+        assert.equal(await store().findGrantByEmail(`other-${g.clientId}`, g.email), undefined);
+      });
+
+      it('replaces a grant by id and moves its email in the index', async () => {
+        const g = grant({ email: 'old@example.com' });
+        await store().putGrant(g);
+        const changed = { ...g, email: 'New@Example.com', scopes: ['b', 'a'], status: 'invalid' as const, updatedAt: T0 + 5 };
+        await store().putGrant(changed);
+        assert.deepEqual(await store().getGrant(g.id), changed);
+        assert.equal(await store().findGrantByEmail(g.clientId, 'old@example.com'), undefined);
+        assert.deepEqual(await store().findGrantByEmail(g.clientId, 'new@example.com'), changed);
+        assert.equal((await store().listGrants({ clientId: g.clientId })).length, 1);
+      });
+
+      it('deleting a grant removes it from the email index and kills its tokens', async () => {
+        const g = grant();
+        await store().putGrant(g);
+        const access = token('access', { grantId: g.id, clientId: g.clientId });
+        const refresh = token('refresh', { grantId: g.id, clientId: g.clientId });
+        const other = token('access', { grantId: `other-${g.id}`, clientId: g.clientId });
+        for (const t of [access, refresh, other]) await store().putToken(t.record);
+        assert.equal(await store().deleteGrant(g.id), true);
+        assert.equal(await store().findGrantByEmail(g.clientId, g.email), undefined);
+        assert.equal(await store().resolve(access.record.hash, T0), undefined);
+        assert.deepEqual(await store().listTokens({ kind: 'refresh', grantId: g.id }), []);
+        assert.equal(await store().revokeToken(refresh.record.hash), undefined);
+        assert.ok(await store().resolve(other.record.hash, T0), 'a token of another grant survives');
+      });
+
+      describe('listGrants', () => {
+        // Five grants of one client, created a minute apart, updated in the reverse order.
+        const clientId = `client-${randomUUID()}`;
+        const provider = `provider-${randomUUID()}`;
+        const shared = `shared-${randomUUID()}@example.com`;
+        const grants = [0, 1, 2, 3, 4].map((i) =>
+          grant({
+            id: `list-${i}-${randomUUID()}`,
+            clientId,
+            provider: i % 2 === 0 ? provider : 'google',
+            email: i === 3 ? shared.toUpperCase() : `user${i}@example.com`,
+            status: i === 4 ? 'invalid' : 'valid',
+            createdAt: T0 + i * MINUTE,
+            updatedAt: T0 + (10 - i) * MINUTE,
+          }),
+        );
+        const ids = (list: readonly GrantRecord[]): string[] => list.map((g) => g.id);
+        const at = (...i: number[]): string[] => i.map((n) => grants[n]?.id ?? `missing ${n}`);
+
+        before(async () => {
+          for (const g of grants) await store().putGrant(g);
+          // The same email under another client must not leak into a client's list.
+          await store().putGrant(grant({ email: shared, provider }));
+        });
+
+        it('by client, newest first by default', async () => {
+          const list = await store().listGrants({ clientId });
+          assert.deepEqual(ids(list), at(4, 3, 2, 1, 0));
+          assert.deepEqual(list[0], grants[4]);
+        });
+        it('by email, case-insensitively', async () => {
+          assert.deepEqual(ids(await store().listGrants({ clientId, email: shared })), at(3));
+          const anyClient = await store().listGrants({ email: shared.replace('shared', 'SHARED') });
+          assert.equal(anyClient.length, 2);
+          assert.ok(anyClient.every((g) => g.email.toLowerCase() === shared));
+        });
+        it('by provider', async () => {
+          assert.deepEqual(ids(await store().listGrants({ clientId, provider })), at(4, 2, 0));
+          const anyClient = await store().listGrants({ provider });
+          assert.equal(anyClient.length, 4);
+        });
+        it('by status', async () => {
+          assert.deepEqual(ids(await store().listGrants({ clientId, status: 'invalid' })), at(4));
+          assert.deepEqual(ids(await store().listGrants({ clientId, status: 'valid' })), at(3, 2, 1, 0));
+        });
+        it('since is inclusive, before exclusive', async () => {
+          const since = T0 + MINUTE;
+          const before = T0 + 3 * MINUTE;
+          assert.deepEqual(ids(await store().listGrants({ clientId, since })), at(4, 3, 2, 1));
+          assert.deepEqual(ids(await store().listGrants({ clientId, before })), at(2, 1, 0));
+          assert.deepEqual(ids(await store().listGrants({ clientId, since, before })), at(2, 1));
+        });
+        it('sorts by createdAt or updatedAt, in either order', async () => {
+          assert.deepEqual(ids(await store().listGrants({ clientId, order: 'asc' })), at(0, 1, 2, 3, 4));
+          assert.deepEqual(ids(await store().listGrants({ clientId, sortBy: 'createdAt', order: 'desc' })), at(4, 3, 2, 1, 0));
+          assert.deepEqual(ids(await store().listGrants({ clientId, sortBy: 'updatedAt', order: 'asc' })), at(4, 3, 2, 1, 0));
+          assert.deepEqual(ids(await store().listGrants({ clientId, sortBy: 'updatedAt' })), at(0, 1, 2, 3, 4));
+        });
+        it('pages with limit and offset', async () => {
+          const asc = { clientId, order: 'asc' } as const;
+          assert.deepEqual(ids(await store().listGrants({ ...asc, limit: 2 })), at(0, 1));
+          assert.deepEqual(ids(await store().listGrants({ ...asc, limit: 2, offset: 2 })), at(2, 3));
+          assert.deepEqual(ids(await store().listGrants({ ...asc, limit: 2, offset: 4 })), at(4));
+          assert.deepEqual(ids(await store().listGrants({ ...asc, offset: 3 })), at(3, 4));
+          assert.deepEqual(ids(await store().listGrants({ ...asc, limit: 0 })), []);
+          assert.deepEqual(ids(await store().listGrants({ ...asc, offset: 10 })), []);
+        });
+        it('combines every filter', async () => {
+          const list = await store().listGrants({
+            clientId,
+            provider,
+            status: 'valid',
+            since: T0,
+            before: T0 + 4 * MINUTE,
+            sortBy: 'updatedAt',
+            order: 'desc',
+            limit: 1,
+            offset: 1,
+          });
+          assert.deepEqual(ids(list), at(2));
+          assert.deepEqual(await store().listGrants({ clientId, email: 'user0@example.com', provider: 'google' }), []);
+        });
+        it('orders ties by id', async () => {
+          const tieClient = `client-${randomUUID()}`;
+          const tied = ['b', 'c', 'a'].map((s) => grant({ id: `${s}-${tieClient}`, clientId: tieClient }));
+          for (const g of tied) await store().putGrant(g);
+          const expected = tied.map((g) => g.id).sort();
+          assert.deepEqual(ids(await store().listGrants({ clientId: tieClient })), expected);
+          assert.deepEqual(ids(await store().listGrants({ clientId: tieClient, order: 'asc' })), expected);
+        });
+      });
+    });
+
+    describe('tokens', () => {
+      it('resolves an access token with its grant', async () => {
+        const g = grant();
+        await store().putGrant(g);
+        const t = token('access', { grantId: g.id, clientId: g.clientId, data: '{"v":3}' });
+        await store().putToken(t.record);
+        assert.deepEqual(await store().resolve(t.record.hash, T0), { token: t.record, grant: g });
+      });
+
+      it('resolves an API key with a null grant', async () => {
+        const key = token('api_key', { grantId: null, family: null, expiresAt: null });
+        await store().putToken(key.record);
+        assert.deepEqual(await store().resolve(key.record.hash, T0 + 1000 * 24 * 60 * MINUTE), {
+          token: key.record,
+          grant: null,
+        });
+      });
+
+      it('never resolves codes, refresh tokens or flow state', async () => {
+        for (const kind of ['code', 'refresh', 'flow'] as const) {
+          const t = token(kind);
+          await store().putToken(t.record);
+          assert.equal(await store().resolve(t.record.hash, T0), undefined, kind);
+        }
+      });
+
+      it('resolves nothing unknown', async () => {
+        assert.equal(await store().resolve(hashSecret(newSecret(TOKEN_PREFIX.access)), T0), undefined);
+      });
+
+      it('compares expiry to now exactly: alive at expiresAt - 1, gone at expiresAt', async () => {
+        const t = token('access', { expiresAt: T0 + MINUTE });
+        await store().putToken(t.record);
+        assert.ok(await store().resolve(t.record.hash, T0 + MINUTE - 1));
+        assert.equal(await store().resolve(t.record.hash, T0 + MINUTE), undefined);
+        assert.equal(await store().resolve(t.record.hash, T0 + 2 * MINUTE), undefined);
+        // Expiry follows the caller's clock both ways: a token can be "expired" in the fake future and alive again before.
+        assert.ok(await store().resolve(t.record.hash, T0));
+      });
+
+      it('a token whose grant does not exist resolves without a grant, or not at all', async () => {
+        const t = token('access', { grantId: `gone-${randomUUID()}` });
+        await store().putToken(t.record);
+        const resolved = await store().resolve(t.record.hash, T0);
+        assert.ok(resolved === undefined || resolved.grant === null, 'no grant invented');
+      });
+
+      it('putToken replaces a token with the same hash', async () => {
+        const t = token('access');
+        await store().putToken(t.record);
+        const replaced = { ...t.record, data: '{"replaced":true}', expiresAt: T0 + 2 * MINUTE };
+        await store().putToken(replaced);
+        assert.deepEqual((await store().resolve(t.record.hash, T0))?.token, replaced);
+      });
+
+      it('lists tokens by kind, client and grant', async () => {
+        const clientId = `client-${randomUUID()}`;
+        const grantId = `grant-${randomUUID()}`;
+        const a = token('access', { clientId, grantId });
+        const b = token('access', { clientId, grantId: `other-${grantId}` });
+        const c = token('refresh', { clientId, grantId });
+        const d = token('access', { clientId: `other-${clientId}`, grantId });
+        const e = token('api_key', { clientId, grantId: null, family: null, expiresAt: null });
+        for (const t of [a, b, c, d, e]) await store().putToken(t.record);
+        const hashes = async (f: Parameters<Store['listTokens']>[0]): Promise<string[]> =>
+          (await store().listTokens(f)).map((t) => t.hash).sort();
+        const sorted = (...ts: Issued[]): string[] => ts.map((t) => t.record.hash).sort();
+        assert.deepEqual(await hashes({ kind: 'access', clientId }), sorted(a, b));
+        assert.deepEqual(await hashes({ kind: 'access', grantId }), sorted(a, d));
+        assert.deepEqual(await hashes({ kind: 'access', clientId, grantId }), sorted(a));
+        assert.deepEqual(await hashes({ kind: 'refresh', grantId }), sorted(c));
+        assert.deepEqual(await hashes({ kind: 'api_key', clientId }), sorted(e));
+        assert.deepEqual(await store().listTokens({ kind: 'api_key', clientId }), [e.record]);
+        assert.deepEqual(await hashes({ kind: 'code', clientId }), []);
+      });
+    });
+
+    describe('consume', () => {
+      it('first use, then replay', async () => {
+        const code = token('code', { data: '{"pending":true}' });
+        await store().putToken(code.record);
+        assert.deepEqual(await store().consume(code.record.hash, T0 + 1), { record: code.record, firstUse: true });
+        assert.deepEqual(await store().consume(code.record.hash, T0 + 2), { record: code.record, firstUse: false });
+      });
+
+      it('consumes flow state too', async () => {
+        const flow = token('flow', { grantId: null, family: null });
+        await store().putToken(flow.record);
+        assert.equal((await store().consume(flow.record.hash, T0))?.firstUse, true);
+      });
+
+      it('is undefined when unknown or expired at now', async () => {
+        assert.equal(await store().consume(hashSecret(newSecret(TOKEN_PREFIX.code)), T0), undefined);
+        const code = token('code', { expiresAt: T0 + MINUTE });
+        await store().putToken(code.record);
+        assert.equal(await store().consume(code.record.hash, T0 + MINUTE), undefined);
+        // Not consumed by the expired attempt: still first use at an earlier now.
+        assert.equal((await store().consume(code.record.hash, T0 + MINUTE - 1))?.firstUse, true);
+        assert.equal(await store().consume(code.record.hash, T0 + MINUTE), undefined, 'a consumed code expires too');
+      });
+
+      it('of 20 concurrent calls, exactly one is the first use', async () => {
+        const code = token('code');
+        await store().putToken(code.record);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store().consume(code.record.hash, T0)));
+        assert.equal(results.filter((r) => r?.firstUse === true).length, 1);
+        assert.equal(results.filter((r) => r?.firstUse === false).length, 19);
+        for (const r of results) assert.deepEqual(r?.record, code.record);
+      });
+    });
+
+    describe('rotate', () => {
+      it('consumes the old refresh token and stores the next', async () => {
+        const grantId = `grant-${randomUUID()}`;
+        const family = `family-${randomUUID()}`;
+        const old = token('refresh', { grantId, family });
+        const next = token('refresh', { grantId, family, createdAt: T0 + 1, expiresAt: T0 + 30 * MINUTE });
+        await store().putToken(old.record);
+        assert.deepEqual(await store().rotate(old.record.hash, next.record, T0 + 1), { record: old.record, firstUse: true });
+        const listed = await store().listTokens({ kind: 'refresh', grantId });
+        assert.deepEqual(listed.find((t) => t.hash === next.record.hash), next.record);
+        assert.equal((await store().consume(next.record.hash, T0 + 2))?.firstUse, true, 'the next one is fresh');
+      });
+
+      it('a replay stores nothing and says so', async () => {
+        const grantId = `grant-${randomUUID()}`;
+        const old = token('refresh', { grantId });
+        const first = token('refresh', { grantId });
+        const replayed = token('refresh', { grantId });
+        await store().putToken(old.record);
+        assert.equal((await store().rotate(old.record.hash, first.record, T0))?.firstUse, true);
+        assert.deepEqual(await store().rotate(old.record.hash, replayed.record, T0), { record: old.record, firstUse: false });
+        assert.equal(await store().consume(replayed.record.hash, T0), undefined);
+        const hashes = (await store().listTokens({ kind: 'refresh', grantId })).map((t) => t.hash);
+        assert.ok(!hashes.includes(replayed.record.hash));
+      });
+
+      it('is undefined, storing nothing, when the old token is unknown or expired', async () => {
+        const grantId = `grant-${randomUUID()}`;
+        const next = token('refresh', { grantId });
+        assert.equal(await store().rotate(hashSecret(newSecret(TOKEN_PREFIX.refresh)), next.record, T0), undefined);
+        const old = token('refresh', { grantId, expiresAt: T0 + MINUTE });
+        await store().putToken(old.record);
+        assert.equal(await store().rotate(old.record.hash, next.record, T0 + MINUTE), undefined);
+        assert.equal(await store().consume(next.record.hash, T0), undefined);
+      });
+
+      it('of 20 concurrent rotations, one wins and only its next token exists', async () => {
+        const grantId = `grant-${randomUUID()}`;
+        const family = `family-${randomUUID()}`;
+        const old = token('refresh', { grantId, family });
+        await store().putToken(old.record);
+        const nexts = Array.from({ length: 20 }, () => token('refresh', { grantId, family }));
+        const results = await Promise.all(nexts.map((n) => store().rotate(old.record.hash, n.record, T0)));
+        const winners = results.flatMap((r, i) => (r?.firstUse === true ? [nexts[i]] : []));
+        assert.equal(winners.length, 1);
+        assert.equal(results.filter((r) => r?.firstUse === false).length, 19);
+        const winner = winners[0]?.record.hash;
+        const stored = (await store().listTokens({ kind: 'refresh', grantId })).map((t) => t.hash).sort();
+        assert.deepEqual(stored, [old.record.hash, winner].sort());
+        for (const n of nexts) {
+          const consumed = await store().consume(n.record.hash, T0);
+          assert.equal(consumed?.firstUse, n.record.hash === winner ? true : undefined);
+        }
+      });
+    });
+
+    describe('revocation', () => {
+      it('revokes one token and returns it', async () => {
+        const t = token('access');
+        await store().putToken(t.record);
+        assert.deepEqual(await store().revokeToken(t.record.hash), t.record);
+        assert.equal(await store().resolve(t.record.hash, T0), undefined);
+        assert.equal(await store().revokeToken(t.record.hash), undefined);
+      });
+
+      it('revokes a whole family, and only it', async () => {
+        const family = `family-${randomUUID()}`;
+        const grantId = `grant-${randomUUID()}`;
+        const members = [token('code', { family, grantId }), token('access', { family, grantId }), token('refresh', { family, grantId })];
+        const outsider = token('access', { family: `other-${family}`, grantId });
+        for (const t of [...members, outsider]) await store().putToken(t.record);
+        // A rotated-in member joins the family too.
+        const rotated = token('refresh', { family, grantId });
+        await store().rotate(members[2]?.record.hash ?? '', rotated.record, T0);
+        assert.equal(await store().revokeFamily(family), 4);
+        assert.equal(await store().resolve(members[1]?.record.hash ?? '', T0), undefined);
+        assert.equal(await store().consume(rotated.record.hash, T0), undefined);
+        assert.equal(await store().consume(members[0]?.record.hash ?? '', T0), undefined);
+        assert.ok(await store().resolve(outsider.record.hash, T0));
+        assert.equal(await store().revokeFamily(family), 0);
+      });
+
+      it('revokes every token of a grant but keeps the grant', async () => {
+        const g = grant();
+        await store().putGrant(g);
+        const mine = [token('access', { grantId: g.id }), token('refresh', { grantId: g.id }), token('code', { grantId: g.id })];
+        const other = token('access', { grantId: `other-${g.id}` });
+        for (const t of [...mine, other]) await store().putToken(t.record);
+        assert.equal(await store().revokeGrantTokens(g.id), 3);
+        for (const t of mine) assert.equal(await store().revokeToken(t.record.hash), undefined);
+        assert.deepEqual(await store().getGrant(g.id), g);
+        assert.ok(await store().resolve(other.record.hash, T0));
+        assert.equal(await store().revokeGrantTokens(g.id), 0);
+      });
+    });
+
+    describe('secrets at rest', () => {
+      it('a dump holds token hashes, never the tokens', async (t) => {
+        const s = store() as Store & Partial<Dumpable>;
+        if (typeof s.dump !== 'function') {
+          t.skip('the store has no dump()');
+          return;
+        }
+        const g = grant({ settings: 'sealed:v1:opaque' });
+        await s.putGrant(g);
+        const issued = [
+          token('access', { grantId: g.id }),
+          token('refresh', { grantId: g.id }),
+          token('code', { grantId: g.id }),
+          token('api_key', { grantId: null }),
+          token('flow', { grantId: null }),
+        ];
+        for (const i of issued) await s.putToken(i.record);
+        const rotatedTo = token('refresh', { grantId: g.id });
+        await s.rotate(issued[1]?.record.hash ?? '', rotatedTo.record, T0);
+        await s.consume(issued[2]?.record.hash ?? '', T0);
+        const text = JSON.stringify(await s.dump());
+        for (const i of [...issued, rotatedTo]) {
+          assert.ok(text.includes(i.record.hash), `the dump should hold the ${i.record.kind} hash`);
+          assert.ok(!text.includes(i.secret), `the dump holds a plaintext ${i.record.kind}`);
+          // The random part alone must not appear either (say, a store that strips the prefix).
+          assert.ok(!text.includes(i.secret.slice(PREFIX[i.record.kind].length)), `the dump holds a plaintext ${i.record.kind}`);
+        }
+      });
+    });
+  });
+}
+
+interface Issued {
+  readonly secret: string;
+  readonly record: TokenRecord;
+}
+
+const PREFIX: Record<TokenKind, string> = {
+  access: TOKEN_PREFIX.access,
+  refresh: TOKEN_PREFIX.refresh,
+  code: TOKEN_PREFIX.code,
+  flow: TOKEN_PREFIX.flow,
+  api_key: TOKEN_PREFIX.apiKey,
+};
+
+function token(kind: TokenKind, over: Partial<TokenRecord> = {}): Issued {
+  const secret = newSecret(PREFIX[kind]);
+  const record: TokenRecord = {
+    hash: hashSecret(secret),
+    kind,
+    clientId: 'client-contract',
+    grantId: `grant-${randomUUID()}`,
+    family: `family-${randomUUID()}`,
+    createdAt: T0,
+    expiresAt: T0 + 10 * MINUTE,
+    data: null,
+    ...over,
+  };
+  return { secret, record };
+}
+
+function grant(over: Partial<GrantRecord> = {}): GrantRecord {
+  const id = over.id ?? `grant-${randomUUID()}`;
+  return {
+    id,
+    clientId: `client-${randomUUID()}`,
+    provider: 'google',
+    email: `${id}@example.com`,
+    name: 'Ada Lovelace',
+    scopes: ['email.read_only', 'calendar'],
+    status: 'valid',
+    settings: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
+  };
+}

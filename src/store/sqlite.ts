@@ -1,0 +1,346 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Consumed, GrantFilter, GrantRecord, GrantStatus, Resolved, TokenFilter, TokenKind, TokenRecord } from './records.js';
+import type { Store } from './store.js';
+
+export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
+
+interface GrantRow {
+  id: string;
+  client_id: string;
+  provider: string;
+  email: string;
+  name: string;
+  scopes: string;
+  status: string;
+  settings: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface TokenRow {
+  hash: string;
+  kind: string;
+  client_id: string;
+  grant_id: string | null;
+  family: string | null;
+  created_at: number;
+  expires_at: number | null;
+  data: string | null;
+  consumed_at: number | null;
+}
+
+/** A token row joined to its grant, the grant's columns prefixed with `g_`. */
+type ResolvedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
+
+// `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
+// toLowerCase, so both must agree on which emails are "the same".
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS grantkit_grants (
+  id          TEXT PRIMARY KEY,
+  client_id   TEXT NOT NULL,
+  provider    TEXT NOT NULL,
+  email       TEXT NOT NULL,
+  email_lower TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  scopes      TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  settings    TEXT,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_grants_email ON grantkit_grants (client_id, email_lower);
+CREATE INDEX IF NOT EXISTS grantkit_grants_created ON grantkit_grants (created_at);
+CREATE TABLE IF NOT EXISTS grantkit_tokens (
+  hash        TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  grant_id    TEXT,
+  family      TEXT,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER,
+  data        TEXT,
+  consumed_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS grantkit_tokens_grant ON grantkit_tokens (grant_id);
+CREATE INDEX IF NOT EXISTS grantkit_tokens_family ON grantkit_tokens (family);
+CREATE INDEX IF NOT EXISTS grantkit_tokens_kind ON grantkit_tokens (kind, client_id);
+CREATE INDEX IF NOT EXISTS grantkit_tokens_expires ON grantkit_tokens (expires_at);
+`;
+
+const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
+const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data, consumed_at';
+const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
+const SWEEP_EVERY = 1000;
+
+/**
+ * The embedded persistent store: one file, shared safely by the processes of one machine (WAL, and
+ * writes that must be atomic run in IMMEDIATE transactions). better-sqlite3 is synchronous, so
+ * `resolve` answers without a Promise, as fast as the memory store.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database;
+  readonly #owned: boolean;
+  readonly #listGrants = new Map<string, Statement<Record<string, unknown>, GrantRow>>();
+  readonly #listTokens = new Map<string, Statement<Record<string, unknown>, TokenRow>>();
+  readonly #sql;
+  readonly #consumeTx;
+  readonly #rotateTx;
+  readonly #deleteGrantTx;
+  #writesSinceSweep = 0;
+
+  constructor(options: SqliteStoreOptions) {
+    if ('database' in options) {
+      this.#db = options.database;
+      this.#owned = false;
+    } else {
+      this.#db = new BetterSqlite3(options.filename);
+      this.#owned = true;
+      // WAL lets readers run while one process writes; an in-memory database cannot use it.
+      if (options.filename !== ':memory:' && options.filename !== '') this.#db.pragma('journal_mode = WAL');
+    }
+    this.#db.exec(SCHEMA);
+    const db = this.#db;
+    this.#sql = {
+      getGrant: db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`),
+      // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
+      grantByEmail: db.prepare<[string, string], GrantRow>(
+        `SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE client_id = ? AND email_lower = ?
+         ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      ),
+      putGrant: db.prepare(
+        `INSERT OR REPLACE INTO grantkit_grants (${GRANT_COLUMNS}, email_lower)
+         VALUES (@id, @client_id, @provider, @email, @name, @scopes, @status, @settings, @created_at, @updated_at, @email_lower)`,
+      ),
+      deleteGrant: db.prepare<[string]>('DELETE FROM grantkit_grants WHERE id = ?'),
+      deleteGrantTokens: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE grant_id = ?'),
+      putToken: db.prepare(
+        `INSERT OR REPLACE INTO grantkit_tokens (${TOKEN_COLUMNS})
+         VALUES (@hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, NULL)`,
+      ),
+      resolve: db.prepare<{ hash: string; now: number }, ResolvedRow>(
+        `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.consumed_at,
+                g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
+                g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
+                g.created_at AS g_created_at, g.updated_at AS g_updated_at
+         FROM grantkit_tokens t LEFT JOIN grantkit_grants g ON g.id = t.grant_id
+         WHERE t.hash = @hash AND t.kind IN ('access', 'api_key')
+           AND (t.expires_at IS NULL OR t.expires_at > @now)`,
+      ),
+      live: db.prepare<{ hash: string; now: number }, TokenRow>(
+        `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = @hash AND ${NOT_EXPIRED}`,
+      ),
+      markConsumed: db.prepare<{ hash: string; now: number }>(
+        'UPDATE grantkit_tokens SET consumed_at = @now WHERE hash = @hash AND consumed_at IS NULL',
+      ),
+      getToken: db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = ?`),
+      deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
+      deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
+      sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
+    };
+
+    const sql = this.#sql;
+    // IMMEDIATE takes the write lock before the read, so another process cannot consume in between.
+    const consume = (hash: string, now: number): Consumed | undefined => {
+      const row = sql.live.get({ hash, now });
+      if (!row) return undefined;
+      const firstUse = row.consumed_at === null;
+      if (firstUse) sql.markConsumed.run({ hash, now });
+      return { record: toToken(row), firstUse };
+    };
+    this.#consumeTx = db.transaction(consume);
+    this.#rotateTx = db.transaction((oldHash: string, next: TokenRecord, now: number) => {
+      const consumed = consume(oldHash, now);
+      if (consumed?.firstUse) sql.putToken.run(tokenParams(next));
+      return consumed;
+    });
+    this.#deleteGrantTx = db.transaction((id: string) => {
+      if (sql.deleteGrant.run(id).changes === 0) return false;
+      sql.deleteGrantTokens.run(id);
+      return true;
+    });
+  }
+
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
+    const row = this.#sql.getGrant.get(id);
+    return row && toGrant(row);
+  }
+
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    const row = this.#sql.grantByEmail.get(clientId, email.toLowerCase());
+    return row && toGrant(row);
+  }
+
+  async putGrant(grant: GrantRecord): Promise<void> {
+    this.#sql.putGrant.run({
+      id: grant.id,
+      client_id: grant.clientId,
+      provider: grant.provider,
+      email: grant.email,
+      email_lower: grant.email.toLowerCase(),
+      name: grant.name,
+      scopes: JSON.stringify(grant.scopes),
+      status: grant.status,
+      settings: grant.settings,
+      created_at: grant.createdAt,
+      updated_at: grant.updatedAt,
+    });
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    return this.#deleteGrantTx.immediate(id);
+  }
+
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    const when = (value: unknown, name: string, clause: string): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      params[name] = value;
+    };
+    when(filter.clientId, 'clientId', 'client_id = @clientId');
+    when(filter.email?.toLowerCase(), 'email', 'email_lower = @email');
+    when(filter.provider, 'provider', 'provider = @provider');
+    when(filter.status, 'status', 'status = @status');
+    when(filter.since, 'since', 'created_at >= @since');
+    when(filter.before, 'before', 'created_at < @before');
+    const column = filter.sortBy === 'updatedAt' ? 'updated_at' : 'created_at';
+    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
+    params['limit'] = filter.limit ?? -1; // SQLite reads a negative LIMIT as "no limit"
+    params['offset'] = filter.offset ?? 0;
+    const text =
+      `SELECT ${GRANT_COLUMNS} FROM grantkit_grants` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY ${column} ${dir}, id ASC LIMIT @limit OFFSET @offset`;
+    // A few dozen filter shapes at most: each is prepared once and kept.
+    let stmt = this.#listGrants.get(text);
+    if (!stmt) this.#listGrants.set(text, (stmt = this.#db.prepare<Record<string, unknown>, GrantRow>(text)));
+    return stmt.all(params).map(toGrant);
+  }
+
+  async putToken(token: TokenRecord): Promise<void> {
+    this.#sql.putToken.run(tokenParams(token));
+    if (++this.#writesSinceSweep >= SWEEP_EVERY) {
+      this.#writesSinceSweep = 0;
+      this.#sql.sweep.run(token.createdAt);
+    }
+  }
+
+  resolve(hash: string, now: number): Resolved | undefined {
+    const row = this.#sql.resolve.get({ hash, now });
+    if (!row) return undefined;
+    const grant =
+      row.g_id === null
+        ? null
+        : toGrant({
+            id: row.g_id,
+            client_id: row.g_client_id ?? '',
+            provider: row.g_provider ?? '',
+            email: row.g_email ?? '',
+            name: row.g_name ?? '',
+            scopes: row.g_scopes ?? '[]',
+            status: row.g_status ?? 'invalid',
+            settings: row.g_settings,
+            created_at: row.g_created_at ?? 0,
+            updated_at: row.g_updated_at ?? 0,
+          });
+    return { token: toToken(row), grant };
+  }
+
+  async consume(hash: string, now: number): Promise<Consumed | undefined> {
+    return this.#consumeTx.immediate(hash, now);
+  }
+
+  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    return this.#rotateTx.immediate(oldHash, next, now);
+  }
+
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    // Synchronous, so nothing runs between the read and the delete in this process; another
+    // process deleting it first only means both report the same token, which is harmless.
+    const row = this.#sql.getToken.get(hash);
+    if (!row) return undefined;
+    this.#sql.deleteToken.run(hash);
+    return toToken(row);
+  }
+
+  async revokeFamily(family: string): Promise<number> {
+    return this.#sql.deleteFamily.run(family).changes;
+  }
+
+  async revokeGrantTokens(grantId: string): Promise<number> {
+    return this.#sql.deleteGrantTokens.run(grantId).changes;
+  }
+
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    const where = ['kind = @kind'];
+    const params: Record<string, unknown> = { kind: filter.kind };
+    if (filter.clientId !== undefined) {
+      where.push('client_id = @clientId');
+      params['clientId'] = filter.clientId;
+    }
+    if (filter.grantId !== undefined) {
+      where.push('grant_id = @grantId');
+      params['grantId'] = filter.grantId;
+    }
+    const text = `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE ${where.join(' AND ')} ORDER BY created_at, hash`;
+    let stmt = this.#listTokens.get(text);
+    if (!stmt) this.#listTokens.set(text, (stmt = this.#db.prepare<Record<string, unknown>, TokenRow>(text)));
+    return stmt.all(params).map(toToken);
+  }
+
+  /** Every row, as plain data: tests search it for plaintext secrets. */
+  async dump(): Promise<unknown> {
+    return {
+      grants: this.#db.prepare('SELECT * FROM grantkit_grants ORDER BY id').all(),
+      tokens: this.#db.prepare('SELECT * FROM grantkit_tokens ORDER BY hash').all(),
+    };
+  }
+
+  /** Closes the database if this store opened it; a database passed in stays open for its owner. */
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close();
+  }
+}
+
+function tokenParams(t: TokenRecord): Record<string, unknown> {
+  return {
+    hash: t.hash,
+    kind: t.kind,
+    client_id: t.clientId,
+    grant_id: t.grantId,
+    family: t.family,
+    created_at: t.createdAt,
+    expires_at: t.expiresAt,
+    data: t.data,
+  };
+}
+
+function toGrant(row: GrantRow): GrantRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    provider: row.provider,
+    email: row.email,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as string[],
+    status: row.status as GrantStatus,
+    settings: row.settings,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    hash: row.hash,
+    kind: row.kind as TokenKind,
+    clientId: row.client_id,
+    grantId: row.grant_id,
+    family: row.family,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    data: row.data,
+  };
+}
