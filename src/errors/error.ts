@@ -14,9 +14,11 @@ export type GrantkitErrorCode =
   | 'unsupported_response_type'
   | 'provider_auth_failed'
   | 'not_found'
+  | 'method_not_allowed'
   | 'grant_not_found'
   | 'grant_access_denied'
   | 'payload_too_large'
+  | 'provider_error'
   | 'store_unavailable'
   | 'internal';
 
@@ -31,9 +33,11 @@ const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
   unsupported_response_type: 400,
   provider_auth_failed: 401,
   not_found: 404,
+  method_not_allowed: 405,
   grant_not_found: 404,
   grant_access_denied: 403,
   payload_too_large: 413,
+  provider_error: 502,
   store_unavailable: 503,
   internal: 500,
 };
@@ -51,7 +55,8 @@ export class GrantkitError extends Error {
   readonly status: number;
   /** Same as status: Express's finalhandler and Koa's onerror read either. */
   readonly statusCode: number;
-  readonly headers: Readonly<Record<string, string>>;
+  /** Response headers (WWW-Authenticate, Retry-After; x-request-id once rendered for v3). */
+  headers: Record<string, string>;
   /** Client errors are safe to show; Koa's onerror reads this. */
   readonly expose: boolean;
   readonly v3Type: string | undefined;
@@ -63,7 +68,7 @@ export class GrantkitError extends Error {
     this.code = code;
     this.status = STATUS[code];
     this.statusCode = this.status;
-    this.headers = init.headers ?? {};
+    this.headers = { ...init.headers };
     this.expose = this.status < 500;
     this.v3Type = init.v3Type;
     this.body = undefined;

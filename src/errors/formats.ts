@@ -21,9 +21,11 @@ const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
   unsupported_response_type: 'invalid_request_error',
   provider_auth_failed: 'api.authentication_error',
   not_found: 'not_found_error',
+  method_not_allowed: 'invalid_request_error',
   grant_not_found: 'grant.not_found',
   grant_access_denied: 'grant.access_denied',
   payload_too_large: 'invalid_request_error',
+  provider_error: 'api.provider_error',
   store_unavailable: 'api.internal_error',
   internal: 'api.internal_error',
 };
@@ -39,16 +41,18 @@ const OAUTH_ERROR: Readonly<Record<GrantkitErrorCode, string>> = {
   unsupported_response_type: 'unsupported_response_type',
   provider_auth_failed: 'access_denied',
   not_found: 'invalid_request',
+  method_not_allowed: 'invalid_request',
   grant_not_found: 'invalid_grant',
   grant_access_denied: 'access_denied',
   payload_too_large: 'invalid_request',
+  provider_error: 'temporarily_unavailable',
   store_unavailable: 'temporarily_unavailable',
   internal: 'server_error',
 };
 
 function v2Type(status: number): string {
   // The sync-engine lineage: client mistakes are invalid_request_error, the rest api_error.
-  return status === 400 || status === 404 || status === 413 ? 'invalid_request_error' : 'api_error';
+  return status === 400 || status === 404 || status === 405 || status === 413 ? 'invalid_request_error' : 'api_error';
 }
 
 export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: string): unknown {

@@ -1,0 +1,114 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  checkOutcome,
+  GrantkitError,
+  type AuthOutcome,
+  type EndpointRule,
+  type Grant,
+  type GrantKit,
+  type ScopeGuard,
+  type SerializedResponse,
+} from '../../src/index.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The grant the request's token resolved to; set by grantkit's resolve() or guards. */
+      grant?: Grant;
+    }
+  }
+}
+
+export interface ExpressAdapterOptions {
+  /** Hand guard failures to `next(err)` (status, headers and body set) instead of answering them. */
+  readonly throwErrors?: boolean;
+}
+
+export interface ExpressGrantKit {
+  /** grantkit's own routes (/connect/*, /oauth/*, /account, /a/*). */
+  routes(): RequestHandler;
+  /** Sets `req.grant` when the token is good; leaves it unset otherwise and lets a guard decide. */
+  resolve(): RequestHandler;
+  requireScopes(...scopes: string[]): RequestHandler;
+  requireAllScopes(...scopes: string[]): RequestHandler;
+  /** Guards every route the endpoint table lists (default: the v2 table); passes the rest through. */
+  gate(rules?: readonly EndpointRule[]): RequestHandler;
+}
+
+/** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
+const kOutcome = Symbol('grantkit.outcome');
+type Tagged = Request & { [kOutcome]?: AuthOutcome };
+
+function write(res: Response, r: SerializedResponse): void {
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
+  res.end(r.payload);
+}
+
+/** The Express adapter: it translates, and all decisions stay in the core. */
+export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): ExpressGrantKit {
+  const finish = (req: Request, res: Response, next: NextFunction, outcome: AuthOutcome): void => {
+    if (!(outcome instanceof GrantkitError)) {
+      req.grant = outcome;
+      return next();
+    }
+    if (options.throwErrors) return next(kit.throwable(outcome, req.originalUrl));
+    write(res, kit.failure(outcome, req.originalUrl));
+  };
+
+  // One layer: authentication and the scope check together, synchronous when the store is.
+  const guarded = (guardFor: (req: Request) => ScopeGuard | null | undefined): RequestHandler =>
+    function grantkitGuard(req, res, next) {
+      const guard = guardFor(req);
+      if (guard === undefined) return next();
+      const prior = (req as Tagged)[kOutcome];
+      const outcome =
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard);
+      if (outcome instanceof Promise) outcome.then((o) => finish(req, res, next, o), next);
+      else finish(req, res, next, outcome);
+    };
+
+  return {
+    routes() {
+      return function grantkitRoutes(req, res, next) {
+        const matched = kit.match(req.method, req.path);
+        if (!matched) return next();
+        const input = {
+          method: req.method,
+          path: req.path,
+          query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
+          headers: req.headers,
+          secure: req.secure,
+          body: (req as { body?: unknown }).body,
+          stream: req,
+        };
+        kit.run(matched, input).then((r) => write(res, r), next);
+      };
+    },
+    resolve() {
+      return function grantkitResolve(req, _res, next) {
+        const store = (o: AuthOutcome): void => {
+          (req as Tagged)[kOutcome] = o;
+          if (!(o instanceof GrantkitError)) req.grant = o;
+          next();
+        };
+        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl);
+        if (outcome instanceof Promise) outcome.then(store, next);
+        else store(outcome);
+      };
+    },
+    requireScopes(...scopes) {
+      const guard = kit.guard('any', scopes);
+      return guarded(() => guard);
+    },
+    requireAllScopes(...scopes) {
+      const guard = kit.guard('all', scopes);
+      return guarded(() => guard);
+    },
+    gate(rules) {
+      const lookup = kit.gate(rules);
+      return guarded((req) => lookup(req.method, req.path));
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import express from 'express';
+import { grantkit } from '../../adapters/express/index.js';
+import type { GrantKit } from '../../src/index.js';
+import { DEMO_ROUTES, indexPage } from '../shared/demo-routes.js';
+
+/** The example app, exported so tests can run it without a port. */
+export function createExampleApp(kit: GrantKit, clientId: string): express.Express {
+  const gk = grantkit(kit);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(gk.routes());
+  app.use(gk.gate()); // every demo route is guarded by the v2 endpoint table
+  app.get('/', (_req, res) => {
+    res.json(indexPage(clientId));
+  });
+  for (const r of DEMO_ROUTES) {
+    const method = r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    app[method](r.path, (req, res) => {
+      res.json(r.describe(req.params as Record<string, string>, req.grant));
+    });
+  }
+  return app;
+}

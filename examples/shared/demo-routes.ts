@@ -1,0 +1,59 @@
+import type { HttpMethod } from '../../src/index.js';
+
+/**
+ * The demo routes every example serves, framework-neutral: each answers JSON describing what a
+ * real app would do. The endpoint table guards them, so the examples cannot drift apart.
+ */
+export interface DemoRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** `:id` in the path, as Express and @koa/router both write it. */
+  describe(params: Readonly<Record<string, string>>, grant: { id: string; scopes: readonly string[] } | undefined): Record<string, unknown>;
+}
+
+const RESOURCES = ['messages', 'threads', 'files', 'drafts', 'folders', 'labels', 'calendars', 'events', 'contacts', 'resources'];
+
+const VERB: Readonly<Record<HttpMethod, string>> = { GET: 'read', POST: 'create', PUT: 'update', DELETE: 'delete' };
+
+function route(method: HttpMethod, path: string, what: string): DemoRoute {
+  return {
+    method,
+    path,
+    describe(params, grant) {
+      return {
+        would: `${VERB[method]} ${what}${params['id'] ? ` ${params['id']}` : ''}`,
+        grant_id: grant?.id ?? null,
+        scopes: grant?.scopes ?? [],
+      };
+    },
+  };
+}
+
+export const DEMO_ROUTES: readonly DemoRoute[] = [
+  ...RESOURCES.flatMap((r) => [
+    route('GET', `/${r}`, r),
+    route('POST', `/${r}`, r.replace(/s$/, '')),
+    route('GET', `/${r}/:id`, r.replace(/s$/, '')),
+    route('PUT', `/${r}/:id`, r.replace(/s$/, '')),
+    route('DELETE', `/${r}/:id`, r.replace(/s$/, '')),
+  ]),
+  {
+    method: 'POST',
+    path: '/send',
+    describe: (_p, grant) => ({ would: 'send a message', grant_id: grant?.id ?? null, scopes: grant?.scopes ?? [] }),
+  },
+];
+
+/** GET /: what this example is and what to try. */
+export function indexPage(clientId: string): Record<string, unknown> {
+  return {
+    name: 'grantkit example',
+    client_id: clientId,
+    try: [
+      'POST /connect/authorize  {client_id, email_address, provider:"sandbox", settings:{password:"sandbox"}, scopes}',
+      'POST /connect/token      {client_id, client_secret, code}',
+      'GET  /account            Authorization: Bearer <access_token>',
+    ],
+    routes: DEMO_ROUTES.map((r) => `${r.method} ${r.path}`),
+  };
+}

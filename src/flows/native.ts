@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
+import type { Credential } from '../auth/credentials.js';
+import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import { GrantkitError } from '../errors/error.js';
+import { parseInput } from '../http/validate.js';
+import { ProviderAuthError } from '../providers/provider.js';
+import { checkProviderRules } from '../providers/rules.js';
+import { parseScopes } from '../scopes/parse.js';
+import type { Services } from '../services.js';
+import type { GrantRecord } from '../store/records.js';
+
+/** Seed 004: "This code is only valid for 15 minutes." */
+export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
+
+const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
+
+const authorizeBody = z.object({
+  client_id: z.string().min(1).max(256),
+  name: z.string().max(256).optional(),
+  email_address: z.string().max(320).regex(EMAIL, 'must be an email address').optional(),
+  // The v6 SDK sends `email` instead of `email_address` for virtual calendars.
+  email: z.string().max(320).regex(EMAIL, 'must be an email address').optional(),
+  provider: z.string().min(1).max(64),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  scopes: z.unknown().optional(),
+  reauth_account_id: z.string().max(256).optional(),
+  client_secret: z.unknown().optional(),
+});
+
+/** What a native code stands for until it is redeemed. The provider settings inside are sealed. */
+interface PendingAuthorization {
+  readonly v: 1;
+  readonly grantId: string;
+  readonly provider: string;
+  readonly email: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly settings: string;
+}
+
+export interface NativeAuthorization {
+  readonly code: string;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * POST /connect/authorize: checks the client, the scopes and the provider's rules, verifies the
+ * credentials with the provider, and issues a one-time code. Nothing is stored when any check fails.
+ */
+export async function authorizeNative(kit: Services, input: unknown, cred: Credential): Promise<NativeAuthorization> {
+  const body = parseInput(authorizeBody, input);
+  authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
+  const email = body.email_address ?? body.email;
+  if (email === undefined) throw new GrantkitError('invalid_request', '"email_address" is required.');
+  const provider = kit.providers.get(body.provider);
+  if (!provider) throw new GrantkitError('invalid_request', `Provider "${body.provider}" is not enabled.`);
+  const scopes = parseScopes(body.scopes, kit.graph, kit.defaultScopes);
+  const warnings = checkProviderRules(provider.name, scopes);
+
+  if (body.reauth_account_id !== undefined) {
+    const existing = await kit.guarded(kit.store.getGrant(body.reauth_account_id));
+    if (!existing || existing.clientId !== body.client_id || existing.email.toLowerCase() !== email.toLowerCase()) {
+      throw new GrantkitError('invalid_request', '"reauth_account_id" does not name an account with this email.');
+    }
+  }
+
+  let verified;
+  try {
+    verified = await provider.verify({ email, name: body.name ?? '', settings: body.settings ?? {} });
+  } catch (e) {
+    if (e instanceof ProviderAuthError) throw new GrantkitError('provider_auth_failed', 'The provider did not accept these credentials.');
+    throw new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
+  }
+
+  const now = kit.now();
+  const existing = await kit.guarded(kit.store.findGrantByEmail(body.client_id, verified.email));
+  const grantId = existing?.id ?? randomUUID();
+  const pending: PendingAuthorization = {
+    v: 1,
+    grantId,
+    provider: provider.name,
+    email: verified.email,
+    name: verified.name ?? body.name ?? '',
+    scopes,
+    settings: kit.keyring.seal(JSON.stringify(verified.settings), grantId),
+  };
+  const code = newSecret(TOKEN_PREFIX.code);
+  await kit.guarded(
+    kit.store.putToken({
+      hash: hashSecret(code),
+      kind: 'code',
+      clientId: body.client_id,
+      grantId: null,
+      family: null,
+      createdAt: now,
+      expiresAt: now + NATIVE_CODE_TTL_MS,
+      data: JSON.stringify(pending),
+    }),
+  );
+  return { code, warnings };
+}
+
+const tokenBody = z.object({
+  client_id: z.string().min(1).max(256),
+  client_secret: z.unknown().optional(),
+  code: z.string().min(1).max(512),
+});
+
+export interface NativeRedemption {
+  readonly grant: GrantRecord;
+  readonly accessToken: string;
+}
+
+/**
+ * POST /connect/token: redeems a code once. A replay is refused and kills the token the first
+ * redemption issued (RFC 6749 §4.1.2). A second authorization for the same (client, email)
+ * re-authenticates the existing grant: same id, the new scopes.
+ */
+export async function redeemNative(kit: Services, input: unknown, cred: Credential): Promise<NativeRedemption> {
+  const body = parseInput(tokenBody, input);
+  authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), true);
+  const now = kit.now();
+  const codeHash = hashSecret(body.code);
+  const consumed = await kit.guarded(kit.store.consume(codeHash, now));
+  if (!consumed || consumed.record.kind !== 'code') {
+    throw new GrantkitError('invalid_grant', 'The code is invalid or has expired.');
+  }
+  if (!consumed.firstUse) {
+    await kit.guarded(kit.store.revokeFamily(codeHash));
+    throw new GrantkitError('invalid_grant', 'The code has already been used.');
+  }
+  if (consumed.record.clientId !== body.client_id) {
+    throw new GrantkitError('invalid_grant', 'The code was not issued to this client.');
+  }
+  const pending = JSON.parse(consumed.record.data ?? 'null') as PendingAuthorization;
+
+  const existing = await kit.guarded(kit.store.findGrantByEmail(body.client_id, pending.email));
+  const id = existing?.id ?? pending.grantId;
+  // The settings were sealed to the id chosen at authorize time; a grant created since then wins.
+  const settings =
+    id === pending.grantId ? pending.settings : kit.keyring.seal(kit.keyring.open(pending.settings, pending.grantId), id);
+  const grant: GrantRecord = {
+    id,
+    clientId: body.client_id,
+    provider: pending.provider,
+    email: pending.email,
+    name: pending.name || existing?.name || '',
+    scopes: pending.scopes,
+    status: 'valid',
+    settings,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await kit.guarded(kit.store.putGrant(grant));
+  const accessToken = newSecret(TOKEN_PREFIX.access);
+  await kit.guarded(
+    kit.store.putToken({
+      hash: hashSecret(accessToken),
+      kind: 'access',
+      clientId: body.client_id,
+      grantId: id,
+      family: codeHash,
+      createdAt: now,
+      expiresAt: null, // v2 access tokens live until revoked
+      data: null,
+    }),
+  );
+  return { grant, accessToken };
+}

@@ -1,0 +1,22 @@
+import type { GrantRecord } from '../store/records.js';
+
+/** The fields the account view reads: a stored record and an authenticated Grant both have them. */
+type AccountSource = Pick<GrantRecord, 'id' | 'name' | 'email' | 'provider' | 'status' | 'createdAt'>;
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** The v2 account object (§1.5/§1.9). No settings, ever. */
+export function v2Account(grant: AccountSource, organizationUnit: 'label' | 'folder'): Record<string, unknown> {
+  return {
+    id: grant.id,
+    object: 'account',
+    account_id: grant.id,
+    name: grant.name,
+    email_address: grant.email,
+    provider: grant.provider,
+    organization_unit: organizationUnit,
+    sync_state: grant.status === 'valid' ? 'running' : 'invalid-credentials',
+    linked_at: seconds(grant.createdAt),
+    billing_state: 'paid',
+  };
+}

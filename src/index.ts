@@ -1,0 +1,33 @@
+/**
+ * grantkit: Nylas-style grants, one-time codes, tokens and scope guards for Express and Koa.
+ * This is the framework-agnostic core; the adapters live under grantkit/express and grantkit/koa.
+ */
+export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type RouteInput } from './kit.js';
+export type { GrantKitOptions, ClientOptions } from './options.js';
+export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
+export { type ErrorFamily } from './errors/formats.js';
+export { ScopeGuard, type GuardMode } from './guard.js';
+export { type Grant, kScopeMask } from './grants/grant.js';
+export type { SerializedResponse } from './http/serialize.js';
+export type { RequestLike, ResponseDescriptor } from './http/types.js';
+export { V2_SCOPES, V2_SCOPE_DESCRIPTIONS, DEFAULT_V2_SCOPES, type V2Scope } from './scopes/catalog.js';
+export { V2_IMPLICATIONS } from './scopes/implications.js';
+export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
+export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
+export { type NativeProvider, type VerifyInput, type VerifiedAccount, ProviderAuthError } from './providers/provider.js';
+export { sandboxProvider, type SandboxProviderOptions } from './providers/sandbox.js';
+export { Keyring, KeyringError } from './crypto/keyring.js';
+export { newSecret, hashSecret, TOKEN_PREFIX } from './crypto/tokens.js';
+export type { Store, MaybePromise } from './store/store.js';
+export type {
+  GrantRecord,
+  TokenRecord,
+  TokenKind,
+  GrantStatus,
+  Resolved,
+  Consumed,
+  GrantFilter,
+  TokenFilter,
+} from './store/records.js';
+export { MemoryStore } from './store/memory.js';
+export { NATIVE_CODE_TTL_MS } from './flows/native.js';

@@ -1,0 +1,252 @@
+import { accessTokenOf, readAuthorization } from './auth/credentials.js';
+import { ClientRegistry } from './clients.js';
+import { Keyring } from './crypto/keyring.js';
+import { hashSecret } from './crypto/tokens.js';
+import { GrantkitError, isGrantkitError } from './errors/error.js';
+import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
+import { CREDENTIALS_MESSAGE } from './errors/messages.js';
+import { bearerChallenge } from './errors/www-authenticate.js';
+import { type Grant, toGrant } from './grants/grant.js';
+import { type GuardMode, ScopeGuard } from './guard.js';
+import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseBody, readBody } from './http/body.js';
+import { serialize, type SerializedResponse } from './http/serialize.js';
+import type { ResponseDescriptor } from './http/types.js';
+import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
+import { type GrantKitOptions, validateOptions } from './options.js';
+import type { NativeProvider } from './providers/provider.js';
+import { type MatchedRoute, matchRoute } from './routes/router.js';
+import { DEFAULT_V2_SCOPES } from './scopes/catalog.js';
+import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
+import { parseScopes } from './scopes/parse.js';
+import type { Services } from './services.js';
+import { storeUnavailable, withTimeout } from './store/fail-closed.js';
+import { MemoryStore } from './store/memory.js';
+import type { GrantRecord, Resolved } from './store/records.js';
+import type { MaybePromise, Store } from './store/store.js';
+
+/** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
+export type AuthOutcome = Grant | GrantkitError;
+
+/**
+ * The framework-agnostic core. Adapters turn requests into `RequestLike`, call these methods,
+ * and write the descriptors back; nothing here knows Express or Koa.
+ */
+export class GrantKit implements Services {
+  readonly store: Store;
+  readonly keyring: Keyring;
+  readonly clients: ClientRegistry;
+  readonly providers: ReadonlyMap<string, NativeProvider>;
+  readonly graph: ScopeGraph = v2ScopeGraph;
+  readonly defaultScopes: readonly string[];
+  readonly realm: string;
+  readonly #clock: () => number;
+  readonly #timeoutMs: number;
+  readonly #onError: (e: unknown) => void;
+  /** One Grant object per stored record object: the memory store hands out the same record each time. */
+  readonly #grantCache = new WeakMap<GrantRecord, Grant>();
+  readonly #missingChallenge: string;
+  readonly #invalidChallenge: string;
+
+  constructor(options: GrantKitOptions) {
+    validateOptions(options);
+    this.store = options.store ?? new MemoryStore();
+    this.keyring = new Keyring(typeof options.secretKeys === 'string' ? [options.secretKeys] : options.secretKeys);
+    this.clients = new ClientRegistry(options.clients);
+    const providers = new Map<string, NativeProvider>();
+    for (const p of options.providers ?? []) {
+      if (providers.has(p.name)) throw new TypeError(`grantkit: option "providers" lists "${p.name}" twice`);
+      providers.set(p.name, p);
+    }
+    this.providers = providers;
+    this.defaultScopes = this.#validateDefaults(options.defaultScopes);
+    this.realm = options.realm ?? 'grantkit';
+    this.#clock = options.clock ?? Date.now;
+    this.#timeoutMs = options.storeTimeoutMs ?? 2000;
+    this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
+    this.#missingChallenge = bearerChallenge(this.realm);
+    this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
+  }
+
+  #validateDefaults(value: GrantKitOptions['defaultScopes']): readonly string[] {
+    try {
+      return Object.freeze(parseScopes(value ?? DEFAULT_V2_SCOPES, this.graph, DEFAULT_V2_SCOPES, 'defaultScopes'));
+    } catch (e) {
+      throw new TypeError(`grantkit: option "defaultScopes": ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  now(): number {
+    return this.#clock();
+  }
+
+  guarded<T>(call: Promise<T>): Promise<T> {
+    return withTimeout(call, this.#timeoutMs);
+  }
+
+  /**
+   * Resolves the Authorization header to a grant. Synchronous when the store answers synchronously
+   * (memory, SQLite), so the common path costs a hash and two Map reads.
+   */
+  authenticate(authorization: string | string[] | undefined, path: string): MaybePromise<AuthOutcome> {
+    const cred = readAuthorization(authorization);
+    if (cred.kind === 'none') return this.#missing();
+    // v3 is bearer-only (seed 002): Basic there is refused even when it carries a good token.
+    const token = cred.kind === 'basic' && path.startsWith('/v3/') ? undefined : accessTokenOf(cred);
+    if (token === undefined) return this.#invalid();
+    const now = this.#clock();
+    let resolved: MaybePromise<Resolved | undefined>;
+    try {
+      resolved = this.store.resolve(hashSecret(token), now);
+    } catch (e) {
+      return this.#storeFailed(e);
+    }
+    if (resolved instanceof Promise) {
+      return withTimeout(resolved, this.#timeoutMs).then(
+        (r) => this.#toOutcome(r, now),
+        (e: unknown) => this.#storeFailed(e),
+      );
+    }
+    return this.#toOutcome(resolved, now);
+  }
+
+  #toOutcome(r: Resolved | undefined, now: number): AuthOutcome {
+    // Expiry and status are re-checked here so a third-party store cannot let a dead token through.
+    if (r === undefined || r.grant === null || r.token.kind !== 'access') return this.#invalid();
+    if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
+    const record = r.grant;
+    if (record.status !== 'valid') return this.#invalid();
+    let grant = this.#grantCache.get(record);
+    if (grant === undefined) {
+      grant = toGrant(record, this.graph.closure(record.scopes));
+      this.#grantCache.set(record, grant);
+    }
+    return grant;
+  }
+
+  #missing(): GrantkitError {
+    return new GrantkitError('missing_credentials', CREDENTIALS_MESSAGE, {
+      headers: { 'www-authenticate': this.#missingChallenge },
+    });
+  }
+
+  #invalid(): GrantkitError {
+    return new GrantkitError('invalid_token', CREDENTIALS_MESSAGE, {
+      headers: { 'www-authenticate': this.#invalidChallenge },
+    });
+  }
+
+  #storeFailed(e: unknown): GrantkitError {
+    const err = isGrantkitError(e) ? e : storeUnavailable(e);
+    this.#onError(err.cause ?? err);
+    return err;
+  }
+
+  /** Compiles a scope guard once; unknown scope names throw here, at start-up. */
+  guard(mode: GuardMode, scopes: readonly string[]): ScopeGuard {
+    return new ScopeGuard(this.graph, this.realm, mode, scopes);
+  }
+
+  /**
+   * Authentication and the guard in one step, for adapters that want a single layer.
+   * A null guard only authenticates (endpoint-table rows any token may use).
+   */
+  authorize(authorization: string | string[] | undefined, path: string, guard: ScopeGuard | null): MaybePromise<AuthOutcome> {
+    const outcome = this.authenticate(authorization, path);
+    if (guard === null) return outcome;
+    if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
+    return checked(outcome, guard);
+  }
+
+  /** Is this one of grantkit's own routes? Cheap for everything else (one Map read). */
+  match(method: string, path: string): MatchedRoute | undefined {
+    return matchRoute(method, path);
+  }
+
+  /**
+   * Runs a matched route. Reads the body when the route needs one and the host app has not parsed
+   * it already. Never rejects: every failure becomes a response in the route's format.
+   */
+  async run(matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
+    const { route, params } = matched;
+    try {
+      const raw = route.readsBody && input.body === undefined ? await readBody(input.stream) : input.body;
+      const req = {
+        method: input.method,
+        path: input.path,
+        query: new URLSearchParams(input.query),
+        headers: input.headers,
+        body: route.readsBody ? parseBody(raw) : {},
+        secure: input.secure,
+      };
+      return serialize(await route.handler({ kit: this, req, params }));
+    } catch (e) {
+      return serialize(this.renderError(e, route.family));
+    }
+  }
+
+  /** A guard's or resolver's error as a response, in the format of the app route's family. */
+  failure(err: GrantkitError, path: string): SerializedResponse {
+    return serialize(renderError(err, familyOfPath(path)));
+  }
+
+  /** The same error for an app that handles errors itself: body and headers filled in. */
+  throwable(err: GrantkitError, path: string): GrantkitError {
+    const d = renderError(err, familyOfPath(path));
+    err.body = d.body;
+    err.headers = d.headers;
+    return err;
+  }
+
+  /**
+   * Compiles an endpoint table (default: the v2 table of §2.3) into a lookup from method and path
+   * to the guard that protects it: undefined when the table does not list the endpoint, `null`
+   * when any valid token may pass.
+   */
+  gate(rules: readonly EndpointRule[] = V2_ENDPOINT_SCOPES): (method: string, path: string) => ScopeGuard | null | undefined {
+    return compileEndpointTable(rules, (rule) =>
+      rule.scopes === 'any' ? null : new ScopeGuard(this.graph, this.realm, 'any', rule.scopes, true),
+    );
+  }
+
+  /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
+  renderError(e: unknown, family: ErrorFamily): ResponseDescriptor {
+    if (isGrantkitError(e)) return renderError(e, family);
+    this.#onError(e);
+    return renderError(new GrantkitError('internal', 'Internal error.'), family);
+  }
+
+  /** The error format of an app route (for guards): v3 grant paths get the v3 envelope. */
+  familyOf(path: string): ErrorFamily {
+    return familyOfPath(path);
+  }
+}
+
+function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
+  if (outcome instanceof GrantkitError) return outcome;
+  return guard.check(outcome) ?? outcome;
+}
+
+/** Applies a guard to an outcome already known (resolve() ran earlier on this request). */
+export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): AuthOutcome {
+  return guard === null ? outcome : checked(outcome, guard);
+}
+
+/** A request as an adapter hands it to a route: the body either parsed by the host app or left in the stream. */
+export interface RouteInput {
+  readonly method: string;
+  readonly path: string;
+  /** The raw query string, without `?`. */
+  readonly query: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly secure: boolean;
+  /** What the host's body parser produced, or undefined when nobody read the body. */
+  readonly body: unknown;
+  readonly stream: Readable;
+}
+
+/** Creates the core from options, validated once. */
+export function createGrantKit(options: GrantKitOptions): GrantKit {
+  return new GrantKit(options);
+}

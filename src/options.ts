@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { NativeProvider } from './providers/provider.js';
+import type { Store } from './store/store.js';
+
+export interface ClientOptions {
+  /** The app's client id (Nylas "application" client_id). */
+  readonly id: string;
+  /** Omit for a public client. */
+  readonly secret?: string;
+  /** Registered callback URIs, matched exactly. */
+  readonly callbackUris?: readonly string[];
+}
+
+export interface GrantKitOptions {
+  /** The app's OAuth clients. At least one. */
+  readonly clients: readonly ClientOptions[];
+  /** Native (custom) authentication providers the app enables, e.g. `sandboxProvider()`. */
+  readonly providers?: readonly NativeProvider[];
+  /** Where grants and tokens live. Default: a new MemoryStore. */
+  readonly store?: Store;
+  /** Encryption secrets, each 32+ characters. The first seals new data; all open old data. */
+  readonly secretKeys: string | readonly string[];
+  /** Scopes for an authorization that names none. Default `email,calendar,contacts`, as the SDKs assume. */
+  readonly defaultScopes?: string | readonly string[];
+  /** Milliseconds since the epoch. Inject a fixed clock in tests. */
+  readonly clock?: () => number;
+  /** The realm in WWW-Authenticate challenges. Default `grantkit`. */
+  readonly realm?: string;
+  /** A store call slower than this fails closed with 503. Default 2000 ms. */
+  readonly storeTimeoutMs?: number;
+  /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
+  readonly onError?: (error: unknown) => void;
+}
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+
+const schema = z.object({
+  clients: z
+    .array(
+      z.object({
+        id: nonEmpty.max(256),
+        secret: nonEmpty.optional(),
+        callbackUris: z.array(z.url()).optional(),
+      }),
+    )
+    .min(1, 'needs at least one client'),
+  providers: z
+    .array(
+      z.custom<NativeProvider>(
+        (p) => typeof p === 'object' && p !== null && typeof (p as NativeProvider).verify === 'function',
+        'must be a provider object with a verify() method',
+      ),
+    )
+    .optional(),
+  store: z
+    .custom<Store>(
+      (s) => typeof s === 'object' && s !== null && typeof (s as Store).resolve === 'function',
+      'must implement the Store interface',
+    )
+    .optional(),
+  secretKeys: z.union([
+    z.string().min(32, 'must be at least 32 characters'),
+    z.array(z.string().min(32, 'must be at least 32 characters')).min(1, 'needs at least one key'),
+  ]),
+  defaultScopes: z.union([z.string(), z.array(z.string())]).optional(),
+  clock: z.custom<() => number>((f) => typeof f === 'function', 'must be a function').optional(),
+  realm: z.string().regex(/^[\x20-\x7e]{1,64}$/, 'must be 1 to 64 printable characters').optional(),
+  storeTimeoutMs: z.number().int().positive().max(60_000).optional(),
+  onError: z.custom<(e: unknown) => void>((f) => typeof f === 'function', 'must be a function').optional(),
+});
+
+/**
+ * Validates the options once, at start-up. A mistake throws a TypeError that names the option,
+ * e.g. `grantkit: option "clients[0].id" must be a non-empty string`.
+ */
+export function validateOptions(options: GrantKitOptions): void {
+  const result = schema.safeParse(options);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  const path = issue.path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+  const err = new TypeError(`grantkit: option "${path || 'options'}" ${issue.message}`);
+  (err as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+  throw err;
+}

@@ -1,0 +1,55 @@
+/**
+ * The PostgreSQL schema, as ordered migrations. PostgresStore.migrate() runs the ones not yet
+ * recorded in `grantkit_migrations`, each in the transaction that records it, with `search_path`
+ * set to the store's schema: so the SQL names tables without a schema. Never edit a shipped
+ * migration; append a new one.
+ *
+ * Times are BIGINT milliseconds on the core's clock (never compared to now() on the server).
+ * `email_lower` is folded by the application with the same rule as the other stores.
+ */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'grants and tokens',
+    sql: `
+CREATE TABLE grantkit_grants (
+  id          TEXT PRIMARY KEY,
+  client_id   TEXT NOT NULL,
+  provider    TEXT NOT NULL,
+  email       TEXT NOT NULL,
+  email_lower TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  scopes      TEXT[] NOT NULL,
+  status      TEXT NOT NULL,
+  settings    TEXT,
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL
+);
+CREATE INDEX grantkit_grants_email ON grantkit_grants (client_id, email_lower);
+CREATE INDEX grantkit_grants_client_created ON grantkit_grants (client_id, created_at);
+CREATE INDEX grantkit_grants_created ON grantkit_grants (created_at);
+
+CREATE TABLE grantkit_tokens (
+  hash        TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  grant_id    TEXT,
+  family      TEXT,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT,
+  data        TEXT,
+  consumed_at BIGINT
+);
+CREATE INDEX grantkit_tokens_grant ON grantkit_tokens (grant_id);
+CREATE INDEX grantkit_tokens_family ON grantkit_tokens (family);
+CREATE INDEX grantkit_tokens_kind_client ON grantkit_tokens (kind, client_id);
+CREATE INDEX grantkit_tokens_expires ON grantkit_tokens (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
+];
