@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from '../../src/store/contract.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/postgres.js';
+import { postgresUrl, probePostgres, dropSchema } from './servers.js';
 
 storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
 
@@ -18,3 +21,22 @@ storeContract('sqlite', async () => {
     },
   };
 });
+
+storeContract(
+  'postgres',
+  async () => {
+    const schema = `gk_test_${randomBytes(6).toString('hex')}`;
+    const store = new PostgresStore({ connectionString: postgresUrl, schema });
+    await store.migrate();
+    // Twice: migrations are idempotent.
+    await store.migrate();
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropSchema(schema);
+      },
+    };
+  },
+  { skip: await probePostgres() },
+);

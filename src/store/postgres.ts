@@ -1,0 +1,366 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Pool, QueryConfig, QueryResultRow } from 'pg';
+import { MIGRATIONS } from './postgres-migrations.js';
+import type { Consumed, GrantFilter, GrantRecord, GrantStatus, Resolved, TokenFilter, TokenKind, TokenRecord } from './records.js';
+import type { Store } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
+  readonly pool?: Pool;
+  /** Used when no pool is given. */
+  readonly connectionString?: string;
+  /** Where the tables live; migrate() creates it. Default 'public'. */
+  readonly schema?: string;
+  /**
+   * Bound on every query, on the client (the connection is dropped) and, for a pool the store
+   * creates, on the server and on connecting too. Default 2000 ms.
+   */
+  readonly statementTimeoutMs?: number;
+}
+
+// pg returns BIGINT as strings (they can exceed 2^53); ours are milliseconds, so Number() is exact.
+type Int8 = string | number;
+
+interface GrantRow {
+  id: string;
+  client_id: string;
+  provider: string;
+  email: string;
+  name: string;
+  scopes: string[];
+  status: string;
+  settings: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+interface TokenRow {
+  hash: string;
+  kind: string;
+  client_id: string;
+  grant_id: string | null;
+  family: string | null;
+  created_at: Int8;
+  expires_at: Int8 | null;
+  data: string | null;
+}
+
+type ResolvedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
+type ConsumedRow = TokenRow & { first_use: boolean };
+
+const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
+const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data';
+const DEFAULT_TIMEOUT_MS = 2000;
+const SWEEP_EVERY = 1000;
+
+/**
+ * Grants and tokens in PostgreSQL, shared by every instance of an app. Each method is one
+ * statement, so one round trip; consume and rotate are single statements whose UPDATE re-checks
+ * `consumed_at IS NULL` under the row lock, which makes them atomic across instances.
+ * Run `await store.migrate()` (or `npx grantkit migrate`) once before use.
+ */
+export class PostgresStore implements Store {
+  readonly #pool: Pool;
+  readonly #owned: boolean;
+  readonly #schema: string;
+  readonly #timeoutMs: number;
+  readonly #sql;
+  #writesSinceSweep = 0;
+
+  constructor(options: PostgresStoreOptions = {}) {
+    this.#schema = options.schema ?? 'public';
+    this.#timeoutMs = options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.pool) {
+      this.#pool = options.pool;
+      this.#owned = false;
+    } else {
+      this.#pool = new pg.Pool({
+        connectionString: options.connectionString,
+        connectionTimeoutMillis: this.#timeoutMs,
+        statement_timeout: this.#timeoutMs,
+        keepAlive: true,
+      });
+      this.#owned = true;
+      // An idle connection that dies (server restart, network) is reported here; the pool has
+      // already dropped it and the next query opens a new one. Without a listener Node would crash.
+      this.#pool.on('error', () => {});
+    }
+    const s = quoteIdent(this.#schema);
+    const G = `${s}.grantkit_grants`;
+    const T = `${s}.grantkit_tokens`;
+    const live = `hash = $1 AND (expires_at IS NULL OR expires_at > $2)`;
+    // A snapshot read of the row plus an UPDATE that wins only while consumed_at is still null:
+    // a concurrent winner makes the UPDATE re-check and match nothing, so first_use is false.
+    const consumeCtes = `
+      cur AS (SELECT ${TOKEN_COLUMNS} FROM ${T} WHERE ${live}),
+      won AS (UPDATE ${T} SET consumed_at = $2 WHERE ${live} AND consumed_at IS NULL RETURNING hash)`;
+    const tokenValues = '$1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8';
+    const upsertToken = `
+      INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at) SELECT ${tokenValues}, NULL
+      ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
+        grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
+        expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL`;
+    this.#sql = {
+      G,
+      T,
+      getGrant: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE id = $1`,
+      // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
+      grantByEmail: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE client_id = $1 AND email_lower = $2
+        ORDER BY updated_at DESC, id COLLATE "C" DESC LIMIT 1`,
+      putGrant: `INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, provider = EXCLUDED.provider,
+          email = EXCLUDED.email, email_lower = EXCLUDED.email_lower, name = EXCLUDED.name,
+          scopes = EXCLUDED.scopes, status = EXCLUDED.status, settings = EXCLUDED.settings,
+          created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      deleteGrant: `WITH gone AS (DELETE FROM ${G} WHERE id = $1 RETURNING id),
+        tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone))
+        SELECT count(*)::int AS n FROM gone`,
+      putToken: upsertToken,
+      resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data,
+          g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
+          g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
+          g.created_at AS g_created_at, g.updated_at AS g_updated_at
+        FROM ${T} t LEFT JOIN ${G} g ON g.id = t.grant_id
+        WHERE t.hash = $1 AND t.kind IN ('access', 'api_key') AND (t.expires_at IS NULL OR t.expires_at > $2)`,
+      consume: `WITH ${consumeCtes}
+        SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
+      // The insert reads `won`, so the next token is stored only by the one call that consumed the old.
+      rotate: `WITH ${consumeCtes},
+        put AS (
+          INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at)
+          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, NULL WHERE EXISTS (SELECT 1 FROM won)
+          ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
+            grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
+            expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL
+        )
+        SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
+      revokeToken: `DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS}`,
+      revokeFamily: `DELETE FROM ${T} WHERE family = $1`,
+      revokeGrantTokens: `DELETE FROM ${T} WHERE grant_id = $1`,
+      // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
+      sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
+    };
+  }
+
+  /**
+   * Creates the schema and applies the migrations it has not seen, each recorded in
+   * `grantkit_migrations`. Idempotent, and safe when several instances start at once (an advisory
+   * lock serialises them). Returns the names of the migrations it applied.
+   */
+  async migrate(): Promise<string[]> {
+    const schema = quoteIdent(this.#schema);
+    const client = await this.#pool.connect();
+    const applied: string[] = [];
+    try {
+      await client.query('BEGIN');
+      // DDL may wait on locks far longer than a request would.
+      await client.query('SET LOCAL statement_timeout = 0');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`grantkit.migrate:${this.#schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`SET LOCAL search_path TO ${schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
+      const done = new Set((await client.query<{ id: number }>('SELECT id FROM grantkit_migrations')).rows.map((r) => r.id));
+      for (const m of MIGRATIONS) {
+        if (done.has(m.id)) continue;
+        await client.query(m.sql);
+        await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
+        applied.push(m.name);
+      }
+      await client.query('COMMIT');
+      return applied;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
+    const row = (await this.#query<GrantRow>(this.#sql.getGrant, [id]))[0];
+    return row && toGrant(row);
+  }
+
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    const row = (await this.#query<GrantRow>(this.#sql.grantByEmail, [clientId, email.toLowerCase()]))[0];
+    return row && toGrant(row);
+  }
+
+  async putGrant(g: GrantRecord): Promise<void> {
+    await this.#query(this.#sql.putGrant, [
+      g.id,
+      g.clientId,
+      g.provider,
+      g.email,
+      g.name,
+      g.scopes,
+      g.status,
+      g.settings,
+      g.createdAt,
+      g.updatedAt,
+      g.email.toLowerCase(),
+    ]);
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id]);
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const when = (value: unknown, clause: (param: string) => string): void => {
+      if (value === undefined) return;
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    when(filter.clientId, (p) => `client_id = ${p}`);
+    when(filter.email?.toLowerCase(), (p) => `email_lower = ${p}`);
+    when(filter.provider, (p) => `provider = ${p}`);
+    when(filter.status, (p) => `status = ${p}`);
+    when(filter.since, (p) => `created_at >= ${p}`);
+    when(filter.before, (p) => `created_at < ${p}`);
+    const column = filter.sortBy === 'updatedAt' ? 'updated_at' : 'created_at';
+    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
+    values.push(filter.limit ?? null, filter.offset ?? 0);
+    // COLLATE "C": ties break on code points, as in the other stores, whatever the database locale.
+    const text =
+      `SELECT ${GRANT_COLUMNS} FROM ${this.#sql.G}` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY ${column} ${dir}, id COLLATE "C" ASC LIMIT $${values.length - 1} OFFSET $${values.length}`;
+    return (await this.#query<GrantRow>(text, values)).map(toGrant);
+  }
+
+  async putToken(token: TokenRecord): Promise<void> {
+    await this.#query(this.#sql.putToken, tokenValues(token));
+    if (++this.#writesSinceSweep >= SWEEP_EVERY) {
+      this.#writesSinceSweep = 0;
+      // Garbage collection only: expiry is enforced on read, so a failed sweep changes nothing.
+      await this.#query(this.#sql.sweep, [token.createdAt]).catch(() => {});
+    }
+  }
+
+  async resolve(hash: string, now: number): Promise<Resolved | undefined> {
+    const row = (await this.#query<ResolvedRow>(this.#sql.resolve, [hash, now]))[0];
+    if (!row) return undefined;
+    const grant =
+      row.g_id === null
+        ? null
+        : toGrant({
+            id: row.g_id,
+            client_id: row.g_client_id ?? '',
+            provider: row.g_provider ?? '',
+            email: row.g_email ?? '',
+            name: row.g_name ?? '',
+            scopes: row.g_scopes ?? [],
+            status: row.g_status ?? 'invalid',
+            settings: row.g_settings,
+            created_at: row.g_created_at ?? 0,
+            updated_at: row.g_updated_at ?? 0,
+          });
+    return { token: toToken(row), grant };
+  }
+
+  async consume(hash: string, now: number): Promise<Consumed | undefined> {
+    const row = (await this.#query<ConsumedRow>(this.#sql.consume, [hash, now]))[0];
+    return row && { record: toToken(row), firstUse: row.first_use };
+  }
+
+  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    const row = (await this.#query<ConsumedRow>(this.#sql.rotate, [oldHash, now, ...tokenValues(next)]))[0];
+    return row && { record: toToken(row), firstUse: row.first_use };
+  }
+
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash]))[0];
+    return row && toToken(row);
+  }
+
+  async revokeFamily(family: string): Promise<number> {
+    return (await this.#run(this.#sql.revokeFamily, [family])).rowCount ?? 0;
+  }
+
+  async revokeGrantTokens(grantId: string): Promise<number> {
+    return (await this.#run(this.#sql.revokeGrantTokens, [grantId])).rowCount ?? 0;
+  }
+
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    const where = ['kind = $1'];
+    const values: unknown[] = [filter.kind];
+    if (filter.clientId !== undefined) where.push(`client_id = $${values.push(filter.clientId)}`);
+    if (filter.grantId !== undefined) where.push(`grant_id = $${values.push(filter.grantId)}`);
+    const text = `SELECT ${TOKEN_COLUMNS} FROM ${this.#sql.T} WHERE ${where.join(' AND ')} ORDER BY created_at, hash COLLATE "C"`;
+    return (await this.#query<TokenRow>(text, values)).map(toToken);
+  }
+
+  /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
+  async dump(): Promise<unknown> {
+    const [grants, tokens] = await Promise.all([
+      this.#query(`SELECT * FROM ${this.#sql.G} ORDER BY id`, []),
+      this.#query(`SELECT * FROM ${this.#sql.T} ORDER BY hash`, []),
+    ]);
+    return { grants, tokens };
+  }
+
+  /** Ends the pool if this store created it; a pool passed in stays open for its owner. */
+  async close(): Promise<void> {
+    if (this.#owned && !this.#pool.ended) await this.#pool.end();
+  }
+
+  async #query<R extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
+    return (await this.#run<R>(text, values)).rows;
+  }
+
+  #run<R extends QueryResultRow>(text: string, values: readonly unknown[]) {
+    // Named after the text, so each statement is parsed and planned once per connection, and two
+    // stores on one pool (two schemas) never collide on a name.
+    // query_timeout is pg's client-side bound: on expiry the connection is dropped, never reused.
+    const config: QueryConfig & { query_timeout: number } = {
+      name: `grantkit_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`,
+      text,
+      values: [...values],
+      query_timeout: this.#timeoutMs,
+    };
+    return this.#pool.query<R>(config);
+  }
+}
+
+function tokenValues(t: TokenRecord): unknown[] {
+  return [t.hash, t.kind, t.clientId, t.grantId, t.family, t.createdAt, t.expiresAt, t.data];
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function toGrant(row: GrantRow): GrantRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    provider: row.provider,
+    email: row.email,
+    name: row.name,
+    scopes: row.scopes,
+    status: row.status as GrantStatus,
+    settings: row.settings,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    hash: row.hash,
+    kind: row.kind as TokenKind,
+    clientId: row.client_id,
+    grantId: row.grant_id,
+    family: row.family,
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    data: row.data,
+  };
+}
