@@ -6,7 +6,8 @@ import { storeContract } from '../../src/store/contract.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { PostgresStore } from '../../src/store/postgres.js';
-import { postgresUrl, probePostgres, dropSchema } from './servers.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from './servers.js';
 
 storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
 
@@ -39,4 +40,20 @@ storeContract(
     };
   },
   { skip: await probePostgres() },
+);
+
+storeContract(
+  'redis',
+  async () => {
+    const prefix = `gk_test_${randomBytes(6).toString('hex')}:`;
+    const store = new RedisStore({ url: redisUrl, prefix });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await deleteKeys(prefix);
+      },
+    };
+  },
+  { skip: await probeRedis() },
 );

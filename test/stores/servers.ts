@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Redis } from 'ioredis';
 
 /** The test server: CI provides it; elsewhere the suites skip when it is not there. */
 export const postgresUrl = process.env['GRANTKIT_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,5 +29,39 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS "${schema.replaceAll('"', '""')}" CASCADE`);
   } finally {
     await client.end();
+  }
+}
+
+export const redisUrl = process.env['GRANTKIT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** As probePostgres, for Redis. */
+export async function probeRedis(): Promise<string | false> {
+  if (process.env['CI']) return false;
+  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return false;
+  } catch (err) {
+    const url = new URL(redisUrl);
+    return `Redis not reachable at ${url.host} (${(err as Error).message})`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Deletes every key under a test run's prefix. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', prefix.replace(/[*?[\]\\]/g, '\\$&') + '*', 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

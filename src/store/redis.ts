@@ -1,0 +1,422 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { applyGrantFilter } from './filter.js';
+import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type { Store } from './store.js';
+
+export interface RedisStoreOptions {
+  /** A client of your own; the store then leaves its options and its quit() to you. */
+  readonly redis?: Redis;
+  /** Used when no client is given. Default redis://127.0.0.1:6379. */
+  readonly url?: string;
+  /** Every key starts with it, so apps and test runs can share one Redis. Default 'grantkit:'. */
+  readonly prefix?: string;
+  /**
+   * How long a call may wait for the connection to be ready, and (for a client the store creates)
+   * for a command's answer, before it rejects. Default 1000 ms.
+   */
+  readonly timeoutMs?: number;
+}
+
+/*
+ * Layout, under the prefix P:
+ *   P g:<id>        hash  j: grant JSON, e: email index field, c: client id
+ *   P emails        hash  JSON [clientId, lowercased email] -> grant id
+ *   P grants        zset  grant ids by createdAt;  P gc:<clientId> the same per client
+ *   P t:<hash>      hash  r: token JSON, k: kind, e: expiresAt or '', g: grant id or '',
+ *                         f: family or '', c: consumedAt once consumed
+ *   P tk:<kind>, P tg:<grantId>, P tf:<family>
+ *                   zset  token hashes, scored by when the server collects the token (inf: never)
+ *
+ * Expiry is decided by the `now` argument. A token key also gets a server TTL, but only as garbage
+ * collection: its lifetime plus GC_GRACE_MS, counted from when it is written. The TTL is relative
+ * on purpose: an absolute PEXPIREAT(expiresAt) on the core's clock would delete live tokens at once
+ * whenever that clock is behind the server's (an injected clock in tests, or skew).
+ *
+ * The scripts build key names from the prefix, so they need one Redis node, not a Cluster.
+ */
+const GC_GRACE_MS = 60 * 60 * 1000;
+const DEFAULT_TIMEOUT_MS = 1000;
+
+const LIB = `
+local P = ARGV[1]
+
+local function servernow()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Adds a member, drops the members the server has already collected, and lets the index itself
+-- expire with its longest-lived member.
+local function index(key, deadline, hash, now)
+  redis.call('ZADD', key, deadline, hash)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. now)
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if top[2] == 'inf' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, top[2]) end
+end
+
+local function drop(hash)
+  local key = P .. 't:' .. hash
+  local t = redis.call('HMGET', key, 'k', 'g', 'f')
+  if not t[1] then return 0 end
+  redis.call('DEL', key)
+  redis.call('ZREM', P .. 'tk:' .. t[1], hash)
+  if t[2] ~= '' then redis.call('ZREM', P .. 'tg:' .. t[2], hash) end
+  if t[3] ~= '' then redis.call('ZREM', P .. 'tf:' .. t[3], hash) end
+  return 1
+end
+
+local function dropindexed(key)
+  local n = 0
+  for _, hash in ipairs(redis.call('ZRANGE', key, 0, -1)) do n = n + drop(hash) end
+  redis.call('DEL', key)
+  return n
+end
+
+-- hash, record JSON, kind, grant id, family, expiresAt, ttl ('' = none)
+local function put(hash, r, k, g, f, e, ttl)
+  drop(hash)
+  local key = P .. 't:' .. hash
+  redis.call('HSET', key, 'r', r, 'k', k, 'g', g, 'f', f, 'e', e)
+  local now = servernow()
+  local deadline = 'inf'
+  if ttl ~= '' then
+    deadline = now + tonumber(ttl)
+    redis.call('PEXPIREAT', key, deadline)
+  end
+  index(P .. 'tk:' .. k, deadline, hash, now)
+  if g ~= '' then index(P .. 'tg:' .. g, deadline, hash, now) end
+  if f ~= '' then index(P .. 'tf:' .. f, deadline, hash, now) end
+end
+
+-- nil when unknown or expired at now; else the record JSON and 1 on first use, 0 on a replay.
+local function consume(hash, now)
+  local key = P .. 't:' .. hash
+  local t = redis.call('HMGET', key, 'r', 'e', 'c')
+  if not t[1] then return nil end
+  if t[2] ~= '' and tonumber(t[2]) <= tonumber(now) then return nil end
+  if t[3] then return t[1], 0 end
+  redis.call('HSET', key, 'c', now)
+  return t[1], 1
+end
+`;
+
+/** A Lua script run by its SHA, loaded again after a Redis restart flushed the script cache. */
+class Script {
+  readonly lua: string;
+  readonly sha: string;
+  constructor(body: string) {
+    this.lua = LIB + body;
+    this.sha = createHash('sha1').update(this.lua).digest('hex');
+  }
+}
+
+const SCRIPTS = {
+  // ARGV: P, id, grant JSON, email field, client id, createdAt
+  putGrant: new Script(`
+local id = ARGV[2]
+local gk = P .. 'g:' .. id
+local old = redis.call('HMGET', gk, 'e', 'c')
+if old[1] then
+  if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 'emails', old[1]) end
+  if old[2] ~= ARGV[5] then redis.call('ZREM', P .. 'gc:' .. old[2], id) end
+end
+redis.call('HSET', gk, 'j', ARGV[3], 'e', ARGV[4], 'c', ARGV[5])
+redis.call('HSET', P .. 'emails', ARGV[4], id)
+redis.call('ZADD', P .. 'grants', ARGV[6], id)
+redis.call('ZADD', P .. 'gc:' .. ARGV[5], ARGV[6], id)
+return 1`),
+  // ARGV: P, email field
+  grantByEmail: new Script(`
+local id = redis.call('HGET', P .. 'emails', ARGV[2])
+if not id then return false end
+return redis.call('HGET', P .. 'g:' .. id, 'j')`),
+  // ARGV: P, id
+  deleteGrant: new Script(`
+local id = ARGV[2]
+local gk = P .. 'g:' .. id
+local old = redis.call('HMGET', gk, 'e', 'c')
+if not old[1] then return 0 end
+redis.call('DEL', gk)
+if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 'emails', old[1]) end
+redis.call('ZREM', P .. 'grants', id)
+redis.call('ZREM', P .. 'gc:' .. old[2], id)
+dropindexed(P .. 'tg:' .. id)
+return 1`),
+  // ARGV: P, zset key suffix, min score, max score
+  listGrants: new Script(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ARGV[2], ARGV[3], ARGV[4])) do
+  local j = redis.call('HGET', P .. 'g:' .. id, 'j')
+  if j then out[#out + 1] = j end
+end
+return out`),
+  // ARGV: P, hash, record JSON, kind, grant id, family, expiresAt, ttl
+  putToken: new Script(`
+put(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+return 1`),
+  // ARGV: P, hash, now
+  resolve: new Script(`
+local t = redis.call('HMGET', P .. 't:' .. ARGV[2], 'r', 'k', 'e', 'g')
+if not t[1] then return false end
+if t[2] ~= 'access' and t[2] ~= 'api_key' then return false end
+if t[3] ~= '' and tonumber(t[3]) <= tonumber(ARGV[3]) then return false end
+local g = false
+if t[4] ~= '' then g = redis.call('HGET', P .. 'g:' .. t[4], 'j') end
+return { t[1], g }`),
+  // ARGV: P, hash, now
+  consume: new Script(`
+local r, first = consume(ARGV[2], ARGV[3])
+if not r then return false end
+return { r, first }`),
+  // ARGV: P, old hash, now, then the next token as for putToken
+  rotate: new Script(`
+local r, first = consume(ARGV[2], ARGV[3])
+if not r then return false end
+if first == 1 then put(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
+return { r, first }`),
+  // ARGV: P, hash
+  revokeToken: new Script(`
+local r = redis.call('HGET', P .. 't:' .. ARGV[2], 'r')
+if not r then return false end
+drop(ARGV[2])
+return r`),
+  // ARGV: P, index key suffix
+  revokeIndexed: new Script(`
+return dropindexed(P .. ARGV[2])`),
+  // ARGV: P, index key suffix
+  listTokens: new Script(`
+local out = {}
+for _, hash in ipairs(redis.call('ZRANGE', P .. ARGV[2], 0, -1)) do
+  local r = redis.call('HGET', P .. 't:' .. hash, 'r')
+  if r then out[#out + 1] = r end
+end
+return out`),
+} as const;
+
+type Arg = string | number;
+
+/**
+ * Grants and tokens in Redis, shared by every instance of an app. Every method is one round trip
+ * (a Lua script where it reads more than one key), and scripts run atomically, which makes
+ * consume and rotate safe across instances.
+ *
+ * Fails closed: a client created here never queues commands while Redis is away and reconnects by
+ * itself; each call waits at most `timeoutMs` for the connection and then rejects.
+ */
+export class RedisStore implements Store {
+  readonly #redis: Redis;
+  readonly #owned: boolean;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  #readyWaiter: Promise<void> | undefined;
+
+  constructor(options: RedisStoreOptions = {}) {
+    this.#prefix = options.prefix ?? 'grantkit:';
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.redis) {
+      this.#redis = options.redis;
+      this.#owned = false;
+    } else {
+      this.#redis = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        // While disconnected, commands fail at once instead of piling up in memory.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: this.#timeoutMs,
+        connectTimeout: Math.max(this.#timeoutMs, 1000),
+        // Never gives up (returning null would stop reconnecting), and retries often enough that
+        // service resumes within about a second of Redis coming back.
+        retryStrategy: (times) => Math.min(times * 100, 1000),
+      });
+      this.#owned = true;
+      // Connection errors also reject the calls in flight; without a listener ioredis logs each one.
+      this.#redis.on('error', () => {});
+    }
+  }
+
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
+    await this.#ready();
+    const json = await this.#redis.hget(this.#prefix + 'g:' + id, 'j');
+    return json === null ? undefined : parseGrant(json);
+  }
+
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    const json = await this.#run(SCRIPTS.grantByEmail, [emailField(clientId, email)]);
+    return typeof json === 'string' ? parseGrant(json) : undefined;
+  }
+
+  async putGrant(grant: GrantRecord): Promise<void> {
+    await this.#run(SCRIPTS.putGrant, [
+      grant.id,
+      grantJson(grant),
+      emailField(grant.clientId, grant.email),
+      grant.clientId,
+      grant.createdAt,
+    ]);
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    return (await this.#run(SCRIPTS.deleteGrant, [id])) === 1;
+  }
+
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    // The sorted set narrows by client and creation time on the server; the rest is filtered here.
+    const zset = filter.clientId === undefined ? 'grants' : 'gc:' + filter.clientId;
+    const min = filter.since ?? '-inf';
+    const max = filter.before === undefined ? '+inf' : `(${filter.before}`;
+    const list = await this.#run(SCRIPTS.listGrants, [zset, min, max]);
+    return applyGrantFilter(strings(list).map(parseGrant), filter);
+  }
+
+  async putToken(token: TokenRecord): Promise<void> {
+    await this.#run(SCRIPTS.putToken, tokenArgs(token));
+  }
+
+  async resolve(hash: string, now: number): Promise<Resolved | undefined> {
+    const reply = await this.#run(SCRIPTS.resolve, [hash, now]);
+    if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+    const grant: unknown = reply[1];
+    return { token: parseToken(reply[0]), grant: typeof grant === 'string' ? parseGrant(grant) : null };
+  }
+
+  async consume(hash: string, now: number): Promise<Consumed | undefined> {
+    return consumed(await this.#run(SCRIPTS.consume, [hash, now]));
+  }
+
+  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    return consumed(await this.#run(SCRIPTS.rotate, [oldHash, now, ...tokenArgs(next)]));
+  }
+
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    const json = await this.#run(SCRIPTS.revokeToken, [hash]);
+    return typeof json === 'string' ? parseToken(json) : undefined;
+  }
+
+  async revokeFamily(family: string): Promise<number> {
+    return Number(await this.#run(SCRIPTS.revokeIndexed, ['tf:' + family]));
+  }
+
+  async revokeGrantTokens(grantId: string): Promise<number> {
+    return Number(await this.#run(SCRIPTS.revokeIndexed, ['tg:' + grantId]));
+  }
+
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    const key = filter.grantId === undefined ? 'tk:' + filter.kind : 'tg:' + filter.grantId;
+    const list = strings(await this.#run(SCRIPTS.listTokens, [key])).map(parseToken);
+    return list
+      .filter(
+        (t) =>
+          t.kind === filter.kind &&
+          (filter.clientId === undefined || t.clientId === filter.clientId) &&
+          (filter.grantId === undefined || t.grantId === filter.grantId),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  /** Every key under the prefix with its value, as plain data: tests search it for plaintext secrets. */
+  async dump(): Promise<unknown> {
+    await this.#ready();
+    const out: Record<string, unknown> = {};
+    const pattern = this.#prefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        const type = await this.#redis.type(key);
+        if (type === 'hash') out[key] = await this.#redis.hgetall(key);
+        else if (type === 'zset') out[key] = await this.#redis.zrange(key, 0, '-1', 'WITHSCORES');
+        else if (type === 'string') out[key] = await this.#redis.get(key);
+        else out[key] = type;
+      }
+    } while (cursor !== '0');
+    return out;
+  }
+
+  /** Disconnects if this store created the client; a client passed in stays open for its owner. */
+  async close(): Promise<void> {
+    if (!this.#owned) return;
+    try {
+      await this.#redis.quit();
+    } catch {
+      this.#redis.disconnect();
+    }
+  }
+
+  async #run(script: Script, args: readonly Arg[]): Promise<unknown> {
+    await this.#ready();
+    const argv = [this.#prefix, ...args];
+    try {
+      return await this.#redis.evalsha(script.sha, 0, ...argv);
+    } catch (err) {
+      // Only the first call after a start or restart of Redis pays the second round trip.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return await this.#redis.eval(script.lua, 0, ...argv);
+    }
+  }
+
+  /** Waits, boundedly, for a connection that is being (re)established; rejects when there is none. */
+  async #ready(): Promise<void> {
+    const redis = this.#redis;
+    if (redis.status === 'ready') return;
+    if (redis.status === 'end') throw new Error('grantkit: the Redis connection is closed');
+    if (redis.status === 'wait') redis.connect().catch(() => {});
+    // One listener shared by every waiting call, however many arrive during an outage.
+    this.#readyWaiter ??= new Promise<void>((resolve) => {
+      redis.once('ready', () => {
+        this.#readyWaiter = undefined;
+        resolve();
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`grantkit: Redis not ready within ${this.#timeoutMs} ms (${redis.status})`)),
+        this.#timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#readyWaiter, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function emailField(clientId: string, email: string): string {
+  return JSON.stringify([clientId, email.toLowerCase()]);
+}
+
+function tokenArgs(t: TokenRecord): Arg[] {
+  const ttl = t.expiresAt === null ? '' : Math.max(t.expiresAt - t.createdAt, 0) + GC_GRACE_MS;
+  return [t.hash, tokenJson(t), t.kind, t.grantId ?? '', t.family ?? '', t.expiresAt ?? '', ttl];
+}
+
+function consumed(reply: unknown): Consumed | undefined {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+  return { record: parseToken(reply[0]), firstUse: reply[1] === 1 };
+}
+
+function strings(reply: unknown): string[] {
+  return Array.isArray(reply) ? reply.filter((x): x is string => typeof x === 'string') : [];
+}
+
+// Field by field, so nothing a caller attached to the object (say, the plaintext) is ever stored.
+function grantJson(g: GrantRecord): string {
+  const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt } = g;
+  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt });
+}
+
+function tokenJson(t: TokenRecord): string {
+  const { hash, kind, clientId, grantId, family, createdAt, expiresAt, data } = t;
+  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data });
+}
+
+// Records are written by this store from typed values, so parsing trusts their shape.
+function parseGrant(json: string): GrantRecord {
+  return JSON.parse(json) as GrantRecord;
+}
+
+function parseToken(json: string): TokenRecord {
+  return JSON.parse(json) as TokenRecord;
+}
