@@ -93,6 +93,15 @@ export function storeContract(
         assert.equal((await store().listGrants({ clientId: g.clientId })).length, 1);
       });
 
+      it('deleting a grant that lost its email to another keeps the other findable', async () => {
+        const a = grant({ email: 'shared@example.com' });
+        await store().putGrant(a);
+        const b = grant({ email: 'Shared@example.com', clientId: a.clientId });
+        await store().putGrant(b);
+        await store().deleteGrant(a.id);
+        assert.deepEqual(await store().findGrantByEmail(a.clientId, 'shared@example.com'), b);
+      });
+
       it('deleting a grant removes it from the email index and kills its tokens', async () => {
         const g = grant();
         await store().putGrant(g);

@@ -1,6 +1,7 @@
 import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 import type { Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 interface Entry {
   token: TokenRecord;
@@ -12,13 +13,15 @@ interface Entry {
  * everything on restart and cannot be shared between instances: use SQLite for one machine and
  * PostgreSQL or Redis for many.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, ConnectorStore {
   readonly #grants = new Map<string, GrantRecord>();
   readonly #byEmail = new Map<string, string>();
   readonly #tokens = new Map<string, Entry>();
   readonly #byGrant = new Map<string, Set<string>>();
   readonly #byFamily = new Map<string, Set<string>>();
   #writesSinceSweep = 0;
+  readonly #connectors = new Map<string, ConnectorRecord>();
+  readonly #credentials = new Map<string, CredentialRecord>();
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
     return this.#grants.get(id);
@@ -31,7 +34,7 @@ export class MemoryStore implements Store {
 
   async putGrant(grant: GrantRecord): Promise<void> {
     const previous = this.#grants.get(grant.id);
-    if (previous) this.#byEmail.delete(emailKey(previous.clientId, previous.email));
+    if (previous) this.#unindexEmail(previous);
     // Frozen copies: the same object is handed out on every resolve, so nobody may change it.
     this.#grants.set(grant.id, Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) }));
     this.#byEmail.set(emailKey(grant.clientId, grant.email), grant.id);
@@ -41,7 +44,7 @@ export class MemoryStore implements Store {
     const grant = this.#grants.get(id);
     if (!grant) return false;
     this.#grants.delete(id);
-    this.#byEmail.delete(emailKey(grant.clientId, grant.email));
+    this.#unindexEmail(grant);
     this.#dropAll(this.#byGrant.get(id));
     return true;
   }
@@ -106,9 +109,55 @@ export class MemoryStore implements Store {
     return out;
   }
 
+  // Connectors and credentials (ConnectorStore): plain CRUD, frozen copies as for grants.
+
+  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
+    return this.#connectors.get(provider);
+  }
+
+  async putConnector(connector: ConnectorRecord): Promise<void> {
+    this.#connectors.set(connector.provider, Object.freeze({ ...connector }));
+  }
+
+  async deleteConnector(provider: string): Promise<boolean> {
+    for (const [id, c] of this.#credentials) if (c.provider === provider) this.#credentials.delete(id);
+    return this.#connectors.delete(provider);
+  }
+
+  async listConnectors(): Promise<ConnectorRecord[]> {
+    return [...this.#connectors.values()];
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return this.#credentials.get(id);
+  }
+
+  async putCredential(credential: CredentialRecord): Promise<void> {
+    this.#credentials.set(credential.id, Object.freeze({ ...credential }));
+  }
+
+  async deleteCredential(id: string): Promise<boolean> {
+    return this.#credentials.delete(id);
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    return [...this.#credentials.values()].filter((c) => c.provider === provider);
+  }
+
   /** Everything held, as plain data: tests search it for plaintext secrets. */
   dump(): unknown {
-    return { grants: [...this.#grants.values()], tokens: [...this.#tokens.values()] };
+    return {
+      grants: [...this.#grants.values()],
+      tokens: [...this.#tokens.values()],
+      connectors: [...this.#connectors.values()],
+      credentials: [...this.#credentials.values()],
+    };
+  }
+
+  /** Drops the email entry only while it still points at this grant: another may have taken the address since. */
+  #unindexEmail(grant: GrantRecord): void {
+    const key = emailKey(grant.clientId, grant.email);
+    if (this.#byEmail.get(key) === grant.id) this.#byEmail.delete(key);
   }
 
   #add(entry: Entry): void {

@@ -42,6 +42,10 @@ export interface Store {
   revokeGrantTokens(grantId: string): Promise<number>;
   listTokens(filter: TokenFilter): Promise<TokenRecord[]>;
 
+  /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
+  migrate?(): Promise<unknown>;
+  /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */
+  dump?(): unknown;
   /** Releases connections. */
   close?(): Promise<void>;
 }
