@@ -1,0 +1,119 @@
+import type { Context, Middleware, Next } from 'koa';
+import {
+  checkOutcome,
+  GrantkitError,
+  type AuthOutcome,
+  type EndpointRule,
+  type Grant,
+  type GrantKit,
+  type ScopeGuard,
+  type SerializedResponse,
+} from '../../src/index.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The grant the request's token resolved to; set by grantkit's resolve() or guards. */
+    grant?: Grant;
+  }
+}
+
+export interface KoaAdapterOptions {
+  /**
+   * Throw guard failures (status, headers, expose and body set) for the app's own error handler
+   * instead of answering them. Koa's default handler clears headers set before a throw and then
+   * applies `err.headers`, so WWW-Authenticate travels on the error, never on ctx.
+   */
+  readonly throwErrors?: boolean;
+}
+
+/** The same five names as grantkit/express, as Koa middleware (app.use or @koa/router). */
+export interface KoaGrantKit {
+  /** grantkit's own routes (/connect/*, /oauth/*, /account, /a/*). */
+  routes(): Middleware;
+  /** Sets `ctx.state.grant` when the token is good; leaves it unset otherwise and lets a guard decide. */
+  resolve(): Middleware;
+  requireScopes(...scopes: string[]): Middleware;
+  requireAllScopes(...scopes: string[]): Middleware;
+  /** Guards every route the endpoint table lists (default: the v2 table); passes the rest through. */
+  gate(rules?: readonly EndpointRule[]): Middleware;
+}
+
+/** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
+const kOutcome = Symbol('grantkit.outcome');
+type Tagged = Context & { [kOutcome]?: AuthOutcome };
+
+function write(ctx: Context, r: SerializedResponse): void {
+  ctx.status = r.status;
+  ctx.set(r.headers);
+  // Koa turns a null body into 204; an empty string keeps the 200 (v2 /oauth/revoke), and the
+  // text/plain Koa adds for it goes, so the wire matches Express byte for byte.
+  ctx.body = r.payload ?? '';
+  if (r.payload === undefined) ctx.remove('Content-Type');
+}
+
+/** The Koa adapter: it translates, and all decisions stay in the core. */
+export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGrantKit {
+  const finish = (ctx: Context, next: Next, outcome: AuthOutcome): unknown => {
+    if (!(outcome instanceof GrantkitError)) {
+      ctx.state.grant = outcome;
+      return next();
+    }
+    if (options.throwErrors) throw kit.throwable(outcome, ctx.originalUrl);
+    write(ctx, kit.failure(outcome, ctx.originalUrl));
+    return undefined;
+  };
+
+  // One layer: authentication and the scope check together, with no await when the store is synchronous.
+  const guarded = (guardFor: (ctx: Context) => ScopeGuard | null | undefined): Middleware =>
+    function grantkitGuard(ctx, next) {
+      const guard = guardFor(ctx);
+      if (guard === undefined) return next();
+      const prior = (ctx as Tagged)[kOutcome];
+      const outcome =
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.headers.authorization, ctx.originalUrl, guard);
+      return outcome instanceof Promise ? outcome.then((o) => finish(ctx, next, o)) : finish(ctx, next, outcome);
+    };
+
+  return {
+    routes() {
+      return async function grantkitRoutes(ctx, next) {
+        const matched = kit.match(ctx.method, ctx.path);
+        if (!matched) return next();
+        const input = {
+          method: ctx.method,
+          path: ctx.path,
+          query: ctx.querystring,
+          headers: ctx.headers,
+          secure: ctx.secure,
+          // koa-bodyparser and @koa/bodyparser leave their result here; otherwise the core reads ctx.req.
+          body: (ctx.request as { body?: unknown }).body,
+          stream: ctx.req,
+        };
+        write(ctx, await kit.run(matched, input));
+      };
+    },
+    resolve() {
+      return function grantkitResolve(ctx, next) {
+        const store = (o: AuthOutcome): unknown => {
+          (ctx as Tagged)[kOutcome] = o;
+          if (!(o instanceof GrantkitError)) ctx.state.grant = o;
+          return next();
+        };
+        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl);
+        return outcome instanceof Promise ? outcome.then(store) : store(outcome);
+      };
+    },
+    requireScopes(...scopes) {
+      const guard = kit.guard('any', scopes);
+      return guarded(() => guard);
+    },
+    requireAllScopes(...scopes) {
+      const guard = kit.guard('all', scopes);
+      return guarded(() => guard);
+    },
+    gate(rules) {
+      const lookup = kit.gate(rules);
+      return guarded((ctx) => lookup(ctx.method, ctx.path));
+    },
+  };
+}

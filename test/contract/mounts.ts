@@ -1,0 +1,116 @@
+import type { RequestListener } from 'node:http';
+import Router from '@koa/router';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import express4 from 'express4';
+import express5 from 'express5';
+import type { Middleware } from 'koa';
+import Koa2 from 'koa2';
+import Koa3 from 'koa3';
+import { grantkit as expressGrantkit } from '../../adapters/express/index.js';
+import { grantkit as koaGrantkit, type KoaGrantKit } from '../../adapters/koa/index.js';
+import { isGrantkitError, type GrantKit } from '../../src/index.js';
+import { fixtureBody, V2_FIXTURE_ROUTES, type FixtureGuard, type FixtureRoute } from './fixture-routes.js';
+
+/** One framework version with grantkit mounted the documented way, built fresh per kit. */
+export interface Mount {
+  readonly name: string;
+  readonly framework: 'express' | 'koa';
+  build(kit: GrantKit, routes?: readonly FixtureRoute[]): RequestListener;
+}
+
+/** The five names both adapters share, so one function picks the middleware for a row. */
+interface Adapter<M> {
+  resolve(): M;
+  requireScopes(...s: string[]): M;
+  requireAllScopes(...s: string[]): M;
+}
+
+function middlewareFor<M>(guard: FixtureGuard, gk: Adapter<M>, throwing: Adapter<M>): M[] {
+  switch (guard.kind) {
+    case 'table':
+      return [];
+    case 'resolve':
+      return [gk.resolve()];
+    case 'resolve+guard':
+      return [gk.resolve(), guard.mode === 'any' ? gk.requireScopes(...guard.scopes) : gk.requireAllScopes(...guard.scopes)];
+    case 'guard': {
+      const a = guard.throws ? throwing : gk;
+      return [guard.mode === 'any' ? a.requireScopes(...guard.scopes) : a.requireAllScopes(...guard.scopes)];
+    }
+  }
+}
+
+type ExpressFactory = typeof express5;
+
+function expressMount(name: string, express: ExpressFactory): Mount {
+  return {
+    name,
+    framework: 'express',
+    build(kit, routes = V2_FIXTURE_ROUTES) {
+      const gk = expressGrantkit(kit);
+      const throwing = expressGrantkit(kit, { throwErrors: true });
+      const app = express();
+      app.disable('x-powered-by');
+      app.use(gk.routes());
+      app.use(gk.gate());
+      for (const r of routes) {
+        const handler: RequestHandler = (req, res) => {
+          res.json(fixtureBody(r, req.params as Record<string, string>, req.grant));
+        };
+        const method = r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+        app[method](r.path, ...middlewareFor(r.guard, gk, throwing), handler);
+      }
+      // The app's own error handler, as an app that opted into throwing would write it.
+      const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+        if (!isGrantkitError(err)) return next(err);
+        res.status(err.status).set(err.headers).json(err.body);
+      };
+      app.use(onError);
+      return app;
+    },
+  };
+}
+
+type KoaClass = typeof Koa3;
+
+function koaMount(name: string, Koa: KoaClass): Mount {
+  return {
+    name,
+    framework: 'koa',
+    build(kit, routes = V2_FIXTURE_ROUTES) {
+      const gk: KoaGrantKit = koaGrantkit(kit);
+      const throwing = koaGrantkit(kit, { throwErrors: true });
+      const app = new Koa();
+      const onError: Middleware = async (ctx, next) => {
+        try {
+          await next();
+        } catch (err) {
+          if (!isGrantkitError(err)) throw err;
+          ctx.status = err.status;
+          ctx.set(err.headers);
+          ctx.body = err.body;
+        }
+      };
+      app.use(onError);
+      app.use(gk.routes());
+      app.use(gk.gate());
+      const router = new Router();
+      for (const r of routes) {
+        const handler: Middleware = (ctx) => {
+          ctx.body = fixtureBody(r, (ctx as { params?: Record<string, string> }).params ?? {}, ctx.state.grant);
+        };
+        router.register(r.path, [r.method], [...middlewareFor(r.guard, gk, throwing), handler]);
+      }
+      app.use(router.routes());
+      return app.callback();
+    },
+  };
+}
+
+/** Every mount the contract runs on; a new framework version is one more line. */
+export const MOUNTS: readonly Mount[] = [
+  expressMount('express4', express4),
+  expressMount('express5', express5),
+  koaMount('koa2', Koa2),
+  koaMount('koa3', Koa3),
+];
