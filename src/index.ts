@@ -30,4 +30,6 @@ export type {
   TokenFilter,
 } from './store/records.js';
 export { MemoryStore } from './store/memory.js';
+export { GrantCache, type GrantCacheOptions } from './store/cache.js';
+export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';

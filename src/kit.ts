@@ -23,6 +23,8 @@ import { parseScopes } from './scopes/parse.js';
 import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
 import { MemoryStore } from './store/memory.js';
+import { GrantCache } from './store/cache.js';
+import { CachedStore } from './store/cached.js';
 import type { GrantRecord, Resolved } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
 
@@ -44,6 +46,8 @@ export class GrantKit implements Services {
   readonly #clock: () => number;
   readonly #timeoutMs: number;
   readonly #onError: (e: unknown) => void;
+  readonly #ready: Promise<void> = Promise.resolve();
+  #unsubscribe: (() => Promise<void>) | undefined;
   /** One Grant object per stored record object: the memory store hands out the same record each time. */
   readonly #grantCache = new WeakMap<GrantRecord, Grant>();
   readonly #missingChallenge: string;
@@ -51,7 +55,17 @@ export class GrantKit implements Services {
 
   constructor(options: GrantKitOptions) {
     validateOptions(options);
-    this.store = options.store ?? new MemoryStore();
+    const store = options.store ?? new MemoryStore();
+    this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
+    if (options.cache) {
+      const cached = new CachedStore(store, new GrantCache(options.cache === true ? {} : options.cache));
+      this.#ready = cached.attach(this.#onError).then((unsubscribe) => {
+        this.#unsubscribe = unsubscribe;
+      });
+      this.store = cached;
+    } else {
+      this.store = store;
+    }
     this.keyring = new Keyring(typeof options.secretKeys === 'string' ? [options.secretKeys] : options.secretKeys);
     this.clients = new ClientRegistry(options.clients);
     const providers = new Map<string, NativeProvider>();
@@ -64,7 +78,6 @@ export class GrantKit implements Services {
     this.realm = options.realm ?? 'grantkit';
     this.#clock = options.clock ?? Date.now;
     this.#timeoutMs = options.storeTimeoutMs ?? 2000;
-    this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
     this.#missingChallenge = bearerChallenge(this.realm);
     this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
   }
@@ -79,6 +92,18 @@ export class GrantKit implements Services {
 
   now(): number {
     return this.#clock();
+  }
+
+  /** Resolves once start-up work (the cache's subscription to store broadcasts) is done. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Stops listening for broadcasts and closes the store. */
+  async close(): Promise<void> {
+    await this.#ready;
+    await this.#unsubscribe?.();
+    await this.store.close?.();
   }
 
   guarded<T>(call: Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NativeProvider } from './providers/provider.js';
 import type { Store } from './store/store.js';
+import type { GrantCacheOptions } from './store/cache.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -28,6 +29,11 @@ export interface GrantKitOptions {
   readonly realm?: string;
   /** A store call slower than this fails closed with 503. Default 2000 ms. */
   readonly storeTimeoutMs?: number;
+  /**
+   * A per-instance cache of resolved tokens in front of a networked store. Revocations reach it
+   * through the store's broadcast at once, and the TTL (at most 5 s) bounds staleness regardless.
+   */
+  readonly cache?: boolean | GrantCacheOptions;
   /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
   readonly onError?: (error: unknown) => void;
 }
@@ -66,6 +72,12 @@ const schema = z.object({
   clock: z.custom<() => number>((f) => typeof f === 'function', 'must be a function').optional(),
   realm: z.string().regex(/^[\x20-\x7e]{1,64}$/, 'must be 1 to 64 printable characters').optional(),
   storeTimeoutMs: z.number().int().positive().max(60_000).optional(),
+  cache: z
+    .union([
+      z.boolean(),
+      z.object({ ttlMs: z.number().int().positive().max(5000).optional(), maxEntries: z.number().int().positive().optional() }),
+    ])
+    .optional(),
   onError: z.custom<(e: unknown) => void>((f) => typeof f === 'function', 'must be a function').optional(),
 });
 

@@ -1,4 +1,13 @@
-import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type {
+  Consumed,
+  GrantFilter,
+  GrantRecord,
+  Invalidation,
+  InvalidationListener,
+  Resolved,
+  TokenFilter,
+  TokenRecord,
+} from './records.js';
 import type { Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
@@ -20,6 +29,7 @@ export class MemoryStore implements Store, ConnectorStore {
   readonly #byGrant = new Map<string, Set<string>>();
   readonly #byFamily = new Map<string, Set<string>>();
   #writesSinceSweep = 0;
+  readonly #listeners = new Set<InvalidationListener>();
   readonly #connectors = new Map<string, ConnectorRecord>();
   readonly #credentials = new Map<string, CredentialRecord>();
 
@@ -38,6 +48,7 @@ export class MemoryStore implements Store, ConnectorStore {
     // Frozen copies: the same object is handed out on every resolve, so nobody may change it.
     this.#grants.set(grant.id, Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) }));
     this.#byEmail.set(emailKey(grant.clientId, grant.email), grant.id);
+    this.#broadcast({ grantId: grant.id });
   }
 
   async deleteGrant(id: string): Promise<boolean> {
@@ -46,6 +57,7 @@ export class MemoryStore implements Store, ConnectorStore {
     this.#grants.delete(id);
     this.#unindexEmail(grant);
     this.#dropAll(this.#byGrant.get(id));
+    this.#broadcast({ grantId: id });
     return true;
   }
 
@@ -87,15 +99,32 @@ export class MemoryStore implements Store, ConnectorStore {
     const entry = this.#tokens.get(hash);
     if (!entry) return undefined;
     this.#drop(hash);
+    this.#broadcast({ tokenHash: hash });
     return entry.token;
   }
 
   async revokeFamily(family: string): Promise<number> {
-    return this.#dropAll(this.#byFamily.get(family));
+    const n = this.#dropAll(this.#byFamily.get(family));
+    this.#broadcast({ family });
+    return n;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    return this.#dropAll(this.#byGrant.get(grantId));
+    const n = this.#dropAll(this.#byGrant.get(grantId));
+    this.#broadcast({ grantId });
+    return n;
+  }
+
+  /** In-process broadcast: several kits sharing one MemoryStore keep their caches right. */
+  async subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
+    this.#listeners.add(listener);
+    return async () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #broadcast(e: Invalidation): void {
+    for (const l of this.#listeners) l.onInvalidate(e);
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {

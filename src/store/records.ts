@@ -75,3 +75,20 @@ export interface TokenFilter {
   readonly clientId?: string;
   readonly grantId?: string;
 }
+
+/**
+ * A change that may make a cached resolution wrong: a token revoked, a family revoked, or a grant
+ * changed or deleted. Stores that can broadcast (PostgreSQL NOTIFY, Redis pub/sub) send these to
+ * every instance; a cache drops what they name.
+ */
+export interface Invalidation {
+  readonly tokenHash?: string;
+  readonly family?: string;
+  readonly grantId?: string;
+}
+
+export interface InvalidationListener {
+  onInvalidate(event: Invalidation): void;
+  /** The broadcast channel went down (false) or came back (true). While it is down, caches must not serve. */
+  onStatus?(connected: boolean): void;
+}

@@ -1,4 +1,4 @@
-import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type { Consumed, InvalidationListener, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -42,6 +42,12 @@ export interface Store {
   revokeGrantTokens(grantId: string): Promise<number>;
   listTokens(filter: TokenFilter): Promise<TokenRecord[]>;
 
+  /**
+   * Delivers every revocation and grant change, from any instance, to the listener. Stores shared
+   * between instances implement it so per-instance caches learn of a revocation at once; the
+   * returned function unsubscribes.
+   */
+  subscribe?(listener: InvalidationListener): Promise<() => Promise<void>>;
   /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
   migrate?(): Promise<unknown>;
   /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */
