@@ -8,7 +8,7 @@ import type {
   TokenFilter,
   TokenRecord,
 } from './records.js';
-import type { Store } from './store.js';
+import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
@@ -70,7 +70,8 @@ export class MemoryStore implements Store, ConnectorStore {
     if (++this.#writesSinceSweep >= 1000) this.#sweep(token.createdAt);
   }
 
-  resolve(hash: string, now: number): Resolved | undefined {
+  /** Answers synchronously; typed as the interface's MaybePromise so subclasses may go async. */
+  resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
     const entry = this.#tokens.get(hash);
     if (!entry) return undefined;
     const { token } = entry;
