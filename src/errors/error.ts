@@ -17,6 +17,7 @@ export type GrantkitErrorCode =
   | 'method_not_allowed'
   | 'grant_not_found'
   | 'grant_access_denied'
+  | 'conflict'
   | 'payload_too_large'
   | 'provider_error'
   | 'store_unavailable'
@@ -36,6 +37,7 @@ const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
   method_not_allowed: 405,
   grant_not_found: 404,
   grant_access_denied: 403,
+  conflict: 409,
   payload_too_large: 413,
   provider_error: 502,
   store_unavailable: 503,

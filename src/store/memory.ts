@@ -179,8 +179,9 @@ export class MemoryStore implements Store, ConnectorStore {
     return {
       grants: [...this.#grants.values()],
       tokens: [...this.#tokens.values()],
-      connectors: [...this.#connectors.values()],
-      credentials: [...this.#credentials.values()],
+      // Only when there are any, so a dump of a store without connectors keeps its old shape.
+      ...(this.#connectors.size > 0 ? { connectors: [...this.#connectors.values()] } : {}),
+      ...(this.#credentials.size > 0 ? { credentials: [...this.#credentials.values()] } : {}),
     };
   }
 

@@ -1,0 +1,100 @@
+/**
+ * The connector model (seed 003: "A connector stores information ... so you don't need to include
+ * them manually in all API calls"), shared by custom authentication (issue 5) and hosted OAuth
+ * (issue 4). One connector per provider. Secrets are sealed by the keyring: a connector's client
+ * secret with AAD `connector:<id>`, a credential's data with AAD `credential:<id>`.
+ */
+
+/** The provider names a connector may have (nylas-api.md §3.10). */
+export const CONNECTOR_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar', 'zoom'] as const;
+export type ConnectorProvider = (typeof CONNECTOR_PROVIDERS)[number];
+
+/** Providers whose users authenticate with OAuth at the provider (a client id and secret are required). */
+export const OAUTH_PROVIDERS: ReadonlySet<string> = new Set(['google', 'microsoft', 'yahoo', 'zoom']);
+
+/** Where a provider's OAuth endpoints live. `{tenant}` in a Microsoft URL is replaced by the tenant. */
+export interface ProviderEndpoints {
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
+  /** Answers `{email|mail|userPrincipalName, name|displayName}` for a bearer access token. */
+  readonly userinfoUrl: string;
+}
+
+export interface ConnectorRecord {
+  /** Stable id; webhooks report it as `integration_id`. */
+  readonly id: string;
+  readonly provider: string;
+  readonly name: string;
+  /** The provider auth application's client id; null for providers without OAuth (imap, icloud...). */
+  readonly clientId: string | null;
+  /** The provider auth application's client secret, sealed; null when there is none. */
+  readonly clientSecret: string | null;
+  /** Non-secret provider settings as sent (`tenant`, `topic_name`); echoed back. */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Scopes a grant gets when its request names none (the wire field `scope`). */
+  readonly defaultScopes: readonly string[];
+  /**
+   * When set, every grant scope must be one of these strings, literally (seed 002: "the strings must
+   * literally match those set on the provider auth application"). Null: no restriction.
+   */
+  readonly allowedScopes: readonly string[] | null;
+  /** Endpoint overrides for this connector (tests, sovereign clouds); set in code, never over HTTP. */
+  readonly endpoints: Readonly<Partial<ProviderEndpoints>> | null;
+  readonly activeCredentialId: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * - serviceaccount: a Google service account JSON (bulk grants for Google Workspace);
+ * - adminconsent: a Microsoft app with tenant-wide admin consent (bulk grants over Graph);
+ * - connector: another client id and secret to use instead of the connector's (an override).
+ */
+export type CredentialType = 'serviceaccount' | 'adminconsent' | 'connector';
+
+export interface CredentialRecord {
+  readonly id: string;
+  readonly provider: string;
+  /** Unique per connector. */
+  readonly name: string;
+  readonly type: CredentialType;
+  /** The credential data as JSON, sealed with AAD `credential:<id>`. Never returned. */
+  readonly data: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * Where connectors and credentials live. Kept apart from `Store` so that stores written against the
+ * foundation's interface keep compiling; a store that also implements this (MemoryStore does) is
+ * used for both, otherwise the kit takes `options.connectors` or an in-memory one.
+ */
+export interface ConnectorStore {
+  getConnector(provider: string): Promise<ConnectorRecord | undefined>;
+  /** Insert or replace by provider. */
+  putConnector(connector: ConnectorRecord): Promise<void>;
+  /** Deletes the connector and every credential of its provider. */
+  deleteConnector(provider: string): Promise<boolean>;
+  listConnectors(): Promise<ConnectorRecord[]>;
+  getCredential(id: string): Promise<CredentialRecord | undefined>;
+  /** Insert or replace by id. */
+  putCredential(credential: CredentialRecord): Promise<void>;
+  deleteCredential(id: string): Promise<boolean>;
+  listCredentials(provider: string): Promise<CredentialRecord[]>;
+}
+
+/** Structural check: does this store also keep connectors? */
+export function isConnectorStore(s: unknown): s is ConnectorStore {
+  if (typeof s !== 'object' || s === null) return false;
+  const c = s as Partial<Record<keyof ConnectorStore, unknown>>;
+  return (
+    typeof c.getConnector === 'function' &&
+    typeof c.putConnector === 'function' &&
+    typeof c.deleteConnector === 'function' &&
+    typeof c.listConnectors === 'function' &&
+    typeof c.getCredential === 'function' &&
+    typeof c.putCredential === 'function' &&
+    typeof c.deleteCredential === 'function' &&
+    typeof c.listCredentials === 'function'
+  );
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ConnectorRecord } from '../connectors/records.js';
+import { OAUTH_PROVIDERS } from '../connectors/records.js';
+import {
+  checkAdminConsent,
+  checkRefreshToken,
+  checkServiceAccount,
+  InvalidCredentialError,
+  ProviderUnreachableError,
+} from '../connectors/provider-calls.js';
+import { GrantkitError } from '../errors/error.js';
+import { grantEvent } from '../events/events.js';
+import { sealGrantSettings, type GrantMeta } from '../grants/sealed-settings.js';
+import { parseInput } from '../http/validate.js';
+import { ProviderAuthError } from '../providers/provider.js';
+import { checkProviderRules } from '../providers/rules.js';
+import { parseScopes } from '../scopes/parse.js';
+import type { GrantRecord } from '../store/records.js';
+import type { V3Services } from '../v3-services.js';
+
+const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
+
+const scopeList = z.array(z.string().min(1).max(512)).min(1).max(200);
+
+const customBody = z.object({
+  provider: z.string().min(1).max(64),
+  settings: z.record(z.string(), z.unknown()),
+  scope: scopeList.optional(),
+  state: z.string().max(256).optional(),
+  name: z.string().max(256).optional(),
+});
+
+/** What a provider check established, before anything is stored. */
+export interface VerifiedCustom {
+  readonly email: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  /** Provider settings to keep, sealed. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly meta: GrantMeta;
+}
+
+export interface CustomAuthentication {
+  readonly grant: GrantRecord;
+  readonly meta: GrantMeta;
+  /** False when an existing grant for the email was re-authenticated (same id). */
+  readonly created: boolean;
+}
+
+/**
+ * POST /v3/connect/custom (seed 002, "Custom authentication"): credentials become a grant once
+ * the provider has vouched for them. Three kinds, picked from `settings`:
+ * - `{email_address, credential_id}`: a bulk grant through a service account (Google) or admin
+ *   consent (Microsoft), checked at the provider's token endpoint;
+ * - `{refresh_token}` on an OAuth provider: refreshed once at the token endpoint, and the userinfo
+ *   endpoint says whose it is;
+ * - anything else: the native provider of that name verifies it (IMAP, iCloud, sandbox...).
+ * The same email again re-authenticates the existing grant and keeps its id.
+ */
+export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown): Promise<CustomAuthentication> {
+  const body = parseInput(customBody, input);
+  const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state);
+  const now = kit.now();
+  const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
+  const id = existing?.id ?? randomUUID();
+  const grant: GrantRecord = {
+    id,
+    clientId,
+    provider: body.provider,
+    email: existing?.email ?? verified.email,
+    name: verified.name || existing?.name || '',
+    scopes: verified.scopes,
+    status: 'valid',
+    settings: sealGrantSettings(kit.keyring, id, verified.settings, verified.meta),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await kit.guarded(kit.store.putGrant(grant));
+  const integrationId = verified.meta.connectorId ?? null;
+  kit.events.emit(
+    existing
+      ? grantEvent('grant.updated', grant, now, { integrationId, reauthentication: true })
+      : grantEvent('grant.created', grant, now, { integrationId }),
+  );
+  return { grant, meta: verified.meta, created: existing === undefined };
+}
+
+/**
+ * Checks credentials with the provider and works out the grant's scopes. Used by custom
+ * authentication and by PATCH /v3/grants/{id} when it replaces settings.
+ */
+export async function verifyCustom(
+  kit: V3Services,
+  provider: string,
+  settings: Readonly<Record<string, unknown>>,
+  requestedScopes: readonly string[] | undefined,
+  name: string | undefined,
+  state: string | undefined,
+): Promise<VerifiedCustom> {
+  const connector = await kit.guarded(kit.connectors.get(provider));
+  const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
+  if (typeof settings['credential_id'] === 'string' && settings['email_address'] !== undefined && settings['refresh_token'] === undefined) {
+    return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
+  }
+  if (OAUTH_PROVIDERS.has(provider)) return verifyRefresh(kit, provider, connector, settings, requestedScopes, base);
+  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base);
+}
+
+async function verifyBulk(
+  kit: V3Services,
+  provider: string,
+  connector: ConnectorRecord | undefined,
+  settings: Readonly<Record<string, unknown>>,
+  requested: readonly string[] | undefined,
+  name: string,
+  base: Partial<GrantMeta>,
+): Promise<VerifiedCustom> {
+  const email = settings['email_address'];
+  if (typeof email !== 'string' || !EMAIL.test(email)) throw bad('"settings.email_address" must be an email address.');
+  if (provider !== 'google' && provider !== 'microsoft') {
+    throw bad('Bulk authentication grants work for Google (service account) and Microsoft Graph (admin consent) only.');
+  }
+  const c = needConnector(connector, provider);
+  const credentialId = settings['credential_id'] as string;
+  const credential = await kit.guarded(kit.connectors.getCredential(provider, credentialId));
+  const wanted = provider === 'google' ? 'serviceaccount' : 'adminconsent';
+  if (!credential || credential.type !== wanted) {
+    throw bad(`"settings.credential_id" does not name a "${wanted}" credential of the ${provider} connector.`);
+  }
+  const settingsScopes = parseSettingsScopes(settings['scopes']);
+  const scopes = connectorScopes(c, requested ?? settingsScopes);
+  const data = kit.connectors.credentialData(credential);
+  let verified = true;
+  try {
+    if (provider === 'google') {
+      const endpoints = kit.connectors.endpoints(c)!;
+      await checkServiceAccount(endpoints.tokenUrl, data, email, scopes, kit.now(), kit.providerTimeoutMs);
+    } else {
+      const tenant = data['tenant'] ?? c.settings['tenant'];
+      if (!tenant || tenant === 'common') throw bad('Admin consent needs a tenant: set "tenant" on the credential or the connector.');
+      const clientId = data['client_id'] ?? c.clientId;
+      const clientSecret = data['client_secret'] ?? kit.connectors.clientSecret(c);
+      if (!clientId || !clientSecret) throw bad('Admin consent needs a client id and secret on the credential or the connector.');
+      await checkAdminConsent(kit.connectors.endpoints(c, tenant)!.tokenUrl, { clientId, clientSecret }, kit.providerTimeoutMs);
+    }
+  } catch (e) {
+    // Offline (no route to the provider): keep the grant, marked unverified, as the README explains.
+    if (e instanceof ProviderUnreachableError) verified = false;
+    else throw providerFailure(e);
+  }
+  return {
+    email,
+    name,
+    scopes,
+    settings: { email_address: email, credential_id: credentialId },
+    meta: { ...base, verified, credentialId },
+  };
+}
+
+async function verifyRefresh(
+  kit: V3Services,
+  provider: string,
+  connector: ConnectorRecord | undefined,
+  settings: Readonly<Record<string, unknown>>,
+  requested: readonly string[] | undefined,
+  base: Partial<GrantMeta>,
+): Promise<VerifiedCustom> {
+  const c = needConnector(connector, provider);
+  const refreshToken = settings['refresh_token'];
+  if (typeof refreshToken !== 'string' || refreshToken === '' || refreshToken.length > 4096) {
+    throw bad(`"settings.refresh_token" is required for ${provider}.`);
+  }
+  let client = { clientId: c.clientId ?? '', clientSecret: kit.connectors.clientSecret(c) ?? '' };
+  const credentialId = settings['credential_id'];
+  if (credentialId !== undefined) {
+    // A credential override: another auth app's client id and secret for this grant (§3.5).
+    const cred = typeof credentialId === 'string' ? await kit.guarded(kit.connectors.getCredential(provider, credentialId)) : undefined;
+    if (!cred || cred.type !== 'connector') throw bad('"settings.credential_id" does not name a "connector" credential of this connector.');
+    const data = kit.connectors.credentialData(cred);
+    client = { clientId: data['client_id'] ?? '', clientSecret: data['client_secret'] ?? '' };
+  }
+  const endpoints = kit.connectors.endpoints(c);
+  if (!endpoints) throw bad(`No endpoints are known for ${provider}.`);
+  let checked;
+  try {
+    checked = await checkRefreshToken(endpoints, client, refreshToken, kit.providerTimeoutMs);
+  } catch (e) {
+    throw providerFailure(e);
+  }
+  return {
+    email: checked.email,
+    name: checked.name,
+    scopes: connectorScopes(c, requested ?? checked.scopes),
+    settings: { refresh_token: checked.refreshToken, ...(typeof credentialId === 'string' ? { credential_id: credentialId } : {}) },
+    meta: { ...base, verified: true, ...(typeof credentialId === 'string' ? { credentialId } : {}) },
+  };
+}
+
+async function verifyNative(
+  kit: V3Services,
+  providerName: string,
+  connector: ConnectorRecord | undefined,
+  settings: Readonly<Record<string, unknown>>,
+  requested: readonly string[] | undefined,
+  name: string,
+  base: Partial<GrantMeta>,
+): Promise<VerifiedCustom> {
+  const provider = kit.providers.get(providerName);
+  if (!provider) throw bad(`Provider "${providerName.slice(0, 64)}" is not enabled.`);
+  // Where each provider's settings name the account (§3.5): sandbox/EWS `email`, IMAP `imap_username`, iCloud `username`.
+  const email = [settings['email'], settings['email_address'], settings['imap_username'], settings['username']].find(
+    (v) => typeof v === 'string' && v !== '',
+  );
+  if (typeof email !== 'string' || !EMAIL.test(email)) throw bad('"settings.email" must be an email address.');
+  // With a connector, scopes are the connector's open provider strings; without, the closed v2 vocabulary.
+  const scopes = connector ? connectorScopes(connector, requested) : parseScopes(requested, kit.graph, kit.defaultScopes, 'scope');
+  if (!connector) checkProviderRules(providerName, scopes);
+  let verified;
+  try {
+    verified = await provider.verify({ email, name, settings });
+  } catch (e) {
+    throw providerFailure(e);
+  }
+  return { email: verified.email, name: verified.name ?? name, scopes, settings: verified.settings, meta: { ...base, verified: true } };
+}
+
+function needConnector(c: ConnectorRecord | undefined, provider: string): ConnectorRecord {
+  if (!c) throw bad(`There is no ${provider} connector: create one with POST /v3/connectors first.`);
+  return c;
+}
+
+function parseSettingsScopes(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  const r = scopeList.safeParse(v);
+  if (!r.success) throw bad('"settings.scopes" must be a non-empty array of strings.');
+  return r.data;
+}
+
+/**
+ * Seed 002: grant scopes win over the connector's defaults; at least one set must be given; and
+ * scopes must literally match the ones the auth application allows.
+ */
+function connectorScopes(c: ConnectorRecord, requested: readonly string[] | undefined): string[] {
+  const scopes = [...new Set(requested ?? c.defaultScopes)];
+  if (scopes.length === 0) throw bad(`No scopes: send "scope", or set default scopes on the ${c.provider} connector.`);
+  if (c.allowedScopes !== null) {
+    const outside = scopes.find((s) => !c.allowedScopes!.includes(s));
+    if (outside !== undefined) throw bad(`Scope "${outside.slice(0, 128)}" is not allowed by the ${c.provider} connector.`);
+  }
+  return scopes;
+}
+
+function providerFailure(e: unknown): GrantkitError {
+  if (e instanceof GrantkitError) return e;
+  if (e instanceof ProviderAuthError) return new GrantkitError('provider_auth_failed', 'The provider did not accept these credentials.');
+  if (e instanceof InvalidCredentialError) return bad(`The credential cannot be used: ${e.message}.`);
+  return new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
+}
+
+function bad(message: string): GrantkitError {
+  return new GrantkitError('invalid_request', message);
+}

@@ -1,0 +1,36 @@
+import type { Keyring } from '../crypto/keyring.js';
+import type { GrantRecord } from '../store/records.js';
+
+/**
+ * What v3 custom authentication keeps about a grant beyond the provider settings. GrantRecord has
+ * no columns for it (stores are written against the foundation's record), so it rides inside the
+ * sealed settings under one reserved key. None of it is secret, but sealing it costs nothing.
+ */
+export interface GrantMeta {
+  /** False when a bulk grant could not be checked at the provider (offline): see the README. */
+  readonly verified: boolean;
+  readonly state?: string;
+  readonly credentialId?: string;
+  /** The connector the grant was made through: webhooks report it as integration_id. */
+  readonly connectorId?: string;
+}
+
+const META_KEY = '$grantkit';
+const DEFAULT_META: GrantMeta = { verified: true };
+
+export function sealGrantSettings(keyring: Keyring, grantId: string, settings: Readonly<Record<string, unknown>>, meta: GrantMeta): string {
+  return keyring.seal(JSON.stringify({ ...settings, [META_KEY]: meta }), grantId);
+}
+
+/** The metadata of a grant; grants made by the v2 flow have none and read as verified. */
+export function grantMeta(keyring: Keyring, grant: Pick<GrantRecord, 'id' | 'settings'>): GrantMeta {
+  if (grant.settings === null) return DEFAULT_META;
+  try {
+    const parsed = JSON.parse(keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
+    const meta = parsed[META_KEY];
+    return typeof meta === 'object' && meta !== null ? (meta as GrantMeta) : DEFAULT_META;
+  } catch {
+    // A key removed from the ring: the grant still lists, without its metadata.
+    return DEFAULT_META;
+  }
+}
