@@ -1,0 +1,9 @@
+import { exampleConfig } from '../shared/config.js';
+import { createExampleApp } from './app.js';
+
+const { port, clientId, kit } = exampleConfig();
+const server = createExampleApp(kit, clientId).listen(port, () => {
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`grantkit example (Koa) listening on http://localhost:${actual}`);
+});
