@@ -1,0 +1,465 @@
+/**
+ * `npm run bench`: grantkit's per-request cost against the bare frameworks and competing packages,
+ * all measured in one run (method: ../shared/reference/performance.md §1.5).
+ *
+ * Each server variant is its own process pinned to core 0; autocannon runs in another process
+ * pinned to core 1. Every variant gets a check request and a warm-up, then measured rounds in
+ * alternating order (A B … B A …), so slow drift on a shared machine hits all variants alike.
+ * Ratios are only ever taken between variants of this run.
+ *
+ *   npm run bench                 full: -d 10 per round, 2 rounds, then the in-process figures
+ *   npm run bench -- --quick      5 variants, short rounds, < 90 s, no in-process figures
+ *   npm run bench -- --micro      only the in-process figures (bench/micro.ts)
+ *   options: --rounds=N  --duration=S  --only=name,name  --cpu-prof (profiles land in bench/profiles)
+ *
+ * It is a measurement, not a test: it always exits 0, and says which targets were met or missed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSettings } from './load.js';
+import { MESSAGE_PREFIX, type CpuReply, type ServerMessage } from './protocol.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+
+// ---------------------------------------------------------------- options
+
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const option = (name: string): string | undefined =>
+  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const quick = flag('quick');
+const microOnly = flag('micro');
+const cpuProf = flag('cpu-prof');
+const rounds = Math.max(2, Number(option('rounds') ?? 2));
+const duration = Number(option('duration') ?? (quick ? 4 : 10));
+const warmup = quick ? 2 : 3;
+const only = option('only')?.split(',');
+
+// ---------------------------------------------------------------- variants
+
+type Framework = 'express' | 'koa';
+
+interface Variant {
+  readonly name: string;
+  readonly framework: Framework;
+  /** bench/servers/<server>.ts */
+  readonly server: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** The bare framework variant: the denominator of its framework's ratios. */
+  readonly bare?: boolean;
+  readonly quick?: boolean;
+}
+
+const store = (framework: Framework, kind: string, cache: boolean): Variant => ({
+  name: `${framework} + grantkit (${kind}${cache ? ', cache' : ''})`,
+  framework,
+  server: `${framework}-grantkit`,
+  env: { BENCH_STORE: kind, BENCH_CACHE: cache ? 'on' : 'off' },
+});
+
+const ALL: readonly Variant[] = [
+  { name: 'express bare', framework: 'express', server: 'express-bare', bare: true, quick: true },
+  { name: 'express + grantkit (memory)', framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
+  {
+    name: 'express + express-oauth2-jwt-bearer HS256',
+    framework: 'express',
+    server: 'express-oauth2-jwt-bearer',
+    env: { BENCH_ALG: 'HS256' },
+    quick: true,
+  },
+  { name: 'express + express-oauth2-jwt-bearer RS256', framework: 'express', server: 'express-oauth2-jwt-bearer', env: { BENCH_ALG: 'RS256' } },
+  { name: 'express + express-jwt HS256 + express-jwt-authz', framework: 'express', server: 'express-jwt' },
+  store('express', 'sqlite', false),
+  store('express', 'redis', false),
+  store('express', 'redis', true),
+  store('express', 'postgres', false),
+  store('express', 'postgres', true),
+  { name: 'koa bare', framework: 'koa', server: 'koa-bare', bare: true, quick: true },
+  { name: 'koa + grantkit (memory)', framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
+  { name: 'koa + koa-jwt HS256 + scope check', framework: 'koa', server: 'koa-jwt' },
+  store('koa', 'sqlite', false),
+  store('koa', 'redis', false),
+  store('koa', 'redis', true),
+  store('koa', 'postgres', false),
+  store('koa', 'postgres', true),
+];
+
+// ---------------------------------------------------------------- processes
+
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const profileDir = join(here, 'profiles');
+
+/** `taskset -c <core> node …` when taskset works here; plain node otherwise. */
+function pinned(core: number, nodeArgs: string[]): [string, string[]] {
+  const node = [process.execPath, ...nodeArgs];
+  return hasTaskset ? ['taskset', ['-c', String(core), ...node]] : [node[0]!, node.slice(1)];
+}
+
+interface Running {
+  readonly variant: Variant;
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly authorization: string;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly note?: string;
+}
+
+/** Starts a server variant and waits for its ready (or skip) line. */
+function startServer(variant: Variant): Promise<Running | string> {
+  const nodeArgs = ['--import', 'tsx'];
+  if (cpuProf) {
+    mkdirSync(profileDir, { recursive: true });
+    const slug = variant.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${slug}.cpuprofile`);
+  }
+  nodeArgs.push(join(here, 'servers', `${variant.server}.ts`));
+  const [cmd, args] = pinned(0, nodeArgs);
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', ...variant.env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve('did not start within 120 s');
+    }, 120_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith(MESSAGE_PREFIX)) return;
+      clearTimeout(timer);
+      const m = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as ServerMessage;
+      if (m.kind === 'skip') resolve(m.reason);
+      else resolve({ variant, child, port: m.port, authorization: m.authorization, versions: m.versions, ...(m.note ? { note: m.note } : {}) });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(`exited with code ${code} before it was ready`);
+    });
+  });
+}
+
+function stopServer(r: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (r.child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      r.child.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    r.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // The child exits on disconnect, which lets --cpu-prof write its profile.
+    r.child.disconnect();
+  });
+}
+
+function serverCpu(r: Running): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: CpuReply): void => {
+      if (m.kind !== 'cpu') return;
+      r.child.off('message', onMessage);
+      resolve(m.user + m.system);
+    };
+    r.child.on('message', onMessage);
+    r.child.send({ kind: 'cpu' });
+  });
+}
+
+function runLoad(settings: LoadSettings): Promise<LoadResult> {
+  const [cmd, args] = pinned(1, ['--import', 'tsx', join(here, 'load.ts'), JSON.stringify(settings)]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as LoadResult);
+      } catch {
+        reject(new Error(`autocannon exited with ${code}: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+/** One request before any load: a token the server refuses would otherwise make a fast, wrong figure. */
+async function check(r: Running): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${r.port}/`, { headers: { authorization: r.authorization } });
+    const body = await res.text();
+    if (res.status !== 200 || body !== '{"hello":"world"}') return `check request answered ${res.status} ${body.slice(0, 120)}`;
+    return undefined;
+  } catch (e) {
+    return `check request failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface Round {
+  readonly load: LoadResult;
+  /** Server CPU time per request, µs: steadier than req/s when others share the machine. */
+  readonly cpuUsPerReq: number;
+}
+
+const settingsFor = (r: Running, seconds: number): LoadSettings => ({
+  url: `http://127.0.0.1:${r.port}/`,
+  authorization: r.authorization,
+  duration: seconds,
+  connections: 100,
+  pipelining: 10,
+});
+
+async function measure(r: Running, seconds: number): Promise<Round> {
+  const before = await serverCpu(r);
+  const load = await runLoad(settingsFor(r, seconds));
+  const after = await serverCpu(r);
+  return { load, cpuUsPerReq: load.total > 0 ? (after - before) / load.total : NaN };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+
+interface Row {
+  readonly variant: Variant;
+  readonly rounds: readonly Round[];
+  readonly rps: number;
+  readonly note?: string;
+}
+
+async function httpRounds(): Promise<{ rows: Row[]; skipped: [string, string][]; versions: Record<string, string> }> {
+  const chosen = ALL.filter((v) => (quick ? v.quick : true)).filter((v) => !only || only.some((o) => v.name.includes(o)));
+  const running: Running[] = [];
+  const skipped: [string, string][] = [];
+  const versions: Record<string, string> = {};
+  console.log(`Starting ${chosen.length} server variants (server on core 0, autocannon on core 1${hasTaskset ? '' : ': taskset missing, NOT pinned'})…`);
+  // Started one at a time, then all kept alive: an idle server costs nothing, and every round of
+  // a variant then hits the same warmed-up process.
+  for (const v of chosen) {
+    const r = await startServer(v);
+    if (typeof r === 'string') {
+      console.log(`  skip  ${v.name}: ${r}`);
+      skipped.push([v.name, r]);
+      continue;
+    }
+    const bad = await check(r);
+    if (bad) {
+      console.log(`  FAIL  ${v.name}: ${bad}`);
+      skipped.push([v.name, `FAILED: ${bad}`]);
+      await stopServer(r);
+      continue;
+    }
+    Object.assign(versions, r.versions);
+    running.push(r);
+    console.log(`  ready ${v.name}${r.note ? ` (${r.note})` : ''}`);
+  }
+
+  const results = new Map<Running, Round[]>(running.map((r) => [r, []]));
+  try {
+    for (const r of running) {
+      process.stdout.write(`  warm-up ${r.variant.name} (${warmup} s)\n`);
+      await runLoad(settingsFor(r, warmup));
+    }
+    for (let i = 0; i < rounds; i++) {
+      // A B C … then … C B A: each variant's rounds straddle the others in time.
+      const order = i % 2 === 0 ? running : [...running].reverse();
+      for (const r of order) {
+        const round = await measure(r, duration);
+        results.get(r)!.push(round);
+        const l = round.load;
+        const bad = l.non2xx + l.errors + l.timeouts;
+        console.log(
+          `  round ${i + 1}/${rounds} ${r.variant.name.padEnd(52)} ${fmt(l.rps).padStart(8)} req/s  p99 ${l.p99} ms` +
+            `  cpu ${fmt(round.cpuUsPerReq, 1)} µs/req  client ${fmt(l.clientCpuPct)}%` +
+            (bad > 0 ? `  !!! ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts !!!` : ''),
+        );
+      }
+    }
+  } finally {
+    await Promise.all(running.map(stopServer));
+  }
+  const rows: Row[] = running.map((r) => {
+    const rs = results.get(r)!;
+    return { variant: r.variant, rounds: rs, rps: mean(rs.map((x) => x.load.rps)), ...(r.note ? { note: r.note } : {}) };
+  });
+  return { rows, skipped, versions };
+}
+
+// ---------------------------------------------------------------- report
+
+function bareOf(rows: readonly Row[], framework: Framework): Row | undefined {
+  return rows.find((r) => r.variant.framework === framework && r.variant.bare);
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = [
+    '| variant | req/s (mean) | rounds (req/s) | spread | p99 ms | ratio to bare | µs added/req | server CPU µs/req | non-2xx |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const bare = bareOf(rows, row.variant.framework);
+    const rps = row.rounds.map((x) => x.load.rps);
+    const spread = rps.length > 1 ? ((Math.max(...rps) - Math.min(...rps)) / row.rps) * 100 : 0;
+    const ratio = bare ? row.rps / bare.rps : NaN;
+    const added = bare && !row.variant.bare ? (1 / row.rps - 1 / bare.rps) * 1e6 : NaN;
+    const non2xx = row.rounds.reduce((a, x) => a + x.load.non2xx + x.load.errors + x.load.timeouts, 0);
+    lines.push(
+      `| ${row.variant.name} | ${fmt(row.rps)} | ${rps.map((x) => fmt(x)).join(' / ')} | ±${fmt(spread / 2, 1)}% | ` +
+        `${row.rounds.map((x) => x.load.p99).join(' / ')} | ${row.variant.bare ? '1.00' : fmt(ratio, 2)} | ` +
+        `${row.variant.bare ? '–' : fmt(added, 1)} | ${fmt(mean(row.rounds.map((x) => x.cpuUsPerReq)), 1)} | ${non2xx === 0 ? '0' : `**${non2xx}**`} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+interface Target {
+  readonly text: string;
+  /** undefined: could not be measured in this run (and why). */
+  readonly ok: boolean | string;
+  readonly measured: string;
+}
+
+function targets(rows: readonly Row[], micro: MicroSummary | undefined): Target[] {
+  const find = (name: string): Row | undefined => rows.find((r) => r.variant.name === name);
+  const ratio = (a: string, b: string, min: number, text: string): Target => {
+    const x = find(a);
+    const y = find(b);
+    if (!x || !y) return { text, ok: `not measured (${!x ? a : b} did not run)`, measured: '–' };
+    const v = x.rps / y.rps;
+    return { text, ok: v >= min, measured: `${v.toFixed(2)}×` };
+  };
+  const out = [
+    ratio('express + grantkit (memory)', 'express bare', 0.95, '≥ 0.95× bare Express (memory store)'),
+    ratio('koa + grantkit (memory)', 'koa bare', 0.92, '≥ 0.92× bare Koa (memory store)'),
+    ratio('express + grantkit (memory)', 'express + express-oauth2-jwt-bearer HS256', 1.5, '≥ 1.5× express-oauth2-jwt-bearer HS256'),
+    ratio('koa + grantkit (memory)', 'koa + koa-jwt HS256 + scope check', 2.5, '≥ 2.5× koa-jwt HS256'),
+  ];
+  for (const fw of ['express', 'koa'] as const) {
+    for (const kind of ['redis', 'postgres']) {
+      out.push(ratio(`${fw} + grantkit (${kind}, cache)`, `${fw} bare`, 0.85, `≥ 0.85× bare ${fw} with ${kind} and the cache on`));
+    }
+  }
+  if (micro) {
+    for (const [kind, v] of Object.entries(micro.scaling)) {
+      out.push({ text: `resolution at 1M grants ≤ 1.2× its cost at 1k (${kind})`, ok: v <= 1.2, measured: `${v.toFixed(2)}×` });
+    }
+  } else {
+    out.push({ text: 'resolution at 1M grants ≤ 1.2× its cost at 1k', ok: 'not measured (in-process figures not run)', measured: '–' });
+  }
+  return out;
+}
+
+function targetLines(ts: readonly Target[]): string[] {
+  return ts.map((t) => {
+    const mark = t.ok === true ? 'MET   ' : t.ok === false ? 'MISSED' : 'n/a   ';
+    return `${mark} ${t.text}: ${t.ok === true || t.ok === false ? t.measured : t.ok}`;
+  });
+}
+
+// ---------------------------------------------------------------- in-process figures
+
+/** What bench/micro.ts prints on its last line, prefixed, for the report and the targets. */
+interface MicroSummary {
+  readonly markdown: string;
+  /** cost at 1M / cost at 1k, per store. */
+  readonly scaling: Record<string, number>;
+}
+
+function runMicro(): Promise<MicroSummary | undefined> {
+  // Not pinned to one core only: micro.ts is single-threaded, but pin it anyway so the figure is
+  // taken on the same core the servers ran on.
+  const [cmd, args] = pinned(0, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, 'micro.ts')]);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let summary: MicroSummary | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(MESSAGE_PREFIX)) summary = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as MicroSummary;
+      else console.log(line);
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) console.log(`!!! bench/micro.ts exited with code ${code}`);
+      resolve(summary);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+function environment(versions: Record<string, string>): string[] {
+  const uname = spawnSync('uname', ['-srmo'], { encoding: 'utf8' }).stdout.trim() || `${process.platform} ${release()}`;
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const pkg = (name: string): string => {
+    try {
+      return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  const v = { express: pkg('express'), koa: pkg('koa'), autocannon: pkg('autocannon'), ...versions };
+  return [
+    `Node ${process.version} (OpenSSL ${process.versions.openssl}), ${uname}, ${cpus().length} × ${cpu}`,
+    `packages: ${Object.entries(v)
+      .filter(([k]) => k !== 'node')
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ')}`,
+    `method: server pinned to core 0, autocannon -c 100 -p 10 pinned to core 1${hasTaskset ? '' : ' (taskset missing: not pinned)'}, ` +
+      `NODE_ENV=production, ${warmup} s warm-up, ${rounds} rounds of ${duration} s in alternating order, ` +
+      `every request with a valid token, route {hello:'world'}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (microOnly) {
+    const m = await runMicro();
+    if (m) for (const line of targetLines(targets([], m)).filter((l) => l.includes('1M'))) console.log(line);
+    return;
+  }
+  const { rows, skipped, versions } = await httpRounds();
+  const micro = quick ? undefined : await runMicro();
+  const env = environment(versions);
+  const date = new Date().toISOString().slice(0, 10);
+  const out: string[] = [
+    `## grantkit benchmark, ${date}${quick ? ' (quick mode: short rounds, not for publishing)' : ''}`,
+    '',
+    ...env.map((l) => `- ${l}`),
+    '',
+    table(rows),
+    '',
+    'ratio = req/s ÷ bare req/s of the same framework in this run; µs added/req = (1/req/s − 1/bare req/s) × 10⁶; ' +
+      'spread = half the range of the rounds; server CPU µs/req = CPU time of the server process per request.',
+  ];
+  const notes = rows.filter((r) => r.note).map((r) => `- ${r.variant.name}: ${r.note}`);
+  if (skipped.length) out.push('', 'Not measured:', ...skipped.map(([n, why]) => `- ${n}: ${why}`));
+  if (notes.length) out.push('', ...notes);
+  if (micro) out.push('', micro.markdown);
+  const ts = targets(rows, micro);
+  out.push('', '### Targets', '', ...targetLines(ts).map((l) => `- ${l}`));
+  const hot = rows.filter((r) => r.rounds.some((x) => x.load.clientCpuPct > 95));
+  if (hot.length) {
+    out.push('', `Note: autocannon used > 95% of its core for ${hot.map((r) => r.variant.name).join(', ')}; there the client may be the limit.`);
+  }
+  const bad = rows.filter((r) => r.rounds.some((x) => x.load.non2xx + x.load.errors + x.load.timeouts > 0));
+  console.log('\n' + out.join('\n') + '\n');
+  if (bad.length) console.log(`!!! NON-2XX ANSWERS in: ${bad.map((r) => r.variant.name).join(', ')}: those figures are invalid !!!\n`);
+  console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  if (!quick && !only) {
+    writeFileSync(join(here, 'RESULTS.md'), out.join('\n') + '\n');
+    console.log('Written to bench/RESULTS.md.');
+  }
+  if (cpuProf && existsSync(profileDir)) console.log(`CPU profiles in ${profileDir} (summarise: node --import tsx bench/profile.ts <file>)`);
+}
+
+// A measurement, not a test: whatever happens, exit 0 (and say what went wrong).
+main()
+  .catch((e: unknown) => console.error('bench failed:', e))
+  .finally(() => process.exit(0));

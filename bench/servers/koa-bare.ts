@@ -1,0 +1,10 @@
+// Bare Koa 3, no router (as fastify/benchmarks runs it): the baseline of every Koa variant.
+import Koa from 'koa';
+import { createServer } from 'node:http';
+import { announce, BODY, versionOf } from './common.js';
+
+const app = new Koa();
+app.use((ctx) => {
+  ctx.body = BODY;
+});
+announce(createServer(app.callback()), 'Bearer none', { koa: versionOf('koa') });
