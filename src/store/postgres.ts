@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import { MIGRATIONS } from './postgres-migrations.js';
-import type { Consumed, GrantFilter, GrantRecord, GrantStatus, Resolved, TokenFilter, TokenKind, TokenRecord } from './records.js';
+import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
+import type {
+  Consumed,
+  GrantFilter,
+  GrantRecord,
+  GrantStatus,
+  Invalidation,
+  InvalidationListener,
+  Resolved,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from './records.js';
 import type { Store } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -17,6 +29,11 @@ export interface PostgresStoreOptions {
    * creates, on the server and on connecting too. Default 2000 ms.
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * How often the LISTEN connection behind `subscribe` is pinged, so a connection that died
+   * silently is noticed (and caches stop serving) within this plus the timeout. Default 1000 ms.
+   */
+  readonly heartbeatMs?: number;
 }
 
 // pg returns BIGINT as strings (they can exceed 2^53); ours are milliseconds, so Number() is exact.
@@ -52,6 +69,7 @@ type ConsumedRow = TokenRow & { first_use: boolean };
 const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
 const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data';
 const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_HEARTBEAT_MS = 1000;
 const SWEEP_EVERY = 1000;
 
 /**
@@ -59,6 +77,12 @@ const SWEEP_EVERY = 1000;
  * statement, so one round trip; consume and rotate are single statements whose UPDATE re-checks
  * `consumed_at IS NULL` under the row lock, which makes them atomic across instances.
  * Run `await store.migrate()` (or `npx grantkit migrate`) once before use.
+ *
+ * Every change that can make a cached resolution wrong (a grant written or deleted, a token, a
+ * family or a grant's tokens revoked) also sends a NOTIFY from inside the same statement, so it is
+ * delivered exactly when the change commits, at no extra round trip. `subscribe` LISTENs on a
+ * dedicated connection; the channel is derived from the schema, so apps in different schemas of
+ * one database do not hear each other.
  */
 export class PostgresStore implements Store {
   readonly #pool: Pool;
@@ -66,6 +90,8 @@ export class PostgresStore implements Store {
   readonly #schema: string;
   readonly #timeoutMs: number;
   readonly #sql;
+  readonly #channel: string;
+  readonly #broadcast: Broadcast;
   #writesSinceSweep = 0;
 
   constructor(options: PostgresStoreOptions = {}) {
@@ -86,6 +112,12 @@ export class PostgresStore implements Store {
       // already dropped it and the next query opens a new one. Without a listener Node would crash.
       this.#pool.on('error', () => {});
     }
+    // An identifier of at most 63 bytes whatever the schema's name, so NOTIFY and LISTEN agree.
+    this.#channel = `grantkit_invalidate_${createHash('sha256').update(this.#schema).digest('hex').slice(0, 16)}`;
+    this.#broadcast = new Broadcast(listenTransport(this.#pool, this.#channel, this.#timeoutMs), {
+      timeoutMs: this.#timeoutMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    });
     const s = quoteIdent(this.#schema);
     const G = `${s}.grantkit_grants`;
     const T = `${s}.grantkit_tokens`;
@@ -108,14 +140,19 @@ export class PostgresStore implements Store {
       // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
       grantByEmail: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE client_id = $1 AND email_lower = $2
         ORDER BY updated_at DESC, id COLLATE "C" DESC LIMIT 1`,
-      putGrant: `INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-        ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, provider = EXCLUDED.provider,
-          email = EXCLUDED.email, email_lower = EXCLUDED.email_lower, name = EXCLUDED.name,
-          scopes = EXCLUDED.scopes, status = EXCLUDED.status, settings = EXCLUDED.settings,
-          created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      // The NOTIFYs below sit in the statement's own result, so they are sent whenever it runs and
+      // delivered on commit: a listener that re-reads on the message sees the change.
+      putGrant: `WITH up AS (
+          INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, provider = EXCLUDED.provider,
+            email = EXCLUDED.email, email_lower = EXCLUDED.email_lower, name = EXCLUDED.name,
+            scopes = EXCLUDED.scopes, status = EXCLUDED.status, settings = EXCLUDED.settings,
+            created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+          RETURNING id)
+        SELECT pg_notify($12, $13) AS notified FROM up`,
       deleteGrant: `WITH gone AS (DELETE FROM ${G} WHERE id = $1 RETURNING id),
         tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone))
-        SELECT count(*)::int AS n FROM gone`,
+        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       putToken: upsertToken,
       resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data,
           g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
@@ -135,9 +172,12 @@ export class PostgresStore implements Store {
             expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL
         )
         SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
-      revokeToken: `DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS}`,
-      revokeFamily: `DELETE FROM ${T} WHERE family = $1`,
-      revokeGrantTokens: `DELETE FROM ${T} WHERE grant_id = $1`,
+      revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS})
+        SELECT gone.*, pg_notify($2, $3) AS notified FROM gone`,
+      revokeFamily: `WITH gone AS (DELETE FROM ${T} WHERE family = $1 RETURNING 1)
+        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
+      revokeGrantTokens: `WITH gone AS (DELETE FROM ${T} WHERE grant_id = $1 RETURNING 1)
+        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
       sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
     };
@@ -202,11 +242,12 @@ export class PostgresStore implements Store {
       g.createdAt,
       g.updatedAt,
       g.email.toLowerCase(),
+      ...this.#notify({ grantId: g.id }),
     ]);
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id]);
+    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id, ...this.#notify({ grantId: id })]);
     return (rows[0]?.n ?? 0) > 0;
   }
 
@@ -276,16 +317,33 @@ export class PostgresStore implements Store {
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash]))[0];
+    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash, ...this.#notify({ tokenHash: hash })]))[0];
     return row && toToken(row);
   }
 
   async revokeFamily(family: string): Promise<number> {
-    return (await this.#run(this.#sql.revokeFamily, [family])).rowCount ?? 0;
+    const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family })]);
+    return rows[0]?.n ?? 0;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    return (await this.#run(this.#sql.revokeGrantTokens, [grantId])).rowCount ?? 0;
+    const rows = await this.#query<{ n: number }>(this.#sql.revokeGrantTokens, [grantId, ...this.#notify({ grantId })]);
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Hears every invalidation sent through this database schema, by any instance, within about a
+   * round trip of its commit. Resolves once LISTEN is in place; reports `onStatus(false)` when the
+   * connection is lost (notifications sent meanwhile are gone) and `onStatus(true)` once it listens
+   * again, reconnecting by itself. Rejects when it cannot listen within twice the timeout.
+   */
+  subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
+    return this.#broadcast.subscribe(listener);
+  }
+
+  /** The two trailing parameters of every statement that notifies: channel and payload. */
+  #notify(event: Invalidation): [string, string] {
+    return [this.#channel, invalidationPayload(event)];
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
@@ -308,6 +366,7 @@ export class PostgresStore implements Store {
 
   /** Ends the pool if this store created it; a pool passed in stays open for its owner. */
   async close(): Promise<void> {
+    this.#broadcast.stop();
     if (this.#owned && !this.#pool.ended) await this.#pool.end();
   }
 
@@ -327,6 +386,45 @@ export class PostgresStore implements Store {
     };
     return this.#pool.query<R>(config);
   }
+}
+
+/**
+ * LISTEN on a connection of its own, outside the pool: a pooled connection is shared and may be
+ * recycled, and a listener must stay put. It is made with the pool's own settings.
+ */
+function listenTransport(pool: Pool, channel: string, timeoutMs: number): ChannelTransport {
+  return {
+    async open(onMessage, onLost) {
+      const client = new pg.Client({ ...pool.options, connectionTimeoutMillis: timeoutMs, keepAlive: true });
+      let closed = false;
+      const lose = (): void => {
+        if (closed) return;
+        closed = true;
+        onLost();
+      };
+      client.on('error', lose);
+      client.on('end', lose);
+      client.on('notification', (m) => {
+        if (m.channel === channel && m.payload !== undefined) onMessage(m.payload);
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (e) {
+        closed = true;
+        client.end().catch(() => {});
+        throw e;
+      }
+      return {
+        ping: () => client.query('SELECT 1'),
+        close: () => {
+          closed = true;
+          // With a query in flight (a heartbeat on a hung connection) pg destroys the socket at once.
+          client.end().catch(() => {});
+        },
+      };
+    },
+  };
 }
 
 function tokenValues(t: TokenRecord): unknown[] {

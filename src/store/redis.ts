@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
 import { applyGrantFilter } from './filter.js';
-import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type {
+  Consumed,
+  GrantFilter,
+  GrantRecord,
+  Invalidation,
+  InvalidationListener,
+  Resolved,
+  TokenFilter,
+  TokenRecord,
+} from './records.js';
 import type { Store } from './store.js';
 
 export interface RedisStoreOptions {
@@ -16,6 +26,11 @@ export interface RedisStoreOptions {
    * for a command's answer, before it rejects. Default 1000 ms.
    */
   readonly timeoutMs?: number;
+  /**
+   * How often the pub/sub connection behind `subscribe` is pinged, so a connection that died
+   * silently is noticed (and caches stop serving) within this plus the timeout. Default 1000 ms.
+   */
+  readonly heartbeatMs?: number;
 }
 
 /*
@@ -34,12 +49,20 @@ export interface RedisStoreOptions {
  * whenever that clock is behind the server's (an injected clock in tests, or skew).
  *
  * The scripts build key names from the prefix, so they need one Redis node, not a Cluster.
+ *
+ * Invalidations are PUBLISHed on the channel `P invalidate` by the very script that makes the
+ * change, so no change can be made without its message being sent.
  */
 const GC_GRACE_MS = 60 * 60 * 1000;
 const DEFAULT_TIMEOUT_MS = 1000;
+const DEFAULT_HEARTBEAT_MS = 1000;
 
 const LIB = `
 local P = ARGV[1]
+
+local function publish(payload)
+  redis.call('PUBLISH', P .. 'invalidate', payload)
+end
 
 local function servernow()
   local t = redis.call('TIME')
@@ -112,7 +135,7 @@ class Script {
 }
 
 const SCRIPTS = {
-  // ARGV: P, id, grant JSON, email field, client id, createdAt
+  // ARGV: P, id, grant JSON, email field, client id, createdAt, invalidation
   putGrant: new Script(`
 local id = ARGV[2]
 local gk = P .. 'g:' .. id
@@ -125,13 +148,14 @@ redis.call('HSET', gk, 'j', ARGV[3], 'e', ARGV[4], 'c', ARGV[5])
 redis.call('HSET', P .. 'emails', ARGV[4], id)
 redis.call('ZADD', P .. 'grants', ARGV[6], id)
 redis.call('ZADD', P .. 'gc:' .. ARGV[5], ARGV[6], id)
+publish(ARGV[7])
 return 1`),
   // ARGV: P, email field
   grantByEmail: new Script(`
 local id = redis.call('HGET', P .. 'emails', ARGV[2])
 if not id then return false end
 return redis.call('HGET', P .. 'g:' .. id, 'j')`),
-  // ARGV: P, id
+  // ARGV: P, id, invalidation
   deleteGrant: new Script(`
 local id = ARGV[2]
 local gk = P .. 'g:' .. id
@@ -142,6 +166,7 @@ if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 
 redis.call('ZREM', P .. 'grants', id)
 redis.call('ZREM', P .. 'gc:' .. old[2], id)
 dropindexed(P .. 'tg:' .. id)
+publish(ARGV[3])
 return 1`),
   // ARGV: P, zset key suffix, min score, max score
   listGrants: new Script(`
@@ -175,15 +200,18 @@ local r, first = consume(ARGV[2], ARGV[3])
 if not r then return false end
 if first == 1 then put(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
 return { r, first }`),
-  // ARGV: P, hash
+  // ARGV: P, hash, invalidation
   revokeToken: new Script(`
 local r = redis.call('HGET', P .. 't:' .. ARGV[2], 'r')
 if not r then return false end
 drop(ARGV[2])
+publish(ARGV[3])
 return r`),
-  // ARGV: P, index key suffix
+  // ARGV: P, index key suffix, invalidation
   revokeIndexed: new Script(`
-return dropindexed(P .. ARGV[2])`),
+local n = dropindexed(P .. ARGV[2])
+publish(ARGV[3])
+return n`),
   // ARGV: P, index key suffix
   listTokens: new Script(`
 local out = {}
@@ -209,6 +237,7 @@ export class RedisStore implements Store {
   readonly #owned: boolean;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  readonly #broadcast: Broadcast;
   #readyWaiter: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions = {}) {
@@ -232,6 +261,10 @@ export class RedisStore implements Store {
       // Connection errors also reject the calls in flight; without a listener ioredis logs each one.
       this.#redis.on('error', () => {});
     }
+    this.#broadcast = new Broadcast(subscriberTransport(this.#redis, this.#prefix + 'invalidate', this.#timeoutMs), {
+      timeoutMs: this.#timeoutMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    });
   }
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
@@ -252,11 +285,12 @@ export class RedisStore implements Store {
       emailField(grant.clientId, grant.email),
       grant.clientId,
       grant.createdAt,
+      invalidationPayload({ grantId: grant.id }),
     ]);
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteGrant, [id])) === 1;
+    return (await this.#run(SCRIPTS.deleteGrant, [id, invalidationPayload({ grantId: id })])) === 1;
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
@@ -288,16 +322,30 @@ export class RedisStore implements Store {
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const json = await this.#run(SCRIPTS.revokeToken, [hash]);
+    const json = await this.#run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash })]);
     return typeof json === 'string' ? parseToken(json) : undefined;
   }
 
   async revokeFamily(family: string): Promise<number> {
-    return Number(await this.#run(SCRIPTS.revokeIndexed, ['tf:' + family]));
+    return this.#revokeIndexed('tf:' + family, { family });
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    return Number(await this.#run(SCRIPTS.revokeIndexed, ['tg:' + grantId]));
+    return this.#revokeIndexed('tg:' + grantId, { grantId });
+  }
+
+  async #revokeIndexed(index: string, event: Invalidation): Promise<number> {
+    return Number(await this.#run(SCRIPTS.revokeIndexed, [index, invalidationPayload(event)]));
+  }
+
+  /**
+   * Hears every invalidation published under this prefix, by any instance. Resolves once
+   * subscribed on a connection of its own; reports `onStatus(false)` when that connection is lost
+   * (messages published meanwhile are gone) and `onStatus(true)` once it is subscribed again,
+   * reconnecting by itself. Rejects when it cannot subscribe within twice the timeout.
+   */
+  subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
+    return this.#broadcast.subscribe(listener);
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
@@ -335,6 +383,7 @@ export class RedisStore implements Store {
 
   /** Disconnects if this store created the client; a client passed in stays open for its owner. */
   async close(): Promise<void> {
+    this.#broadcast.stop();
     if (!this.#owned) return;
     try {
       await this.#redis.quit();
@@ -381,6 +430,53 @@ export class RedisStore implements Store {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * A subscriber connection of its own (a subscribed connection can run nothing else), made with the
+ * command client's settings. It never reconnects or resubscribes by itself: the Broadcast does,
+ * so that it knows when messages may have been lost.
+ */
+function subscriberTransport(redis: Redis, channel: string, timeoutMs: number): ChannelTransport {
+  return {
+    async open(onMessage, onLost) {
+      const sub = redis.duplicate({
+        lazyConnect: true,
+        retryStrategy: () => null,
+        autoResubscribe: false,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: Math.max(timeoutMs, 1000),
+      });
+      let closed = false;
+      const lose = (): void => {
+        if (closed) return;
+        closed = true;
+        onLost();
+      };
+      sub.on('error', () => {}); // each error is followed by 'close', which is what counts
+      sub.on('close', lose);
+      sub.on('end', lose);
+      sub.on('message', (ch: string, message: string) => {
+        if (ch === channel) onMessage(message);
+      });
+      try {
+        await sub.connect();
+        await sub.subscribe(channel);
+      } catch (e) {
+        closed = true;
+        sub.disconnect();
+        throw e;
+      }
+      return {
+        ping: () => sub.ping(),
+        close: () => {
+          closed = true;
+          sub.disconnect();
+        },
+      };
+    },
+  };
 }
 
 function emailField(clientId: string, email: string): string {

@@ -1,6 +1,17 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Consumed, GrantFilter, GrantRecord, GrantStatus, Resolved, TokenFilter, TokenKind, TokenRecord } from './records.js';
+import { LocalBroadcast } from './broadcast.js';
+import type {
+  Consumed,
+  GrantFilter,
+  GrantRecord,
+  GrantStatus,
+  InvalidationListener,
+  Resolved,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from './records.js';
 import type { Store } from './store.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
@@ -77,6 +88,11 @@ const SWEEP_EVERY = 1000;
  * The embedded persistent store: one file, shared safely by the processes of one machine (WAL, and
  * writes that must be atomic run in IMMEDIATE transactions). better-sqlite3 is synchronous, so
  * `resolve` answers without a Promise, as fast as the memory store.
+ *
+ * `subscribe` hears the changes made through this store object only. SQLite has no way to tell
+ * other processes, so a grant cache in another process sharing the file learns of a revocation
+ * only when its TTL (at most 5 s) runs out; without a cache, every request reads the file and sees
+ * a revocation at once.
  */
 export class SqliteStore implements Store {
   readonly #db: Database;
@@ -87,6 +103,7 @@ export class SqliteStore implements Store {
   readonly #consumeTx;
   readonly #rotateTx;
   readonly #deleteGrantTx;
+  readonly #broadcast = new LocalBroadcast();
   #writesSinceSweep = 0;
 
   constructor(options: SqliteStoreOptions) {
@@ -185,10 +202,13 @@ export class SqliteStore implements Store {
       created_at: grant.createdAt,
       updated_at: grant.updatedAt,
     });
+    this.#broadcast.send({ grantId: grant.id });
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    return this.#deleteGrantTx.immediate(id);
+    const deleted = this.#deleteGrantTx.immediate(id);
+    this.#broadcast.send({ grantId: id });
+    return deleted;
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
@@ -262,15 +282,25 @@ export class SqliteStore implements Store {
     const row = this.#sql.getToken.get(hash);
     if (!row) return undefined;
     this.#sql.deleteToken.run(hash);
+    this.#broadcast.send({ tokenHash: hash });
     return toToken(row);
   }
 
   async revokeFamily(family: string): Promise<number> {
-    return this.#sql.deleteFamily.run(family).changes;
+    const n = this.#sql.deleteFamily.run(family).changes;
+    this.#broadcast.send({ family });
+    return n;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    return this.#sql.deleteGrantTokens.run(grantId).changes;
+    const n = this.#sql.deleteGrantTokens.run(grantId).changes;
+    this.#broadcast.send({ grantId });
+    return n;
+  }
+
+  /** In-process only: see the class comment for what other processes rely on. */
+  subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
+    return this.#broadcast.subscribe(listener);
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {

@@ -33,6 +33,8 @@ storeContract(
     await store.migrate();
     return {
       store,
+      // Another instance on the same schema: the NOTIFYs it sends must reach this one's listeners.
+      peer: async () => new PostgresStore({ connectionString: postgresUrl, schema }),
       cleanup: async () => {
         await store.close();
         await dropSchema(schema);
@@ -49,6 +51,7 @@ storeContract(
     const store = new RedisStore({ url: redisUrl, prefix });
     return {
       store,
+      peer: async () => new RedisStore({ url: redisUrl, prefix }),
       cleanup: async () => {
         await store.close();
         await deleteKeys(prefix);

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { GrantRecord, TokenRecord } from '../../src/store/records.js';
+import type { GrantRecord, Invalidation, TokenRecord } from '../../src/store/records.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { RedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
@@ -16,18 +16,61 @@ import { dropSchema, postgresUrl, probePostgres } from './servers.js';
 const BOUND_MS = 2500;
 const NOW = 1_700_000_000_000;
 
+/**
+ * Watches a store's broadcast channel: it must report the outage (so caches stop serving) and
+ * its return, and deliver invalidations again after it.
+ */
+class ChannelWatch {
+  readonly statuses: boolean[] = [];
+  readonly events: Invalidation[] = [];
+  #unsubscribe: (() => Promise<void>) | undefined;
+
+  async attach(store: Store): Promise<void> {
+    assert.ok(store.subscribe);
+    this.#unsubscribe = await store.subscribe({
+      onInvalidate: (e) => this.events.push(e),
+      onStatus: (connected) => this.statuses.push(connected),
+    });
+  }
+
+  async detach(): Promise<void> {
+    await this.#unsubscribe?.();
+  }
+
+  async expectStatus(connected: boolean, withinMs = 1500): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    while (this.statuses.at(-1) !== connected) {
+      assert.ok(Date.now() < deadline, `the channel did not report connected=${connected} within ${withinMs} ms`);
+      await sleep(20);
+    }
+  }
+
+  async expectHeard(store: Store, hash: string): Promise<void> {
+    await store.putToken(token(hash));
+    await store.revokeToken(hash);
+    const deadline = Date.now() + 1000;
+    while (!this.events.some((e) => e.tokenHash === hash)) {
+      assert.ok(Date.now() < deadline, 'no invalidation heard after the channel came back');
+      await sleep(10);
+    }
+  }
+}
+
 describe('Redis outage: a private redis-server that the test kills and restarts', { skip: redisServerMissing() }, () => {
   let port = 0;
   let server: ChildProcess | undefined;
   let store: RedisStore;
+  const channel = new ChannelWatch();
 
   before(async () => {
     port = await freePort();
     server = await startRedis(port);
     store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'gk_outage:', timeoutMs: 1000 });
     await eventually(() => store.putGrant(grant('before')));
+    await channel.attach(store);
   });
   after(async () => {
+    await channel.detach();
     await store.close();
     server?.kill('SIGKILL');
   });
@@ -41,6 +84,7 @@ describe('Redis outage: a private redis-server that the test kills and restarts'
     await stop(server);
     server = undefined;
     await expectFastRejections(store);
+    await channel.expectStatus(false);
   });
 
   it('recovers by itself once Redis is back on the same port', async () => {
@@ -49,6 +93,8 @@ describe('Redis outage: a private redis-server that the test kills and restarts'
     await eventually(() => store.putToken(token('t-back')));
     assert.ok(await store.resolve('t-back', NOW));
     assert.equal((await store.consume('t-back', NOW))?.firstUse, true);
+    await channel.expectStatus(true, 5000);
+    await channel.expectHeard(store, 'r-back');
   });
 
   it('a hung Redis (SIGSTOP) makes calls time out instead of waiting', async () => {
@@ -57,9 +103,11 @@ describe('Redis outage: a private redis-server that the test kills and restarts'
     try {
       await expectFastRejections(store);
     } finally {
+      await channel.expectStatus(false, 4000);
       process.kill(server.pid, 'SIGCONT');
     }
     await eventually(() => store.resolve('t-back', NOW));
+    await channel.expectStatus(true, 5000);
   });
 });
 
@@ -67,6 +115,7 @@ describe('PostgreSQL outage: behind a TCP proxy that the test closes and reopens
   const schema = `gk_test_${randomBytes(6).toString('hex')}`;
   let proxy: Proxy;
   let store: PostgresStore;
+  const channel = new ChannelWatch();
 
   before(async () => {
     const target = new URL(postgresUrl);
@@ -75,8 +124,10 @@ describe('PostgreSQL outage: behind a TCP proxy that the test closes and reopens
     url.host = `127.0.0.1:${proxy.port}`;
     store = new PostgresStore({ connectionString: url.href, schema, statementTimeoutMs: 1000 });
     await store.migrate();
+    await channel.attach(store);
   });
   after(async () => {
+    await channel.detach();
     await store.close();
     await proxy.close();
     await dropSchema(schema);
@@ -91,18 +142,23 @@ describe('PostgreSQL outage: behind a TCP proxy that the test closes and reopens
   it('every call rejects quickly while the proxy is closed', async () => {
     await proxy.close();
     await expectFastRejections(store);
+    await channel.expectStatus(false);
   });
 
   it('recovers by itself once the proxy is open again', async () => {
     await proxy.open();
     await eventually(() => store.getGrant('pg-up'));
     assert.equal((await store.resolve('pg-t-up', NOW))?.grant?.id, 'pg-up');
+    await channel.expectStatus(true, 5000);
+    await channel.expectHeard(store, 'pg-r-back');
   });
 
   it('a proxy that accepts but never answers makes calls time out', async () => {
     proxy.stall();
     try {
       await expectFastRejections(store);
+      // The LISTEN connection is silent too: the heartbeat must notice it.
+      await channel.expectStatus(false, 4000);
     } finally {
       await proxy.close();
       await proxy.open();
