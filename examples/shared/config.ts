@@ -1,4 +1,5 @@
-import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.js';
+import { createGrantKit, sandboxProvider, type GrantKit, type Store } from '../../src/index.js';
+import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
 
 /**
  * The configuration every example reads from the environment, so `npm start`, `npm run start:koa`
@@ -8,6 +9,11 @@ import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.
 export const DEV_CLIENT_ID = 'grantkit-dev-client';
 export const DEV_CLIENT_SECRET = 'grantkit-dev-secret';
 export const DEV_SECRET_KEY = 'grantkit-development-key-do-not-use-in-production';
+/**
+ * Grants survive a restart by default. That needs a stable GRANTKIT_SECRET_KEY too: provider
+ * settings are sealed under it, and a new key cannot open what the old one sealed.
+ */
+export const DEFAULT_STORE = 'sqlite:./grantkit.db';
 
 export interface ExampleConfig {
   readonly port: number;
@@ -15,7 +21,40 @@ export interface ExampleConfig {
   readonly kit: GrantKit;
 }
 
-export function exampleConfig(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = console.warn): ExampleConfig {
+export interface ExampleStore {
+  readonly store: Store;
+  /** Turn the per-instance grant cache on (for stores that several instances share). */
+  readonly cache: boolean;
+}
+
+/**
+ * What the servers call: the store named by GRANTKIT_STORE (memory, sqlite:PATH, postgres://…,
+ * redis://…; default sqlite:./grantkit.db), then the rest of the configuration. Async because the
+ * store's driver is loaded only when asked for; a PostgreSQL schema is migrated here, at start-up,
+ * and shared stores get the grant cache.
+ */
+export async function loadExampleConfig(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = console.warn): Promise<ExampleConfig> {
+  const url = env['GRANTKIT_STORE'] || DEFAULT_STORE;
+  const spec = parseStoreUrl(url);
+  const store = await storeFromUrl(url);
+  // Idempotent and serialised between instances, so every instance may run it as it starts.
+  await store.migrate?.();
+  // Instances sharing a store keep a local cache of resolved tokens; the store's broadcast tells
+  // each of them about a revocation within a second, and entries expire after 5 s regardless.
+  const config = exampleConfig(env, warn, { store, cache: isSharedStore(spec) });
+  await config.kit.ready();
+  return config;
+}
+
+/**
+ * The configuration from the environment, with a store already made (default: in memory, for
+ * tests that build the apps in-process).
+ */
+export function exampleConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (m: string) => void = console.warn,
+  storage?: ExampleStore,
+): ExampleConfig {
   const pick = (name: string, fallback: string, minLength = 1): string => {
     const value = env[name];
     if (value === undefined || value === '') {
@@ -34,6 +73,7 @@ export function exampleConfig(env: NodeJS.ProcessEnv = process.env, warn: (m: st
     clients: [{ id: clientId, secret: clientSecret }],
     secretKeys: [secretKey],
     providers: [sandboxProvider()],
+    ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
   });
   return { port, clientId, kit };
 }
