@@ -33,3 +33,36 @@ export { MemoryStore } from './store/memory.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
 export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';
+// v3 (issue 5): API keys, connectors, grant events, webhooks, provider detection.
+export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
+export { Connectors, type ConnectorInput, type ConnectorPatch, type CredentialInput } from './connectors/connectors.js';
+export {
+  CONNECTOR_PROVIDERS,
+  isConnectorStore,
+  type ConnectorProvider,
+  type ConnectorRecord,
+  type ConnectorStore,
+  type CredentialRecord,
+  type CredentialType,
+  type ProviderEndpoints,
+} from './connectors/records.js';
+export { DEFAULT_ENDPOINTS } from './connectors/endpoints.js';
+export {
+  GrantEvents,
+  GRANT_EVENT_CODES,
+  type GrantEvent,
+  type GrantEventType,
+  type GrantEventObject,
+  type GrantEventListener,
+} from './events/events.js';
+export { verifyWebhookSignature, signWebhookBody, SIGNATURE_HEADER } from './webhooks/signature.js';
+export {
+  WEBHOOK_RETRY_DELAYS_MS,
+  webhookEnvelope,
+  type WebhookEndpoint,
+  type WebhookAttempt,
+  type WebhookScheduler,
+} from './webhooks/delivery.js';
+export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
+export type { TransportLike } from './http/transport.js';
+export type { AppCaller } from './v3-services.js';

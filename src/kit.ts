@@ -27,6 +27,19 @@ import { GrantCache } from './store/cache.js';
 import { CachedStore } from './store/cached.js';
 import type { GrantRecord, Resolved } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
+import { ApiKeys } from './apikeys.js';
+import { Connectors } from './connectors/connectors.js';
+import { isConnectorStore } from './connectors/records.js';
+import { GrantEvents } from './events/events.js';
+import { expireGrant } from './grants/lifecycle.js';
+import { grantSegment, parseGrantRef, pathAfterGrant } from './grants/ref.js';
+import { grantNotFound } from './grants/errors.js';
+import { grantMeta } from './grants/sealed-settings.js';
+import { v3Grant } from './grants/v3-view.js';
+import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
+import { ProviderDetector } from './providers/detect.js';
+import type { AppCaller, V3Services } from './v3-services.js';
+import { WebhookDelivery } from './webhooks/delivery.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
 export type AuthOutcome = Grant | GrantkitError;
@@ -35,7 +48,7 @@ export type AuthOutcome = Grant | GrantkitError;
  * The framework-agnostic core. Adapters turn requests into `RequestLike`, call these methods,
  * and write the descriptors back; nothing here knows Express or Koa.
  */
-export class GrantKit implements Services {
+export class GrantKit implements Services, V3Services {
   readonly store: Store;
   readonly keyring: Keyring;
   readonly clients: ClientRegistry;
@@ -43,6 +56,16 @@ export class GrantKit implements Services {
   readonly graph: ScopeGraph = v2ScopeGraph;
   readonly defaultScopes: readonly string[];
   readonly realm: string;
+  /** Grant lifecycle events: `kit.events.on('grant.created', e => ...)`. */
+  readonly events: GrantEvents;
+  /** v3 API keys: create (shown once), list, revoke, import. */
+  readonly apiKeys: ApiKeys;
+  /** Connectors and their credentials (the model hosted OAuth shares). */
+  readonly connectors: Connectors;
+  readonly detector: ProviderDetector;
+  readonly providerTimeoutMs: number;
+  readonly issuer: string;
+  readonly #https: HttpsPolicy;
   readonly #clock: () => number;
   readonly #timeoutMs: number;
   readonly #onError: (e: unknown) => void;
@@ -80,6 +103,27 @@ export class GrantKit implements Services {
     this.#timeoutMs = options.storeTimeoutMs ?? 2000;
     this.#missingChallenge = bearerChallenge(this.realm);
     this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
+    const requireHttps = options.requireHttps ?? 'production';
+    this.#https = {
+      required: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps,
+      trustProxy: options.trustProxy ?? false,
+    };
+    this.events = new GrantEvents(this.#onError);
+    const firstClient = options.clients[0]!.id;
+    this.apiKeys = new ApiKeys(this.store, this.#clock, firstClient, (id) => this.clients.get(id) !== undefined);
+    this.connectors = new Connectors({
+      // The raw store, not the cache wrapper: only it may implement ConnectorStore.
+      store: options.connectors ?? (isConnectorStore(store) ? store : new MemoryStore()),
+      grants: this.store,
+      keyring: this.keyring,
+      now: this.#clock,
+      events: this.events,
+      endpoints: options.providerEndpoints,
+    });
+    this.providerTimeoutMs = options.providerTimeoutMs ?? 5000;
+    this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
+    this.issuer = options.issuer ?? 'grantkit';
+    for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 
   #validateDefaults(value: GrantKitOptions['defaultScopes']): readonly string[] {
@@ -114,11 +158,16 @@ export class GrantKit implements Services {
    * Resolves the Authorization header to a grant. Synchronous when the store answers synchronously
    * (memory, SQLite), so the common path costs a hash and two Map reads.
    */
-  authenticate(authorization: string | string[] | undefined, path: string): MaybePromise<AuthOutcome> {
+  authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike): MaybePromise<AuthOutcome> {
+    const v3 = path.startsWith('/v3/'); // the only cost v2 paths pay for v3
+    if (v3 && this.#https.required) {
+      const refused = httpsViolation(this.#https, transport);
+      if (refused) return refused;
+    }
     const cred = readAuthorization(authorization);
     if (cred.kind === 'none') return this.#missing();
     // v3 is bearer-only (seed 002): Basic there is refused even when it carries a good token.
-    const token = cred.kind === 'basic' && path.startsWith('/v3/') ? undefined : accessTokenOf(cred);
+    const token = cred.kind === 'basic' && v3 ? undefined : accessTokenOf(cred);
     if (token === undefined) return this.#invalid();
     const now = this.#clock();
     let resolved: MaybePromise<Resolved | undefined>;
@@ -127,13 +176,97 @@ export class GrantKit implements Services {
     } catch (e) {
       return this.#storeFailed(e);
     }
+    const grantPath = v3 && path.startsWith('/v3/grants/');
     if (resolved instanceof Promise) {
       return withTimeout(resolved, this.#timeoutMs).then(
-        (r) => this.#toOutcome(r, now),
+        (r) => (grantPath ? this.#grantPathOutcome(r, now, path) : this.#toOutcome(r, now)),
         (e: unknown) => this.#storeFailed(e),
       );
     }
-    return this.#toOutcome(resolved, now);
+    return grantPath ? this.#grantPathOutcome(resolved, now, path) : this.#toOutcome(resolved, now);
+  }
+
+  /**
+   * Issue 5 item 3: on `/v3/grants/{grant}/...` the path names the grant. An access token may
+   * name only its own grant (by id, email or `me`); anything else is 403, without looking the
+   * other grant up, so a token cannot probe which addresses have grants. An API key may name any
+   * grant of its client, but not `me`; an unknown grant is 404.
+   */
+  #grantPathOutcome(r: Resolved | undefined, now: number, path: string): MaybePromise<AuthOutcome> {
+    if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.#invalid();
+    const ref = parseGrantRef(grantSegment(path) ?? '');
+    if (r.token.kind === 'access') {
+      const own = this.#toOutcome(r, now);
+      if (own instanceof GrantkitError) return own;
+      if (ref === undefined) return grantNotFound();
+      const mine =
+        ref.kind === 'me' ||
+        (ref.kind === 'id' && ref.id === own.id) ||
+        (ref.kind === 'email' && ref.email.toLowerCase() === own.email.toLowerCase());
+      return mine ? own : new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
+    }
+    if (r.token.kind !== 'api_key') return this.#invalid();
+    if (ref === undefined) return grantNotFound();
+    if (ref.kind === 'me') {
+      return new GrantkitError('invalid_request', '"me" needs an access token; with an API key, name the grant by id or email.');
+    }
+    const clientId = r.token.clientId;
+    const lookup = ref.kind === 'id' ? this.store.getGrant(ref.id) : this.store.findGrantByEmail(clientId, ref.email);
+    return withTimeout(lookup, this.#timeoutMs).then(
+      (record) => {
+        if (!record || record.clientId !== clientId) return grantNotFound();
+        // Docs: an invalid or expired grant answers 401 on data calls until the user re-authenticates.
+        if (record.status !== 'valid') return new GrantkitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
+        return this.#grantOf(record);
+      },
+      (e: unknown) => this.#storeFailed(e),
+    );
+  }
+
+  #grantOf(record: GrantRecord): Grant {
+    let grant = this.#grantCache.get(record);
+    if (grant === undefined) {
+      grant = toGrant(record, this.graph.closure(record.scopes));
+      this.#grantCache.set(record, grant);
+    }
+    return grant;
+  }
+
+  /**
+   * Authenticates an application-level v3 request (the grants, connectors and connect routes):
+   * Bearer only, an API key or an access token.
+   */
+  async authenticateApp(authorization: string | string[] | undefined): Promise<AppCaller | GrantkitError> {
+    // The HTTPS rule was applied by run(), which every one of grantkit's own routes goes through.
+    const cred = readAuthorization(authorization);
+    if (cred.kind === 'none') return this.#missing();
+    if (cred.kind !== 'bearer') return this.#invalid();
+    const now = this.#clock();
+    let r: Resolved | undefined;
+    try {
+      r = await withTimeout(Promise.resolve(this.store.resolve(hashSecret(cred.token), now)), this.#timeoutMs);
+    } catch (e) {
+      return this.#storeFailed(e);
+    }
+    if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.#invalid();
+    if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
+    if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
+      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
+    }
+    return this.#invalid();
+  }
+
+  /** The v3 grant object of a stored grant (§3.9); never its settings. */
+  grantView(record: GrantRecord): Record<string, unknown> {
+    return v3Grant(record, grantMeta(this.keyring, record));
+  }
+
+  /**
+   * Marks a grant invalid and emits `grant.expired`: call it when the provider refuses the
+   * grant's credentials. Its tokens get 401 until the user re-authenticates.
+   */
+  async expireGrant(grantId: string): Promise<boolean> {
+    return (await expireGrant(this, grantId)) !== undefined;
   }
 
   #toOutcome(r: Resolved | undefined, now: number): AuthOutcome {
@@ -142,12 +275,7 @@ export class GrantKit implements Services {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     const record = r.grant;
     if (record.status !== 'valid') return this.#invalid();
-    let grant = this.#grantCache.get(record);
-    if (grant === undefined) {
-      grant = toGrant(record, this.graph.closure(record.scopes));
-      this.#grantCache.set(record, grant);
-    }
-    return grant;
+    return this.#grantOf(record);
   }
 
   #missing(): GrantkitError {
@@ -177,8 +305,13 @@ export class GrantKit implements Services {
    * Authentication and the guard in one step, for adapters that want a single layer.
    * A null guard only authenticates (endpoint-table rows any token may use).
    */
-  authorize(authorization: string | string[] | undefined, path: string, guard: ScopeGuard | null): MaybePromise<AuthOutcome> {
-    const outcome = this.authenticate(authorization, path);
+  authorize(
+    authorization: string | string[] | undefined,
+    path: string,
+    guard: ScopeGuard | null,
+    transport?: TransportLike,
+  ): MaybePromise<AuthOutcome> {
+    const outcome = this.authenticate(authorization, path, transport);
     if (guard === null) return outcome;
     if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
     return checked(outcome, guard);
@@ -196,6 +329,10 @@ export class GrantKit implements Services {
   async run(matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
     const { route, params } = matched;
     try {
+      if (this.#https.required && route.path.startsWith('/v3/')) {
+        const refused = httpsViolation(this.#https, transportOf(input));
+        if (refused) throw refused;
+      }
       const raw = route.readsBody && input.body === undefined ? await readBody(input.stream) : input.body;
       const req = {
         method: input.method,
@@ -230,9 +367,12 @@ export class GrantKit implements Services {
    * when any valid token may pass.
    */
   gate(rules: readonly EndpointRule[] = V2_ENDPOINT_SCOPES): (method: string, path: string) => ScopeGuard | null | undefined {
-    return compileEndpointTable(rules, (rule) =>
+    const lookup = compileEndpointTable(rules, (rule) =>
       rule.scopes === 'any' ? null : new ScopeGuard(this.graph, this.realm, 'any', rule.scopes, true),
     );
+    // v3 data paths are the v2 resource paths under /v3/grants/{grant} (seed 002: "GET /messages
+    // becomes /v3/grants/[grant-id]/messages"), so one table guards both.
+    return (method, path) => lookup(method, path.startsWith('/v3/grants/') ? pathAfterGrant(path) : path);
   }
 
   /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
@@ -256,6 +396,12 @@ function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
 /** Applies a guard to an outcome already known (resolve() ran earlier on this request). */
 export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): AuthOutcome {
   return guard === null ? outcome : checked(outcome, guard);
+}
+
+/** The connection facts of a route input, for the HTTPS rule: the Node request's socket when the stream is one. */
+function transportOf(input: RouteInput): TransportLike {
+  const socket = (input.stream as Partial<Pick<TransportLike, 'socket'>>).socket ?? null;
+  return { socket, headers: input.headers, secure: input.secure };
 }
 
 /** A request as an adapter hands it to a route: the body either parsed by the host app or left in the stream. */

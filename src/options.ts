@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { NativeProvider } from './providers/provider.js';
 import type { Store } from './store/store.js';
 import type { GrantCacheOptions } from './store/cache.js';
+import type { ConnectorStore, ProviderEndpoints } from './connectors/records.js';
+import type { WebhookEndpoint } from './webhooks/delivery.js';
+import type { ProviderLookup } from './providers/detect.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -36,6 +39,28 @@ export interface GrantKitOptions {
   readonly cache?: boolean | GrantCacheOptions;
   /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * v3 routes refuse plain HTTP (seed 002). `'production'` (the default) means on when
+   * NODE_ENV is `production`. Loopback clients are always exempt.
+   */
+  readonly requireHttps?: boolean | 'production';
+  /** Believe `X-Forwarded-Proto` for the HTTPS rule: only behind a proxy you run. Default false. */
+  readonly trustProxy?: boolean;
+  /**
+   * Where connectors and credentials live. Default: the store, when it implements ConnectorStore
+   * (MemoryStore does); otherwise a separate in-memory one.
+   */
+  readonly connectors?: ConnectorStore;
+  /** Per-provider endpoint overrides (google, microsoft, yahoo, zoom), e.g. a loopback token URL in tests. */
+  readonly providerEndpoints?: Readonly<Record<string, Readonly<Partial<ProviderEndpoints>>>>;
+  /** Bound on each call to a provider (token, userinfo, detection lookup). Default 5000 ms. */
+  readonly providerTimeoutMs?: number;
+  /** An extra lookup for /v3/providers/detect when the built-in table has no answer, e.g. `mxLookup()`. Off by default. */
+  readonly providerLookup?: ProviderLookup;
+  /** Grant lifecycle events are POSTed, signed, to these endpoints. */
+  readonly webhooks?: readonly WebhookEndpoint[];
+  /** `iss` reported by /v3/connect/tokeninfo. Default `grantkit`. */
+  readonly issuer?: string;
 }
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
@@ -79,6 +104,32 @@ const schema = z.object({
     ])
     .optional(),
   onError: z.custom<(e: unknown) => void>((f) => typeof f === 'function', 'must be a function').optional(),
+  requireHttps: z.union([z.boolean(), z.literal('production')]).optional(),
+  trustProxy: z.boolean().optional(),
+  connectors: z
+    .custom<ConnectorStore>(
+      (s) => typeof s === 'object' && s !== null && typeof (s as ConnectorStore).getConnector === 'function',
+      'must implement the ConnectorStore interface',
+    )
+    .optional(),
+  providerEndpoints: z
+    .record(z.string(), z.object({ authorizationUrl: z.url().optional(), tokenUrl: z.url().optional(), userinfoUrl: z.url().optional() }))
+    .optional(),
+  providerTimeoutMs: z.number().int().positive().max(60_000).optional(),
+  providerLookup: z.custom<ProviderLookup>((f) => typeof f === 'function', 'must be a function').optional(),
+  webhooks: z
+    .array(
+      z.object({
+        url: z.url({ protocol: /^https?$/ }),
+        secret: z.string().min(16, 'must be at least 16 characters'),
+        types: z.array(z.enum(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired'])).optional(),
+        timeoutMs: z.number().int().positive().max(60_000).optional(),
+        scheduler: z.custom<WebhookEndpoint['scheduler']>((f) => typeof f === 'function', 'must be a function').optional(),
+        onAttempt: z.custom<WebhookEndpoint['onAttempt']>((f) => typeof f === 'function', 'must be a function').optional(),
+      }),
+    )
+    .optional(),
+  issuer: z.string().min(1).max(256).optional(),
 });
 
 /**

@@ -18,6 +18,7 @@ export type GrantkitErrorCode =
   | 'grant_not_found'
   | 'grant_access_denied'
   | 'conflict'
+  | 'unknown_token'
   | 'payload_too_large'
   | 'provider_error'
   | 'store_unavailable'
@@ -38,6 +39,7 @@ const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
   grant_not_found: 404,
   grant_access_denied: 403,
   conflict: 409,
+  unknown_token: 400,
   payload_too_large: 413,
   provider_error: 502,
   store_unavailable: 503,

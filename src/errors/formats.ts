@@ -25,6 +25,7 @@ const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
   grant_not_found: 'grant.not_found',
   grant_access_denied: 'grant.access_denied',
   conflict: 'conflict',
+  unknown_token: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
   provider_error: 'api.provider_error',
   store_unavailable: 'api.internal_error',
@@ -46,6 +47,7 @@ const OAUTH_ERROR: Readonly<Record<GrantkitErrorCode, string>> = {
   grant_not_found: 'invalid_grant',
   grant_access_denied: 'access_denied',
   conflict: 'invalid_request',
+  unknown_token: 'invalid_token',
   payload_too_large: 'invalid_request',
   provider_error: 'temporarily_unavailable',
   store_unavailable: 'temporarily_unavailable',
@@ -77,7 +79,8 @@ export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: st
 export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDescriptor {
   const headers: Record<string, string> = { ...err.headers };
   let requestId = '';
-  if (family === 'v3') {
+  if (family === 'v3' || family === 'oauth') {
+    // The v8 SDK reads an error's requestId from this header, for NylasOAuthError as for NylasApiError.
     requestId = randomUUID();
     headers['x-request-id'] = requestId;
   }

@@ -10,6 +10,8 @@ import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { Services } from '../services.js';
 import type { GrantRecord } from '../store/records.js';
+import { emitVia, grantEvent } from '../events/events.js';
+import { checkV2ServiceAccount, isV2ServiceAccount } from '../providers/service-accounts.js';
 
 /** Seed 004: "This code is only valid for 15 minutes." */
 export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
@@ -58,6 +60,7 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
   if (!provider) throw new GrantkitError('invalid_request', `Provider "${body.provider}" is not enabled.`);
   const scopes = parseScopes(body.scopes, kit.graph, kit.defaultScopes);
   const warnings = checkProviderRules(provider.name, scopes);
+  if (isV2ServiceAccount(body.settings)) checkV2ServiceAccount(provider.name, scopes);
 
   if (body.reauth_account_id !== undefined) {
     const existing = await kit.guarded(kit.store.getGrant(body.reauth_account_id));
@@ -154,6 +157,8 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
     updatedAt: now,
   };
   await kit.guarded(kit.store.putGrant(grant));
+  // v2 and v3 grants are the same objects, so the v2 flow announces them too (issue 5 item 11).
+  emitVia(kit, existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
   const accessToken = newSecret(TOKEN_PREFIX.access);
   await kit.guarded(
     kit.store.putToken({

@@ -8,6 +8,8 @@ import { GrantkitError } from '../errors/error.js';
 export interface TransportLike {
   readonly socket?: { readonly remoteAddress?: string | undefined; readonly encrypted?: boolean } | null;
   readonly headers: IncomingHttpHeaders;
+  /** The framework's own verdict where it has one (Express `req.secure`, which honours its `trust proxy`). */
+  readonly secure?: boolean;
 }
 
 export interface HttpsPolicy {
@@ -33,6 +35,7 @@ export function isLoopback(address: string | undefined): boolean {
 export function httpsViolation(policy: HttpsPolicy, transport: TransportLike | undefined, secureHint = false): GrantkitError | undefined {
   if (!policy.required || secureHint) return undefined;
   if (transport === undefined) return httpsRequired();
+  if (transport.secure === true) return undefined;
   if (policy.trustProxy) {
     const raw = transport.headers['x-forwarded-proto'];
     const first = (Array.isArray(raw) ? raw[0] : raw)?.split(',')[0]?.trim().toLowerCase();

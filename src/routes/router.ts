@@ -1,11 +1,14 @@
 import { GrantkitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
 import type { ResponseDescriptor, RequestLike } from '../http/types.js';
-import type { RouteServices } from '../services.js';
+import type { V3Services } from '../v3-services.js';
 import { v2Routes } from './v2/index.js';
+import { v3Routes } from './v3/index.js';
+import { accountRoutes } from './accounts/index.js';
 
 export interface RouteContext {
-  readonly kit: RouteServices;
+  /** The kit: the foundation's services plus what v3 routes need (API keys, connectors, events). */
+  readonly kit: V3Services;
   readonly req: RequestLike;
   readonly params: Readonly<Record<string, string>>;
 }
@@ -46,6 +49,8 @@ export function registerRoutes(routes: readonly Route[]): void {
 }
 
 registerRoutes(v2Routes);
+registerRoutes(accountRoutes);
+registerRoutes(v3Routes);
 
 export function matchRoute(method: string, path: string): MatchedRoute | undefined {
   const slash = path.indexOf('/', 1);

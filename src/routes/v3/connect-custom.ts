@@ -1,0 +1,19 @@
+import { authenticateCustom } from '../../flows/custom.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+
+/**
+ * POST /v3/connect/custom (§3.5, seed 002 "Custom authentication"): 201 with the new grant, or 200
+ * with the re-authenticated one (same email, same id).
+ */
+export const connectCustom: Route = {
+  method: 'POST',
+  path: '/v3/connect/custom',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req }) {
+    const c = await apiKeyCaller(kit, req);
+    const { grant, created } = await authenticateCustom(kit, c.clientId, req.body);
+    return v3Json(created ? 201 : 200, { data: kit.grantView(grant) });
+  },
+};

@@ -1,0 +1,17 @@
+import { connectorView } from '../../connectors/views.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { connectorCreateInput } from './connector-input.js';
+
+/** POST /v3/connectors (§3.10): 201 with the connector, its secret never echoed; 409 when the provider has one. */
+export const connectorsCreate: Route = {
+  method: 'POST',
+  path: '/v3/connectors',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req }) {
+    await apiKeyCaller(kit, req);
+    const connector = await kit.connectors.create(connectorCreateInput(req.body));
+    return v3Json(201, { data: connectorView(connector) });
+  },
+};

@@ -1,0 +1,16 @@
+import { GrantkitError } from '../../errors/error.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+
+/** DELETE /v3/connectors/{provider} (§3.10): its credentials go too, and its grants stop working. */
+export const connectorsDelete: Route = {
+  method: 'DELETE',
+  path: '/v3/connectors/:provider',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    if (!(await kit.connectors.delete(params['provider']!))) throw new GrantkitError('not_found', 'Connector not found.');
+    return v3Json(200, {});
+  },
+};

@@ -1,0 +1,18 @@
+import { connectorView } from '../../connectors/views.js';
+import { GrantkitError } from '../../errors/error.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+
+/** GET /v3/connectors/{provider} (§3.10). */
+export const connectorsFind: Route = {
+  method: 'GET',
+  path: '/v3/connectors/:provider',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const connector = await kit.guarded(kit.connectors.get(params['provider']!));
+    if (!connector) throw new GrantkitError('not_found', 'Connector not found.');
+    return v3Json(200, { data: connectorView(connector) });
+  },
+};

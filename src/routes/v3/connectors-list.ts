@@ -1,0 +1,20 @@
+import { connectorView } from '../../connectors/views.js';
+import { queryObject } from '../../http/body.js';
+import { parseInput } from '../../http/validate.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { pageQuery } from './connector-input.js';
+
+/** GET /v3/connectors (§3.10), limit/offset paged. */
+export const connectorsList: Route = {
+  method: 'GET',
+  path: '/v3/connectors',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req }) {
+    await apiKeyCaller(kit, req);
+    const { limit, offset } = parseInput(pageQuery, queryObject(req.query));
+    const all = await kit.guarded(kit.connectors.list());
+    return v3Json(200, { data: all.slice(offset, offset + limit).map(connectorView), limit, offset });
+  },
+};

@@ -1,0 +1,22 @@
+import { connectorView } from '../../connectors/views.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { connectorPatchInput } from './connector-input.js';
+
+/**
+ * PATCH /v3/connectors/{provider} as the spec documents it, and PUT as the v8 SDK sends it
+ * (nylas-api.md §0.10). Both are partial updates.
+ */
+export const connectorsPatch: Route = {
+  method: 'PATCH',
+  path: '/v3/connectors/:provider',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const connector = await kit.connectors.update(params['provider']!, connectorPatchInput(req.body));
+    return v3Json(200, { data: connectorView(connector) });
+  },
+};
+
+export const connectorsPut: Route = { ...connectorsPatch, method: 'PUT' };

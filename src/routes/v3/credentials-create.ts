@@ -1,0 +1,26 @@
+import { credentialView } from '../../connectors/views.js';
+import { parseInput } from '../../http/validate.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { credentialCreateBody } from './credential-input.js';
+
+/**
+ * POST /v3/connectors/{provider}/creds (§3.11): 201 with the new credential, or 200 with the
+ * existing one when the same name, type and data were sent before. The data is sealed and never returned.
+ */
+export const credentialsCreate: Route = {
+  method: 'POST',
+  path: '/v3/connectors/:provider/creds',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const b = parseInput(credentialCreateBody, req.body);
+    const { credential, created } = await kit.connectors.createCredential(params['provider']!, {
+      name: b.name,
+      type: b.credential_type,
+      data: b.credential_data,
+    });
+    return v3Json(created ? 201 : 200, { data: credentialView(credential) });
+  },
+};

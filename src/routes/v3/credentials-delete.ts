@@ -1,0 +1,15 @@
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+
+/** DELETE /v3/connectors/{provider}/creds/{id} (§3.11); the connector's active credential is refused. */
+export const credentialsDelete: Route = {
+  method: 'DELETE',
+  path: '/v3/connectors/:provider/creds/:id',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    await kit.connectors.deleteCredential(params['provider']!, params['id']!);
+    return v3Json(200, {});
+  },
+};

@@ -1,0 +1,18 @@
+import { credentialView } from '../../connectors/views.js';
+import { GrantkitError } from '../../errors/error.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+
+/** GET /v3/connectors/{provider}/creds/{id} (§3.11). */
+export const credentialsFind: Route = {
+  method: 'GET',
+  path: '/v3/connectors/:provider/creds/:id',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const credential = await kit.guarded(kit.connectors.getCredential(params['provider']!, params['id']!));
+    if (!credential) throw new GrantkitError('not_found', 'Credential not found.');
+    return v3Json(200, { data: credentialView(credential) });
+  },
+};

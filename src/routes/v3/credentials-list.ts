@@ -1,0 +1,23 @@
+import { credentialView } from '../../connectors/views.js';
+import { queryObject } from '../../http/body.js';
+import { parseInput } from '../../http/validate.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { pageQuery } from './connector-input.js';
+
+/** GET /v3/connectors/{provider}/creds (§3.11): paged and sorted by created_at or updated_at. */
+export const credentialsList: Route = {
+  method: 'GET',
+  path: '/v3/connectors/:provider/creds',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const q = parseInput(pageQuery, queryObject(req.query));
+    const key = q.sort_by === 'updated_at' || q.sort_by === 'updatedAt' ? 'updatedAt' : 'createdAt';
+    const dir = q.order_by === 'asc' ? 1 : -1;
+    const all = await kit.guarded(kit.connectors.listCredentials(params['provider']!));
+    all.sort((a, b) => (a[key] - b[key]) * dir || (a.id < b.id ? -1 : 1));
+    return v3Json(200, { data: all.slice(q.offset, q.offset + q.limit).map(credentialView), limit: q.limit, offset: q.offset });
+  },
+};

@@ -1,0 +1,22 @@
+import { credentialView } from '../../connectors/views.js';
+import { parseInput } from '../../http/validate.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, v3Json } from './common.js';
+import { credentialUpdateBody } from './credential-input.js';
+
+/** PATCH /v3/connectors/{provider}/creds/{id} (§3.11): a new name and/or new data (re-sealed). */
+export const credentialsUpdate: Route = {
+  method: 'PATCH',
+  path: '/v3/connectors/:provider/creds/:id',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req, params }) {
+    await apiKeyCaller(kit, req);
+    const b = parseInput(credentialUpdateBody, req.body);
+    const credential = await kit.connectors.updateCredential(params['provider']!, params['id']!, {
+      ...(b.name === undefined ? {} : { name: b.name }),
+      ...(b.credential_data === undefined ? {} : { data: b.credential_data }),
+    });
+    return v3Json(200, { data: credentialView(credential) });
+  },
+};

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { GrantkitError } from '../../errors/error.js';
+import { grantEvent } from '../../events/events.js';
+import { verifyCustom } from '../../flows/custom.js';
+import { grantMeta, sealGrantSettings } from '../../grants/sealed-settings.js';
+import { parseInput } from '../../http/validate.js';
+import type { GrantRecord } from '../../store/records.js';
+import type { Route } from '../router.js';
+import { apiKeyCaller, namedGrant, v3Json } from './common.js';
+
+const body = z.object({
+  settings: z.record(z.string(), z.unknown()).optional(),
+  scope: z.array(z.string().min(1).max(512)).min(1).max(200).optional(),
+});
+
+/**
+ * PATCH /v3/grants/{grant_id} (§3.8). `scope` may only narrow the grant: widening needs the user
+ * to consent again (seed 004: "changing scopes means authenticating again"), so it is a 400.
+ * `settings` replaces the provider credentials, checked with the provider like custom auth; they
+ * must belong to the same account.
+ */
+export const grantsUpdate: Route = {
+  method: 'PATCH',
+  path: '/v3/grants/:grant_id',
+  family: 'v3',
+  readsBody: true,
+  async handler({ kit, req, params }) {
+    const current = await namedGrant(kit, await apiKeyCaller(kit, req), params['grant_id']!, false);
+    const patch = parseInput(body, req.body);
+    let scopes = current.scopes;
+    if (patch.scope !== undefined) {
+      const wider = patch.scope.find((s) => !current.scopes.includes(s));
+      if (wider !== undefined) {
+        throw new GrantkitError(
+          'invalid_request',
+          `Scope "${wider.slice(0, 128)}" is not among the grant's scopes: widening scopes needs the user to re-authenticate.`,
+        );
+      }
+      scopes = [...new Set(patch.scope)];
+    }
+    const meta = grantMeta(kit.keyring, current);
+    let settings = current.settings;
+    let status = current.status;
+    if (patch.settings !== undefined) {
+      const verified = await verifyCustom(kit, current.provider, patch.settings, scopes, current.name, meta.state);
+      if (verified.email.toLowerCase() !== current.email.toLowerCase()) {
+        throw new GrantkitError('invalid_request', 'Email addresses did not match during re-authentication.', {
+          v3Type: 'grant.reauth_email_invalid',
+        });
+      }
+      settings = sealGrantSettings(kit.keyring, current.id, verified.settings, verified.meta);
+      status = 'valid';
+    }
+    const now = kit.now();
+    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now };
+    await kit.guarded(kit.store.putGrant(updated));
+    kit.events.emit(
+      grantEvent('grant.updated', updated, now, {
+        integrationId: meta.connectorId ?? null,
+        reauthentication: patch.settings !== undefined,
+      }),
+    );
+    return v3Json(200, { data: kit.grantView(updated) });
+  },
+};
