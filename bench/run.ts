@@ -116,7 +116,9 @@ function startServer(variant: Variant): Promise<Running | string> {
   if (cpuProf) {
     mkdirSync(profileDir, { recursive: true });
     const slug = variant.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${slug}.cpuprofile`);
+    // One directory per variant: tsx's loader thread writes a profile of its own next to the main
+    // thread's (the larger file), so a fixed --cpu-prof-name would let one overwrite the other.
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, slug)}`);
   }
   nodeArgs.push(join(here, 'servers', `${variant.server}.ts`));
   const [cmd, args] = pinned(0, nodeArgs);
@@ -456,7 +458,7 @@ async function main(): Promise<void> {
     writeFileSync(join(here, 'RESULTS.md'), out.join('\n') + '\n');
     console.log('Written to bench/RESULTS.md.');
   }
-  if (cpuProf && existsSync(profileDir)) console.log(`CPU profiles in ${profileDir} (summarise: node --import tsx bench/profile.ts <file>)`);
+  if (cpuProf && existsSync(profileDir)) console.log(`CPU profiles in ${profileDir} (one directory per variant; summarise the largest file: node --import tsx bench/profile.ts <file>)`);
 }
 
 // A measurement, not a test: whatever happens, exit 0 (and say what went wrong).

@@ -25,6 +25,8 @@ if (typeof opened === 'string') skip(opened);
 const { kit, accessToken } = await seedGrantkit(opened.store, opened.batch);
 
 const app = new Koa();
+// autocannon closes its sockets mid-pipeline at the end of a round; Koa would log each ECONNRESET.
+app.silent = true;
 app.use(adapter.grantkit(kit).requireScopes(REQUIRED_SCOPE));
 app.use((ctx) => {
   ctx.body = BODY;
