@@ -5,6 +5,7 @@ import type { GrantCacheOptions } from './store/cache.js';
 import type { ConnectorStore, ProviderEndpoints } from './connectors/records.js';
 import type { WebhookEndpoint } from './webhooks/delivery.js';
 import type { ProviderLookup } from './providers/detect.js';
+import type { HostedOAuthOptions } from './oauth/hosted.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -61,6 +62,8 @@ export interface GrantKitOptions {
   readonly webhooks?: readonly WebhookEndpoint[];
   /** `iss` reported by /v3/connect/tokeninfo. Default `grantkit`. */
   readonly issuer?: string;
+  /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
+  readonly hostedOAuth?: HostedOAuthOptions;
 }
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
@@ -130,6 +133,24 @@ const schema = z.object({
     )
     .optional(),
   issuer: z.string().min(1).max(256).optional(),
+  hostedOAuth: z
+    .object({
+      publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+      accessTokenTtlSeconds: z.number().int().positive().max(86_400).optional(),
+      refreshTokenIdleSeconds: z.number().int().positive().optional(),
+      refreshTokenMaxSeconds: z.number().int().positive().optional(),
+      allowTokenResponse: z.boolean().optional(),
+      allowPlainPkce: z.boolean().optional(),
+      corsOrigins: z.array(z.url({ protocol: /^https?$/ })).optional(),
+      idTokenKey: z
+        .object({
+          privateKeyPem: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM private key' }),
+          alg: z.enum(['RS256', 'ES256', 'PS256']).optional(),
+          kid: z.string().min(1).max(128).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -6,11 +6,12 @@
  */
 
 /** The provider names a connector may have (nylas-api.md §3.10). */
-export const CONNECTOR_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar', 'zoom'] as const;
+/** `oauth2` is grantkit's generic OAuth 2.0 connector (hosted OAuth): its endpoint URLs must be set on it. */
+export const CONNECTOR_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar', 'zoom', 'oauth2'] as const;
 export type ConnectorProvider = (typeof CONNECTOR_PROVIDERS)[number];
 
 /** Providers whose users authenticate with OAuth at the provider (a client id and secret are required). */
-export const OAUTH_PROVIDERS: ReadonlySet<string> = new Set(['google', 'microsoft', 'yahoo', 'zoom']);
+export const OAUTH_PROVIDERS: ReadonlySet<string> = new Set(['google', 'microsoft', 'yahoo', 'zoom', 'oauth2']);
 
 /** Where a provider's OAuth endpoints live. `{tenant}` in a Microsoft URL is replaced by the tenant. */
 export interface ProviderEndpoints {

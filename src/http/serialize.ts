@@ -9,6 +9,13 @@ export interface SerializedResponse {
 }
 
 export function serialize(d: ResponseDescriptor): SerializedResponse {
+  if (d.text !== undefined) {
+    return {
+      status: d.status,
+      headers: { ...d.headers, 'content-type': d.text.contentType, 'content-length': String(Buffer.byteLength(d.text.content)) },
+      payload: d.text.content,
+    };
+  }
   if (d.body === undefined) return { status: d.status, headers: { ...d.headers, 'content-length': '0' }, payload: undefined };
   const payload = JSON.stringify(d.body);
   return {

@@ -18,6 +18,11 @@ export interface ResponseDescriptor {
   status: number;
   headers: Record<string, string>;
   body?: unknown;
+  /**
+   * A non-JSON body (hosted OAuth's HTML pages), sent as is with its content type. Wins over
+   * `body`. A redirect needs neither: a 302 with a `location` header and no body.
+   */
+  text?: { readonly contentType: string; readonly content: string };
 }
 
 /** Responses that carry a token or a code must not be cached (RFC 6749 §5.1). */

@@ -2,6 +2,7 @@ import { GrantkitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
 import type { ResponseDescriptor, RequestLike } from '../http/types.js';
 import type { V3Services } from '../v3-services.js';
+import { hostedRoutes } from './oauth/index.js';
 import { v2Routes } from './v2/index.js';
 import { v3Routes } from './v3/index.js';
 import { accountRoutes } from './accounts/index.js';
@@ -15,7 +16,7 @@ export interface RouteContext {
 
 /** One of grantkit's own routes, as a plain request → response descriptor function. */
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   /** Segments; `:name` captures one (percent-decoded). */
   readonly path: string;
   readonly family: ErrorFamily;
@@ -49,6 +50,7 @@ export function registerRoutes(routes: readonly Route[]): void {
 }
 
 registerRoutes(v2Routes);
+registerRoutes(hostedRoutes);
 registerRoutes(accountRoutes);
 registerRoutes(v3Routes);
 

@@ -1,5 +1,6 @@
 import { V2_SCOPES } from './catalog.js';
 import { V2_IMPLICATIONS } from './implications.js';
+import { PROVIDER_IMPLICATIONS, PROVIDER_SCOPES } from './provider-scopes.js';
 
 /**
  * A set of known scopes as a bitset. One 32-bit word per 32 scopes: the v2 vocabulary fits in one,
@@ -14,13 +15,24 @@ export type ScopeMask = Uint32Array;
  */
 export class ScopeGraph {
   readonly #index = new Map<string, number>();
+  /** The names a request may use (has()); the graph may know more (provider scopes that bridge in). */
+  readonly #requestable: ReadonlySet<string>;
   readonly #closure: ScopeMask[] = [];
   readonly #words: number;
   /** Masks of scope lists seen before, keyed by the joined list: grants repeat the same few lists. */
   readonly #maskCache = new Map<string, ScopeMask>();
 
-  constructor(scopes: readonly string[], implications: Readonly<Record<string, readonly string[]>>) {
+  /**
+   * `requestable` (default: all of `scopes`) is the closed vocabulary `has()` answers for, so that
+   * v2 requests keep naming Nylas scopes only while guards and grants also know provider scopes.
+   */
+  constructor(
+    scopes: readonly string[],
+    implications: Readonly<Record<string, readonly string[]>>,
+    requestable: readonly string[] = scopes,
+  ) {
     scopes.forEach((s, i) => this.#index.set(s, i));
+    this.#requestable = new Set(requestable);
     this.#words = Math.max(1, Math.ceil(scopes.length / 32));
     for (const [from, tos] of Object.entries(implications)) {
       for (const to of [from, ...tos]) {
@@ -44,7 +56,13 @@ export class ScopeGraph {
     return mask;
   }
 
+  /** Is this a name of the request vocabulary (the v2 scopes for the default graph)? */
   has(scope: string): boolean {
+    return this.#requestable.has(scope);
+  }
+
+  /** Does the graph know this scope at all (vocabulary or provider scope)? */
+  knows(scope: string): boolean {
     return this.#index.has(scope);
   }
 
@@ -108,5 +126,13 @@ export function covers(a: ScopeMask, b: ScopeMask): boolean {
   return true;
 }
 
-/** The graph of the v2 Nylas vocabulary, built once at module load. */
-export const v2ScopeGraph: ScopeGraph = new ScopeGraph(V2_SCOPES, V2_IMPLICATIONS);
+/**
+ * The graph of the v2 Nylas vocabulary, built once at module load. It also knows the Google and
+ * Graph scopes and their bridges into the vocabulary (provider-*.ts), so a v3 grant holding
+ * `gmail.readonly` satisfies `email.read_only`; `has()` still answers for the v2 names only.
+ */
+export const v2ScopeGraph: ScopeGraph = new ScopeGraph(
+  [...V2_SCOPES, ...PROVIDER_SCOPES],
+  { ...V2_IMPLICATIONS, ...PROVIDER_IMPLICATIONS },
+  V2_SCOPES,
+);

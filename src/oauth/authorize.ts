@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import type { RegisteredClient } from '../clients.js';
+import type { ConnectorRecord } from '../connectors/records.js';
+import { GrantkitError } from '../errors/error.js';
+import { queryObject } from '../http/body.js';
+import type { RequestLike, ResponseDescriptor } from '../http/types.js';
+import { parseInput } from '../http/validate.js';
+import type { V2Scope } from '../scopes/catalog.js';
+import { parseScopes } from '../scopes/parse.js';
+import { callbackAllowed, withParams } from './callback-uri.js';
+import { planV2, planV3, type ScopePlan } from './consent.js';
+import { saveFlow, type FlowData } from './flow-state.js';
+import { HOSTED_PROVIDERS } from './hosted.js';
+import { errorPage, PAGE_HEADERS, pickerPage } from './pages.js';
+import { checkChallenge, type PkceMethod } from './pkce.js';
+import type { HostedServices } from './services.js';
+
+/** v2 `provider` values that sign in through a hosted connector, and the connector they use. */
+const V2_PROVIDERS: Readonly<Record<string, 'google' | 'microsoft'>> = { gmail: 'google', office365: 'microsoft' };
+const V2_NAME: Readonly<Record<'google' | 'microsoft', string>> = { google: 'gmail', microsoft: 'office365' };
+const LABEL: Readonly<Record<string, string>> = { google: 'Google', microsoft: 'Microsoft', oauth2: 'Single sign-on' };
+/** Seed 002: v3 no longer accepts Microsoft Basic (password) sign-in. */
+const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
+
+const opt = (max: number) => z.string().max(max).optional();
+
+const v2Query = z.object({
+  client_id: z.string().min(1).max(256),
+  redirect_uri: z.string().min(1).max(2048),
+  response_type: opt(32),
+  scopes: opt(2048),
+  scope: opt(2048),
+  login_hint: opt(320),
+  state: opt(255),
+  provider: opt(64),
+  redirect_on_error: opt(8),
+  disable_provider_selection: opt(8),
+});
+
+const v3Query = z.object({
+  client_id: z.string().min(1).max(256),
+  redirect_uri: z.string().min(1).max(2048),
+  response_type: opt(32),
+  provider: opt(128),
+  scope: opt(8192),
+  prompt: opt(64),
+  state: opt(256),
+  login_hint: opt(320),
+  access_type: z.enum(['online', 'offline']).optional(),
+  code_challenge: opt(256),
+  code_challenge_method: opt(16),
+  credential_id: opt(256),
+  options: opt(256),
+  include_grant_scopes: opt(8),
+});
+
+/** Reads the query strictly: repeats are refused, and validation errors name the field, never echo the value. */
+function readQuery<T extends z.ZodType>(schema: T, req: RequestLike): z.infer<T> {
+  return parseInput(schema, queryObject(req.query));
+}
+
+/** Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 §4.1.2.1). */
+function checkClient(kit: HostedServices, clientId: string, redirectUri: string): RegisteredClient | ResponseDescriptor {
+  const client = kit.clients.get(clientId);
+  if (!client) return errorPage(400, 'invalid_client', 'Unknown client_id.');
+  if (!callbackAllowed(client, redirectUri)) {
+    return errorPage(400, 'grant.callback_uri_not_allowed', 'The redirect_uri is not registered for this client.');
+  }
+  return client;
+}
+
+function isPage(x: RegisteredClient | ResponseDescriptor): x is ResponseDescriptor {
+  return 'status' in x;
+}
+
+export interface AuthorizeError {
+  readonly redirectUri: string;
+  readonly state: string | undefined;
+  /** v2 without redirect_on_error shows a page instead. */
+  readonly redirect: boolean;
+}
+
+/** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
+export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseDescriptor {
+  const oauthError = err.code === 'unsupported_response_type' ? 'unsupported_response_type' : err.code === 'provider_auth_failed' ? 'access_denied' : err.status >= 500 ? 'server_error' : err.v3Type === 'grant.scopes_conflict' ? 'access_denied' : 'invalid_request';
+  if (!to.redirect) return errorPage(err.status >= 500 ? err.status : 400, err.v3Type ?? oauthError, err.message);
+  const location = withParams(to.redirectUri, {
+    error: oauthError,
+    error_description: err.message,
+    ...(err.v3Type !== undefined ? { error_type: err.v3Type } : {}),
+    state: to.state,
+  });
+  return { status: 302, headers: { location, ...PAGE_HEADERS } };
+}
+
+async function requireConnector(kit: HostedServices, provider: string): Promise<ConnectorRecord> {
+  const c = await kit.guarded(kit.connectors.get(provider));
+  if (!c) {
+    throw new GrantkitError(
+      'invalid_request',
+      `You cannot create Grants for ${provider.slice(0, 64)} without a connector: create one (POST /v3/connectors) first.`,
+    );
+  }
+  return c;
+}
+
+/** The provider picker: the configured hosted connectors, each a link to this request plus `provider`. */
+async function picker(kit: HostedServices, req: RequestLike, offer: readonly { provider: string; param: string }[]): Promise<ResponseDescriptor> {
+  const choices = [];
+  for (const o of offer) {
+    if (!(await kit.guarded(kit.connectors.get(o.provider)))) continue;
+    const q = new URLSearchParams(req.query);
+    q.set('provider', o.param);
+    choices.push({ label: LABEL[o.provider] ?? o.provider, href: `${req.path}?${q.toString()}` });
+  }
+  return pickerPage(choices);
+}
+
+interface Start {
+  readonly api: 'v2' | 'v3';
+  readonly connector: ConnectorRecord;
+  readonly grantProvider: string;
+  readonly client: RegisteredClient;
+  readonly redirectUri: string;
+  readonly responseType: 'code' | 'token';
+  readonly state: string | undefined;
+  readonly loginHint: string | undefined;
+  readonly accessType: 'online' | 'offline';
+  readonly plan: ScopePlan;
+  readonly challenge: string | undefined;
+  readonly method: PkceMethod | undefined;
+  readonly redirectOnError: boolean;
+}
+
+/** Saves the flow (through passport's state store) and sends the user to the provider. */
+async function redirectUpstream(kit: HostedServices, s: Start): Promise<ResponseDescriptor> {
+  const flow: FlowData = {
+    v: 1,
+    api: s.api,
+    provider: s.connector.provider,
+    grantProvider: s.grantProvider,
+    clientId: s.client.id,
+    redirectUri: s.redirectUri,
+    responseType: s.responseType,
+    accessType: s.accessType,
+    requested: s.plan.requested,
+    upstream: s.plan.upstream,
+    needs: s.plan.needs,
+    redirectOnError: s.redirectOnError,
+    ...(s.state !== undefined ? { state: s.state } : {}),
+    ...(s.loginHint !== undefined ? { loginHint: s.loginHint } : {}),
+    ...(s.challenge !== undefined && s.method !== undefined ? { challenge: s.challenge, method: s.method } : {}),
+  };
+  const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.providerTimeoutMs);
+  const outcome = await strategy.authorizationUrl(s.plan.upstream, {
+    save: (verifier) => saveFlow(kit, flow, verifier),
+    params: s.loginHint ? { login_hint: s.loginHint } : {},
+  });
+  if (outcome.kind !== 'redirect') {
+    throw outcome.kind === 'error' && outcome.error instanceof GrantkitError
+      ? outcome.error
+      : new GrantkitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
+  }
+  return { status: 302, headers: { location: outcome.url, ...PAGE_HEADERS } };
+}
+
+/** PKCE rules at authorization: a public client must use it; the challenge must fit its method. */
+function pkce(kit: HostedServices, client: RegisteredClient, challenge: string | undefined, method: string | undefined): { challenge?: string; method?: PkceMethod } {
+  if (challenge === undefined || challenge === '') {
+    if (method !== undefined && method !== '') throw new GrantkitError('invalid_request', '"code_challenge_method" was sent without "code_challenge".');
+    if (client.secretHash === null) throw new GrantkitError('invalid_request', 'A public client must use PKCE: send "code_challenge" (S256).');
+    return {};
+  }
+  return { challenge, method: checkChallenge(challenge, method === '' ? undefined : method, { allowPlain: kit.hosted.allowPlainPkce }) };
+}
+
+/** GET /oauth/authorize (v2, §1.2). */
+export async function authorizeV2(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
+  const q = readQuery(v2Query, req);
+  const checked = checkClient(kit, q.client_id, q.redirect_uri);
+  if (isPage(checked)) return checked;
+  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: q.redirect_on_error === 'true' };
+  try {
+    const responseType = q.response_type ?? 'code';
+    if (responseType !== 'code' && !(responseType === 'token' && kit.hosted.allowTokenResponse)) {
+      throw new GrantkitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
+    }
+    if (checked.secretHash === null && responseType === 'code') {
+      throw new GrantkitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
+    }
+    if (q.provider === undefined || q.provider === '') {
+      return await picker(kit, req, [
+        { provider: 'google', param: 'gmail' },
+        { provider: 'microsoft', param: 'office365' },
+      ]);
+    }
+    const provider = V2_PROVIDERS[q.provider];
+    if (provider === undefined) {
+      throw new GrantkitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
+    }
+    const connector = await requireConnector(kit, provider);
+    // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary.
+    const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.defaultScopes) as V2Scope[];
+    return await redirectUpstream(kit, {
+      api: 'v2',
+      connector,
+      grantProvider: V2_NAME[provider],
+      client: checked,
+      redirectUri: q.redirect_uri,
+      responseType: responseType as 'code' | 'token',
+      state: q.state,
+      loginHint: q.login_hint === '' ? undefined : q.login_hint,
+      accessType: 'online',
+      plan: planV2(provider, scopes),
+      challenge: undefined,
+      method: undefined,
+      redirectOnError: to.redirect,
+    });
+  } catch (e) {
+    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    throw e;
+  }
+}
+
+/** GET /v3/connect/auth (§3.2). */
+export async function authorizeV3(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
+  const q = readQuery(v3Query, req);
+  const checked = checkClient(kit, q.client_id, q.redirect_uri);
+  if (isPage(checked)) return checked;
+  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: true };
+  try {
+    const responseType = q.response_type ?? 'code';
+    if (responseType !== 'code') {
+      throw new GrantkitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
+    }
+    const p = pkce(kit, checked, q.code_challenge, q.code_challenge_method);
+    const named = (q.provider ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const basic = named.find((n) => MICROSOFT_BASIC.has(n));
+    if (basic !== undefined) {
+      throw new GrantkitError(
+        'invalid_request',
+        'Microsoft Basic (password) authentication is not supported in v3: use provider=microsoft, which signs in with OAuth and Microsoft Graph scopes.',
+      );
+    }
+    const unsupported = named.find((n) => !(HOSTED_PROVIDERS as readonly string[]).includes(n));
+    if (unsupported !== undefined) {
+      throw new GrantkitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
+    }
+    if (named.length !== 1) {
+      const offer = (named.length > 1 ? named : HOSTED_PROVIDERS).map((p) => ({ provider: p, param: p }));
+      return await picker(kit, req, offer);
+    }
+    const connector = await requireConnector(kit, named[0]!);
+    const scopes = q.scope?.split(' ').map((s) => s.trim()).filter((s) => s !== '');
+    return await redirectUpstream(kit, {
+      api: 'v3',
+      connector,
+      grantProvider: connector.provider,
+      client: checked,
+      redirectUri: q.redirect_uri,
+      responseType: 'code',
+      state: q.state,
+      loginHint: q.login_hint === '' ? undefined : q.login_hint,
+      accessType: q.access_type ?? 'online',
+      plan: planV3(connector, scopes),
+      challenge: p.challenge,
+      method: p.method,
+      redirectOnError: true,
+    });
+  } catch (e) {
+    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    throw e;
+  }
+}

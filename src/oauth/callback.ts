@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { newSecret, hashSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import { GrantkitError } from '../errors/error.js';
+import { queryObject } from '../http/body.js';
+import type { RequestLike, ResponseDescriptor } from '../http/types.js';
+import { parseInput } from '../http/validate.js';
+import { errorResponse } from './authorize.js';
+import { withParams } from './callback-uri.js';
+import { consented } from './consent.js';
+import { takeFlow } from './flow-state.js';
+import { upsertHostedGrant } from './grants.js';
+import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
+import { HOSTED_CODE_TTL_MS } from './hosted.js';
+import { errorPage, PAGE_HEADERS } from './pages.js';
+import type { HostedServices } from './services.js';
+
+const callbackQuery = z.object({
+  state: z.string().max(512).optional(),
+  code: z.string().max(4096).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(2048).optional(),
+  error_uri: z.string().max(2048).optional(),
+  // Providers add their own (Google: scope, authuser, prompt; Microsoft: session_state; RFC 9207: iss).
+  scope: z.string().max(8192).optional(),
+  iss: z.string().max(2048).optional(),
+});
+
+const MISMATCH: Readonly<Record<string, string>> = {
+  unknown: 'This sign-in has expired or is unknown; start again.',
+  replayed: 'This sign-in was already completed; start again.',
+  provider_mismatch: 'This sign-in was started with another provider; start again.',
+};
+
+/**
+ * GET /oauth/callback/:provider: the provider sends the user back here. The flow named by `state`
+ * is consumed (once), must have started with this provider, and then passport exchanges the code
+ * and loads the profile. Success: a one-time code (or, for v2 response_type=token, an access
+ * token in the fragment) goes back to the app's callback URI with the app's state.
+ */
+export async function hostedCallback(kit: HostedServices, provider: string, req: RequestLike): Promise<ResponseDescriptor> {
+  let q: z.infer<typeof callbackQuery>;
+  try {
+    q = parseInput(callbackQuery.loose(), queryObject(req.query));
+  } catch (e) {
+    if (e instanceof GrantkitError) return errorPage(400, 'invalid_request', e.message);
+    throw e;
+  }
+  if (q.state === undefined || q.state === '') return errorPage(400, 'invalid_request', 'The provider returned no state.');
+  const taken = await takeFlow(kit, q.state, provider);
+  if (!taken.ok) return errorPage(400, 'grant.login_id_invalid', MISMATCH[taken.reason]!);
+  const flow = taken.flow.data;
+  const to = { redirectUri: flow.redirectUri, state: flow.state, redirect: flow.redirectOnError };
+  try {
+    if (q.error !== undefined) {
+      // The user declined, or the provider refused: tell the app without echoing the provider's text.
+      throw new GrantkitError(
+        q.error === 'access_denied' ? 'provider_auth_failed' : 'invalid_request',
+        q.error === 'access_denied' ? 'The user did not grant access.' : 'The provider could not complete the sign-in.',
+      );
+    }
+    if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
+    const connector = await kit.guarded(kit.connectors.get(provider));
+    if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
+    const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.providerTimeoutMs);
+    const outcome = await strategy.callback(q.code, q.state, taken.flow.verifier);
+    if (outcome.kind === 'fail') throw new GrantkitError('provider_auth_failed', 'The provider did not complete the sign-in.');
+    if (outcome.kind === 'error') {
+      throw new GrantkitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
+    }
+    if (outcome.kind !== 'success') throw new GrantkitError('provider_error', 'Unexpected answer from the provider.');
+    const { tokens } = outcome;
+    const scopes = consented({ requested: flow.requested, upstream: flow.upstream, needs: flow.needs }, provider, tokens.params['scope']);
+    const now = kit.now();
+    const expiresIn = Number(tokens.params['expires_in']);
+    const providerTokens: ProviderTokens = {
+      access_token: tokens.accessToken,
+      ...(tokens.refreshToken !== undefined ? { refresh_token: tokens.refreshToken } : {}),
+      ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { access_token_expires_at: now + expiresIn * 1000 } : {}),
+      ...(typeof tokens.params['scope'] === 'string' ? { scope: tokens.params['scope'] } : {}),
+    };
+    const account = {
+      clientId: flow.clientId,
+      grantProvider: flow.grantProvider,
+      connectorId: connector.id,
+      email: tokens.profile.email,
+      name: tokens.profile.name,
+      scopes,
+      ...(flow.state !== undefined ? { state: flow.state } : {}),
+    };
+    if (flow.responseType === 'token') {
+      // v2 implicit (opt-in): the grant is made now and its token travels in the fragment.
+      const grant = await upsertHostedGrant(kit, account, providerTokens);
+      const accessToken = newSecret(TOKEN_PREFIX.access);
+      await kit.guarded(
+        kit.store.putToken({
+          hash: hashSecret(accessToken),
+          kind: 'access',
+          clientId: flow.clientId,
+          grantId: grant.id,
+          family: null,
+          createdAt: now,
+          expiresAt: null,
+          data: null,
+        }),
+      );
+      const location = withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
+      return { status: 302, headers: { location, ...PAGE_HEADERS } };
+    }
+    const code = await issueHostedCode(
+      kit,
+      {
+        api: flow.api,
+        provider,
+        grantProvider: flow.grantProvider,
+        connectorId: connector.id,
+        clientId: flow.clientId,
+        redirectUri: flow.redirectUri,
+        email: tokens.profile.email,
+        name: tokens.profile.name,
+        scopes,
+        accessType: flow.accessType,
+        ...(flow.state !== undefined ? { state: flow.state } : {}),
+        ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),
+      },
+      providerTokens,
+      HOSTED_CODE_TTL_MS,
+    );
+    return { status: 302, headers: { location: withParams(flow.redirectUri, { code, state: flow.state }), ...PAGE_HEADERS } };
+  } catch (e) {
+    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    if (e instanceof GrantkitError) return errorResponse(to, e);
+    throw e;
+  }
+}

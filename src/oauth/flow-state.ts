@@ -1,0 +1,92 @@
+import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { Services } from '../services.js';
+import type { PkceMethod } from './pkce.js';
+
+/** Issue 4 item 7: flow state lives 15 minutes (the user signs in at the provider meanwhile). */
+export const FLOW_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Everything a hosted flow must remember between the redirect to the provider and the callback.
+ * Kept in grantkit's store (TokenRecord kind `flow`), never in a session, so a flow started on one
+ * instance finishes on another. The `state` sent upstream is the flow's 256-bit secret; the store
+ * holds its hash only.
+ */
+export interface FlowData {
+  readonly v: 1;
+  readonly api: 'v2' | 'v3';
+  /** The connector's provider the flow started with; the callback must be that provider's (mix-up defence). */
+  readonly provider: string;
+  /** The provider name the grant gets: v3 `google`/`microsoft`, v2 `gmail`/`office365`. */
+  readonly grantProvider: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly responseType: 'code' | 'token';
+  readonly state?: string;
+  readonly loginHint?: string;
+  readonly accessType: 'online' | 'offline';
+  readonly requested: readonly string[];
+  readonly upstream: readonly string[];
+  readonly needs: Readonly<Record<string, readonly string[]>>;
+  readonly challenge?: string;
+  readonly method?: PkceMethod;
+  /** v2 `redirect_on_error`: errors after the provider go back to the app instead of an error page. */
+  readonly redirectOnError: boolean;
+}
+
+interface StoredFlow extends FlowData {
+  /** The PKCE verifier toward the provider, sealed (AAD: the flow's hash). */
+  readonly verifier: string | null;
+}
+
+export interface TakenFlow {
+  readonly data: FlowData;
+  /** The upstream PKCE verifier in the clear, for the token request. */
+  readonly verifier: string | null;
+}
+
+/** Domain separation: a flow secret hashes differently from a code or token with the same bytes. */
+function flowHash(token: string): string {
+  return hashSecret(`flow:${token}`);
+}
+
+/** Saves a flow and returns the secret to send upstream as `state`. */
+export async function saveFlow(kit: Services, data: FlowData, verifier: string | null): Promise<string> {
+  const token = newSecret(TOKEN_PREFIX.flow);
+  const hash = flowHash(token);
+  const now = kit.now();
+  const stored: StoredFlow = { ...data, verifier: verifier === null ? null : kit.keyring.seal(verifier, hash) };
+  await kit.guarded(
+    kit.store.putToken({
+      hash,
+      kind: 'flow',
+      clientId: data.clientId,
+      grantId: null,
+      family: null,
+      createdAt: now,
+      expiresAt: now + FLOW_TTL_MS,
+      data: JSON.stringify(stored),
+    }),
+  );
+  return token;
+}
+
+export type TakeResult =
+  | { readonly ok: true; readonly flow: TakenFlow }
+  | { readonly ok: false; readonly reason: 'unknown' | 'replayed' | 'provider_mismatch' };
+
+/**
+ * Consumes a flow atomically: of two callbacks with one state, one wins. A flow that started with
+ * another provider is refused (RFC 9700 §4.4 mix-up: a callback on provider A's route carrying the
+ * state of a provider-B flow), and is burned all the same.
+ */
+export async function takeFlow(kit: Services, token: string, provider: string): Promise<TakeResult> {
+  if (!token.startsWith(TOKEN_PREFIX.flow) || token.length > 128) return { ok: false, reason: 'unknown' };
+  const hash = flowHash(token);
+  const consumed = await kit.guarded(kit.store.consume(hash, kit.now()));
+  if (!consumed || consumed.record.kind !== 'flow') return { ok: false, reason: 'unknown' };
+  if (!consumed.firstUse) return { ok: false, reason: 'replayed' };
+  const stored = JSON.parse(consumed.record.data ?? 'null') as StoredFlow;
+  if (stored.provider !== provider) return { ok: false, reason: 'provider_mismatch' };
+  const { verifier, ...data } = stored;
+  return { ok: true, flow: { data, verifier: verifier === null ? null : kit.keyring.open(verifier, hash) } };
+}

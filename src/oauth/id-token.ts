@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK, SignJWT } from 'jose';
+
+/**
+ * Signs v3 id_tokens (issue 4 item 7) and publishes the public key at /.well-known/jwks.json.
+ *
+ * The key comes from the configuration (`hostedOAuth.idTokenKey`, a PKCS#8 PEM). Without one, an
+ * RS256 key pair is generated at start-up: id_tokens then stop verifying after a restart, and
+ * several instances each sign with their own key, so production configures one.
+ */
+export interface IdTokenKeyOptions {
+  /** PKCS#8 PEM private key. */
+  readonly privateKeyPem: string;
+  /** Default RS256 (what OpenID clients expect unless told otherwise). */
+  readonly alg?: 'RS256' | 'ES256' | 'PS256';
+  /** Default: derived from the public key (RFC 7638 thumbprint prefix). */
+  readonly kid?: string;
+}
+
+export interface IdTokenClaims {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly subject: string;
+  readonly email: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+interface Loaded {
+  readonly key: CryptoKey;
+  readonly alg: string;
+  readonly kid: string;
+  readonly publicJwk: JWK;
+}
+
+export class IdTokenSigner {
+  readonly #loaded: Promise<Loaded>;
+
+  constructor(options: IdTokenKeyOptions | undefined) {
+    this.#loaded = load(options);
+    // Surfaced on first use; keep an unused rejection from crashing the process at start-up.
+    this.#loaded.catch(() => undefined);
+  }
+
+  async sign(c: IdTokenClaims): Promise<string> {
+    const { key, alg, kid } = await this.#loaded;
+    return new SignJWT({ email: c.email })
+      .setProtectedHeader({ alg, kid, typ: 'JWT' })
+      .setIssuer(c.issuer)
+      .setAudience(c.audience)
+      .setSubject(c.subject)
+      .setIssuedAt(c.issuedAt)
+      .setExpirationTime(c.expiresAt)
+      .sign(key);
+  }
+
+  /** The JWK Set to publish: the public key only. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: [(await this.#loaded).publicJwk] };
+  }
+}
+
+async function load(options: IdTokenKeyOptions | undefined): Promise<Loaded> {
+  const alg = options?.alg ?? 'RS256';
+  let key: CryptoKey;
+  let publicJwk: JWK;
+  if (options) {
+    key = await importPKCS8(options.privateKeyPem, alg, { extractable: true });
+    const full = await exportJWK(key);
+    publicJwk = publicPart(full);
+  } else {
+    const pair = await generateKeyPair(alg, { extractable: true });
+    key = pair.privateKey;
+    publicJwk = await exportJWK(pair.publicKey);
+  }
+  const kid = options?.kid ?? createHash('sha256').update(JSON.stringify(publicJwk)).digest('base64url').slice(0, 16);
+  return { key, alg, kid, publicJwk: { ...publicJwk, alg, use: 'sig', kid } };
+}
+
+/** Drops the private members of an RSA or EC JWK. */
+function publicPart(jwk: JWK): JWK {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
+  return pub;
+}

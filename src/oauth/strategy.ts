@@ -1,0 +1,186 @@
+import OAuth2Strategy from 'passport-oauth2';
+import type { ProviderEndpoints } from '../connectors/records.js';
+
+/**
+ * The upstream login (issue 4 item 2): one passport-oauth2 `OAuth2Strategy` per connector, with
+ * state and PKCE (S256) toward the provider. Passport normally keeps state in express-session;
+ * here its state store is grantkit's store (see flow-state.ts), and the strategy is driven
+ * directly with a minimal request object, so the core imports no web framework.
+ */
+export interface UpstreamProfile {
+  readonly email: string;
+  readonly name: string;
+}
+
+export interface UpstreamTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  /** The token response as the provider sent it (`scope`, `expires_in`, `id_token`...). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly profile: UpstreamProfile;
+}
+
+export type StrategyOutcome =
+  | { readonly kind: 'redirect'; readonly url: string }
+  | { readonly kind: 'success'; readonly tokens: UpstreamTokens }
+  | { readonly kind: 'fail'; readonly message: string }
+  | { readonly kind: 'error'; readonly error: unknown };
+
+export interface StrategyConfig {
+  readonly endpoints: ProviderEndpoints;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly callbackUrl: string;
+  readonly timeoutMs: number;
+  /** Extra authorization parameters of this provider (Google: `access_type=offline`). */
+  readonly extraParams: Readonly<Record<string, string>>;
+}
+
+/** What the driver passes as passport's `state` option on the way out: it saves the flow. */
+export interface OutboundState {
+  save(verifier: string | null): Promise<string>;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** What the driver hands passport on the way back: the flow already taken from the store. */
+interface CallbackRequest {
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: Readonly<Record<string, never>>;
+  readonly headers: Readonly<Record<string, never>>;
+  readonly grantkitFlow?: { readonly token: string; readonly verifier: string | null };
+}
+
+type Done = (err: unknown, value?: unknown, info?: unknown) => void;
+
+/** The parts of a passport strategy instance the driver touches (passport's own types pull in Express). */
+interface DrivableStrategy {
+  authenticate(req: unknown, options?: Record<string, unknown>): void;
+  authorizationParams(options: Record<string, unknown>): Record<string, string>;
+  userProfile(accessToken: string, done: Done): void;
+  success?: (user: unknown, info?: unknown) => void;
+  fail?: (challenge?: unknown, status?: number) => void;
+  redirect?: (url: string, status?: number) => void;
+  error?: (err: unknown) => void;
+  pass?: () => void;
+}
+
+type StrategyConstructor = new (options: Record<string, unknown>, verify: (...args: unknown[]) => void) => DrivableStrategy;
+
+/** passport-oauth2's state store contract (arity 5 store, arity 4 verify), backed by grantkit's store. */
+const stateStore = {
+  store(_req: unknown, verifier: string | undefined, state: unknown, _meta: unknown, cb: Done): void {
+    const out = state as OutboundState;
+    out.save(verifier ?? null).then(
+      (token) => cb(null, token),
+      (e: unknown) => cb(e),
+    );
+  },
+  verify(req: unknown, providedState: unknown, _meta: unknown, cb: Done): void {
+    const flow = (req as CallbackRequest).grantkitFlow;
+    // The route took (consumed) the flow before passport runs; this only re-checks the pairing.
+    if (!flow || providedState !== flow.token) return cb(null, false, { message: 'Unknown state.' });
+    cb(null, flow.verifier ?? true, {});
+  },
+};
+
+export class UpstreamStrategy {
+  readonly #strategy: DrivableStrategy;
+  readonly #timeoutMs: number;
+
+  constructor(config: StrategyConfig) {
+    const Ctor = OAuth2Strategy as unknown as StrategyConstructor;
+    this.#timeoutMs = config.timeoutMs;
+    this.#strategy = new Ctor(
+      {
+        authorizationURL: config.endpoints.authorizationUrl,
+        tokenURL: config.endpoints.tokenUrl,
+        clientID: config.clientId,
+        clientSecret: config.clientSecret,
+        callbackURL: config.callbackUrl,
+        state: true,
+        pkce: 'S256',
+        store: stateStore,
+        scopeSeparator: ' ',
+      },
+      // (accessToken, refreshToken, params, profile, done): the arity-5 form that receives the token response.
+      function verify(accessToken: unknown, refreshToken: unknown, params: unknown, profile: unknown, done: unknown): void {
+        const tokens: UpstreamTokens = {
+          accessToken: String(accessToken),
+          refreshToken: typeof refreshToken === 'string' && refreshToken !== '' ? refreshToken : undefined,
+          params: (params ?? {}) as Record<string, unknown>,
+          profile: profile as UpstreamProfile,
+        };
+        (done as Done)(null, tokens);
+      } as (...args: unknown[]) => void,
+    );
+    const extra = config.extraParams;
+    this.#strategy.authorizationParams = (options) => ({ ...extra, ...((options['params'] as Record<string, string>) ?? {}) });
+    const userinfoUrl = config.endpoints.userinfoUrl;
+    this.#strategy.userProfile = (accessToken, done) => {
+      fetchProfile(userinfoUrl, accessToken, config.timeoutMs).then(
+        (p) => done(null, p),
+        (e: unknown) => done(e),
+      );
+    };
+  }
+
+  /** The provider's authorization URL for a new flow; `save` stores the flow and names its state. */
+  authorizationUrl(scopes: readonly string[], out: OutboundState): Promise<StrategyOutcome> {
+    return this.#drive({ query: {}, body: {}, headers: {} }, { scope: [...scopes], state: out, params: out.params });
+  }
+
+  /** Exchanges the provider's code (the flow was already taken from the store) and loads the profile. */
+  callback(code: string, stateToken: string, verifier: string | null): Promise<StrategyOutcome> {
+    const req: CallbackRequest = { query: { code, state: stateToken }, body: {}, headers: {}, grantkitFlow: { token: stateToken, verifier } };
+    return this.#drive(req, {});
+  }
+
+  #drive(req: unknown, options: Record<string, unknown>): Promise<StrategyOutcome> {
+    return new Promise((resolve) => {
+      // As passport does: a per-request object inheriting the strategy, with the outcome actions bound.
+      const s = Object.create(this.#strategy) as DrivableStrategy;
+      const timer = setTimeout(() => resolve({ kind: 'error', error: new Error('provider timed out') }), this.#timeoutMs * 2);
+      const settle = (o: StrategyOutcome): void => {
+        clearTimeout(timer);
+        resolve(o);
+      };
+      s.success = (user) => settle({ kind: 'success', tokens: user as UpstreamTokens });
+      s.fail = (challenge) => settle({ kind: 'fail', message: messageOf(challenge) });
+      s.redirect = (url) => settle({ kind: 'redirect', url });
+      s.error = (error) => settle({ kind: 'error', error });
+      s.pass = () => settle({ kind: 'fail', message: 'Nothing to do.' });
+      try {
+        s.authenticate(req, options);
+      } catch (error) {
+        settle({ kind: 'error', error });
+      }
+    });
+  }
+}
+
+function messageOf(challenge: unknown): string {
+  if (typeof challenge === 'string') return challenge;
+  if (typeof challenge === 'object' && challenge !== null && typeof (challenge as { message?: unknown }).message === 'string') {
+    return (challenge as { message: string }).message;
+  }
+  return 'Authentication failed.';
+}
+
+/**
+ * Who signed in: OpenID userinfo (`email`, `name`) or Graph /me (`mail` or `userPrincipalName`,
+ * `displayName`). An address the provider says is unverified is refused.
+ */
+async function fetchProfile(url: string, accessToken: string, timeoutMs: number): Promise<UpstreamProfile> {
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    redirect: 'error',
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (res.status !== 200) throw new Error(`userinfo answered ${res.status}`);
+  const body = (await res.json()) as Record<string, unknown>;
+  if (body['email_verified'] === false) throw new Error('the provider reports the email address as unverified');
+  const email = [body['email'], body['mail'], body['userPrincipalName']].find((v) => typeof v === 'string' && v !== '');
+  if (typeof email !== 'string') throw new Error('the provider reported no email address');
+  const name = [body['name'], body['displayName']].find((v) => typeof v === 'string');
+  return { email, name: typeof name === 'string' ? name : '' };
+}
