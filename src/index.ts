@@ -66,3 +66,19 @@ export {
 export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
 export type { TransportLike } from './http/transport.js';
 export type { AppCaller } from './v3-services.js';
+// Native verifiers and provider access (issue 4, items 8 and 9).
+export { ProviderUnavailableError } from './providers/provider.js';
+export { googleProvider, GOOGLE_TOKEN_URL, type GoogleProviderOptions } from './providers/google.js';
+export { microsoftProvider, microsoftTokenUrl, type MicrosoftProviderOptions } from './providers/microsoft.js';
+export { imapProvider, passwordProvider, passwordProviders, type ImapProviderOptions, type PasswordProviderOptions } from './providers/imap.js';
+export { MAIL_PRESETS, type MailPreset, type MailServer, type PasswordProviderName } from './providers/mail-presets.js';
+export {
+  refreshAccessToken,
+  InvalidRefreshTokenError,
+  RefreshRefusedError,
+  isOAuthNativeProvider,
+  type OAuthNativeProvider,
+  type RefreshRequest,
+  type RefreshedToken,
+} from './providers/oauth-refresh.js';
+export { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings, type MailServerSettings } from './providers/access.js';

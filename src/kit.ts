@@ -16,6 +16,7 @@ import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { type GrantKitOptions, validateOptions } from './options.js';
 import type { NativeProvider } from './providers/provider.js';
+import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
 import { type MatchedRoute, matchRoute } from './routes/router.js';
 import { DEFAULT_V2_SCOPES } from './scopes/catalog.js';
 import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
@@ -56,6 +57,11 @@ export class GrantKit implements Services, V3Services {
   readonly graph: ScopeGraph = v2ScopeGraph;
   readonly defaultScopes: readonly string[];
   readonly realm: string;
+  /**
+   * Provider tokens and server settings for the app's backend (providers/access.ts). It reads the
+   * kit lazily, so it can be built before the constructor runs.
+   */
+  readonly providerAccess: ProviderAccess = new ProviderAccess(this);
   /** Grant lifecycle events: `kit.events.on('grant.created', e => ...)`. */
   readonly events: GrantEvents;
   /** v3 API keys: create (shown once), list, revoke, import. */
@@ -294,6 +300,22 @@ export class GrantKit implements Services, V3Services {
     const err = isGrantkitError(e) ? e : storeUnavailable(e);
     this.#onError(err.cause ?? err);
     return err;
+  }
+
+  /**
+   * A fresh provider access token (Gmail, Graph...) for a grant, for the app's backend to call the
+   * provider with: `await kit.providerAccessToken(req.grant.id)`. Refreshed with the grant's sealed
+   * provider refresh token when the cached one is missing or within a minute of expiry; concurrent
+   * callers share one refresh. The provider's `invalid_grant` marks the grant invalid (401
+   * `provider_auth_failed`); a provider that cannot be reached leaves it valid (502 `provider_error`).
+   */
+  providerAccessToken(grantId: string): Promise<ProviderAccessToken> {
+    return this.providerAccess.accessToken(grantId);
+  }
+
+  /** The decrypted IMAP and SMTP settings of an IMAP-family grant (imap, yahoo, aol, icloud, hotmail, outlook). */
+  providerSettings(grantId: string): Promise<ProviderServerSettings> {
+    return this.providerAccess.serverSettings(grantId);
   }
 
   /** Compiles a scope guard once; unknown scope names throw here, at start-up. */

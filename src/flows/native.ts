@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantkitError, isGrantkitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
@@ -73,6 +73,8 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
   try {
     verified = await provider.verify({ email, name: body.name ?? '', settings: body.settings ?? {} });
   } catch (e) {
+    // A provider's own 400 (a missing or malformed setting) is passed on as it is.
+    if (isGrantkitError(e)) throw e;
     if (e instanceof ProviderAuthError) throw new GrantkitError('provider_auth_failed', 'The provider did not accept these credentials.');
     throw new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
   }

@@ -30,3 +30,12 @@ export interface VerifiedAccount {
 export class ProviderAuthError extends Error {
   override readonly name = 'ProviderAuthError';
 }
+
+/**
+ * Thrown by a provider that could not give an answer: its server was unreachable, timed out, or
+ * failed (5xx). Unlike ProviderAuthError it says nothing about the credentials, so a grant is never
+ * marked invalid because of it; the flows answer 502 `provider_error`.
+ */
+export class ProviderUnavailableError extends Error {
+  override readonly name = 'ProviderUnavailableError';
+}
