@@ -1,7 +1,7 @@
-import { exampleConfig } from '../shared/config.js';
+import { loadExampleConfig } from '../shared/config.js';
 import { createExampleApp } from './app.js';
 
-const { port, clientId, kit } = exampleConfig();
+const { port, clientId, kit } = await loadExampleConfig();
 const server = createExampleApp(kit, clientId).listen(port, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
