@@ -106,6 +106,10 @@ export class ProviderAccess {
     if (cached !== undefined && cached.sealed === grant.settings && cached.expiresAt - EXPIRY_SKEW_MS > this.#d.now()) {
       return { accessToken: cached.accessToken, expiresAt: cached.expiresAt };
     }
+    // Hosted OAuth seals the access token it got at sign-in (`access_token`, `access_token_expires_at`):
+    // use it while it is fresh rather than refreshing at once.
+    const stored = this.#storedToken(grant);
+    if (stored !== undefined) return stored;
     let flight = this.#inflight.get(grantId);
     if (flight === undefined) {
       flight = this.#refresh(grant, true).finally(() => this.#inflight.delete(grantId));
@@ -122,6 +126,17 @@ export class ProviderAccess {
   /** Drops the cached token of a grant (after a revocation, say). */
   forget(grantId: string): void {
     this.#cache.delete(grantId);
+  }
+
+  #storedToken(grant: GrantRecord): ProviderAccessToken | undefined {
+    if (grant.settings === null) return undefined;
+    const s = this.#open(grant);
+    const accessToken = s['access_token'];
+    const expiresAt = s['access_token_expires_at'];
+    if (typeof accessToken !== 'string' || accessToken === '' || typeof expiresAt !== 'number') return undefined;
+    if (expiresAt - EXPIRY_SKEW_MS <= this.#d.now()) return undefined;
+    this.#put(grant.id, { accessToken, expiresAt, sealed: grant.settings });
+    return { accessToken, expiresAt };
   }
 
   async serverSettings(grantId: string): Promise<ProviderServerSettings> {
@@ -235,7 +250,13 @@ export class ProviderAccess {
  */
 export function connectorClientLookup(connectors: Connectors): ConnectorClientLookup {
   return async (grant, settings) => {
-    const connector = await connectors.get(grant.provider);
+    // The connector a grant was made through is named in its sealed metadata (hosted v2 grants are
+    // `gmail` grants of the `google` connector); older grants fall back to the provider's name.
+    const meta = settings['$grantkit'];
+    const connectorId = typeof meta === 'object' && meta !== null ? (meta as { connectorId?: unknown }).connectorId : undefined;
+    const connector =
+      (typeof connectorId === 'string' ? (await connectors.list()).find((c) => c.id === connectorId) : undefined) ??
+      (await connectors.get(grant.provider));
     if (connector === undefined) return undefined;
     const endpoints = connectors.endpoints(connector);
     if (endpoints === undefined) return undefined;

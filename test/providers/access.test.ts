@@ -161,6 +161,45 @@ describe('kit.providerAccessToken() and kit.providerSettings()', () => {
     assert.equal((await userinfo(server, token.accessToken)).email, 'v3@example.com');
   });
 
+  it('hosted OAuth grants: the sealed sign-in token is used while fresh, then the connector (found by its id) refreshes', async (t) => {
+    const { kit, store, clock } = makeKit();
+    const connectors = (kit as Partial<Pick<GrantKit & { connectors: unknown }, 'connectors'>>).connectors as
+      | { create(input: Record<string, unknown>): Promise<{ id: string }> }
+      | undefined;
+    if (connectors === undefined) return t.skip('the connector model is not wired into the kit');
+    const connector = await connectors.create({
+      provider: 'google',
+      clientId: UPSTREAM_CLIENT.id,
+      clientSecret: UPSTREAM_CLIENT.secret,
+      endpoints: { tokenUrl: server.tokenUrl, authorizationUrl: server.authorizationUrl, userinfoUrl: server.userinfoUrl },
+    });
+    const rt = await obtainRefreshToken(server, 'hosted@example.com');
+    const now = kit.now();
+    const id = 'grant-hosted';
+    await store.putGrant({
+      id,
+      clientId: 'test-client',
+      provider: 'gmail', // a v2 hosted grant of the google connector
+      email: 'hosted@example.com',
+      name: '',
+      scopes: ['email.read_only'],
+      status: 'valid',
+      settings: kit.keyring.seal(
+        JSON.stringify({ access_token: 'from-sign-in', access_token_expires_at: now + HOUR, refresh_token: rt, $grantkit: { verified: true, connectorId: connector.id } }),
+        id,
+      ),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const before = server.stats().refresh;
+    assert.deepEqual(await kit.providerAccessToken(id), { accessToken: 'from-sign-in', expiresAt: now + HOUR });
+    assert.equal(server.stats().refresh, before);
+    clock.advance(HOUR);
+    const fresh = await kit.providerAccessToken(id);
+    assert.equal(server.stats().refresh - before, 1);
+    assert.equal((await userinfo(server, fresh.accessToken)).email, 'hosted@example.com');
+  });
+
   it('providerSettings() refuses an OAuth grant', async () => {
     const s = await gmailGrant(server, 'oauth-only@example.com');
     await assert.rejects(s.kit.providerSettings(s.grantId), (e: { status?: number }) => e.status === 400);
