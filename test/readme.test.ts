@@ -22,8 +22,10 @@ function walkthrough(): { script: string; expected: RegExp[] } {
 
 /** Starts a real example server (the README's `npm start`) on a free port and waits for it. */
 export async function startExample(entry: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
+  // A memory store unless a test asks for another: the default sqlite:./grantkit.db would leave
+  // a file in the checkout and carry state from one run to the next.
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', GRANTKIT_STORE: 'memory', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise<number>((resolve, reject) => {

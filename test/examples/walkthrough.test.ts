@@ -117,7 +117,7 @@ describe('examples: the start scripts', () => {
   for (const server of ['examples/koa/server.ts', 'examples/decorators/server.ts']) {
     it(`${server} starts on PORT and warns without a secret in the output`, async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', server], {
-        env: { PATH: process.env['PATH'] ?? '', PORT: '0' },
+        env: { PATH: process.env['PATH'] ?? '', PORT: '0', GRANTKIT_STORE: 'memory' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
