@@ -1,7 +1,7 @@
 import express from 'express';
 import { grantkit } from '../../adapters/express/index.js';
 import type { GrantKit } from '../../src/index.js';
-import { DEMO_ROUTES, indexPage } from '../shared/demo-routes.js';
+import { DEMO_ROUTES, indexPage, V3_DEMO_ROUTES } from '../shared/demo-routes.js';
 
 /** The example app, exported so tests can run it without a port. */
 export function createExampleApp(kit: GrantKit, clientId: string): express.Express {
@@ -9,11 +9,11 @@ export function createExampleApp(kit: GrantKit, clientId: string): express.Expre
   const app = express();
   app.disable('x-powered-by');
   app.use(gk.routes());
-  app.use(gk.gate()); // every demo route is guarded by the v2 endpoint table
+  app.use(gk.gate()); // every demo route, v2 and v3, is guarded by the v2 endpoint table
   app.get('/', (_req, res) => {
     res.json(indexPage(clientId));
   });
-  for (const r of DEMO_ROUTES) {
+  for (const r of [...DEMO_ROUTES, ...V3_DEMO_ROUTES]) {
     const method = r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     app[method](r.path, (req, res) => {
       res.json(r.describe(req.params as Record<string, string>, req.grant));

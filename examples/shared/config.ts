@@ -9,6 +9,8 @@ import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from
 export const DEV_CLIENT_ID = 'grantkit-dev-client';
 export const DEV_CLIENT_SECRET = 'grantkit-dev-secret';
 export const DEV_SECRET_KEY = 'grantkit-development-key-do-not-use-in-production';
+/** The v3 API key the example accepts when GRANTKIT_API_KEY is not set (20+ characters, as the README prints it). */
+export const DEV_API_KEY = 'grantkit-dev-api-key-do-not-use-in-production';
 /**
  * Grants survive a restart by default. That needs a stable GRANTKIT_SECRET_KEY too: provider
  * settings are sealed under it, and a new key cannot open what the old one sealed.
@@ -19,6 +21,8 @@ export interface ExampleConfig {
   readonly port: number;
   readonly clientId: string;
   readonly kit: GrantKit;
+  /** Settles once GRANTKIT_API_KEY is registered with the kit's store. */
+  readonly apiKeyReady: Promise<unknown>;
 }
 
 export interface ExampleStore {
@@ -43,6 +47,7 @@ export async function loadExampleConfig(env: NodeJS.ProcessEnv = process.env, wa
   // each of them about a revocation within a second, and entries expire after 5 s regardless.
   const config = exampleConfig(env, warn, { store, cache: isSharedStore(spec) });
   await config.kit.ready();
+  await config.apiKeyReady;
   return config;
 }
 
@@ -67,6 +72,8 @@ export function exampleConfig(
   const clientId = pick('GRANTKIT_CLIENT_ID', DEV_CLIENT_ID);
   const clientSecret = pick('GRANTKIT_CLIENT_SECRET', DEV_CLIENT_SECRET);
   const secretKey = pick('GRANTKIT_SECRET_KEY', DEV_SECRET_KEY, 32);
+  // Taken exactly as given: any string of 20+ characters (it travels as `Authorization: Bearer <key>`).
+  const apiKey = pick('GRANTKIT_API_KEY', DEV_API_KEY, 20);
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
   const kit = createGrantKit({
@@ -75,5 +82,8 @@ export function exampleConfig(
     providers: [sandboxProvider()],
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
   });
-  return { port, clientId, kit };
+  // The v3 API key is stored as its hash; importing it again on every start is idempotent.
+  const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });
+  apiKeyReady.catch((e: unknown) => warn(`grantkit example: GRANTKIT_API_KEY: ${e instanceof Error ? e.message : String(e)}`));
+  return { port, clientId, kit, apiKeyReady };
 }

@@ -44,6 +44,21 @@ export const DEMO_ROUTES: readonly DemoRoute[] = [
   },
 ];
 
+const V3_RESOURCES = ['messages', 'threads', 'events', 'calendars', 'contacts'];
+
+/**
+ * The v3 demo routes: the same resources under `/v3/grants/:grant/...` (seed 002: "GET /messages
+ * becomes /v3/grants/[grant-id]/messages"), every method. `kit.gate()` strips the grant prefix and
+ * guards them with the same table; `:grant` is an id, an email, or `me` with an access token.
+ */
+export const V3_DEMO_ROUTES: readonly DemoRoute[] = V3_RESOURCES.flatMap((r) => [
+  route('GET', `/v3/grants/:grant/${r}`, r),
+  route('POST', `/v3/grants/:grant/${r}`, r.replace(/s$/, '')),
+  route('GET', `/v3/grants/:grant/${r}/:id`, r.replace(/s$/, '')),
+  route('PUT', `/v3/grants/:grant/${r}/:id`, r.replace(/s$/, '')),
+  route('DELETE', `/v3/grants/:grant/${r}/:id`, r.replace(/s$/, '')),
+]);
+
 /** GET /: what this example is and what to try. */
 export function indexPage(clientId: string): Record<string, unknown> {
   return {
