@@ -82,3 +82,11 @@ export {
   type RefreshedToken,
 } from './providers/oauth-refresh.js';
 export { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings, type MailServerSettings } from './providers/access.js';
+// Hosted OAuth (issue 4, items 1–7).
+export { HostedOAuth, HOSTED_CODE_TTL_MS, HOSTED_PROVIDERS, type HostedOAuthOptions } from './oauth/hosted.js';
+export { FLOW_TTL_MS } from './oauth/flow-state.js';
+export type { IdTokenKeyOptions } from './oauth/id-token.js';
+export { type PkceMethod } from './oauth/pkce.js';
+export { GOOGLE_PREFIX, V2_TO_GOOGLE } from './scopes/provider-google.js';
+export { GRAPH_PREFIX, V2_TO_MICROSOFT } from './scopes/provider-microsoft.js';
+export { PROVIDER_SCOPES, PROVIDER_IMPLICATIONS } from './scopes/provider-scopes.js';

@@ -41,6 +41,7 @@ import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/tra
 import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
+import { HostedOAuth } from './oauth/hosted.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
 export type AuthOutcome = Grant | GrantkitError;
@@ -71,6 +72,8 @@ export class GrantKit implements Services, V3Services {
   readonly detector: ProviderDetector;
   readonly providerTimeoutMs: number;
   readonly issuer: string;
+  /** Hosted OAuth: settings, the id_token signer (`/.well-known/jwks.json`) and the per-connector strategies. */
+  readonly hosted: HostedOAuth;
   readonly #https: HttpsPolicy;
   readonly #clock: () => number;
   readonly #timeoutMs: number;
@@ -129,6 +132,7 @@ export class GrantKit implements Services, V3Services {
     this.providerTimeoutMs = options.providerTimeoutMs ?? 5000;
     this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
     this.issuer = options.issuer ?? 'grantkit';
+    this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
     for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 

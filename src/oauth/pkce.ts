@@ -6,14 +6,15 @@ import { GrantkitError } from '../errors/error.js';
  * - `S256` (RFC 7636): the verifier is 43–128 unreserved characters and the challenge the
  *   43-character base64url of its SHA-256;
  * - `s256` (the official SDKs, §3.4): the challenge is base64 of the *hex* SHA-256, padding
- *   stripped (88 characters), and the verifier 36–128 characters (the SDK's is a UUID);
+ *   stripped (86 characters), and the verifier 36–128 characters (the SDK's is a UUID);
  * - `plain`: the challenge is the verifier; only when the app enables it.
  */
 export type PkceMethod = 'S256' | 's256' | 'plain';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]+$/;
 const S256_CHALLENGE = /^[A-Za-z0-9\-_]{43}$/;
-const SDK_CHALLENGE = /^[A-Za-z0-9+/]{88}$/;
+/** base64 of 64 hex characters: 86 characters unpadded (the SDKs strip the `==`); accepted padded too. */
+const SDK_CHALLENGE = /^[A-Za-z0-9+/]{86}(?:==)?$/;
 
 export interface PkcePolicy {
   readonly allowPlain: boolean;
@@ -64,8 +65,10 @@ export function challengeOf(verifier: string, method: PkceMethod): string | unde
 export function verifierMatches(verifier: string, challenge: string, method: PkceMethod): boolean {
   const expected = challengeOf(verifier, method);
   if (expected === undefined) return false;
+  // The s256 challenge may arrive padded; compare it as the SDKs compute it, unpadded.
+  const given = method === 's256' ? challenge.replace(/=+$/, '') : challenge;
   const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(challenge).digest();
+  const b = createHash('sha256').update(given).digest();
   return timingSafeEqual(a, b);
 }
 
