@@ -64,7 +64,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
       if (guard === undefined) return next();
       const prior = (req as Tagged)[kOutcome];
       const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard);
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard, req);
       if (outcome instanceof Promise) outcome.then((o) => finish(req, res, next, o), next);
       else finish(req, res, next, outcome);
     };
@@ -93,7 +93,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
           if (!(o instanceof GrantkitError)) req.grant = o;
           next();
         };
-        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl);
+        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl, req);
         if (outcome instanceof Promise) outcome.then(store, next);
         else store(outcome);
       };

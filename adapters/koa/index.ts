@@ -70,7 +70,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
       if (guard === undefined) return next();
       const prior = (ctx as Tagged)[kOutcome];
       const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.headers.authorization, ctx.originalUrl, guard);
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.headers.authorization, ctx.originalUrl, guard, ctx.req);
       return outcome instanceof Promise ? outcome.then((o) => finish(ctx, next, o)) : finish(ctx, next, outcome);
     };
 
@@ -99,7 +99,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
           if (!(o instanceof GrantkitError)) ctx.state.grant = o;
           return next();
         };
-        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl);
+        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl, ctx.req);
         return outcome instanceof Promise ? outcome.then(store) : store(outcome);
       };
     },
