@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, importPKCS8, jwtVerify, type CryptoKey, type JWK, type JWTPayload, SignJWT } from 'jose';
 
 /**
  * Signs v3 id_tokens (issue 4 item 7) and publishes the public key at /.well-known/jwks.json.
@@ -52,6 +52,21 @@ export class IdTokenSigner {
       .setIssuedAt(c.issuedAt)
       .setExpirationTime(c.expiresAt)
       .sign(key);
+  }
+
+  /**
+   * The claims of an id_token this signer issued and that has not expired (for
+   * /v3/connect/tokeninfo?id_token=...), or undefined for anything else. Never throws.
+   */
+  async verify(idToken: string, issuer: string, nowMs: number): Promise<JWTPayload | undefined> {
+    try {
+      const { publicJwk, alg } = await this.#loaded;
+      const key = await importJWK(publicJwk, alg);
+      const { payload } = await jwtVerify(idToken, key, { issuer, algorithms: [alg], currentDate: new Date(nowMs) });
+      return payload;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The JWK Set to publish: the public key only. */

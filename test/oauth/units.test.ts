@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { v2ScopeGraph } from '../../src/index.js';
 import { callbackAllowed, isAllowedCallbackScheme } from '../../src/oauth/callback-uri.js';
 import { consented, planV2, planV3 } from '../../src/oauth/consent.js';
+import { IdTokenSigner } from '../../src/oauth/id-token.js';
 import { challengeOf, checkChallenge, verifierMatches } from '../../src/oauth/pkce.js';
 import type { ConnectorRecord } from '../../src/connectors/records.js';
 import { GrantkitError } from '../../src/errors/error.js';
@@ -103,6 +104,32 @@ describe('PKCE rules', () => {
       }),
       { seed: 42, numRuns: 500 },
     );
+  });
+});
+
+describe('id_token signer', () => {
+  it('verifies its own tokens with the issuer and clock, and nothing else', async () => {
+    const signer = new IdTokenSigner(undefined);
+    const now = Date.UTC(2026, 0, 1);
+    const t = await signer.sign({ issuer: 'iss', audience: 'a', subject: 'g', email: 'e@x', issuedAt: now / 1000, expiresAt: now / 1000 + 60 });
+    assert.equal((await signer.verify(t, 'iss', now))?.sub, 'g');
+    assert.equal(await signer.verify(t, 'other', now), undefined);
+    assert.equal(await signer.verify(t, 'iss', now + 120_000), undefined);
+    assert.equal(await signer.verify(`${t}x`, 'iss', now), undefined);
+    assert.equal(await new IdTokenSigner(undefined).verify(t, 'iss', now), undefined);
+  });
+
+  it('signs with a configured PKCS#8 key and publishes only its public part', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const signer = new IdTokenSigner({ privateKeyPem: pem, alg: 'ES256', kid: 'k1' });
+    const { keys } = await signer.jwks();
+    assert.equal(keys.length, 1);
+    assert.equal(keys[0]!.kid, 'k1');
+    assert.equal(keys[0]!.d, undefined);
+    const now = Date.now();
+    const t = await signer.sign({ issuer: 'i', audience: 'a', subject: 's', email: 'e@x', issuedAt: Math.floor(now / 1000), expiresAt: Math.floor(now / 1000) + 60 });
+    assert.equal((await signer.verify(t, 'i', now))?.['email'], 'e@x');
   });
 });
 
