@@ -82,7 +82,7 @@ export interface AuthorizeError {
 
 /** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
 export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseDescriptor {
-  const oauthError = err.code === 'unsupported_response_type' ? 'unsupported_response_type' : err.code === 'provider_auth_failed' ? 'access_denied' : err.status >= 500 ? 'server_error' : err.v3Type === 'grant.scopes_conflict' ? 'access_denied' : 'invalid_request';
+  const oauthError = oauthErrorOf(err);
   if (!to.redirect) return errorPage(err.status >= 500 ? err.status : 400, err.v3Type ?? oauthError, err.message);
   const location = withParams(to.redirectUri, {
     error: oauthError,
@@ -91,6 +91,14 @@ export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseD
     state: to.state,
   });
   return { status: 302, headers: { location, ...PAGE_HEADERS } };
+}
+
+/** RFC 6749 §4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
+function oauthErrorOf(err: GrantkitError): string {
+  if (err.code === 'unsupported_response_type') return 'unsupported_response_type';
+  if (err.code === 'provider_auth_failed' || err.v3Type === 'grant.scopes_conflict') return 'access_denied';
+  if (err.status >= 500) return 'server_error';
+  return 'invalid_request';
 }
 
 async function requireConnector(kit: HostedServices, provider: string): Promise<ConnectorRecord> {

@@ -127,7 +127,8 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
     );
     return { status: 302, headers: { location: withParams(flow.redirectUri, { code, state: flow.state }), ...PAGE_HEADERS } };
   } catch (e) {
-    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    // Past this point the callback URI is known good: every grantkit error goes back to the app
+    // (or, for v2 without redirect_on_error, to an error page), including 5xx as server_error.
     if (e instanceof GrantkitError) return errorResponse(to, e);
     throw e;
   }
