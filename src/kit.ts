@@ -1,4 +1,4 @@
-import { accessTokenOf, readAuthorization } from './auth/credentials.js';
+import { accessTokenOf, plainBearer, readAuthorization } from './auth/credentials.js';
 import { ClientRegistry } from './clients.js';
 import { Keyring } from './crypto/keyring.js';
 import { hashSecret } from './crypto/tokens.js';
@@ -174,11 +174,14 @@ export class GrantKit implements Services, V3Services {
       const refused = httpsViolation(this.#https, transport);
       if (refused) return refused;
     }
-    const cred = readAuthorization(authorization);
-    if (cred.kind === 'none') return this.#missing();
-    // v3 is bearer-only (seed 002): Basic there is refused even when it carries a good token.
-    const token = cred.kind === 'basic' && v3 ? undefined : accessTokenOf(cred);
-    if (token === undefined) return this.#invalid();
+    let token = plainBearer(authorization);
+    if (token === undefined) {
+      const cred = readAuthorization(authorization);
+      if (cred.kind === 'none') return this.#missing();
+      // v3 is bearer-only (seed 002): Basic there is refused even when it carries a good token.
+      token = cred.kind === 'basic' && v3 ? undefined : accessTokenOf(cred);
+      if (token === undefined) return this.#invalid();
+    }
     const now = this.#clock();
     let resolved: MaybePromise<Resolved | undefined>;
     try {
@@ -285,7 +288,12 @@ export class GrantKit implements Services, V3Services {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     const record = r.grant;
     if (record.status !== 'valid') return this.#invalid();
-    return this.#grantOf(record);
+    // The memo on a reused resolution saves a WeakMap read per request (one less hash lookup at 1M grants).
+    const memo = r.memo as GrantMemo | undefined;
+    if (memo !== undefined && memo.owner === this && memo.record === record) return memo.grant;
+    const grant = this.#grantOf(record);
+    if (!Object.isFrozen(r)) r.memo = { owner: this, record, grant } satisfies GrantMemo;
+    return grant;
   }
 
   #missing(): GrantkitError {
@@ -428,6 +436,13 @@ export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): Au
 function transportOf(input: RouteInput): TransportLike {
   const socket = (input.stream as Partial<Pick<TransportLike, 'socket'>>).socket ?? null;
   return { socket, headers: input.headers, secure: input.secure };
+}
+
+/** What the kit leaves on a resolution it has compiled. */
+interface GrantMemo {
+  readonly owner: GrantKit;
+  readonly record: GrantRecord;
+  readonly grant: Grant;
 }
 
 /** A request as an adapter hands it to a route: the body either parsed by the host app or left in the stream. */

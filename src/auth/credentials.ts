@@ -14,6 +14,17 @@ const MALFORMED: Credential = { kind: 'malformed' };
 /** RFC 6750 b64token, bounded so an oversize header cannot cost more than a regex pass. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]{1,2048}=*$/;
 
+/**
+ * The common case, `Bearer <token>` as the SDKs write it, without building a Credential: the hot
+ * path of every guarded request. Anything else (other casing, Basic, junk) returns undefined and
+ * goes through readAuthorization.
+ */
+export function plainBearer(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
+  const token = header.slice(7);
+  return B64TOKEN.test(token) ? token : undefined;
+}
+
 export function readAuthorization(header: string | string[] | undefined): Credential {
   if (header === undefined || header === '') return NONE;
   if (typeof header !== 'string') return MALFORMED;

@@ -12,10 +12,21 @@ import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
+/** One per grant id. Tokens point at it, so a resolve is one Map read however many grants there are. */
+interface GrantSlot {
+  record: GrantRecord | null;
+}
+
 interface Entry {
   token: TokenRecord;
   consumedAt: number | null;
+  slot: GrantSlot | null;
+  /** Handed out again while the grant is unchanged, so the core's memo on it keeps paying off. */
+  resolved: Resolved | null;
 }
+
+/** How often expired tokens are collected; expiry itself is checked on every read. */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The default store: Maps in this process. Fast (resolve answers synchronously), but it forgets
@@ -23,38 +34,48 @@ interface Entry {
  * PostgreSQL or Redis for many.
  */
 export class MemoryStore implements Store, ConnectorStore {
-  readonly #grants = new Map<string, GrantRecord>();
+  readonly #slots = new Map<string, GrantSlot>();
   readonly #byEmail = new Map<string, string>();
   readonly #tokens = new Map<string, Entry>();
   readonly #byGrant = new Map<string, Set<string>>();
   readonly #byFamily = new Map<string, Set<string>>();
-  #writesSinceSweep = 0;
+  /** Tokens that can expire: the sweep looks at these only. */
+  readonly #expirable = new Set<string>();
+  #nextSweepAt = -Infinity;
   readonly #listeners = new Set<InvalidationListener>();
   readonly #connectors = new Map<string, ConnectorRecord>();
   readonly #credentials = new Map<string, CredentialRecord>();
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
-    return this.#grants.get(id);
+    return this.#slots.get(id)?.record ?? undefined;
   }
 
   async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
     const id = this.#byEmail.get(emailKey(clientId, email));
-    return id === undefined ? undefined : this.#grants.get(id);
+    return id === undefined ? undefined : (this.#slots.get(id)?.record ?? undefined);
+  }
+
+  #slot(id: string): GrantSlot {
+    let slot = this.#slots.get(id);
+    if (!slot) this.#slots.set(id, (slot = { record: null }));
+    return slot;
   }
 
   async putGrant(grant: GrantRecord): Promise<void> {
-    const previous = this.#grants.get(grant.id);
-    if (previous) this.#unindexEmail(previous);
+    const slot = this.#slot(grant.id);
+    if (slot.record) this.#unindexEmail(slot.record);
     // Frozen copies: the same object is handed out on every resolve, so nobody may change it.
-    this.#grants.set(grant.id, Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) }));
+    slot.record = Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) });
     this.#byEmail.set(emailKey(grant.clientId, grant.email), grant.id);
     this.#broadcast({ grantId: grant.id });
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    const grant = this.#grants.get(id);
-    if (!grant) return false;
-    this.#grants.delete(id);
+    const slot = this.#slots.get(id);
+    const grant = slot?.record;
+    if (!slot || !grant) return false;
+    slot.record = null;
+    this.#slots.delete(id);
     this.#unindexEmail(grant);
     this.#dropAll(this.#byGrant.get(id));
     this.#broadcast({ grantId: id });
@@ -62,23 +83,31 @@ export class MemoryStore implements Store, ConnectorStore {
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    return applyGrantFilter([...this.#grants.values()], filter);
+    const all: GrantRecord[] = [];
+    for (const { record } of this.#slots.values()) if (record) all.push(record);
+    return applyGrantFilter(all, filter);
   }
 
   async putToken(token: TokenRecord): Promise<void> {
-    this.#add({ token: Object.freeze({ ...token }), consumedAt: null });
-    if (++this.#writesSinceSweep >= 1000) this.#sweep(token.createdAt);
+    this.#add(Object.freeze({ ...token }));
+    // Time-based, so filling the store stays linear: at most one pass over expirable tokens a minute.
+    if (token.createdAt >= this.#nextSweepAt) {
+      this.#nextSweepAt = token.createdAt + SWEEP_EVERY_MS;
+      this.#sweep(token.createdAt);
+    }
   }
 
   /** Answers synchronously; typed as the interface's MaybePromise so subclasses may go async. */
   resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
     const entry = this.#tokens.get(hash);
-    if (!entry) return undefined;
-    const { token } = entry;
+    if (entry === undefined) return undefined;
+    const token = entry.token;
     if (token.kind !== 'access' && token.kind !== 'api_key') return undefined;
     if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
-    const grant = token.grantId === null ? null : (this.#grants.get(token.grantId) ?? null);
-    return { token, grant };
+    const grant = entry.slot === null ? null : entry.slot.record;
+    let resolved = entry.resolved;
+    if (resolved === null || resolved.grant !== grant) entry.resolved = resolved = { token, grant };
+    return resolved;
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
@@ -92,7 +121,7 @@ export class MemoryStore implements Store, ConnectorStore {
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     const consumed = await this.consume(oldHash, now);
-    if (consumed?.firstUse) this.#add({ token: Object.freeze({ ...next }), consumedAt: null });
+    if (consumed?.firstUse) this.#add(Object.freeze({ ...next }));
     return consumed;
   }
 
@@ -177,8 +206,8 @@ export class MemoryStore implements Store, ConnectorStore {
   /** Everything held, as plain data: tests search it for plaintext secrets. */
   dump(): unknown {
     return {
-      grants: [...this.#grants.values()],
-      tokens: [...this.#tokens.values()],
+      grants: [...this.#slots.values()].flatMap(({ record }) => (record ? [record] : [])),
+      tokens: [...this.#tokens.values()].map(({ token, consumedAt }) => ({ token, consumedAt })),
       // Only when there are any, so a dump of a store without connectors keeps its old shape.
       ...(this.#connectors.size > 0 ? { connectors: [...this.#connectors.values()] } : {}),
       ...(this.#credentials.size > 0 ? { credentials: [...this.#credentials.values()] } : {}),
@@ -191,9 +220,11 @@ export class MemoryStore implements Store, ConnectorStore {
     if (this.#byEmail.get(key) === grant.id) this.#byEmail.delete(key);
   }
 
-  #add(entry: Entry): void {
-    const { token } = entry;
-    this.#tokens.set(token.hash, entry);
+  #add(token: TokenRecord): void {
+    if (this.#tokens.has(token.hash)) this.#drop(token.hash);
+    const slot = token.grantId === null ? null : this.#slot(token.grantId);
+    this.#tokens.set(token.hash, { token, consumedAt: null, slot, resolved: null });
+    if (token.expiresAt !== null) this.#expirable.add(token.hash);
     if (token.grantId !== null) index(this.#byGrant, token.grantId, token.hash);
     if (token.family !== null) index(this.#byFamily, token.family, token.hash);
   }
@@ -202,6 +233,7 @@ export class MemoryStore implements Store, ConnectorStore {
     const entry = this.#tokens.get(hash);
     if (!entry) return;
     this.#tokens.delete(hash);
+    this.#expirable.delete(hash);
     const { grantId, family } = entry.token;
     if (grantId !== null) unindex(this.#byGrant, grantId, hash);
     if (family !== null) unindex(this.#byFamily, family, hash);
@@ -216,9 +248,9 @@ export class MemoryStore implements Store, ConnectorStore {
 
   /** Garbage collection of expired tokens, amortised over writes. Expiry itself is checked on read. */
   #sweep(now: number): void {
-    this.#writesSinceSweep = 0;
-    for (const [hash, { token }] of this.#tokens) {
-      if (token.expiresAt !== null && token.expiresAt <= now) this.#drop(hash);
+    for (const hash of [...this.#expirable]) {
+      const expiresAt = this.#tokens.get(hash)?.token.expiresAt;
+      if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) this.#drop(hash);
     }
   }
 }
