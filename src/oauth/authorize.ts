@@ -9,7 +9,8 @@ import type { V2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
 import { callbackAllowed, withParams } from './callback-uri.js';
 import { planV2, planV3, type ScopePlan } from './consent.js';
-import { saveFlow, type FlowData } from './flow-state.js';
+import { setFlowCookie } from './flow-cookie.js';
+import { FLOW_TTL_MS, saveFlow, type FlowData } from './flow-state.js';
 import { HOSTED_PROVIDERS } from './hosted.js';
 import { errorPage, PAGE_HEADERS, pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
@@ -160,16 +161,18 @@ async function redirectUpstream(kit: HostedServices, s: Start): Promise<Response
     ...(s.challenge !== undefined && s.method !== undefined ? { challenge: s.challenge, method: s.method } : {}),
   };
   const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.providerTimeoutMs);
+  let stateToken: string | undefined;
   const outcome = await strategy.authorizationUrl(s.plan.upstream, {
-    save: (verifier) => saveFlow(kit, flow, verifier),
+    save: async (verifier) => (stateToken = await saveFlow(kit, flow, verifier)),
     params: s.loginHint ? { login_hint: s.loginHint } : {},
   });
-  if (outcome.kind !== 'redirect') {
+  if (outcome.kind !== 'redirect' || stateToken === undefined) {
     throw outcome.kind === 'error' && outcome.error instanceof GrantkitError
       ? outcome.error
       : new GrantkitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
   }
-  return { status: 302, headers: { location: outcome.url, ...PAGE_HEADERS } };
+  const cookie = setFlowCookie(stateToken, kit.hosted.publicUrl!, FLOW_TTL_MS / 1000);
+  return { status: 302, headers: { location: outcome.url, 'set-cookie': cookie, ...PAGE_HEADERS } };
 }
 
 /** PKCE rules at authorization: a public client must use it; the challenge must fit its method. */

@@ -7,6 +7,7 @@ import { parseInput } from '../http/validate.js';
 import { errorResponse } from './authorize.js';
 import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
+import { clearFlowCookie, hasFlowCookie } from './flow-cookie.js';
 import { takeFlow } from './flow-state.js';
 import { upsertHostedGrant } from './grants.js';
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
@@ -48,6 +49,12 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
   if (q.state === undefined || q.state === '') return errorPage(400, 'invalid_request', 'The provider returned no state.');
   const taken = await takeFlow(kit, q.state, provider);
   if (!taken.ok) return errorPage(400, 'grant.login_id_invalid', MISMATCH[taken.reason]!);
+  // The flow is consumed either way: a state arriving in another browser cannot be retried.
+  const cookieHeader = req.headers.cookie;
+  if (!hasFlowCookie(typeof cookieHeader === 'string' ? cookieHeader : undefined, q.state)) {
+    return errorPage(400, 'grant.login_id_invalid', 'This sign-in was started in another browser; start again.');
+  }
+  const clear = { 'set-cookie': clearFlowCookie(q.state, kit.hosted.publicUrl ?? 'http://localhost') };
   const flow = taken.flow.data;
   const to = { redirectUri: flow.redirectUri, state: flow.state, redirect: flow.redirectOnError };
   try {
@@ -104,7 +111,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
         }),
       );
       const location = withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
-      return { status: 302, headers: { location, ...PAGE_HEADERS } };
+      return { status: 302, headers: { location, ...clear, ...PAGE_HEADERS } };
     }
     const code = await issueHostedCode(
       kit,
@@ -125,7 +132,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
       providerTokens,
       HOSTED_CODE_TTL_MS,
     );
-    return { status: 302, headers: { location: withParams(flow.redirectUri, { code, state: flow.state }), ...PAGE_HEADERS } };
+    return { status: 302, headers: { location: withParams(flow.redirectUri, { code, state: flow.state }), ...clear, ...PAGE_HEADERS } };
   } catch (e) {
     // Past this point the callback URI is known good: every grantkit error goes back to the app
     // (or, for v2 without redirect_on_error, to an error page), including 5xx as server_error.

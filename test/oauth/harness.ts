@@ -217,7 +217,7 @@ export class Browser {
         const jar = this.#jar.get(u.host) ?? new Map<string, string>();
         this.#jar.set(u.host, jar);
         const value = pair!.slice(eq + 1);
-        if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(pair!.slice(0, eq));
+        if (value === '' || /expires=Thu, 01 Jan 1970|max-age=0(;|$)/i.test(c)) jar.delete(pair!.slice(0, eq));
         else jar.set(pair!.slice(0, eq), value);
       }
       const location = res.headers.get('location');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, SPA_CALLBACK, SPA_ID, startHarness, type Harness } from './harness.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, SPA_CALLBACK, SPA_ID, startHarness, type Harness } from './harness.js';
 import { s256Pair, sdkPair } from './pkce-helpers.js';
 
 const GMAIL_READ = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -287,6 +287,15 @@ describe('v3 hosted OAuth against an OpenID server standing in for Google', () =
       // The flow is burned: the right route cannot use it either.
       const again = await fetch(`${h.base}/oauth/callback/microsoft?code=anything&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
       assert.equal(again.status, 400);
+    });
+
+    it('a state completed in another browser than the one that started the flow is refused', async () => {
+      const start = await fetch(authUrl({ provider: 'google' }), { redirect: 'manual' });
+      assert.match(String(start.headers.get('set-cookie')), /^gk_flow_[A-Za-z0-9_-]+=1; Path=\/oauth\/callback; Max-Age=900; HttpOnly; SameSite=Lax$/);
+      const other = new Browser();
+      const done = await other.run(String(start.headers.get('location')));
+      assert.equal(done.status, 400);
+      assert.match(done.body, /another browser/);
     });
 
     it('an unknown or replayed state is refused', async () => {
