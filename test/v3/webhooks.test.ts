@@ -63,7 +63,8 @@ describe('grant lifecycle events and webhooks', () => {
     });
     try {
       await a.nylas.auth.customAuthentication({ requestBody: { provider: 'sandbox' as never, settings: { email: 'wes@example.com', password: 'sandbox' } } });
-      await until(() => r.received.length === 1);
+      // The receiver sees the third POST before the sender sees its 200: wait for both.
+      await until(() => r.received.length === 1 && attempts.length === 3);
       const env = r.received[0]!;
       assert.equal(env.type, 'grant.created');
       assert.equal(env.webhook_delivery_attempt, 3);
