@@ -185,4 +185,28 @@ describe('concurrency on the memory store', () => {
     const refreshes = await Promise.all(Array.from({ length: 10 }, () => token({ grant_type: 'refresh_token', refresh_token: rt })));
     assert.equal(refreshes.filter((r) => r.status === 200).length, 1);
   });
+
+  it('bad input never gets a 500: fuzzed token bodies and authorization queries', async () => {
+    const fields = ['grant_type', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope'];
+    const value = fc.oneof(fc.string(), fc.string().map((x) => `SECRET-${x}`), fc.constantFrom('authorization_code', 'refresh_token', APP_ID, APP_SECRET, APP_CALLBACK, 'gk_rt_x', 'gk_code_x'), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom(...fields), value), async (body) => {
+        const res = await fetch(`${h.base}/v3/connect/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        assert.ok([200, 400, 401].includes(res.status), `${res.status} for ${JSON.stringify(body)}`);
+        const text = await res.text();
+        for (const v of Object.values(body)) if (typeof v === 'string' && v.startsWith('SECRET-')) assert.ok(!text.includes(v), 'a presented value was echoed');
+      }),
+      { seed: 11, numRuns: 150 },
+    );
+    const params = ['client_id', 'redirect_uri', 'response_type', 'provider', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'access_type', 'login_hint'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...params), fc.oneof(fc.string(), fc.constantFrom(APP_ID, APP_CALLBACK, 'google', 'microsoft', 'S256', 's256', 'code'))), { maxLength: 8 }), async (pairs) => {
+        const q = new URLSearchParams(pairs);
+        const res = await fetch(`${h.base}/v3/connect/auth?${q}`, { redirect: 'manual' });
+        assert.ok([200, 302, 400].includes(res.status), `${res.status} for ${q}`);
+        await res.arrayBuffer();
+      }),
+      { seed: 12, numRuns: 150 },
+    );
+  });
 });
