@@ -52,4 +52,40 @@ CREATE INDEX grantkit_tokens_kind_client ON grantkit_tokens (kind, client_id);
 CREATE INDEX grantkit_tokens_expires ON grantkit_tokens (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    id: 2,
+    name: 'connectors and credentials',
+    // \`seq\` keeps the order rows were first put, which is the order the lists answer in (as in the
+    // memory store); the upserts never write it, so a replacement keeps its place. Structured fields
+    // are JSON as TEXT, not JSONB: TEXT gives back exactly the string stored.
+    sql: `
+CREATE TABLE grantkit_connectors (
+  seq                  BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+  provider             TEXT PRIMARY KEY,
+  id                   TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  client_id            TEXT,
+  client_secret        TEXT,
+  settings             TEXT NOT NULL,
+  default_scopes       TEXT[] NOT NULL,
+  allowed_scopes       TEXT[],
+  endpoints            TEXT,
+  active_credential_id TEXT,
+  created_at           BIGINT NOT NULL,
+  updated_at           BIGINT NOT NULL
+);
+
+CREATE TABLE grantkit_credentials (
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+  id         TEXT PRIMARY KEY,
+  provider   TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  data       TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, seq);
+`,
+  },
 ];

@@ -16,6 +16,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { Store } from './store.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord, CredentialType } from '../connectors/records.js';
 
 export interface PostgresStoreOptions {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
@@ -63,11 +64,39 @@ interface TokenRow {
   data: string | null;
 }
 
+interface ConnectorRow {
+  provider: string;
+  id: string;
+  name: string;
+  client_id: string | null;
+  client_secret: string | null;
+  settings: string;
+  default_scopes: string[];
+  allowed_scopes: string[] | null;
+  endpoints: string | null;
+  active_credential_id: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+interface CredentialRow {
+  id: string;
+  provider: string;
+  name: string;
+  type: string;
+  data: string;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
 type ResolvedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
 type ConsumedRow = TokenRow & { first_use: boolean };
 
 const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
 const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data';
+const CONNECTOR_COLUMNS =
+  'provider, id, name, client_id, client_secret, settings, default_scopes, allowed_scopes, endpoints, active_credential_id, created_at, updated_at';
+const CREDENTIAL_COLUMNS = 'id, provider, name, type, data, created_at, updated_at';
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_HEARTBEAT_MS = 1000;
 const SWEEP_EVERY = 1000;
@@ -84,7 +113,7 @@ const SWEEP_EVERY = 1000;
  * dedicated connection; the channel is derived from the schema, so apps in different schemas of
  * one database do not hear each other.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, ConnectorStore {
   readonly #pool: Pool;
   readonly #owned: boolean;
   readonly #schema: string;
@@ -133,9 +162,13 @@ export class PostgresStore implements Store {
       ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
         grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
         expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL`;
+    const K = `${s}.grantkit_connectors`;
+    const C = `${s}.grantkit_credentials`;
     this.#sql = {
       G,
       T,
+      K,
+      C,
       getGrant: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE id = $1`,
       // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
       grantByEmail: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE client_id = $1 AND email_lower = $2
@@ -180,6 +213,28 @@ export class PostgresStore implements Store {
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
       sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
+      // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
+      // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
+      getConnector: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} WHERE provider = $1`,
+      putConnector: `INSERT INTO ${K} (${CONNECTOR_COLUMNS})
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint)
+        ON CONFLICT (provider) DO UPDATE SET id = EXCLUDED.id, name = EXCLUDED.name, client_id = EXCLUDED.client_id,
+          client_secret = EXCLUDED.client_secret, settings = EXCLUDED.settings, default_scopes = EXCLUDED.default_scopes,
+          allowed_scopes = EXCLUDED.allowed_scopes, endpoints = EXCLUDED.endpoints,
+          active_credential_id = EXCLUDED.active_credential_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      // One statement, so the connector and its credentials go together or not at all. Every
+      // data-modifying CTE runs whether or not it is read; the credentials go even when the
+      // connector is already gone, as in the memory store.
+      deleteConnector: `WITH creds AS (DELETE FROM ${C} WHERE provider = $1),
+        gone AS (DELETE FROM ${K} WHERE provider = $1 RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+      listConnectors: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} ORDER BY seq`,
+      getCredential: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE id = $1`,
+      putCredential: `INSERT INTO ${C} (${CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::bigint)
+        ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, name = EXCLUDED.name, type = EXCLUDED.type,
+          data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      deleteCredential: `DELETE FROM ${C} WHERE id = $1`,
+      listCredentials: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE provider = $1 ORDER BY seq`,
     };
   }
 
@@ -355,13 +410,66 @@ export class PostgresStore implements Store {
     return (await this.#query<TokenRow>(text, values)).map(toToken);
   }
 
+  // Connectors and credentials (ConnectorStore)
+
+  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
+    const row = (await this.#query<ConnectorRow>(this.#sql.getConnector, [provider]))[0];
+    return row && toConnector(row);
+  }
+
+  async putConnector(c: ConnectorRecord): Promise<void> {
+    // Column by column, so nothing a caller attached to the object is stored.
+    await this.#query(this.#sql.putConnector, [
+      c.provider,
+      c.id,
+      c.name,
+      c.clientId,
+      c.clientSecret,
+      JSON.stringify(c.settings),
+      [...c.defaultScopes],
+      c.allowedScopes === null ? null : [...c.allowedScopes],
+      c.endpoints === null ? null : JSON.stringify(c.endpoints),
+      c.activeCredentialId,
+      c.createdAt,
+      c.updatedAt,
+    ]);
+  }
+
+  async deleteConnector(provider: string): Promise<boolean> {
+    const rows = await this.#query<{ n: number }>(this.#sql.deleteConnector, [provider]);
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
+  async listConnectors(): Promise<ConnectorRecord[]> {
+    return (await this.#query<ConnectorRow>(this.#sql.listConnectors, [])).map(toConnector);
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    const row = (await this.#query<CredentialRow>(this.#sql.getCredential, [id]))[0];
+    return row && toCredential(row);
+  }
+
+  async putCredential(c: CredentialRecord): Promise<void> {
+    await this.#query(this.#sql.putCredential, [c.id, c.provider, c.name, c.type, c.data, c.createdAt, c.updatedAt]);
+  }
+
+  async deleteCredential(id: string): Promise<boolean> {
+    return ((await this.#run(this.#sql.deleteCredential, [id])).rowCount ?? 0) > 0;
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    return (await this.#query<CredentialRow>(this.#sql.listCredentials, [provider])).map(toCredential);
+  }
+
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
-    const [grants, tokens] = await Promise.all([
+    const [grants, tokens, connectors, credentials] = await Promise.all([
       this.#query(`SELECT * FROM ${this.#sql.G} ORDER BY id`, []),
       this.#query(`SELECT * FROM ${this.#sql.T} ORDER BY hash`, []),
+      this.#query(`SELECT * FROM ${this.#sql.K} ORDER BY seq`, []),
+      this.#query(`SELECT * FROM ${this.#sql.C} ORDER BY seq`, []),
     ]);
-    return { grants, tokens };
+    return { grants, tokens, connectors, credentials };
   }
 
   /** Ends the pool if this store created it; a pool passed in stays open for its owner. */
@@ -460,5 +568,34 @@ function toToken(row: TokenRow): TokenRecord {
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     data: row.data,
+  };
+}
+
+function toConnector(row: ConnectorRow): ConnectorRecord {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    settings: JSON.parse(row.settings) as Record<string, string>,
+    defaultScopes: row.default_scopes,
+    allowedScopes: row.allowed_scopes,
+    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
+    activeCredentialId: row.active_credential_id,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toCredential(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    type: row.type as CredentialType,
+    data: row.data,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }

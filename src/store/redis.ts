@@ -13,6 +13,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { Store } from './store.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface RedisStoreOptions {
   /** A client of your own; the store then leaves its options and its quit() to you. */
@@ -42,6 +43,15 @@ export interface RedisStoreOptions {
  *                         f: family or '', c: consumedAt once consumed
  *   P tk:<kind>, P tg:<grantId>, P tf:<family>
  *                   zset  token hashes, scored by when the server collects the token (inf: never)
+ *   P cn:<provider> string connector JSON
+ *   P connectors    zset  providers, scored by the order they were first put
+ *   P cr:<id>       hash  j: credential JSON, p: provider, s: its order
+ *   P crp:<provider> zset credential ids of a provider, scored by the order they were first put
+ *   P cseq          string the counter behind those two orders
+ *
+ * Connectors and credentials list in the order they were first put, as in the memory store (a
+ * replacement keeps its place). They never expire and are never in a cached resolution, so their
+ * scripts publish nothing.
  *
  * Expiry is decided by the `now` argument. A token key also gets a server TTL, but only as garbage
  * collection: its lifetime plus GC_GRACE_MS, counted from when it is written. The TTL is relative
@@ -220,6 +230,55 @@ for _, hash in ipairs(redis.call('ZRANGE', P .. ARGV[2], 0, -1)) do
   if r then out[#out + 1] = r end
 end
 return out`),
+  // ARGV: P, provider, connector JSON
+  putConnector: new Script(`
+redis.call('SET', P .. 'cn:' .. ARGV[2], ARGV[3])
+if not redis.call('ZSCORE', P .. 'connectors', ARGV[2]) then
+  redis.call('ZADD', P .. 'connectors', redis.call('INCR', P .. 'cseq'), ARGV[2])
+end
+return 1`),
+  // ARGV: P, provider. The connector and its credentials in one script, so no reader sees one
+  // without the other; the credentials go even when the connector is already gone, as in memory.
+  deleteConnector: new Script(`
+local idx = P .. 'crp:' .. ARGV[2]
+for _, id in ipairs(redis.call('ZRANGE', idx, 0, -1)) do redis.call('DEL', P .. 'cr:' .. id) end
+redis.call('DEL', idx)
+redis.call('ZREM', P .. 'connectors', ARGV[2])
+return redis.call('DEL', P .. 'cn:' .. ARGV[2])`),
+  // ARGV: P
+  listConnectors: new Script(`
+local out = {}
+for _, provider in ipairs(redis.call('ZRANGE', P .. 'connectors', 0, -1)) do
+  local j = redis.call('GET', P .. 'cn:' .. provider)
+  if j then out[#out + 1] = j end
+end
+return out`),
+  // ARGV: P, id, provider, credential JSON. A credential moved to another provider keeps its place.
+  putCredential: new Script(`
+local key = P .. 'cr:' .. ARGV[2]
+local old = redis.call('HMGET', key, 'p', 's')
+local seq = old[2]
+if not seq then seq = redis.call('INCR', P .. 'cseq') end
+if old[1] and old[1] ~= ARGV[3] then redis.call('ZREM', P .. 'crp:' .. old[1], ARGV[2]) end
+redis.call('HSET', key, 'j', ARGV[4], 'p', ARGV[3], 's', seq)
+redis.call('ZADD', P .. 'crp:' .. ARGV[3], seq, ARGV[2])
+return 1`),
+  // ARGV: P, id
+  deleteCredential: new Script(`
+local key = P .. 'cr:' .. ARGV[2]
+local provider = redis.call('HGET', key, 'p')
+if not provider then return 0 end
+redis.call('DEL', key)
+redis.call('ZREM', P .. 'crp:' .. provider, ARGV[2])
+return 1`),
+  // ARGV: P, provider
+  listCredentials: new Script(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', P .. 'crp:' .. ARGV[2], 0, -1)) do
+  local j = redis.call('HGET', P .. 'cr:' .. id, 'j')
+  if j then out[#out + 1] = j end
+end
+return out`),
 } as const;
 
 type Arg = string | number;
@@ -232,7 +291,7 @@ type Arg = string | number;
  * Fails closed: a client created here never queues commands while Redis is away and reconnects by
  * itself; each call waits at most `timeoutMs` for the connection and then rejects.
  */
-export class RedisStore implements Store {
+export class RedisStore implements Store, ConnectorStore {
   readonly #redis: Redis;
   readonly #owned: boolean;
   readonly #prefix: string;
@@ -359,6 +418,44 @@ export class RedisStore implements Store {
           (filter.grantId === undefined || t.grantId === filter.grantId),
       )
       .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  // Connectors and credentials (ConnectorStore)
+
+  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
+    await this.#ready();
+    const json = await this.#redis.get(this.#prefix + 'cn:' + provider);
+    return json === null ? undefined : (JSON.parse(json) as ConnectorRecord);
+  }
+
+  async putConnector(connector: ConnectorRecord): Promise<void> {
+    await this.#run(SCRIPTS.putConnector, [connector.provider, connectorJson(connector)]);
+  }
+
+  async deleteConnector(provider: string): Promise<boolean> {
+    return (await this.#run(SCRIPTS.deleteConnector, [provider])) === 1;
+  }
+
+  async listConnectors(): Promise<ConnectorRecord[]> {
+    return strings(await this.#run(SCRIPTS.listConnectors, [])).map((j) => JSON.parse(j) as ConnectorRecord);
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    await this.#ready();
+    const json = await this.#redis.hget(this.#prefix + 'cr:' + id, 'j');
+    return json === null ? undefined : (JSON.parse(json) as CredentialRecord);
+  }
+
+  async putCredential(credential: CredentialRecord): Promise<void> {
+    await this.#run(SCRIPTS.putCredential, [credential.id, credential.provider, credentialJson(credential)]);
+  }
+
+  async deleteCredential(id: string): Promise<boolean> {
+    return (await this.#run(SCRIPTS.deleteCredential, [id])) === 1;
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    return strings(await this.#run(SCRIPTS.listCredentials, [provider])).map((j) => JSON.parse(j) as CredentialRecord);
   }
 
   /** Every key under the prefix with its value, as plain data: tests search it for plaintext secrets. */
@@ -506,6 +603,16 @@ function grantJson(g: GrantRecord): string {
 function tokenJson(t: TokenRecord): string {
   const { hash, kind, clientId, grantId, family, createdAt, expiresAt, data } = t;
   return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data });
+}
+
+function connectorJson(c: ConnectorRecord): string {
+  const { id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, createdAt, updatedAt } = c;
+  return JSON.stringify({ id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, createdAt, updatedAt });
+}
+
+function credentialJson(c: CredentialRecord): string {
+  const { id, provider, name, type, data, createdAt, updatedAt } = c;
+  return JSON.stringify({ id, provider, name, type, data, createdAt, updatedAt });
 }
 
 // Records are written by this store from typed values, so parsing trusts their shape.

@@ -13,6 +13,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { Store } from './store.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord, CredentialType } from '../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
 
@@ -39,6 +40,31 @@ interface TokenRow {
   expires_at: number | null;
   data: string | null;
   consumed_at: number | null;
+}
+
+interface ConnectorRow {
+  provider: string;
+  id: string;
+  name: string;
+  client_id: string | null;
+  client_secret: string | null;
+  settings: string;
+  default_scopes: string;
+  allowed_scopes: string | null;
+  endpoints: string | null;
+  active_credential_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface CredentialRow {
+  id: string;
+  provider: string;
+  name: string;
+  type: string;
+  data: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A token row joined to its grant, the grant's columns prefixed with `g_`. */
@@ -77,11 +103,44 @@ CREATE INDEX IF NOT EXISTS grantkit_tokens_grant ON grantkit_tokens (grant_id);
 CREATE INDEX IF NOT EXISTS grantkit_tokens_family ON grantkit_tokens (family);
 CREATE INDEX IF NOT EXISTS grantkit_tokens_kind ON grantkit_tokens (kind, client_id);
 CREATE INDEX IF NOT EXISTS grantkit_tokens_expires ON grantkit_tokens (expires_at);
+CREATE TABLE IF NOT EXISTS grantkit_connectors (
+  seq                  INTEGER PRIMARY KEY,
+  provider             TEXT NOT NULL UNIQUE,
+  id                   TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  client_id            TEXT,
+  client_secret        TEXT,
+  settings             TEXT NOT NULL,
+  default_scopes       TEXT NOT NULL,
+  allowed_scopes       TEXT,
+  endpoints            TEXT,
+  active_credential_id TEXT,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grantkit_credentials (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  provider   TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  data       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials (provider, seq);
 `;
+// Connectors and credentials list in the order they were first put, as in the memory store (a
+// replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
+// which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
+// (INSERT OR REPLACE would delete the row and give it a new one).
 
 const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
 const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data, consumed_at';
 const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
+const CONNECTOR_COLUMNS =
+  'provider, id, name, client_id, client_secret, settings, default_scopes, allowed_scopes, endpoints, active_credential_id, created_at, updated_at';
+const CREDENTIAL_COLUMNS = 'id, provider, name, type, data, created_at, updated_at';
 const SWEEP_EVERY = 1000;
 
 /**
@@ -94,7 +153,7 @@ const SWEEP_EVERY = 1000;
  * only when its TTL (at most 5 s) runs out; without a cache, every request reads the file and sees
  * a revocation at once.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, ConnectorStore {
   readonly #db: Database;
   readonly #owned: boolean;
   readonly #listGrants = new Map<string, Statement<Record<string, unknown>, GrantRow>>();
@@ -103,6 +162,7 @@ export class SqliteStore implements Store {
   readonly #consumeTx;
   readonly #rotateTx;
   readonly #deleteGrantTx;
+  readonly #deleteConnectorTx;
   readonly #broadcast = new LocalBroadcast();
   #writesSinceSweep = 0;
 
@@ -154,6 +214,30 @@ export class SqliteStore implements Store {
       deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
+      getConnector: db.prepare<[string], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE provider = ?`),
+      putConnector: db.prepare(
+        `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
+         VALUES (@provider, @id, @name, @client_id, @client_secret, @settings, @default_scopes, @allowed_scopes,
+                 @endpoints, @active_credential_id, @created_at, @updated_at)
+         ON CONFLICT (provider) DO UPDATE SET id = excluded.id, name = excluded.name, client_id = excluded.client_id,
+           client_secret = excluded.client_secret, settings = excluded.settings, default_scopes = excluded.default_scopes,
+           allowed_scopes = excluded.allowed_scopes, endpoints = excluded.endpoints,
+           active_credential_id = excluded.active_credential_id, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
+      deleteConnector: db.prepare<[string]>('DELETE FROM grantkit_connectors WHERE provider = ?'),
+      listConnectors: db.prepare<[], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors ORDER BY seq`),
+      getCredential: db.prepare<[string], CredentialRow>(`SELECT ${CREDENTIAL_COLUMNS} FROM grantkit_credentials WHERE id = ?`),
+      putCredential: db.prepare(
+        `INSERT INTO grantkit_credentials (${CREDENTIAL_COLUMNS})
+         VALUES (@id, @provider, @name, @type, @data, @created_at, @updated_at)
+         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, name = excluded.name, type = excluded.type,
+           data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
+      deleteCredential: db.prepare<[string]>('DELETE FROM grantkit_credentials WHERE id = ?'),
+      deleteProviderCredentials: db.prepare<[string]>('DELETE FROM grantkit_credentials WHERE provider = ?'),
+      listCredentials: db.prepare<[string], CredentialRow>(
+        `SELECT ${CREDENTIAL_COLUMNS} FROM grantkit_credentials WHERE provider = ? ORDER BY seq`,
+      ),
     };
 
     const sql = this.#sql;
@@ -175,6 +259,12 @@ export class SqliteStore implements Store {
       if (sql.deleteGrant.run(id).changes === 0) return false;
       sql.deleteGrantTokens.run(id);
       return true;
+    });
+    // One transaction, so no process ever sees the connector gone and its credentials still there.
+    // The credentials go even when the connector is already gone, as in the memory store.
+    this.#deleteConnectorTx = db.transaction((provider: string) => {
+      sql.deleteProviderCredentials.run(provider);
+      return sql.deleteConnector.run(provider).changes > 0;
     });
   }
 
@@ -320,11 +410,50 @@ export class SqliteStore implements Store {
     return stmt.all(params).map(toToken);
   }
 
+  // Connectors and credentials (ConnectorStore). None of these writes touches a token or a grant, so
+  // nothing is broadcast: the grant cache never holds connectors.
+
+  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
+    const row = this.#sql.getConnector.get(provider);
+    return row && toConnector(row);
+  }
+
+  async putConnector(connector: ConnectorRecord): Promise<void> {
+    this.#sql.putConnector.run(connectorParams(connector));
+  }
+
+  async deleteConnector(provider: string): Promise<boolean> {
+    return this.#deleteConnectorTx.immediate(provider);
+  }
+
+  async listConnectors(): Promise<ConnectorRecord[]> {
+    return this.#sql.listConnectors.all().map(toConnector);
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    const row = this.#sql.getCredential.get(id);
+    return row && toCredential(row);
+  }
+
+  async putCredential(credential: CredentialRecord): Promise<void> {
+    this.#sql.putCredential.run(credentialParams(credential));
+  }
+
+  async deleteCredential(id: string): Promise<boolean> {
+    return this.#sql.deleteCredential.run(id).changes > 0;
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    return this.#sql.listCredentials.all(provider).map(toCredential);
+  }
+
   /** Every row, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
     return {
       grants: this.#db.prepare('SELECT * FROM grantkit_grants ORDER BY id').all(),
       tokens: this.#db.prepare('SELECT * FROM grantkit_tokens ORDER BY hash').all(),
+      connectors: this.#db.prepare('SELECT * FROM grantkit_connectors ORDER BY seq').all(),
+      credentials: this.#db.prepare('SELECT * FROM grantkit_credentials ORDER BY seq').all(),
     };
   }
 
@@ -372,5 +501,65 @@ function toToken(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     data: row.data,
+  };
+}
+
+// Column by column, so nothing a caller attached to the object is stored. Structured fields are kept
+// as JSON text: it gives back exactly the strings that went in, and null stays apart from [] or {}.
+function connectorParams(c: ConnectorRecord): Record<string, unknown> {
+  return {
+    provider: c.provider,
+    id: c.id,
+    name: c.name,
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    settings: JSON.stringify(c.settings),
+    default_scopes: JSON.stringify(c.defaultScopes),
+    allowed_scopes: c.allowedScopes === null ? null : JSON.stringify(c.allowedScopes),
+    endpoints: c.endpoints === null ? null : JSON.stringify(c.endpoints),
+    active_credential_id: c.activeCredentialId,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  };
+}
+
+function credentialParams(c: CredentialRecord): Record<string, unknown> {
+  return {
+    id: c.id,
+    provider: c.provider,
+    name: c.name,
+    type: c.type,
+    data: c.data,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  };
+}
+
+function toConnector(row: ConnectorRow): ConnectorRecord {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    settings: JSON.parse(row.settings) as Record<string, string>,
+    defaultScopes: JSON.parse(row.default_scopes) as string[],
+    allowedScopes: row.allowed_scopes === null ? null : (JSON.parse(row.allowed_scopes) as string[]),
+    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
+    activeCredentialId: row.active_credential_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toCredential(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    type: row.type as CredentialType,
+    data: row.data,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
