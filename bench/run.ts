@@ -336,6 +336,9 @@ function targets(rows: readonly Row[], micro: MicroSummary | undefined): Target[
     const x = find(a);
     const y = find(b);
     if (!x || !y) return { text, ok: `not measured (${!x ? a : b} did not run)`, measured: '–' };
+    // A variant that answered anything but 2xx measured something else than the route: no verdict.
+    const failing = [x, y].find((r) => r.rounds.some((q) => q.load.non2xx + q.load.errors + q.load.timeouts > 0));
+    if (failing) return { text, ok: `not valid (${failing.variant.name} had non-2xx answers)`, measured: '–' };
     const v = x.rps / y.rps;
     return { text, ok: v >= min, measured: `${v.toFixed(2)}×` };
   };

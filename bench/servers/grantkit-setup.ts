@@ -20,6 +20,7 @@ export interface Seeded {
 export async function seedGrantkit(
   store: Store,
   batch: (work: () => Promise<void>) => Promise<void> = (w) => w(),
+  cache = false,
 ): Promise<Seeded> {
   const kit = createGrantKit({
     clients: [{ id: CLIENT_ID }],
@@ -28,7 +29,10 @@ export async function seedGrantkit(
     secretKeys: SECRET_KEY,
     // The bench checks for 0 non-2xx, so any unexpected failure is counted there; no log spam per request.
     onError: () => {},
+    // The kit's per-instance cache (revocations reach it through the store's broadcast).
+    cache,
   });
+  await kit.ready();
   const none = { kind: 'none' } as const;
   const { code } = await authorizeNative(
     kit,

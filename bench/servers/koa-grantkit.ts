@@ -22,7 +22,7 @@ const kind = (process.env['BENCH_STORE'] ?? 'memory') as StoreKind;
 const cache = process.env['BENCH_CACHE'] === 'on';
 const opened = await openStore(kind, cache);
 if (typeof opened === 'string') skip(opened);
-const { kit, accessToken } = await seedGrantkit(opened.store, opened.batch);
+const { kit, accessToken } = await seedGrantkit(opened.store, opened.batch, opened.cache === true);
 
 const app = new Koa();
 // autocannon closes its sockets mid-pipeline at the end of a round; Koa would log each ECONNRESET.
