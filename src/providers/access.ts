@@ -244,25 +244,33 @@ export class ProviderAccess {
   }
 }
 
+/** The connector of each v2 hosted provider name (authorize.ts makes `gmail` grants through `google`). */
+const V2_CONNECTOR: Readonly<Record<string, string>> = { gmail: 'google', office365: 'microsoft' };
+
 /**
  * The client of a connector-made grant: the `credential_id` override's client id and secret when
  * the grant has one, else the connector's; the token URL is the connector's (Microsoft: its tenant).
  */
 export function connectorClientLookup(connectors: Connectors): ConnectorClientLookup {
   return async (grant, settings) => {
-    // The connector a grant was made through is named in its sealed metadata (hosted v2 grants are
-    // `gmail` grants of the `google` connector); older grants fall back to the provider's name.
+    // The connector a grant was made through is named in its sealed metadata: a grant's provider
+    // is not always its connector's (hosted v2 grants are `gmail` and `office365` grants of the
+    // `google` and `microsoft` connectors). When the id is recorded it decides: a connector deleted
+    // and made again has a new id, and possibly another client, which must not receive this
+    // grant's refresh token. Grants without the id (made before it was recorded) go by provider.
     const meta = settings['$grantkit'];
     const connectorId = typeof meta === 'object' && meta !== null ? (meta as { connectorId?: unknown }).connectorId : undefined;
     const connector =
-      (typeof connectorId === 'string' ? (await connectors.list()).find((c) => c.id === connectorId) : undefined) ??
-      (await connectors.get(grant.provider));
+      typeof connectorId === 'string'
+        ? (await connectors.list()).find((c) => c.id === connectorId)
+        : await connectors.get(V2_CONNECTOR[grant.provider] ?? grant.provider);
     if (connector === undefined) return undefined;
     const endpoints = connectors.endpoints(connector);
     if (endpoints === undefined) return undefined;
     const credentialId = settings['credential_id'];
     if (typeof credentialId === 'string') {
-      const cred = await connectors.getCredential(grant.provider, credentialId);
+      // Credentials belong to the connector's provider, which is not always the grant's.
+      const cred = await connectors.getCredential(connector.provider, credentialId);
       if (cred?.type === 'connector') {
         const data = connectors.credentialData(cred);
         if (data['client_id']) return { tokenUrl: endpoints.tokenUrl, clientId: data['client_id'], clientSecret: data['client_secret'] };
