@@ -2,7 +2,9 @@ import express, { type Request, type Response } from 'express';
 import { expressController, Public, RequireScopes, type AccessDecorator } from '../../adapters/decorators/index.js';
 import { grantkit } from '../../adapters/express/index.js';
 import { V2_ENDPOINT_SCOPES, type GrantKit, type HttpMethod } from '../../src/index.js';
+import { callbackPage } from '../shared/callback-page.js';
 import { DEMO_ROUTES, indexPage, type DemoRoute } from '../shared/demo-routes.js';
+import { hostedSettings, type ExampleHosted } from '../shared/hosted.js';
 
 /**
  * The decorators example: the demo routes as controller methods, each decorated with the row of
@@ -64,10 +66,19 @@ function resourceController(base: string) {
 }
 
 class HomeController {
-  constructor(private readonly clientId: string) {}
+  constructor(
+    private readonly clientId: string,
+    private readonly hosted: ExampleHosted,
+  ) {}
   @Public()
   index(_req: Request, res: Response): void {
     res.json(indexPage(this.clientId));
+  }
+  /** Where hosted sign-in sends the user back: the code and state, shown (see shared/callback-page.ts). */
+  @Public()
+  callback(req: Request, res: Response): void {
+    const page = callbackPage(new URL(req.originalUrl, 'http://localhost').searchParams, this.clientId, this.hosted);
+    res.status(page.status).set(page.headers).send(page.html);
   }
   @fromTable('POST', '/send')
   send(req: Request, res: Response): void {
@@ -77,15 +88,16 @@ class HomeController {
 
 const RESOURCE_BASES = [...new Set(DEMO_ROUTES.filter((r) => r.path.endsWith('/:id')).map((r) => r.path.slice(0, -4)))];
 
-/** The example app, exported so tests can run it without a port. */
-export function createExampleApp(kit: GrantKit, clientId: string): express.Express {
+/** The example app, exported so tests can run it without a port. `hosted` as in examples/express. */
+export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000)): express.Express {
   const gk = grantkit(kit);
   const app = express();
   app.disable('x-powered-by');
   app.use(gk.routes());
   app.use(gk.gate(V2_ENDPOINT_SCOPES.filter((r) => r.scopes !== 'any' && r.scopes.length === 0)));
-  const home = expressController(gk, new HomeController(clientId));
+  const home = expressController(gk, new HomeController(clientId, hosted));
   app.get('/', home.index);
+  app.get('/callback', home.callback);
   app.post('/send', home.send);
   for (const base of RESOURCE_BASES) {
     const c = expressController(gk, resourceController(base));

@@ -2,13 +2,24 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { grantkit } from '../../adapters/koa/index.js';
 import type { GrantKit } from '../../src/index.js';
+import { callbackPage } from '../shared/callback-page.js';
 import { DEMO_ROUTES, indexPage } from '../shared/demo-routes.js';
+import { hostedSettings, type ExampleHosted } from '../shared/hosted.js';
 
 /** The Koa example app, exported so tests can run it without a port. Same routes as examples/express. */
-export function createExampleApp(kit: GrantKit, clientId: string): Koa {
+export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000)): Koa {
   const gk = grantkit(kit);
   const app = new Koa();
   app.use(gk.routes());
+  // The demo app's own callback page: public, so it comes before the gate.
+  const callback = new Router();
+  callback.get('/callback', (ctx) => {
+    const page = callbackPage(new URLSearchParams(ctx.querystring), clientId, hosted);
+    ctx.status = page.status;
+    ctx.set(page.headers);
+    ctx.body = page.html;
+  });
+  app.use(callback.routes());
   app.use(gk.gate()); // every demo route is guarded by the v2 endpoint table
   const router = new Router();
   router.get('/', (ctx) => {

@@ -1,9 +1,4 @@
-import { loadExampleConfig } from '../shared/config.js';
+import { runExample } from '../shared/server.js';
 import { createExampleApp } from './app.js';
 
-const { port, clientId, kit } = await loadExampleConfig();
-const server = createExampleApp(kit, clientId).listen(port, () => {
-  const address = server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`grantkit example (Koa) listening on http://localhost:${actual}`);
-});
+await runExample('Koa', (c) => createExampleApp(c.kit, c.clientId, c.hosted).callback());

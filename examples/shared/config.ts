@@ -1,5 +1,6 @@
 import { createGrantKit, sandboxProvider, type GrantKit, type Store } from '../../src/index.js';
 import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
+import { hostedSettings, portFrom, startHostedProviders, type ExampleHosted, type HostedProviders } from './hosted.js';
 
 /**
  * The configuration every example reads from the environment, so `npm start`, `npm run start:koa`
@@ -18,9 +19,12 @@ export const DEV_API_KEY = 'grantkit-dev-api-key-do-not-use-in-production';
 export const DEFAULT_STORE = 'sqlite:./grantkit.db';
 
 export interface ExampleConfig {
+  /** The port listened on (the actual one when the server is already listening), else PORT. */
   readonly port: number;
   readonly clientId: string;
   readonly kit: GrantKit;
+  /** Public URL and callback URIs of hosted OAuth. */
+  readonly hosted: ExampleHosted;
   /** Settles once GRANTKIT_API_KEY is registered with the kit's store. */
   readonly apiKeyReady: Promise<unknown>;
 }
@@ -31,13 +35,28 @@ export interface ExampleStore {
   readonly cache: boolean;
 }
 
+/** What the servers get: the configuration, and the hosted providers started for it. */
+export interface LoadedExampleConfig extends ExampleConfig {
+  readonly providers: HostedProviders;
+}
+
+/** PORT from the environment (default 3000; 0 picks a free port). */
+export function examplePort(env: NodeJS.ProcessEnv = process.env): number {
+  return portFrom(env, 'PORT', 3000);
+}
+
 /**
  * What the servers call: the store named by GRANTKIT_STORE (memory, sqlite:PATH, postgres://…,
  * redis://…; default sqlite:./grantkit.db), then the rest of the configuration. Async because the
  * store's driver is loaded only when asked for; a PostgreSQL schema is migrated here, at start-up,
- * and shared stores get the grant cache.
+ * and shared stores get the grant cache. `listeningPort` is the port the server got (PORT=0 picks
+ * one), which the default public URL and callback URI name; the sandbox provider starts here.
  */
-export async function loadExampleConfig(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = console.warn): Promise<ExampleConfig> {
+export async function loadExampleConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (m: string) => void = console.warn,
+  listeningPort?: number,
+): Promise<LoadedExampleConfig> {
   const url = env['GRANTKIT_STORE'] || DEFAULT_STORE;
   const spec = parseStoreUrl(url);
   const store = await storeFromUrl(url);
@@ -45,20 +64,23 @@ export async function loadExampleConfig(env: NodeJS.ProcessEnv = process.env, wa
   await store.migrate?.();
   // Instances sharing a store keep a local cache of resolved tokens; the store's broadcast tells
   // each of them about a revocation within a second, and entries expire after 5 s regardless.
-  const config = exampleConfig(env, warn, { store, cache: isSharedStore(spec) });
+  const config = exampleConfig(env, warn, { store, cache: isSharedStore(spec) }, listeningPort);
   await config.kit.ready();
   await config.apiKeyReady;
-  return config;
+  const providers = await startHostedProviders(config.kit, env, config.hosted, examplePort(env));
+  return { ...config, providers };
 }
 
 /**
  * The configuration from the environment, with a store already made (default: in memory, for
- * tests that build the apps in-process).
+ * tests that build the apps in-process). Hosted OAuth is configured, but its connectors are
+ * registered by loadExampleConfig, which starts the sandbox provider they point at.
  */
 export function exampleConfig(
   env: NodeJS.ProcessEnv = process.env,
   warn: (m: string) => void = console.warn,
   storage?: ExampleStore,
+  listeningPort?: number,
 ): ExampleConfig {
   const pick = (name: string, fallback: string, minLength = 1): string => {
     const value = env[name];
@@ -74,16 +96,17 @@ export function exampleConfig(
   const secretKey = pick('GRANTKIT_SECRET_KEY', DEV_SECRET_KEY, 32);
   // Taken exactly as given: any string of 20+ characters (it travels as `Authorization: Bearer <key>`).
   const apiKey = pick('GRANTKIT_API_KEY', DEV_API_KEY, 20);
-  const port = Number(env['PORT'] ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
+  const port = listeningPort ?? examplePort(env);
+  const hosted = hostedSettings(env, port);
   const kit = createGrantKit({
-    clients: [{ id: clientId, secret: clientSecret }],
+    clients: [{ id: clientId, secret: clientSecret, callbackUris: hosted.callbackUris }],
     secretKeys: [secretKey],
     providers: [sandboxProvider()],
+    hostedOAuth: { publicUrl: hosted.publicUrl },
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
   });
   // The v3 API key is stored as its hash; importing it again on every start is idempotent.
   const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });
   apiKeyReady.catch((e: unknown) => warn(`grantkit example: GRANTKIT_API_KEY: ${e instanceof Error ? e.message : String(e)}`));
-  return { port, clientId, kit, apiKeyReady };
+  return { port, clientId, kit, hosted, apiKeyReady };
 }

@@ -1,0 +1,75 @@
+import { signInUrl, type ExampleHosted } from './hosted.js';
+
+/**
+ * The demo `GET /callback` page: where hosted sign-in sends the user back to "the app". A real app
+ * would exchange the code on its server at once; this page shows what arrived (code and state, or
+ * the error) and, as a convenience, the curl command that exchanges the code. Every value from the
+ * URL is HTML-escaped, and shell-quoted inside the command. No secret appears on the page: the
+ * command reads the client secret from the shell's GRANTKIT_CLIENT_SECRET.
+ */
+export interface CallbackPage {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly html: string;
+}
+
+/** Only the page's own inline style; no scripts, no framing, and the code never leaks through Referer. */
+const HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+const MAX_SHOWN = 2048;
+
+export function callbackPage(query: URLSearchParams, clientId: string, hosted: ExampleHosted): CallbackPage {
+  // Only the first value of each, and bounded: the URL is anyone's to write.
+  const get = (k: string): string | undefined => query.get(k)?.slice(0, MAX_SHOWN);
+  const code = get('code');
+  const state = get('state');
+  const error = get('error');
+  const row = (label: string, id: string, value: string | undefined): string =>
+    value === undefined ? '' : `<dt>${label}</dt><dd><code id="${id}">${html(value)}</code></dd>`;
+  let body: string;
+  if (error !== undefined) {
+    body =
+      `<h1>Sign-in did not complete</h1><dl>${row('error', 'error', error)}${row('error_description', 'error-description', get('error_description'))}` +
+      `${row('state', 'state', state)}</dl><p><a href="${html(signInUrl(hosted, clientId))}">Start again</a></p>`;
+  } else if (code !== undefined) {
+    const tokenUrl = `${hosted.publicUrl}/v3/connect/token`;
+    const curl = [
+      `curl -s ${sh(tokenUrl)} \\`,
+      '  -d grant_type=authorization_code \\',
+      `  --data-urlencode ${sh(`client_id=${clientId}`)} \\`,
+      '  --data-urlencode "client_secret=$GRANTKIT_CLIENT_SECRET" \\',
+      `  --data-urlencode ${sh(`redirect_uri=${hosted.demoCallback}`)} \\`,
+      `  --data-urlencode ${sh(`code=${code}`)}`,
+    ].join('\n');
+    body =
+      `<h1>Signed in</h1><p>grantkit sent the user back to the app with a one-time code.</p>` +
+      `<dl>${row('code', 'code', code)}${row('state', 'state', state)}</dl>` +
+      `<h2>Exchange the code</h2><p>A real app does this on its server, at once: the code works once, for 10 minutes. ` +
+      `With <code>GRANTKIT_CLIENT_SECRET</code> set in your shell to the client secret (the README gives the development value):</p>` +
+      `<pre id="curl">${html(curl)}</pre>` +
+      `<p>The answer's <code>access_token</code> then opens the demo routes: <code>curl ${html(hosted.publicUrl)}/messages -H "Authorization: Bearer $ACCESS_TOKEN"</code></p>`;
+  } else {
+    body = `<h1>Nothing to show</h1><p>This page receives the code after a hosted sign-in. <a href="${html(signInUrl(hosted, clientId))}">Sign in</a></p>`;
+  }
+  const page =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>grantkit example: callback</title><style>body{font:16px system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}` +
+    `pre,code{background:#f3f3f3;padding:.1rem .3rem;overflow-wrap:anywhere}pre{padding:.8rem;white-space:pre-wrap}dd{margin:0 0 .6rem}</style>` +
+    `</head><body>${body}</body></html>`;
+  return { status: error !== undefined || code !== undefined ? 200 : 400, headers: HEADERS, html: page };
+}
+
+function html(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** POSIX single quotes: nothing inside is expanded; a quote is closed, escaped and reopened. */
+function sh(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
