@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { grantMeta } from '../grants/sealed-settings.js';
+import type { GrantRecord } from '../store/records.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { GrantkitError } from '../errors/error.js';
 import { grantEvent, type GrantEvents } from '../events/events.js';
@@ -15,6 +17,10 @@ import {
 } from './records.js';
 
 /** A connector as the app describes it (camelCase; the HTTP routes map the wire form onto this). */
+
+/** The v2 provider names hosted grants get from each connector (nylas-api.md §1.4). */
+const V2_ALIAS: Readonly<Record<string, string>> = { google: 'gmail', microsoft: 'office365' };
+
 export interface ConnectorInput {
   readonly provider: string;
   readonly name?: string;
@@ -139,11 +145,23 @@ export class Connectors {
     if (!current) return false;
     await this.#d.store.deleteConnector(provider);
     const now = this.#d.now();
-    for (const grant of await this.#d.grants.listGrants({ provider, status: 'valid' })) {
+    for (const grant of await this.#connectorGrants(current)) {
       await this.#d.grants.putGrant({ ...grant, status: 'invalid', updatedAt: now });
       this.#d.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
     }
     return true;
+  }
+
+  /**
+   * The valid grants made through a connector: those of its provider, and hosted v2 grants, which
+   * carry the v2 provider name (gmail, office365) and record the connector's id in their metadata.
+   */
+  async #connectorGrants(connector: ConnectorRecord): Promise<GrantRecord[]> {
+    const own = await this.#d.grants.listGrants({ provider: connector.provider, status: 'valid' });
+    const alias = V2_ALIAS[connector.provider];
+    if (alias === undefined) return own;
+    const v2 = await this.#d.grants.listGrants({ provider: alias, status: 'valid' });
+    return [...own, ...v2.filter((g) => grantMeta(this.#d.keyring, g).connectorId === connector.id)];
   }
 
   /** The connector's client secret in the clear, for a call to the provider. */

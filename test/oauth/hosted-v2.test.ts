@@ -66,6 +66,28 @@ describe('v2 hosted OAuth (/oauth/authorize, /oauth/token)', () => {
     assert.ok(tokens.every((t) => t.expiresAt === null));
   });
 
+  it('deleting the google connector stops the hosted gmail grants made through it', async () => {
+    const c = await code({ provider: 'gmail', scopes: 'email.read_only', login_hint: 'ada@example.com' });
+    const res = await fetch(`${h.base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: APP_ID, client_secret: APP_SECRET, grant_type: 'authorization_code', code: c }),
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    const at = { authorization: `Bearer ${String(body['access_token'])}` };
+    assert.equal((await fetch(`${h.base}/bodies`, { headers: at })).status, 200);
+    const google = await h.kit.connectors.get('google');
+    assert.ok(google);
+    try {
+      assert.equal(await h.kit.connectors.delete('google'), true);
+      assert.equal((await fetch(`${h.base}/bodies`, { headers: at })).status, 401);
+      assert.equal((await h.kit.store.getGrant(String(body['account_id'])))?.status, 'invalid');
+    } finally {
+      // Later cases sign in through Google again.
+      await h.kit.store.putConnector(google);
+    }
+  });
+
   it('the v2 scopes map to Google scopes upstream (§2.4), with the identity scopes', async () => {
     const res = await fetch(authUrl({ provider: 'gmail', scopes: 'email.metadata,contacts.read_only' }), { redirect: 'manual' });
     const scope = String(new URL(String(res.headers.get('location'))).searchParams.get('scope')).split(' ');
