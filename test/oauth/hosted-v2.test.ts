@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isConnectorStore } from '../../src/index.js';
 import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from './harness.js';
 
 describe('v2 hosted OAuth (/oauth/authorize, /oauth/token)', () => {
@@ -83,7 +84,8 @@ describe('v2 hosted OAuth (/oauth/authorize, /oauth/token)', () => {
       assert.equal((await fetch(`${h.base}/bodies`, { headers: at })).status, 401);
       assert.equal((await h.kit.store.getGrant(String(body['account_id'])))?.status, 'invalid');
     } finally {
-      // Later cases sign in through Google again.
+      // Later cases sign in through Google again: put the same record (its sealed secret) back.
+      assert.ok(isConnectorStore(h.kit.store));
       await h.kit.store.putConnector(google);
     }
   });
