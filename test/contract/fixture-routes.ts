@@ -40,3 +40,20 @@ export const V2_FIXTURE_ROUTES: readonly FixtureRoute[] = [
   // The demo routes of the examples, guarded by the v2 endpoint table through gate().
   ...DEMO_ROUTES.map((r): FixtureRoute => ({ method: r.method, path: r.path, guard: { kind: 'table' } })),
 ];
+
+/**
+ * The app's own v3 data routes (issue 5 item 3): `{grant}` is resolved from the path by the core,
+ * on each mount through the same adapter calls. Every mount app.use()s gate() before these rows,
+ * so the v2 endpoint table (which also covers /v3/grants/{grant}/<v2 path>) runs first on rows
+ * whose path it lists; `messages` then adds a stricter requireScopes of its own, so a token the
+ * table lets through (email.metadata) can still be stopped by the route's guard.
+ */
+export const V3_FIXTURE_ROUTES: readonly FixtureRoute[] = [
+  { method: 'GET', path: '/v3/grants/:grant/messages', guard: { kind: 'guard', mode: 'any', scopes: ['email.read_only'] } },
+  // Only the table guards this one (email.modify or email for a write on /messages/{id}).
+  { method: 'PUT', path: '/v3/grants/:grant/messages/:message_id', guard: { kind: 'table' } },
+  // Not in the table: resolve() alone, so the handler shows what the grant path resolved to.
+  { method: 'GET', path: '/v3/grants/:grant/whoami', guard: { kind: 'resolve' } },
+  // A throwing guard under a grant path: the app's error handler must get the v3 envelope.
+  { method: 'GET', path: '/v3/grants/:grant/contacts', guard: { kind: 'guard', mode: 'all', scopes: ['contacts'], throws: true } },
+];
