@@ -7,6 +7,7 @@ export type { GrantKitOptions, ClientOptions } from './options.js';
 export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
 export { type ErrorFamily } from './errors/formats.js';
 export { ScopeGuard, type GuardMode } from './guard.js';
+export type { GrantKitMiddleware, AdapterOptions } from './adapter-surface.js';
 export { type Grant, kScopeMask } from './grants/grant.js';
 export type { SerializedResponse } from './http/serialize.js';
 export type { RequestLike, ResponseDescriptor } from './http/types.js';

@@ -3,7 +3,8 @@ import {
   checkOutcome,
   GrantkitError,
   type AuthOutcome,
-  type EndpointRule,
+  type AdapterOptions,
+  type GrantKitMiddleware,
   type Grant,
   type GrantKit,
   type ScopeGuard,
@@ -20,21 +21,9 @@ declare global {
   }
 }
 
-export interface ExpressAdapterOptions {
-  /** Hand guard failures to `next(err)` (status, headers and body set) instead of answering them. */
-  readonly throwErrors?: boolean;
-}
-
-export interface ExpressGrantKit {
-  /** grantkit's own routes (/connect/*, /oauth/*, /account, /a/*). */
-  routes(): RequestHandler;
-  /** Sets `req.grant` when the token is good; leaves it unset otherwise and lets a guard decide. */
-  resolve(): RequestHandler;
-  requireScopes(...scopes: string[]): RequestHandler;
-  requireAllScopes(...scopes: string[]): RequestHandler;
-  /** Guards every route the endpoint table lists (default: the v2 table); passes the rest through. */
-  gate(rules?: readonly EndpointRule[]): RequestHandler;
-}
+export type ExpressAdapterOptions = AdapterOptions;
+/** `req.grant` is set by resolve() and the guards. */
+export type ExpressGrantKit = GrantKitMiddleware<RequestHandler>;
 
 /** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
 const kOutcome = Symbol('grantkit.outcome');

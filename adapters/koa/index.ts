@@ -3,7 +3,8 @@ import {
   checkOutcome,
   GrantkitError,
   type AuthOutcome,
-  type EndpointRule,
+  type AdapterOptions,
+  type GrantKitMiddleware,
   type Grant,
   type GrantKit,
   type ScopeGuard,
@@ -17,26 +18,13 @@ declare module 'koa' {
   }
 }
 
-export interface KoaAdapterOptions {
-  /**
-   * Throw guard failures (status, headers, expose and body set) for the app's own error handler
-   * instead of answering them. Koa's default handler clears headers set before a throw and then
-   * applies `err.headers`, so WWW-Authenticate travels on the error, never on ctx.
-   */
-  readonly throwErrors?: boolean;
-}
-
-/** The same five names as grantkit/express, as Koa middleware (app.use or @koa/router). */
-export interface KoaGrantKit {
-  /** grantkit's own routes (/connect/*, /oauth/*, /account, /a/*). */
-  routes(): Middleware;
-  /** Sets `ctx.state.grant` when the token is good; leaves it unset otherwise and lets a guard decide. */
-  resolve(): Middleware;
-  requireScopes(...scopes: string[]): Middleware;
-  requireAllScopes(...scopes: string[]): Middleware;
-  /** Guards every route the endpoint table lists (default: the v2 table); passes the rest through. */
-  gate(rules?: readonly EndpointRule[]): Middleware;
-}
+/**
+ * With `throwErrors`, Koa's default handler clears headers set before a throw and then applies
+ * `err.headers`, so WWW-Authenticate travels on the error, never on ctx.
+ */
+export type KoaAdapterOptions = AdapterOptions;
+/** The same five names as grantkit/express, as Koa middleware (app.use or @koa/router); `ctx.state.grant` is set. */
+export type KoaGrantKit = GrantKitMiddleware<Middleware>;
 
 /** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
 const kOutcome = Symbol('grantkit.outcome');
