@@ -7,16 +7,41 @@ import type {
   Consumed,
   GrantFilter,
   GrantRecord,
-  GrantStatus,
   Invalidation,
   InvalidationListener,
   Resolved,
   TokenFilter,
-  TokenKind,
   TokenRecord,
 } from './records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+import {
+  CONNECTOR_COLUMN_NAMES,
+  CONNECTOR_COLUMNS,
+  connectorParams,
+  CREDENTIAL_COLUMN_NAMES,
+  CREDENTIAL_COLUMNS,
+  credentialParams,
+  GRANT_COLUMN_NAMES,
+  GRANT_COLUMNS,
+  grantParams,
+  TOKEN_COLUMN_NAMES,
+  TOKEN_COLUMNS,
+  tokenParams,
+  toConnector,
+  toCredential,
+  toGrant,
+  toJoinedGrant,
+  toToken,
+  type ConnectorRow,
+  type CredentialRow,
+  type GrantRow,
+  type JoinedGrantRow,
+  type ListEncoder,
+  type Params,
+  type TokenRow,
+} from './sql-rows.js';
 import type { Store } from './store.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord, CredentialType } from '../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface PostgresStoreOptions {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
@@ -37,66 +62,12 @@ export interface PostgresStoreOptions {
   readonly heartbeatMs?: number;
 }
 
-// pg returns BIGINT as strings (they can exceed 2^53); ours are milliseconds, so Number() is exact.
-type Int8 = string | number;
-
-interface GrantRow {
-  id: string;
-  client_id: string;
-  provider: string;
-  email: string;
-  name: string;
-  scopes: string[];
-  status: string;
-  settings: string | null;
-  created_at: Int8;
-  updated_at: Int8;
-}
-
-interface TokenRow {
-  hash: string;
-  kind: string;
-  client_id: string;
-  grant_id: string | null;
-  family: string | null;
-  created_at: Int8;
-  expires_at: Int8 | null;
-  data: string | null;
-}
-
-interface ConnectorRow {
-  provider: string;
-  id: string;
-  name: string;
-  client_id: string | null;
-  client_secret: string | null;
-  settings: string;
-  default_scopes: string[];
-  allowed_scopes: string[] | null;
-  endpoints: string | null;
-  active_credential_id: string | null;
-  created_at: Int8;
-  updated_at: Int8;
-}
-
-interface CredentialRow {
-  id: string;
-  provider: string;
-  name: string;
-  type: string;
-  data: string;
-  created_at: Int8;
-  updated_at: Int8;
-}
-
-type ResolvedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
+type ResolvedRow = TokenRow & JoinedGrantRow;
 type ConsumedRow = TokenRow & { first_use: boolean };
 
-const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
-const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data';
-const CONNECTOR_COLUMNS =
-  'provider, id, name, client_id, client_secret, settings, default_scopes, allowed_scopes, endpoints, active_credential_id, created_at, updated_at';
-const CREDENTIAL_COLUMNS = 'id, provider, name, type, data, created_at, updated_at';
+// Lists are text[] columns, which pg fills from an array (a copy, so the record's own is not held).
+const ARRAY_LIST: ListEncoder = (list) => [...list];
+const GRANT_PUT_COLUMN_NAMES = [...GRANT_COLUMN_NAMES, 'email_lower'] as const;
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_HEARTBEAT_MS = 1000;
 const SWEEP_EVERY = 1000;
@@ -286,17 +257,7 @@ export class PostgresStore implements Store, ConnectorStore {
 
   async putGrant(g: GrantRecord): Promise<void> {
     await this.#query(this.#sql.putGrant, [
-      g.id,
-      g.clientId,
-      g.provider,
-      g.email,
-      g.name,
-      g.scopes,
-      g.status,
-      g.settings,
-      g.createdAt,
-      g.updatedAt,
-      g.email.toLowerCase(),
+      ...positional(grantParams(g, ARRAY_LIST), GRANT_PUT_COLUMN_NAMES),
       ...this.#notify({ grantId: g.id }),
     ]);
   }
@@ -307,27 +268,13 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    const where: string[] = [];
     const values: unknown[] = [];
-    const when = (value: unknown, clause: (param: string) => string): void => {
-      if (value === undefined) return;
-      values.push(value);
-      where.push(clause(`$${values.length}`));
-    };
-    when(filter.clientId, (p) => `client_id = ${p}`);
-    when(filter.email?.toLowerCase(), (p) => `email_lower = ${p}`);
-    when(filter.provider, (p) => `provider = ${p}`);
-    when(filter.status, (p) => `status = ${p}`);
-    when(filter.since, (p) => `created_at >= ${p}`);
-    when(filter.before, (p) => `created_at < ${p}`);
-    const column = filter.sortBy === 'updatedAt' ? 'updated_at' : 'created_at';
-    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
-    values.push(filter.limit ?? null, filter.offset ?? 0);
+    const bind = positionalBind(values);
+    const { where, column, dir } = grantListClauses(filter, bind);
+    // LIMIT NULL is "no limit".
+    const page = `LIMIT ${bind('limit', filter.limit ?? null)} OFFSET ${bind('offset', filter.offset ?? 0)}`;
     // COLLATE "C": ties break on code points, as in the other stores, whatever the database locale.
-    const text =
-      `SELECT ${GRANT_COLUMNS} FROM ${this.#sql.G}` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${column} ${dir}, id COLLATE "C" ASC LIMIT $${values.length - 1} OFFSET $${values.length}`;
+    const text = `SELECT ${GRANT_COLUMNS} FROM ${this.#sql.G}${where} ORDER BY ${column} ${dir}, id COLLATE "C" ASC ${page}`;
     return (await this.#query<GrantRow>(text, values)).map(toGrant);
   }
 
@@ -343,22 +290,7 @@ export class PostgresStore implements Store, ConnectorStore {
   async resolve(hash: string, now: number): Promise<Resolved | undefined> {
     const row = (await this.#query<ResolvedRow>(this.#sql.resolve, [hash, now]))[0];
     if (!row) return undefined;
-    const grant =
-      row.g_id === null
-        ? null
-        : toGrant({
-            id: row.g_id,
-            client_id: row.g_client_id ?? '',
-            provider: row.g_provider ?? '',
-            email: row.g_email ?? '',
-            name: row.g_name ?? '',
-            scopes: row.g_scopes ?? [],
-            status: row.g_status ?? 'invalid',
-            settings: row.g_settings,
-            created_at: row.g_created_at ?? 0,
-            updated_at: row.g_updated_at ?? 0,
-          });
-    return { token: toToken(row), grant };
+    return { token: toToken(row), grant: toJoinedGrant(row) };
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
@@ -402,11 +334,9 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    const where = ['kind = $1'];
-    const values: unknown[] = [filter.kind];
-    if (filter.clientId !== undefined) where.push(`client_id = $${values.push(filter.clientId)}`);
-    if (filter.grantId !== undefined) where.push(`grant_id = $${values.push(filter.grantId)}`);
-    const text = `SELECT ${TOKEN_COLUMNS} FROM ${this.#sql.T} WHERE ${where.join(' AND ')} ORDER BY created_at, hash COLLATE "C"`;
+    const values: unknown[] = [];
+    const where = tokenListWhere(filter, positionalBind(values));
+    const text = `SELECT ${TOKEN_COLUMNS} FROM ${this.#sql.T} WHERE ${where} ORDER BY created_at, hash COLLATE "C"`;
     return (await this.#query<TokenRow>(text, values)).map(toToken);
   }
 
@@ -418,21 +348,7 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 
   async putConnector(c: ConnectorRecord): Promise<void> {
-    // Column by column, so nothing a caller attached to the object is stored.
-    await this.#query(this.#sql.putConnector, [
-      c.provider,
-      c.id,
-      c.name,
-      c.clientId,
-      c.clientSecret,
-      JSON.stringify(c.settings),
-      [...c.defaultScopes],
-      c.allowedScopes === null ? null : [...c.allowedScopes],
-      c.endpoints === null ? null : JSON.stringify(c.endpoints),
-      c.activeCredentialId,
-      c.createdAt,
-      c.updatedAt,
-    ]);
+    await this.#query(this.#sql.putConnector, positional(connectorParams(c, ARRAY_LIST), CONNECTOR_COLUMN_NAMES));
   }
 
   async deleteConnector(provider: string): Promise<boolean> {
@@ -450,7 +366,7 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 
   async putCredential(c: CredentialRecord): Promise<void> {
-    await this.#query(this.#sql.putCredential, [c.id, c.provider, c.name, c.type, c.data, c.createdAt, c.updatedAt]);
+    await this.#query(this.#sql.putCredential, positional(credentialParams(c), CREDENTIAL_COLUMN_NAMES));
   }
 
   async deleteCredential(id: string): Promise<boolean> {
@@ -536,66 +452,19 @@ function listenTransport(pool: Pool, channel: string, timeoutMs: number): Channe
 }
 
 function tokenValues(t: TokenRecord): unknown[] {
-  return [t.hash, t.kind, t.clientId, t.grantId, t.family, t.createdAt, t.expiresAt, t.data];
+  return positional(tokenParams(t), TOKEN_COLUMN_NAMES);
+}
+
+/** The named values in the order of `columns`, for the `$1, $2, …` of a statement that lists them so. */
+function positional<C extends string>(params: Params<C>, columns: readonly C[]): unknown[] {
+  return columns.map((c) => params[c]);
+}
+
+/** Positional parameters (`$n`), appended to `values` in the order they are bound. */
+function positionalBind(values: unknown[]): Bind {
+  return (_name, value) => `$${values.push(value)}`;
 }
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-function toGrant(row: GrantRow): GrantRecord {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    provider: row.provider,
-    email: row.email,
-    name: row.name,
-    scopes: row.scopes,
-    status: row.status as GrantStatus,
-    settings: row.settings,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return {
-    hash: row.hash,
-    kind: row.kind as TokenKind,
-    clientId: row.client_id,
-    grantId: row.grant_id,
-    family: row.family,
-    createdAt: Number(row.created_at),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    data: row.data,
-  };
-}
-
-function toConnector(row: ConnectorRow): ConnectorRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    clientId: row.client_id,
-    clientSecret: row.client_secret,
-    settings: JSON.parse(row.settings) as Record<string, string>,
-    defaultScopes: row.default_scopes,
-    allowedScopes: row.allowed_scopes,
-    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
-    activeCredentialId: row.active_credential_id,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toCredential(row: CredentialRow): CredentialRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    type: row.type as CredentialType,
-    data: row.data,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
 }

@@ -1,74 +1,41 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { LocalBroadcast } from './broadcast.js';
-import type {
-  Consumed,
-  GrantFilter,
-  GrantRecord,
-  GrantStatus,
-  InvalidationListener,
-  Resolved,
-  TokenFilter,
-  TokenKind,
-  TokenRecord,
-} from './records.js';
+import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+import {
+  CONNECTOR_COLUMNS,
+  connectorParams,
+  CREDENTIAL_COLUMNS,
+  credentialParams,
+  GRANT_COLUMNS,
+  grantParams,
+  TOKEN_COLUMNS,
+  tokenParams,
+  toConnector,
+  toCredential,
+  toGrant,
+  toJoinedGrant,
+  toToken,
+  type ConnectorRow,
+  type CredentialRow,
+  type GrantRow,
+  type JoinedGrantRow,
+  type ListEncoder,
+  type TokenRow,
+} from './sql-rows.js';
 import type { Store } from './store.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord, CredentialType } from '../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
 
-interface GrantRow {
-  id: string;
-  client_id: string;
-  provider: string;
-  email: string;
-  name: string;
-  scopes: string;
-  status: string;
-  settings: string | null;
-  created_at: number;
-  updated_at: number;
-}
+/** SQLite reads `consumed_at` with the token: consume decides first use in JS, inside its transaction. */
+type LiveTokenRow = TokenRow & { consumed_at: number | null };
+/** A token row joined to its grant. */
+type ResolvedRow = LiveTokenRow & JoinedGrantRow;
 
-interface TokenRow {
-  hash: string;
-  kind: string;
-  client_id: string;
-  grant_id: string | null;
-  family: string | null;
-  created_at: number;
-  expires_at: number | null;
-  data: string | null;
-  consumed_at: number | null;
-}
-
-interface ConnectorRow {
-  provider: string;
-  id: string;
-  name: string;
-  client_id: string | null;
-  client_secret: string | null;
-  settings: string;
-  default_scopes: string;
-  allowed_scopes: string | null;
-  endpoints: string | null;
-  active_credential_id: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface CredentialRow {
-  id: string;
-  provider: string;
-  name: string;
-  type: string;
-  data: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** A token row joined to its grant, the grant's columns prefixed with `g_`. */
-type ResolvedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
+// Lists are kept as JSON text: it gives back exactly the strings that went in.
+const JSON_LIST: ListEncoder = (list) => JSON.stringify(list);
 
 // `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
 // toLowerCase, so both must agree on which emails are "the same".
@@ -135,12 +102,8 @@ CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials
 // which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
 // (INSERT OR REPLACE would delete the row and give it a new one).
 
-const GRANT_COLUMNS = 'id, client_id, provider, email, name, scopes, status, settings, created_at, updated_at';
-const TOKEN_COLUMNS = 'hash, kind, client_id, grant_id, family, created_at, expires_at, data, consumed_at';
+const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
 const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
-const CONNECTOR_COLUMNS =
-  'provider, id, name, client_id, client_secret, settings, default_scopes, allowed_scopes, endpoints, active_credential_id, created_at, updated_at';
-const CREDENTIAL_COLUMNS = 'id, provider, name, type, data, created_at, updated_at';
 const SWEEP_EVERY = 1000;
 
 /**
@@ -192,7 +155,7 @@ export class SqliteStore implements Store, ConnectorStore {
       deleteGrant: db.prepare<[string]>('DELETE FROM grantkit_grants WHERE id = ?'),
       deleteGrantTokens: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE grant_id = ?'),
       putToken: db.prepare(
-        `INSERT OR REPLACE INTO grantkit_tokens (${TOKEN_COLUMNS})
+        `INSERT OR REPLACE INTO grantkit_tokens (${LIVE_TOKEN_COLUMNS})
          VALUES (@hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, NULL)`,
       ),
       resolve: db.prepare<{ hash: string; now: number }, ResolvedRow>(
@@ -204,8 +167,8 @@ export class SqliteStore implements Store, ConnectorStore {
          WHERE t.hash = @hash AND t.kind IN ('access', 'api_key')
            AND (t.expires_at IS NULL OR t.expires_at > @now)`,
       ),
-      live: db.prepare<{ hash: string; now: number }, TokenRow>(
-        `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = @hash AND ${NOT_EXPIRED}`,
+      live: db.prepare<{ hash: string; now: number }, LiveTokenRow>(
+        `SELECT ${LIVE_TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = @hash AND ${NOT_EXPIRED}`,
       ),
       markConsumed: db.prepare<{ hash: string; now: number }>(
         'UPDATE grantkit_tokens SET consumed_at = @now WHERE hash = @hash AND consumed_at IS NULL',
@@ -279,19 +242,7 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async putGrant(grant: GrantRecord): Promise<void> {
-    this.#sql.putGrant.run({
-      id: grant.id,
-      client_id: grant.clientId,
-      provider: grant.provider,
-      email: grant.email,
-      email_lower: grant.email.toLowerCase(),
-      name: grant.name,
-      scopes: JSON.stringify(grant.scopes),
-      status: grant.status,
-      settings: grant.settings,
-      created_at: grant.createdAt,
-      updated_at: grant.updatedAt,
-    });
+    this.#sql.putGrant.run(grantParams(grant, JSON_LIST));
     this.#broadcast.send({ grantId: grant.id });
   }
 
@@ -302,27 +253,12 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    const where: string[] = [];
     const params: Record<string, unknown> = {};
-    const when = (value: unknown, name: string, clause: string): void => {
-      if (value === undefined) return;
-      where.push(clause);
-      params[name] = value;
-    };
-    when(filter.clientId, 'clientId', 'client_id = @clientId');
-    when(filter.email?.toLowerCase(), 'email', 'email_lower = @email');
-    when(filter.provider, 'provider', 'provider = @provider');
-    when(filter.status, 'status', 'status = @status');
-    when(filter.since, 'since', 'created_at >= @since');
-    when(filter.before, 'before', 'created_at < @before');
-    const column = filter.sortBy === 'updatedAt' ? 'updated_at' : 'created_at';
-    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
-    params['limit'] = filter.limit ?? -1; // SQLite reads a negative LIMIT as "no limit"
-    params['offset'] = filter.offset ?? 0;
-    const text =
-      `SELECT ${GRANT_COLUMNS} FROM grantkit_grants` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${column} ${dir}, id ASC LIMIT @limit OFFSET @offset`;
+    const bind = namedBind(params);
+    const { where, column, dir } = grantListClauses(filter, bind);
+    // SQLite reads a negative LIMIT as "no limit".
+    const page = `LIMIT ${bind('limit', filter.limit ?? -1)} OFFSET ${bind('offset', filter.offset ?? 0)}`;
+    const text = `SELECT ${GRANT_COLUMNS} FROM grantkit_grants${where} ORDER BY ${column} ${dir}, id ASC ${page}`;
     // A few dozen filter shapes at most: each is prepared once and kept.
     let stmt = this.#listGrants.get(text);
     if (!stmt) this.#listGrants.set(text, (stmt = this.#db.prepare<Record<string, unknown>, GrantRow>(text)));
@@ -340,22 +276,7 @@ export class SqliteStore implements Store, ConnectorStore {
   resolve(hash: string, now: number): Resolved | undefined {
     const row = this.#sql.resolve.get({ hash, now });
     if (!row) return undefined;
-    const grant =
-      row.g_id === null
-        ? null
-        : toGrant({
-            id: row.g_id,
-            client_id: row.g_client_id ?? '',
-            provider: row.g_provider ?? '',
-            email: row.g_email ?? '',
-            name: row.g_name ?? '',
-            scopes: row.g_scopes ?? '[]',
-            status: row.g_status ?? 'invalid',
-            settings: row.g_settings,
-            created_at: row.g_created_at ?? 0,
-            updated_at: row.g_updated_at ?? 0,
-          });
-    return { token: toToken(row), grant };
+    return { token: toToken(row), grant: toJoinedGrant(row) };
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
@@ -394,17 +315,9 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    const where = ['kind = @kind'];
-    const params: Record<string, unknown> = { kind: filter.kind };
-    if (filter.clientId !== undefined) {
-      where.push('client_id = @clientId');
-      params['clientId'] = filter.clientId;
-    }
-    if (filter.grantId !== undefined) {
-      where.push('grant_id = @grantId');
-      params['grantId'] = filter.grantId;
-    }
-    const text = `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE ${where.join(' AND ')} ORDER BY created_at, hash`;
+    const params: Record<string, unknown> = {};
+    const where = tokenListWhere(filter, namedBind(params));
+    const text = `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE ${where} ORDER BY created_at, hash`;
     let stmt = this.#listTokens.get(text);
     if (!stmt) this.#listTokens.set(text, (stmt = this.#db.prepare<Record<string, unknown>, TokenRow>(text)));
     return stmt.all(params).map(toToken);
@@ -419,7 +332,7 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async putConnector(connector: ConnectorRecord): Promise<void> {
-    this.#sql.putConnector.run(connectorParams(connector));
+    this.#sql.putConnector.run(connectorParams(connector, JSON_LIST));
   }
 
   async deleteConnector(provider: string): Promise<boolean> {
@@ -463,103 +376,10 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 }
 
-function tokenParams(t: TokenRecord): Record<string, unknown> {
-  return {
-    hash: t.hash,
-    kind: t.kind,
-    client_id: t.clientId,
-    grant_id: t.grantId,
-    family: t.family,
-    created_at: t.createdAt,
-    expires_at: t.expiresAt,
-    data: t.data,
-  };
-}
-
-function toGrant(row: GrantRow): GrantRecord {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    provider: row.provider,
-    email: row.email,
-    name: row.name,
-    scopes: JSON.parse(row.scopes) as string[],
-    status: row.status as GrantStatus,
-    settings: row.settings,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return {
-    hash: row.hash,
-    kind: row.kind as TokenKind,
-    clientId: row.client_id,
-    grantId: row.grant_id,
-    family: row.family,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    data: row.data,
-  };
-}
-
-// Column by column, so nothing a caller attached to the object is stored. Structured fields are kept
-// as JSON text: it gives back exactly the strings that went in, and null stays apart from [] or {}.
-function connectorParams(c: ConnectorRecord): Record<string, unknown> {
-  return {
-    provider: c.provider,
-    id: c.id,
-    name: c.name,
-    client_id: c.clientId,
-    client_secret: c.clientSecret,
-    settings: JSON.stringify(c.settings),
-    default_scopes: JSON.stringify(c.defaultScopes),
-    allowed_scopes: c.allowedScopes === null ? null : JSON.stringify(c.allowedScopes),
-    endpoints: c.endpoints === null ? null : JSON.stringify(c.endpoints),
-    active_credential_id: c.activeCredentialId,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-  };
-}
-
-function credentialParams(c: CredentialRecord): Record<string, unknown> {
-  return {
-    id: c.id,
-    provider: c.provider,
-    name: c.name,
-    type: c.type,
-    data: c.data,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-  };
-}
-
-function toConnector(row: ConnectorRow): ConnectorRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    clientId: row.client_id,
-    clientSecret: row.client_secret,
-    settings: JSON.parse(row.settings) as Record<string, string>,
-    defaultScopes: JSON.parse(row.default_scopes) as string[],
-    allowedScopes: row.allowed_scopes === null ? null : (JSON.parse(row.allowed_scopes) as string[]),
-    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
-    activeCredentialId: row.active_credential_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toCredential(row: CredentialRow): CredentialRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    type: row.type as CredentialType,
-    data: row.data,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+/** Named parameters (`@name`), gathered into `params` for better-sqlite3. */
+function namedBind(params: Record<string, unknown>): Bind {
+  return (name, value) => {
+    params[name] = value;
+    return `@${name}`;
   };
 }
