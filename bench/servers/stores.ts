@@ -21,9 +21,13 @@ export interface OpenedStore {
 
 export const PG_URL = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-/** Our own schema / key prefix, so the bench never touches tables other people's tests use. */
-const PG_SCHEMA = 'grantkit_bench';
-const REDIS_PREFIX = 'grantkit_bench:';
+/**
+ * Our own schema / key prefix, so the bench never touches tables other people's tests use, and one
+ * per server process: every variant's server runs for the whole bench, so two variants on the same
+ * store kind must not share (or wipe) each other's data. Dropped again when the server closes.
+ */
+const PG_SCHEMA = `grantkit_bench_${process.pid}`;
+const REDIS_PREFIX = `grantkit_bench:${process.pid}:`;
 
 const direct = async (work: () => Promise<void>): Promise<void> => work();
 
@@ -98,11 +102,14 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
     const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
     pool.on('error', () => {});
     try {
-      // Start from an empty schema: the previous run's 10k rows would otherwise pile up.
       await pool.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
       const store = new PostgresStore({ pool, schema: PG_SCHEMA }) as Store & { migrate?: () => Promise<unknown> };
       await store.migrate?.();
-      return { store, batch: direct, close: () => pool.end(), cache };
+      const close = async (): Promise<void> => {
+        await pool.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`).catch(() => {});
+        await pool.end();
+      };
+      return { store, batch: direct, close, cache };
     } catch (e) {
       await pool.end().catch(() => {});
       return `PostgreSQL at ${PG_URL}: ${e instanceof Error ? e.message : String(e)}`;
@@ -118,11 +125,17 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
   const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await client.connect();
-    // Our own prefix only: other people's tests may use the same Redis.
-    const keys = await client.keys(`${REDIS_PREFIX}*`);
-    if (keys.length > 0) await client.del(...keys);
+    const dropKeys = async (): Promise<void> => {
+      const keys = await client.keys(`${REDIS_PREFIX}*`);
+      for (let i = 0; i < keys.length; i += 1000) await client.del(...keys.slice(i, i + 1000));
+    };
+    await dropKeys();
     const store = new RedisStore({ redis: client, prefix: REDIS_PREFIX });
-    return { store, batch: direct, close: async () => void client.disconnect(), cache };
+    const close = async (): Promise<void> => {
+      await dropKeys().catch(() => {});
+      client.disconnect();
+    };
+    return { store, batch: direct, close, cache };
   } catch (e) {
     client.disconnect();
     return `Redis at ${REDIS_URL}: ${e instanceof Error ? e.message : String(e)}`;
