@@ -65,6 +65,7 @@ const store = (framework: Framework, kind: string, cache: boolean): Variant => (
 
 const ALL: readonly Variant[] = [
   { name: 'express bare', framework: 'express', server: 'express-bare', bare: true, quick: true },
+  { name: 'express + one no-op layer', framework: 'express', server: 'express-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
   { name: 'express + grantkit (memory)', framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   {
     name: 'express + express-oauth2-jwt-bearer HS256',
@@ -81,6 +82,7 @@ const ALL: readonly Variant[] = [
   store('express', 'postgres', false),
   store('express', 'postgres', true),
   { name: 'koa bare', framework: 'koa', server: 'koa-bare', bare: true, quick: true },
+  { name: 'koa + one no-op layer', framework: 'koa', server: 'koa-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
   { name: 'koa + grantkit (memory)', framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   { name: 'koa + koa-jwt HS256 + scope check', framework: 'koa', server: 'koa-jwt' },
   store('koa', 'sqlite', false),

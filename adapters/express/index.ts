@@ -37,6 +37,8 @@ function write(res: Response, r: SerializedResponse): void {
 
 /** The Express adapter: it translates, and all decisions stay in the core. */
 export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): ExpressGrantKit {
+  /** Whether resolve() was ever mounted: only then can a request carry its remembered outcome. */
+  let resolving = false;
   const finish = (req: Request, res: Response, next: NextFunction, outcome: AuthOutcome): void => {
     if (!(outcome instanceof GrantkitError)) {
       req.grant = outcome;
@@ -51,7 +53,9 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
     function grantkitGuard(req, res, next) {
       const guard = guardFor(req);
       if (guard === undefined) return next();
-      const prior = (req as Tagged)[kOutcome];
+      // Only read the tag when some resolve() exists: an absent symbol is looked up through the
+      // request's whole prototype chain, a measurable cost on every guarded request.
+      const prior = resolving ? (req as Tagged)[kOutcome] : undefined;
       const outcome =
         prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard, req);
       if (outcome instanceof Promise) outcome.then((o) => finish(req, res, next, o), next);
@@ -76,6 +80,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
       };
     },
     resolve() {
+      resolving = true;
       return function grantkitResolve(req, _res, next) {
         const store = (o: AuthOutcome): void => {
           (req as Tagged)[kOutcome] = o;

@@ -41,6 +41,8 @@ function write(ctx: Context, r: SerializedResponse): void {
 
 /** The Koa adapter: it translates, and all decisions stay in the core. */
 export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGrantKit {
+  /** Whether resolve() was ever mounted: only then can a request carry its remembered outcome. */
+  let resolving = false;
   const finish = (ctx: Context, next: Next, outcome: AuthOutcome): unknown => {
     if (!(outcome instanceof GrantkitError)) {
       ctx.state.grant = outcome;
@@ -56,9 +58,11 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
     function grantkitGuard(ctx, next) {
       const guard = guardFor(ctx);
       if (guard === undefined) return next();
-      const prior = (ctx as Tagged)[kOutcome];
+      // Only read the tag when some resolve() exists: an absent symbol is looked up through the
+      // request's whole prototype chain, a measurable cost on every guarded request.
+      const prior = resolving ? (ctx as Tagged)[kOutcome] : undefined;
       const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.headers.authorization, ctx.originalUrl, guard, ctx.req);
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.req.headers.authorization, ctx.originalUrl, guard, ctx.req);
       return outcome instanceof Promise ? outcome.then((o) => finish(ctx, next, o)) : finish(ctx, next, outcome);
     };
 
@@ -81,6 +85,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
       };
     },
     resolve() {
+      resolving = true;
       return function grantkitResolve(ctx, next) {
         const store = (o: AuthOutcome): unknown => {
           (ctx as Tagged)[kOutcome] = o;
