@@ -4,6 +4,7 @@ import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from '../errors/error.js';
+import { issueGrantToken } from '../grants/issue-token.js';
 import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
@@ -161,18 +162,7 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
   await kit.guarded(kit.store.putGrant(grant));
   // v2 and v3 grants are the same objects, so the v2 flow announces them too (issue 5 item 11).
   emitVia(kit, existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
-  const accessToken = newSecret(TOKEN_PREFIX.access);
-  await kit.guarded(
-    kit.store.putToken({
-      hash: hashSecret(accessToken),
-      kind: 'access',
-      clientId: body.client_id,
-      grantId: id,
-      family: codeHash,
-      createdAt: now,
-      expiresAt: null, // v2 access tokens live until revoked
-      data: null,
-    }),
-  );
+  // v2 access tokens live until revoked; the code's hash is their family, so a replay kills them.
+  const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: codeHash, expiresAt: null });
   return { grant, accessToken };
 }

@@ -1,5 +1,5 @@
+import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
-import { newSecret, hashSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
@@ -97,19 +97,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
     if (flow.responseType === 'token') {
       // v2 implicit (opt-in): the grant is made now and its token travels in the fragment.
       const grant = await upsertHostedGrant(kit, account, providerTokens);
-      const accessToken = newSecret(TOKEN_PREFIX.access);
-      await kit.guarded(
-        kit.store.putToken({
-          hash: hashSecret(accessToken),
-          kind: 'access',
-          clientId: flow.clientId,
-          grantId: grant.id,
-          family: null,
-          createdAt: now,
-          expiresAt: null,
-          data: null,
-        }),
-      );
+      const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
       const location = withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
       return { status: 302, headers: { location, ...clear, ...PAGE_HEADERS } };
     }

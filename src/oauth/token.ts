@@ -1,3 +1,4 @@
+import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
 import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
@@ -283,16 +284,5 @@ async function putToken(
   kit: HostedServices,
   t: { kind: 'access' | 'refresh'; token: string; grant: GrantRecord; family: string; expiresAt: number | null; data: string | null },
 ): Promise<void> {
-  await kit.guarded(
-    kit.store.putToken({
-      hash: hashSecret(t.token),
-      kind: t.kind,
-      clientId: t.grant.clientId,
-      grantId: t.grant.id,
-      family: t.family,
-      createdAt: kit.now(),
-      expiresAt: t.expiresAt,
-      data: t.data,
-    }),
-  );
+  await issueGrantToken(kit, { kind: t.kind, grant: t.grant, family: t.family, expiresAt: t.expiresAt, data: t.data, secret: t.token });
 }

@@ -1,0 +1,36 @@
+import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { Services } from '../services.js';
+import type { GrantRecord } from '../store/records.js';
+
+export interface GrantTokenSpec {
+  readonly kind: 'access' | 'refresh';
+  readonly grant: Pick<GrantRecord, 'id' | 'clientId'>;
+  /** The code or refresh chain it descends from, so a replay can revoke it; null for none. */
+  readonly family: string | null;
+  /** Null: lives until revoked (v2 access tokens). */
+  readonly expiresAt: number | null;
+  readonly data?: string | null;
+  /** A secret already minted by the caller; a fresh one otherwise. */
+  readonly secret?: string;
+}
+
+/**
+ * Mints a token of a grant and stores only its hash, under the fail-closed timeout. Every flow
+ * (native, hosted v2 and v3, implicit) issues its tokens here, so they all look alike in the store.
+ */
+export async function issueGrantToken(kit: Services, spec: GrantTokenSpec): Promise<string> {
+  const secret = spec.secret ?? newSecret(spec.kind === 'access' ? TOKEN_PREFIX.access : TOKEN_PREFIX.refresh);
+  await kit.guarded(
+    kit.store.putToken({
+      hash: hashSecret(secret),
+      kind: spec.kind,
+      clientId: spec.grant.clientId,
+      grantId: spec.grant.id,
+      family: spec.family,
+      createdAt: kit.now(),
+      expiresAt: spec.expiresAt,
+      data: spec.data ?? null,
+    }),
+  );
+  return secret;
+}
