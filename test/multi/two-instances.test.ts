@@ -7,7 +7,7 @@ import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js'
 import { storeFromUrl } from '../../src/store/from-url.js';
 import type { Store } from '../../src/store/store.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
-import { accessToken, authorize, call, redeem, startApp, within, type AppProcess } from './processes.js';
+import { accessToken, APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from './processes.js';
 
 const run = promisify(execFile);
 
@@ -41,6 +41,41 @@ function twoInstances(name: string, makeUrl: () => { url: string; cleanup: () =>
       const statuses = replies.map((r) => r.status);
       assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
       assert.equal(statuses.filter((s) => s === 400).length, 19, statuses.join(','));
+    });
+
+    it('20 concurrent refreshes of one refresh token through both apps give exactly one success', async () => {
+      const { accountId } = await accessToken(a.url, `refresh-${randomUUID()}@example.com`);
+      const grant = await store.getGrant(accountId);
+      assert.ok(grant);
+      // A refresh token of that grant, written into the shared store as the hosted flow writes one
+      // (hash only, a family, the chain's absolute end in its data): the sign-in dance itself is
+      // covered by test/oauth; here only the two processes' race on the rotation matters.
+      const rt = newSecret(TOKEN_PREFIX.refresh);
+      const now = Date.now();
+      await store.putToken({
+        hash: hashSecret(rt),
+        kind: 'refresh',
+        clientId: grant.clientId,
+        grantId: grant.id,
+        family: randomUUID(),
+        createdAt: now,
+        expiresAt: now + 3_600_000,
+        data: JSON.stringify({ maxAt: now + 86_400_000 }),
+      });
+      const refresh = (url: string, token: string): Promise<Response> =>
+        fetch(`${url}/v3/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'refresh_token', client_id: APP_ENV.GRANTKIT_CLIENT_ID, client_secret: APP_ENV.GRANTKIT_CLIENT_SECRET, refresh_token: token }),
+        });
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => refresh(i % 2 === 0 ? a.url : b.url, rt)));
+      const statuses = replies.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+      assert.equal(statuses.filter((s) => s === 400).length, 19, statuses.join(','));
+      // What survives afterwards depends on whether a loser's chain revocation lands before or after
+      // the winner writes its tokens; the sequential reuse rules are tested in test/oauth.
+      const body = (await replies.find((r) => r.status === 200)!.json()) as { refresh_token?: string };
+      assert.match(String(body.refresh_token), /^gk_rt_/);
     });
 
     it('a token revoked on A is refused on B within 1 s, although B has it cached', async () => {
