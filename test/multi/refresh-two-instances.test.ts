@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Browser } from '../oauth/harness.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
+import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../stores/servers.js';
 import { APP_ENV, startApp, type AppProcess } from './processes.js';
 
 /**
@@ -171,24 +171,5 @@ function refreshRace(name: string, makeUrl: () => { url: string; cleanup: () => 
   });
 }
 
-refreshRace(
-  'one PostgreSQL schema',
-  () => {
-    const schema = `gk_test_${randomBytes(6).toString('hex')}`;
-    const url = new URL(postgresUrl);
-    url.searchParams.set('schema', schema);
-    return { url: url.href, cleanup: () => dropSchema(schema) };
-  },
-  await probePostgres(),
-);
-
-refreshRace(
-  'one Redis key prefix',
-  () => {
-    const prefix = `gk_test_${randomBytes(6).toString('hex')}:`;
-    const url = new URL(redisUrl);
-    url.searchParams.set('prefix', prefix);
-    return { url: url.href, cleanup: () => deleteKeys(prefix) };
-  },
-  await probeRedis(),
-);
+refreshRace('one PostgreSQL schema', freshPostgresUrl, await probePostgres());
+refreshRace('one Redis key prefix', freshRedisUrl, await probeRedis());

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { storeFromUrl } from '../../src/store/from-url.js';
 import type { Store } from '../../src/store/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
+import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../stores/servers.js';
 import { accessToken, APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -118,24 +118,5 @@ function twoInstances(name: string, makeUrl: () => { url: string; cleanup: () =>
   });
 }
 
-twoInstances(
-  'one PostgreSQL schema',
-  () => {
-    const schema = `gk_test_${randomBytes(6).toString('hex')}`;
-    const url = new URL(postgresUrl);
-    url.searchParams.set('schema', schema);
-    return { url: url.href, cleanup: () => dropSchema(schema) };
-  },
-  await probePostgres(),
-);
-
-twoInstances(
-  'one Redis key prefix',
-  () => {
-    const prefix = `gk_test_${randomBytes(6).toString('hex')}:`;
-    const url = new URL(redisUrl);
-    url.searchParams.set('prefix', prefix);
-    return { url: url.href, cleanup: () => deleteKeys(prefix) };
-  },
-  await probeRedis(),
-);
+twoInstances('one PostgreSQL schema', freshPostgresUrl, await probePostgres());
+twoInstances('one Redis key prefix', freshRedisUrl, await probeRedis());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -64,4 +65,26 @@ export async function deleteKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A GRANTKIT_STORE URL for a fresh store of that kind, and how to remove it afterwards. */
+export interface FreshStoreUrl {
+  readonly url: string;
+  readonly cleanup: () => Promise<void>;
+}
+
+/** A new PostgreSQL schema, as a `?schema=` URL: each run gets its own, dropped at the end. */
+export function freshPostgresUrl(): FreshStoreUrl {
+  const schema = `gk_test_${randomBytes(6).toString('hex')}`;
+  const url = new URL(postgresUrl);
+  url.searchParams.set('schema', schema);
+  return { url: url.href, cleanup: () => dropSchema(schema) };
+}
+
+/** A new Redis key prefix, as a `?prefix=` URL: each run gets its own, its keys deleted at the end. */
+export function freshRedisUrl(): FreshStoreUrl {
+  const prefix = `gk_test_${randomBytes(6).toString('hex')}:`;
+  const url = new URL(redisUrl);
+  url.searchParams.set('prefix', prefix);
+  return { url: url.href, cleanup: () => deleteKeys(prefix) };
 }
