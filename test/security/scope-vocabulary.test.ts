@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import express from 'express';
+import pg from 'pg';
 import { grantkit } from '../../adapters/express/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
@@ -12,6 +17,10 @@ import { v2ScopeGraph } from '../../src/scopes/graph.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
 import { Browser, paramsOf } from '../oauth/harness.js';
 import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../helpers.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/postgres.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 
 /**
  * The same scope name means different things in the two vocabularies: in v2 Nylas scopes `email`
@@ -329,5 +338,95 @@ describe('grants are read in the vocabulary they were granted in', () => {
     app.use(grantkit(kit).routes());
     const native = await nativeToken(app, { email: 'records-v2@example.com', scopes: 'email.read_only' });
     assert.equal((await store.getGrant(native.accountId))?.scopeVocabulary, 'v2');
+  });
+});
+
+// With CI set these run (and fail without the servers); elsewhere they skip when a server is not there.
+const postgresSkip = await probePostgres();
+const redisSkip = await probeRedis();
+
+describe('stores holding grants from before grants recorded their vocabulary', () => {
+  const older = (id: string): GrantRecord => ({
+    id,
+    clientId: CLIENT_ID,
+    provider: 'sandbox',
+    email: `${id}@example.com`,
+    name: '',
+    scopes: ['email'],
+    status: 'valid',
+    settings: null,
+    createdAt: 1,
+    updatedAt: 1,
+  });
+
+  it('SQLite: a database made before the column opens (twice), reads its grants without a vocabulary, and keeps new ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grantkit-vocab-'));
+    const filename = join(dir, 'old.db');
+    try {
+      // The grants table as earlier versions made it, with one grant in it.
+      const db = new BetterSqlite3(filename);
+      db.exec(`CREATE TABLE grantkit_grants (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, provider TEXT NOT NULL, email TEXT NOT NULL,
+        email_lower TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL, status TEXT NOT NULL, settings TEXT,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+      db.prepare(`INSERT INTO grantkit_grants VALUES ('old', ?, 'sandbox', 'old@example.com', 'old@example.com', '', '["email"]', 'valid', NULL, 1, 1)`).run(CLIENT_ID);
+      db.close();
+      for (let open = 0; open < 2; open++) {
+        const store = new SqliteStore({ filename });
+        try {
+          assert.deepEqual(await store.getGrant('old'), older('old'));
+          const fresh: GrantRecord = { ...older(`new-${open}`), scopeVocabulary: 'v3' };
+          await store.putGrant(fresh);
+          assert.deepEqual(await store.getGrant(fresh.id), fresh);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('PostgreSQL: the appended migration adds the column; grants stored before it read without a vocabulary', { skip: postgresSkip }, async () => {
+    const schema = `gk_vocab_${randomUUID().slice(0, 8)}`;
+    const store = new PostgresStore({ connectionString: postgresUrl, schema });
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await store.migrate();
+      // Back to the schema of the previous release, holding one grant.
+      await client.query(`ALTER TABLE ${schema}.grantkit_grants DROP COLUMN IF EXISTS scope_vocabulary`);
+      await client.query(`DELETE FROM ${schema}.grantkit_migrations WHERE id >= 3`);
+      await client.query(
+        `INSERT INTO ${schema}.grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)
+         VALUES ('old', $1, 'sandbox', 'old@example.com', 'old@example.com', '', ARRAY['email'], 'valid', NULL, 1, 1)`,
+        [CLIENT_ID],
+      );
+      assert.deepEqual(await store.migrate(), ['grant scope vocabulary']);
+      assert.deepEqual(await store.getGrant('old'), older('old'));
+      const fresh: GrantRecord = { ...older('new'), scopeVocabulary: 'v2' };
+      await store.putGrant(fresh);
+      assert.deepEqual(await store.getGrant('new'), fresh);
+    } finally {
+      await client.end();
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('Redis: a grant written without the field reads back without it', { skip: redisSkip }, async () => {
+    const prefix = `gk_vocab_${randomUUID().slice(0, 8)}:`;
+    const store = new RedisStore({ url: redisUrl, prefix });
+    try {
+      const old = older('old');
+      await store.putGrant(old);
+      const back = await store.getGrant('old');
+      assert.deepEqual(back, old);
+      const fresh: GrantRecord = { ...older('new'), scopeVocabulary: 'v3' };
+      await store.putGrant(fresh);
+      assert.deepEqual(await store.getGrant('new'), fresh);
+    } finally {
+      await store.close();
+      await deleteKeys(prefix);
+    }
   });
 });
