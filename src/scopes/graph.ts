@@ -149,6 +149,7 @@ export function covers(a: ScopeMask, b: ScopeMask): boolean {
  * The graph of the v2 Nylas vocabulary, built once at module load. It also knows the Google and
  * Graph scopes and their bridges into the vocabulary (provider-*.ts), so a v3 grant holding
  * `gmail.readonly` satisfies `email.read_only`; `has()` still answers for the v2 names only.
+ * A grant's scopes are read in its vocabulary (vocabulary.ts): in v3, `email` is OpenID's.
  */
 export const v2ScopeGraph: ScopeGraph = new ScopeGraph(
   [...V2_SCOPES, ...PROVIDER_SCOPES],
