@@ -15,6 +15,7 @@ export { V2_SCOPES, V2_SCOPE_DESCRIPTIONS, DEFAULT_V2_SCOPES, type V2Scope } fro
 export { V2_IMPLICATIONS } from './scopes/implications.js';
 export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
 export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
+export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
 export { type NativeProvider, type VerifyInput, type VerifiedAccount, ProviderAuthError } from './providers/provider.js';
 export { sandboxProvider, type SandboxProviderOptions } from './providers/sandbox.js';
 export { Keyring, KeyringError } from './crypto/keyring.js';

@@ -21,6 +21,7 @@ import { type MatchedRoute, matchRoute } from './routes/router.js';
 import { DEFAULT_V2_SCOPES } from './scopes/catalog.js';
 import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
 import { parseScopes } from './scopes/parse.js';
+import { type ScopeVocabulary, scopeVocabularyOf } from './scopes/vocabulary.js';
 import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
 import { MemoryStore } from './store/memory.js';
@@ -35,7 +36,7 @@ import { GrantEvents } from './events/events.js';
 import { expireGrant } from './grants/lifecycle.js';
 import { grantSegment, parseGrantRef, pathAfterGrant } from './grants/ref.js';
 import { grantNotFound } from './grants/errors.js';
-import { grantMeta } from './grants/sealed-settings.js';
+import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
 import { v3Grant } from './grants/v3-view.js';
 import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
@@ -239,10 +240,19 @@ export class GrantKit implements Services, V3Services {
   #grantOf(record: GrantRecord): Grant {
     let grant = this.#grantCache.get(record);
     if (grant === undefined) {
-      grant = toGrant(record, this.graph.closure(record.scopes));
+      const vocabulary = this.scopeVocabularyOf(record);
+      grant = toGrant(record, vocabulary, this.graph.closure(record.scopes, vocabulary));
       this.#grantCache.set(record, grant);
     }
     return grant;
+  }
+
+  /**
+   * The vocabulary a grant's scopes are read in: the one it recorded, or for a grant stored before
+   * grants recorded it, the one of the flow that made it (scopes/vocabulary.ts).
+   */
+  scopeVocabularyOf(record: GrantRecord): ScopeVocabulary {
+    return scopeVocabularyOf(record, () => recordedConnector(this.keyring, record));
   }
 
   /**

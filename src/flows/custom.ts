@@ -16,6 +16,7 @@ import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantRecord } from '../store/records.js';
 import type { V3Services } from '../v3-services.js';
 
@@ -36,6 +37,8 @@ export interface VerifiedCustom {
   readonly email: string;
   readonly name: string;
   readonly scopes: readonly string[];
+  /** `v3` for a connector's scope strings, `v2` for the closed Nylas vocabulary (no connector). */
+  readonly scopeVocabulary: ScopeVocabulary;
   /** Provider settings to keep, sealed. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly meta: GrantMeta;
@@ -75,6 +78,7 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
     settings: sealGrantSettings(kit.keyring, id, verified.settings, verified.meta),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
+    scopeVocabulary: verified.scopeVocabulary,
   };
   await kit.guarded(kit.store.putGrant(grant));
   const integrationId = verified.meta.connectorId ?? null;
@@ -153,6 +157,7 @@ async function verifyBulk(
     email,
     name,
     scopes,
+    scopeVocabulary: 'v3',
     settings: { email_address: email, credential_id: credentialId },
     meta: { ...base, verified, credentialId },
   };
@@ -192,6 +197,7 @@ async function verifyRefresh(
     email: checked.email,
     name: checked.name,
     scopes: connectorScopes(c, requested ?? checked.scopes),
+    scopeVocabulary: 'v3',
     settings: { refresh_token: checked.refreshToken, ...(typeof credentialId === 'string' ? { credential_id: credentialId } : {}) },
     meta: { ...base, verified: true, ...(typeof credentialId === 'string' ? { credentialId } : {}) },
   };
@@ -222,7 +228,14 @@ async function verifyNative(
   } catch (e) {
     throw providerFailure(e);
   }
-  return { email: verified.email, name: verified.name ?? name, scopes, settings: verified.settings, meta: { ...base, verified: true } };
+  return {
+    email: verified.email,
+    name: verified.name ?? name,
+    scopes,
+    scopeVocabulary: connector ? 'v3' : 'v2',
+    settings: verified.settings,
+    meta: { ...base, verified: true },
+  };
 }
 
 function needConnector(c: ConnectorRecord | undefined, provider: string): ConnectorRecord {

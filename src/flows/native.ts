@@ -158,6 +158,8 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
     settings,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
+    // The closed Nylas vocabulary, where `email` is the full mailbox.
+    scopeVocabulary: 'v2',
   };
   await kit.guarded(kit.store.putGrant(grant));
   // v2 and v3 grants are the same objects, so the v2 flow announces them too (issue 5 item 11).

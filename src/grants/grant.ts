@@ -1,4 +1,5 @@
 import type { ScopeMask } from '../scopes/graph.js';
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantRecord, GrantStatus } from '../store/records.js';
 
 /** Where the scope bitset of an authenticated grant hides: guards read it, JSON never shows it. */
@@ -16,6 +17,11 @@ export interface Grant {
   readonly name: string;
   /** As granted, in order. Use the guards to ask "does it satisfy X": they know the hierarchy. */
   readonly scopes: readonly string[];
+  /**
+   * What `scopes` mean: `v2` Nylas scopes, or `v3` connector scopes, where `openid`, `email`,
+   * `profile` and `offline_access` only identify the user and satisfy no guard.
+   */
+  readonly scopeVocabulary: ScopeVocabulary;
   readonly status: GrantStatus;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
@@ -23,7 +29,7 @@ export interface Grant {
   readonly [kScopeMask]: ScopeMask;
 }
 
-export function toGrant(record: GrantRecord, mask: ScopeMask): Grant {
+export function toGrant(record: GrantRecord, scopeVocabulary: ScopeVocabulary, mask: ScopeMask): Grant {
   return Object.freeze({
     id: record.id,
     clientId: record.clientId,
@@ -31,6 +37,7 @@ export function toGrant(record: GrantRecord, mask: ScopeMask): Grant {
     email: record.email,
     name: record.name,
     scopes: record.scopes,
+    scopeVocabulary,
     status: record.status,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -22,6 +22,22 @@ export function sealGrantSettings(keyring: Keyring, grantId: string, settings: R
   return keyring.seal(JSON.stringify({ ...settings, [META_KEY]: meta }), grantId);
 }
 
+/**
+ * The connector a grant was made through, as recorded in its sealed settings: `null` when none is
+ * recorded (the v2 `/connect/*` flow, custom authentication without a connector), `undefined`
+ * when the settings cannot be opened. Unlike grantMeta, it tells "none" from "unreadable".
+ */
+export function recordedConnector(keyring: Keyring, grant: Pick<GrantRecord, 'id' | 'settings'>): string | null | undefined {
+  if (grant.settings === null) return null;
+  try {
+    const meta = (JSON.parse(keyring.open(grant.settings, grant.id)) as Record<string, unknown>)[META_KEY];
+    const id = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['connectorId'] : undefined;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The metadata of a grant; grants made by the v2 flow have none and read as verified. */
 export function grantMeta(keyring: Keyring, grant: Pick<GrantRecord, 'id' | 'settings'>): GrantMeta {
   if (grant.settings === null) return DEFAULT_META;

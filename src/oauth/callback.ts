@@ -92,6 +92,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
       email: tokens.profile.email,
       name: tokens.profile.name,
       scopes,
+      scopeVocabulary: flow.api,
       ...(flow.state !== undefined ? { state: flow.state } : {}),
     };
     if (flow.responseType === 'token') {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { grantEvent } from '../events/events.js';
 import { sealGrantSettings } from '../grants/sealed-settings.js';
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantRecord } from '../store/records.js';
 import type { ProviderTokens } from './hosted-code.js';
 import type { HostedServices } from './services.js';
@@ -12,6 +13,8 @@ export interface HostedAccount {
   readonly email: string;
   readonly name: string;
   readonly scopes: readonly string[];
+  /** The flow's: v2 sign-in takes Nylas scopes, v3 the connector's scope strings as the provider returns them. */
+  readonly scopeVocabulary: ScopeVocabulary;
   readonly state?: string;
 }
 
@@ -39,6 +42,7 @@ export async function upsertHostedGrant(kit: HostedServices, account: HostedAcco
     }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
+    scopeVocabulary: account.scopeVocabulary,
   };
   await kit.guarded(kit.store.putGrant(grant));
   const integrationId = account.connectorId;

@@ -155,6 +155,7 @@ async function completeGrant(kit: HostedServices, pending: HostedPending, codeHa
       email: pending.email,
       name: pending.name,
       scopes: pending.scopes,
+      scopeVocabulary: pending.api,
       ...(pending.state !== undefined ? { state: pending.state } : {}),
     },
     tokens,

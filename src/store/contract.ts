@@ -86,6 +86,30 @@ export function storeContract(
         assert.deepEqual(await store().getGrant(sealed.id), sealed);
       });
 
+      it('keeps the scope vocabulary a grant was granted in, and reads a grant without one back without one', async () => {
+        for (const scopeVocabulary of ['v2', 'v3'] as const) {
+          const g = grant({ scopes: ['openid', 'email'], scopeVocabulary });
+          await store().putGrant(g);
+          assert.deepEqual(await store().getGrant(g.id), g);
+          assert.deepEqual(await store().findGrantByEmail(g.clientId, g.email), g);
+          const access = token('access', { grantId: g.id, clientId: g.clientId });
+          await store().putToken(access.record);
+          assert.equal((await store().resolve(access.record.hash, T0))?.grant?.scopeVocabulary, scopeVocabulary);
+          assert.deepEqual(await store().listGrants({ clientId: g.clientId }), [g]);
+        }
+        // Replacing a grant replaces its vocabulary too.
+        const g = grant({ scopeVocabulary: 'v2' });
+        await store().putGrant(g);
+        await store().putGrant({ ...g, scopeVocabulary: 'v3', updatedAt: T0 + 1 });
+        assert.equal((await store().getGrant(g.id))?.scopeVocabulary, 'v3');
+        const older = grant();
+        assert.equal('scopeVocabulary' in older, false);
+        await store().putGrant(older);
+        const back = await store().getGrant(older.id);
+        assert.deepEqual(back, older);
+        assert.equal(back !== undefined && 'scopeVocabulary' in back, false);
+      });
+
       it('finds a grant by client and email, case-insensitively', async () => {
         const g = grant({ email: 'Ada.Lovelace@Example.COM' });
         await store().putGrant(g);

@@ -88,4 +88,12 @@ CREATE TABLE grantkit_credentials (
 CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, seq);
 `,
   },
+  {
+    id: 3,
+    name: 'grant scope vocabulary',
+    // 'v2' or 'v3'. NULL on grants stored before it: the kit works it out from how they were made.
+    sql: `
+ALTER TABLE grantkit_grants ADD COLUMN scope_vocabulary TEXT;
+`,
+  },
 ];

@@ -1,3 +1,5 @@
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
+
 /**
  * What a store keeps. Times are milliseconds since the epoch on the core's clock.
  * Secrets never appear here in the clear: tokens, codes and API keys are SHA-256 hashes,
@@ -18,6 +20,13 @@ export interface GrantRecord {
   readonly settings: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * The vocabulary `scopes` were granted in: `v2` Nylas scopes (where `email` is the full mailbox)
+   * or `v3` connector scopes (where `email` is the OpenID identity scope). Every grant grantkit
+   * writes has it; a grant stored before it existed has none, and the kit works it out from how
+   * the grant was made.
+   */
+  readonly scopeVocabulary?: ScopeVocabulary;
 }
 
 /**

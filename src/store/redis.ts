@@ -596,8 +596,9 @@ function strings(reply: unknown): string[] {
 
 // Field by field, so nothing a caller attached to the object (say, the plaintext) is ever stored.
 function grantJson(g: GrantRecord): string {
-  const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt } = g;
-  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt });
+  const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary } = g;
+  // JSON leaves out an undefined scopeVocabulary, so an older grant reads back without one.
+  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary });
 }
 
 function tokenJson(t: TokenRecord): string {

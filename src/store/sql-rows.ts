@@ -1,4 +1,5 @@
 import type { GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
+import { isScopeVocabulary } from '../scopes/vocabulary.js';
 import type { ConnectorRecord, CredentialRecord, CredentialType } from '../connectors/records.js';
 
 /**
@@ -31,6 +32,7 @@ export const GRANT_COLUMN_NAMES = [
   'settings',
   'created_at',
   'updated_at',
+  'scope_vocabulary',
 ] as const;
 export const TOKEN_COLUMN_NAMES = ['hash', 'kind', 'client_id', 'grant_id', 'family', 'created_at', 'expires_at', 'data'] as const;
 export const CONNECTOR_COLUMN_NAMES = [
@@ -72,6 +74,8 @@ export interface GrantRow {
   settings: string | null;
   created_at: SqlTime;
   updated_at: SqlTime;
+  /** Null on grants stored before grants recorded their vocabulary. */
+  scope_vocabulary: string | null;
 }
 
 export interface TokenRow {
@@ -133,6 +137,8 @@ export function toGrant(row: GrantRow): GrantRecord {
     settings: row.settings,
     createdAt: readTime(row.created_at),
     updatedAt: readTime(row.updated_at),
+    // Absent, not undefined, on older grants: the record reads back exactly as it was put.
+    ...(isScopeVocabulary(row.scope_vocabulary) ? { scopeVocabulary: row.scope_vocabulary } : {}),
   };
 }
 
@@ -153,6 +159,7 @@ export function toJoinedGrant(row: JoinedGrantRow): GrantRecord | null {
     settings: row.g_settings,
     created_at: row.g_created_at ?? 0,
     updated_at: row.g_updated_at ?? 0,
+    scope_vocabulary: row.g_scope_vocabulary,
   });
 }
 
@@ -212,6 +219,7 @@ export function grantParams(g: GrantRecord, list: ListEncoder): GrantParams {
     settings: g.settings,
     created_at: g.createdAt,
     updated_at: g.updatedAt,
+    scope_vocabulary: g.scopeVocabulary ?? null,
     email_lower: g.email.toLowerCase(),
   };
 }

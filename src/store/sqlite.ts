@@ -39,6 +39,19 @@ const JSON_LIST: ListEncoder = (list) => JSON.stringify(list);
 
 // `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
 // toLowerCase, so both must agree on which emails are "the same".
+/**
+ * Grant columns added after the first schema, as [name, type]. A database made before one existed
+ * gets it on open; the rows it already holds read NULL there, which the mapper leaves out.
+ */
+const ADDED_GRANT_COLUMNS: ReadonlyArray<readonly [string, string]> = [['scope_vocabulary', 'TEXT']];
+
+function addMissingColumns(db: Database, table: string, columns: ReadonlyArray<readonly [string, string]>): void {
+  const have = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name));
+  for (const [name, type] of columns) {
+    if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS grantkit_grants (
   id          TEXT PRIMARY KEY,
@@ -140,6 +153,7 @@ export class SqliteStore implements Store, ConnectorStore {
       if (options.filename !== ':memory:' && options.filename !== '') this.#db.pragma('journal_mode = WAL');
     }
     this.#db.exec(SCHEMA);
+    addMissingColumns(this.#db, 'grantkit_grants', ADDED_GRANT_COLUMNS);
     const db = this.#db;
     this.#sql = {
       getGrant: db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`),
@@ -150,7 +164,8 @@ export class SqliteStore implements Store, ConnectorStore {
       ),
       putGrant: db.prepare(
         `INSERT OR REPLACE INTO grantkit_grants (${GRANT_COLUMNS}, email_lower)
-         VALUES (@id, @client_id, @provider, @email, @name, @scopes, @status, @settings, @created_at, @updated_at, @email_lower)`,
+         VALUES (@id, @client_id, @provider, @email, @name, @scopes, @status, @settings, @created_at, @updated_at,
+                 @scope_vocabulary, @email_lower)`,
       ),
       deleteGrant: db.prepare<[string]>('DELETE FROM grantkit_grants WHERE id = ?'),
       deleteGrantTokens: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE grant_id = ?'),
@@ -162,7 +177,7 @@ export class SqliteStore implements Store, ConnectorStore {
         `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.consumed_at,
                 g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
                 g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
-                g.created_at AS g_created_at, g.updated_at AS g_updated_at
+                g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary
          FROM grantkit_tokens t LEFT JOIN grantkit_grants g ON g.id = t.grant_id
          WHERE t.hash = @hash AND t.kind IN ('access', 'api_key')
            AND (t.expires_at IS NULL OR t.expires_at > @now)`,

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { GrantkitError } from '../../errors/error.js';
 import { grantEvent } from '../../events/events.js';
 import { verifyCustom } from '../../flows/custom.js';
-import { grantMeta, sealGrantSettings } from '../../grants/sealed-settings.js';
+import { grantMeta, recordedConnector, sealGrantSettings } from '../../grants/sealed-settings.js';
 import { parseInput } from '../../http/validate.js';
+import { scopeVocabularyOf } from '../../scopes/vocabulary.js';
 import type { GrantRecord } from '../../store/records.js';
 import type { Route } from '../router.js';
 import { apiKeyCaller, namedGrant, v3Json } from './common.js';
@@ -52,7 +53,10 @@ export const grantsUpdate: Route = {
       status = 'valid';
     }
     const now = kit.now();
-    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now };
+    // Narrowed scopes keep the vocabulary they were granted in; a grant stored before grants
+    // recorded it gets it written now, worked out before the settings are replaced.
+    const scopeVocabulary = scopeVocabularyOf(current, () => recordedConnector(kit.keyring, current));
+    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary };
     await kit.guarded(kit.store.putGrant(updated));
     kit.events.emit(
       grantEvent('grant.updated', updated, now, {
