@@ -88,4 +88,14 @@ CREATE TABLE grantkit_credentials (
 CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, seq);
 `,
   },
+  {
+    id: 3,
+    name: 'grant identity and token scopes',
+    // Both nullable: grants stored before have no recorded proof (unverified until their next
+    // sign-in), tokens stored before act with their grant's scopes. JSON as TEXT, as elsewhere.
+    sql: `
+ALTER TABLE grantkit_grants ADD COLUMN identity TEXT;
+ALTER TABLE grantkit_tokens ADD COLUMN scopes TEXT;
+`,
+  },
 ];

@@ -597,12 +597,16 @@ function strings(reply: unknown): string[] {
 // Field by field, so nothing a caller attached to the object (say, the plaintext) is ever stored.
 function grantJson(g: GrantRecord): string {
   const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt } = g;
-  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt });
+  // `identity` only when recorded: records written before it existed read the same way (none).
+  const identity = g.identity ? { subject: g.identity.subject, strength: g.identity.strength, method: g.identity.method } : undefined;
+  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, identity });
 }
 
 function tokenJson(t: TokenRecord): string {
   const { hash, kind, clientId, grantId, family, createdAt, expiresAt, data } = t;
-  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data });
+  // `scopes` only when recorded: older tokens (none) act with their grant's scopes.
+  const scopes = t.scopes ? [...t.scopes] : undefined;
+  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data, scopes });
 }
 
 function connectorJson(c: ConnectorRecord): string {

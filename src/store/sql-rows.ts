@@ -1,4 +1,4 @@
-import type { GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
+import type { GrantIdentity, GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
 import type { ConnectorRecord, CredentialRecord, CredentialType } from '../connectors/records.js';
 
 /**
@@ -31,8 +31,21 @@ export const GRANT_COLUMN_NAMES = [
   'settings',
   'created_at',
   'updated_at',
+  // Added later (nullable, appended): the recorded proof of the address, as JSON text.
+  'identity',
 ] as const;
-export const TOKEN_COLUMN_NAMES = ['hash', 'kind', 'client_id', 'grant_id', 'family', 'created_at', 'expires_at', 'data'] as const;
+export const TOKEN_COLUMN_NAMES = [
+  'hash',
+  'kind',
+  'client_id',
+  'grant_id',
+  'family',
+  'created_at',
+  'expires_at',
+  'data',
+  // Added later (nullable, appended): the scopes the token was issued with, as JSON text.
+  'scopes',
+] as const;
 export const CONNECTOR_COLUMN_NAMES = [
   'provider',
   'id',
@@ -72,6 +85,7 @@ export interface GrantRow {
   settings: string | null;
   created_at: SqlTime;
   updated_at: SqlTime;
+  identity: string | null;
 }
 
 export interface TokenRow {
@@ -83,6 +97,7 @@ export interface TokenRow {
   created_at: SqlTime;
   expires_at: SqlTime | null;
   data: string | null;
+  scopes: string | null;
 }
 
 export interface ConnectorRow {
@@ -133,6 +148,8 @@ export function toGrant(row: GrantRow): GrantRecord {
     settings: row.settings,
     createdAt: readTime(row.created_at),
     updatedAt: readTime(row.updated_at),
+    // Only when recorded, so a record put without one reads back exactly as it went in.
+    ...(row.identity === null || row.identity === undefined ? {} : { identity: JSON.parse(row.identity) as GrantIdentity }),
   };
 }
 
@@ -153,6 +170,7 @@ export function toJoinedGrant(row: JoinedGrantRow): GrantRecord | null {
     settings: row.g_settings,
     created_at: row.g_created_at ?? 0,
     updated_at: row.g_updated_at ?? 0,
+    identity: row.g_identity ?? null,
   });
 }
 
@@ -166,6 +184,7 @@ export function toToken(row: TokenRow): TokenRecord {
     createdAt: readTime(row.created_at),
     expiresAt: row.expires_at === null ? null : readTime(row.expires_at),
     data: row.data,
+    ...(row.scopes === null || row.scopes === undefined ? {} : { scopes: JSON.parse(row.scopes) as string[] }),
   };
 }
 
@@ -212,6 +231,7 @@ export function grantParams(g: GrantRecord, list: ListEncoder): GrantParams {
     settings: g.settings,
     created_at: g.createdAt,
     updated_at: g.updatedAt,
+    identity: g.identity ? identityJson(g.identity) : null,
     email_lower: g.email.toLowerCase(),
   };
 }
@@ -226,7 +246,13 @@ export function tokenParams(t: TokenRecord): TokenParams {
     created_at: t.createdAt,
     expires_at: t.expiresAt,
     data: t.data,
+    scopes: t.scopes ? JSON.stringify(t.scopes) : null,
   };
+}
+
+/** Field by field: nothing else a caller attached is stored. */
+export function identityJson(i: GrantIdentity): string {
+  return JSON.stringify({ subject: i.subject, strength: i.strength, method: i.method });
 }
 
 // Settings and endpoints are JSON text in both schemas: it gives back exactly the strings that went

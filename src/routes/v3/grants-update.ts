@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GrantkitError } from '../../errors/error.js';
 import { grantEvent } from '../../events/events.js';
 import { verifyCustom } from '../../flows/custom.js';
+import { authorizeSignIn } from '../../grants/reauthentication.js';
 import { grantMeta, sealGrantSettings } from '../../grants/sealed-settings.js';
 import { parseInput } from '../../http/validate.js';
 import type { GrantRecord } from '../../store/records.js';
@@ -41,6 +42,8 @@ export const grantsUpdate: Route = {
     const meta = grantMeta(kit.keyring, current);
     let settings = current.settings;
     let status = current.status;
+    let identity = current.identity;
+    let replace = false;
     if (patch.settings !== undefined) {
       const verified = await verifyCustom(kit, current.provider, patch.settings, scopes, current.name, meta.state);
       if (verified.email.toLowerCase() !== current.email.toLowerCase()) {
@@ -48,12 +51,16 @@ export const grantsUpdate: Route = {
           v3Type: 'grant.reauth_email_invalid',
         });
       }
+      // New credentials are a sign-in like any other: the same rule decides (grants/reauthentication.ts).
+      replace = authorizeSignIn(kit.keyring, current, verified.identity, 'v3') === 'replace';
+      identity = verified.identity;
       settings = sealGrantSettings(kit.keyring, current.id, verified.settings, verified.meta);
       status = 'valid';
     }
     const now = kit.now();
-    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now };
+    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, ...(identity ? { identity } : {}) };
     await kit.guarded(kit.store.putGrant(updated));
+    if (replace) await kit.guarded(kit.store.revokeGrantTokens(current.id));
     kit.events.emit(
       grantEvent('grant.updated', updated, now, {
         integrationId: meta.connectorId ?? null,
