@@ -83,6 +83,8 @@ export class GrantKit implements Services, V3Services {
   #unsubscribe: (() => Promise<void>) | undefined;
   /** One Grant object per stored record object: the memory store hands out the same record each time. */
   readonly #grantCache = new WeakMap<GrantRecord, Grant>();
+  /** The same, for tokens that carry fewer scopes than their grant: per record, by the token's scope list. */
+  readonly #narrowedCache = new WeakMap<GrantRecord, Map<string, Grant>>();
   readonly #missingChallenge: string;
   readonly #invalidChallenge: string;
 
@@ -301,8 +303,35 @@ export class GrantKit implements Services, V3Services {
     // The memo on a reused resolution saves a WeakMap read per request (one less hash lookup at 1M grants).
     const memo = r.memo as GrantMemo | undefined;
     if (memo !== undefined && memo.owner === this && memo.record === record) return memo.grant;
-    const grant = this.#grantOf(record);
+    const grant = this.#grantOfToken(record, r.token.scopes);
     if (!Object.isFrozen(r)) r.memo = { owner: this, record, grant } satisfies GrantMemo;
+    return grant;
+  }
+
+  /**
+   * A token acts with the scopes it was issued with, intersected with its grant's current scopes:
+   * a later sign-in that widens the grant never widens an older token, and one that narrows the
+   * grant narrows every token. Computed once per (record, scope list) and kept, like #grantOf.
+   */
+  #grantOfToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
+    if (tokenScopes === null || tokenScopes === undefined) return this.#grantOf(record);
+    const key = tokenScopes.join(' ');
+    if (key === record.scopes.join(' ')) return this.#grantOf(record);
+    let byScopes = this.#narrowedCache.get(record);
+    let grant = byScopes?.get(key);
+    if (grant !== undefined) return grant;
+    const vocabulary = this.scopeVocabularyOf(record);
+    const grantMask = this.graph.closure(record.scopes, vocabulary);
+    const tokenMask = this.graph.closure(tokenScopes, vocabulary);
+    const mask = new Uint32Array(grantMask.length);
+    for (let w = 0; w < mask.length; w++) mask[w] = grantMask[w]! & tokenMask[w]!;
+    // Listed: the token's scopes the grant still satisfies (open provider strings match literally).
+    const scopes = Object.freeze(tokenScopes.filter((s) => this.graph.satisfies(record.scopes, s, vocabulary)));
+    grant = toGrant({ ...record, scopes }, vocabulary, mask);
+    if (byScopes === undefined) this.#narrowedCache.set(record, (byScopes = new Map()));
+    // Bounded: a record sees few distinct token scope lists.
+    if (byScopes.size > 64) byScopes.clear();
+    byScopes.set(key, grant);
     return grant;
   }
 

@@ -1,4 +1,5 @@
 import { importPKCS8, SignJWT } from 'jose';
+import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import type { ProviderEndpoints } from './records.js';
 
@@ -20,6 +21,11 @@ export interface RefreshCheck {
   readonly scopes: readonly string[] | undefined;
   /** The refresh token to keep: the provider may have rotated it. */
   readonly refreshToken: string;
+  /**
+   * What the provider says about the account: the id_token's claims (when the refresh returned
+   * one), overlaid with userinfo's. grants/identity.ts reads `sub`, `email_verified`, `tid`, `oid`.
+   */
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -80,6 +86,7 @@ export async function checkRefreshToken(
     name: typeof name === 'string' ? name : '',
     scopes: typeof scope === 'string' && scope.trim() !== '' ? scope.trim().split(/\s+/) : undefined,
     refreshToken: typeof rotated === 'string' && rotated !== '' ? rotated : refreshToken,
+    claims: { ...idTokenClaims(typeof token.body['id_token'] === 'string' ? token.body['id_token'] : undefined), ...info.body },
   };
 }
 

@@ -11,13 +11,15 @@ import {
 } from '../connectors/provider-calls.js';
 import { GrantkitError } from '../errors/error.js';
 import { grantEvent } from '../events/events.js';
+import { oauthIdentity, unprovenIdentity } from '../grants/identity.js';
+import { authorizeSignIn } from '../grants/reauthentication.js';
 import { sealGrantSettings, type GrantMeta } from '../grants/sealed-settings.js';
 import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
-import type { GrantRecord } from '../store/records.js';
+import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import type { V3Services } from '../v3-services.js';
 
 const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
@@ -42,6 +44,8 @@ export interface VerifiedCustom {
   /** Provider settings to keep, sealed. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly meta: GrantMeta;
+  /** Who proved the address, and how strongly. */
+  readonly identity: GrantIdentity;
 }
 
 export interface CustomAuthentication {
@@ -66,6 +70,8 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
   const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state);
   const now = kit.now();
   const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
+  // After the provider checked the credentials: see grants/reauthentication.ts.
+  const decision = authorizeSignIn(kit.keyring, existing, verified.identity, 'v3');
   const id = existing?.id ?? randomUUID();
   const grant: GrantRecord = {
     id,
@@ -79,8 +85,10 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     scopeVocabulary: verified.scopeVocabulary,
+    identity: verified.identity,
   };
   await kit.guarded(kit.store.putGrant(grant));
+  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
   const integrationId = verified.meta.connectorId ?? null;
   kit.events.emit(
     existing
@@ -160,6 +168,8 @@ async function verifyBulk(
     scopeVocabulary: 'v3',
     settings: { email_address: email, credential_id: credentialId },
     meta: { ...base, verified, credentialId },
+    // The app asserts the address through its own credential: nothing the user proved.
+    identity: unprovenIdentity(provider, email, provider === 'google' ? 'service_account' : 'admin_consent'),
   };
 }
 
@@ -200,6 +210,7 @@ async function verifyRefresh(
     scopeVocabulary: 'v3',
     settings: { refresh_token: checked.refreshToken, ...(typeof credentialId === 'string' ? { credential_id: credentialId } : {}) },
     meta: { ...base, verified: true, ...(typeof credentialId === 'string' ? { credentialId } : {}) },
+    identity: oauthIdentity(provider, checked.email, checked.claims),
   };
 }
 
@@ -235,6 +246,7 @@ async function verifyNative(
     scopeVocabulary: connector ? 'v3' : 'v2',
     settings: verified.settings,
     meta: { ...base, verified: true },
+    identity: verified.identity ?? unprovenIdentity(providerName, verified.email, 'provider'),
   };
 }
 

@@ -4,13 +4,15 @@ import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from '../errors/error.js';
+import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
+import { authorizeSignIn } from '../grants/reauthentication.js';
 import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { Services } from '../services.js';
-import type { GrantRecord } from '../store/records.js';
+import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import { emitVia, grantEvent } from '../events/events.js';
 import { checkV2ServiceAccount, isV2ServiceAccount } from '../providers/service-accounts.js';
 
@@ -41,6 +43,8 @@ interface PendingAuthorization {
   readonly name: string;
   readonly scopes: readonly string[];
   readonly settings: string;
+  /** Who proved the address (absent in codes issued before it was recorded: unverified). */
+  readonly identity?: GrantIdentity;
 }
 
 export interface NativeAuthorization {
@@ -91,6 +95,7 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
     name: verified.name ?? body.name ?? '',
     scopes,
     settings: kit.keyring.seal(JSON.stringify(verified.settings), grantId),
+    identity: verified.identity ?? unprovenIdentity(provider.name, verified.email, 'provider'),
   };
   const code = newSecret(TOKEN_PREFIX.code);
   await kit.guarded(
@@ -143,6 +148,10 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
   const pending = JSON.parse(consumed.record.data ?? 'null') as PendingAuthorization;
 
   const existing = await kit.guarded(kit.store.findGrantByEmail(body.client_id, pending.email));
+  // The provider checked the credentials at /connect/authorize; only now may the answer depend on
+  // whether the address has a grant. A refusal leaves the grant and its tokens as they were.
+  const proof = pending.identity ?? unprovenIdentity(pending.provider, pending.email, 'provider');
+  const decision = authorizeSignIn(kit.keyring, existing, proof, 'v2');
   const id = existing?.id ?? pending.grantId;
   // The settings were sealed to the id chosen at authorize time; a grant created since then wins.
   const settings =
@@ -160,8 +169,11 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
     updatedAt: now,
     // The closed Nylas vocabulary, where `email` is the full mailbox.
     scopeVocabulary: 'v2',
+    identity: proof,
   };
   await kit.guarded(kit.store.putGrant(grant));
+  // A verified proof that replaces another identity: whatever that identity was given stops working.
+  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
   // v2 and v3 grants are the same objects, so the v2 flow announces them too (issue 5 item 11).
   emitVia(kit, existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
   // v2 access tokens live until revoked; the code's hash is their family, so a replay kills them.

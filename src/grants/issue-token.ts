@@ -4,7 +4,13 @@ import type { GrantRecord } from '../store/records.js';
 
 export interface GrantTokenSpec {
   readonly kind: 'access' | 'refresh';
-  readonly grant: Pick<GrantRecord, 'id' | 'clientId'>;
+  readonly grant: Pick<GrantRecord, 'id' | 'clientId' | 'scopes'>;
+  /**
+   * The scopes the token acts with (narrower than the grant's when a refresh asked for less).
+   * Default: the grant's scopes now. Recorded on the token so a later sign-in that widens the
+   * grant does not widen it.
+   */
+  readonly scopes?: readonly string[];
   /** The code or refresh chain it descends from, so a replay can revoke it; null for none. */
   readonly family: string | null;
   /** Null: lives until revoked (v2 access tokens). */
@@ -30,6 +36,7 @@ export async function issueGrantToken(kit: Services, spec: GrantTokenSpec): Prom
       createdAt: kit.now(),
       expiresAt: spec.expiresAt,
       data: spec.data ?? null,
+      scopes: [...(spec.scopes ?? spec.grant.scopes)],
     }),
   );
   return secret;

@@ -9,7 +9,9 @@ import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, hasFlowCookie } from './flow-cookie.js';
 import { takeFlow } from './flow-state.js';
-import { upsertHostedGrant } from './grants.js';
+import { oauthIdentity } from '../grants/identity.js';
+import { idTokenClaims } from '../providers/oauth-refresh.js';
+import { checkHostedSignIn, upsertHostedGrant } from './grants.js';
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
@@ -85,6 +87,9 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
       ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { access_token_expires_at: now + expiresIn * 1000 } : {}),
       ...(typeof tokens.params['scope'] === 'string' ? { scope: tokens.params['scope'] } : {}),
     };
+    // Who signed in: the id_token of the code exchange (when `openid` was asked), overlaid with userinfo.
+    const idToken = typeof tokens.params['id_token'] === 'string' ? tokens.params['id_token'] : undefined;
+    const identity = oauthIdentity(provider, tokens.profile.email, { ...idTokenClaims(idToken), ...tokens.profile.claims });
     const account = {
       clientId: flow.clientId,
       grantProvider: flow.grantProvider,
@@ -94,10 +99,13 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
       scopes,
       scopeVocabulary: flow.api,
       ...(flow.state !== undefined ? { state: flow.state } : {}),
+      identity,
     };
+    // The provider has authenticated the user; only now may the answer depend on the address's grant.
+    await checkHostedSignIn(kit, account);
     if (flow.responseType === 'token') {
       // v2 implicit (opt-in): the grant is made now and its token travels in the fragment.
-      const grant = await upsertHostedGrant(kit, account, providerTokens);
+      const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
       const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
       const location = withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
       return { status: 302, headers: { location, ...clear, ...PAGE_HEADERS } };
@@ -114,6 +122,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
         email: tokens.profile.email,
         name: tokens.profile.name,
         scopes,
+        identity,
         accessType: flow.accessType,
         ...(flow.state !== undefined ? { state: flow.state } : {}),
         ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),

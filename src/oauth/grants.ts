@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { grantEvent } from '../events/events.js';
+import { unprovenIdentity } from '../grants/identity.js';
+import { authorizeSignIn } from '../grants/reauthentication.js';
 import { sealGrantSettings } from '../grants/sealed-settings.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
-import type { GrantRecord } from '../store/records.js';
+import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import type { ProviderTokens } from './hosted-code.js';
 import type { HostedServices } from './services.js';
 
@@ -16,16 +18,40 @@ export interface HostedAccount {
   /** The flow's: v2 sign-in takes Nylas scopes, v3 the connector's scope strings as the provider returns them. */
   readonly scopeVocabulary: ScopeVocabulary;
   readonly state?: string;
+  /** Who proved the address: the provider's subject and whether it vouches for the email. */
+  readonly identity?: GrantIdentity;
+}
+
+/** The proof a hosted sign-in brings (codes issued before it was recorded prove only the address). */
+export function hostedProof(account: HostedAccount): GrantIdentity {
+  return account.identity ?? unprovenIdentity(account.grantProvider, account.email, 'oauth');
+}
+
+/**
+ * Refuses a hosted sign-in that may not take the grant of its address (grants/reauthentication.ts),
+ * before a code is issued, so the app hears `access_denied` on its callback.
+ */
+export async function checkHostedSignIn(kit: HostedServices, account: HostedAccount): Promise<void> {
+  const existing = await kit.guarded(kit.store.findGrantByEmail(account.clientId, account.email));
+  authorizeSignIn(kit.keyring, existing, hostedProof(account), 'hosted');
 }
 
 /**
  * Creates the grant, or re-authenticates the existing one: one grant per (client, email), so
  * signing in again keeps the id and replaces scopes and provider tokens. The provider tokens are
  * sealed into the grant's settings (`refresh_token`, `access_token`, ...) for provider access.
+ * The re-authentication rule is applied again here: a grant may have been made since the callback.
  */
-export async function upsertHostedGrant(kit: HostedServices, account: HostedAccount, tokens: ProviderTokens): Promise<GrantRecord> {
+export async function upsertHostedGrant(
+  kit: HostedServices,
+  account: HostedAccount,
+  tokens: ProviderTokens,
+  api: 'v2' | 'v3' | 'hosted',
+): Promise<GrantRecord> {
   const now = kit.now();
   const existing = await kit.guarded(kit.store.findGrantByEmail(account.clientId, account.email));
+  const proof = hostedProof(account);
+  const decision = authorizeSignIn(kit.keyring, existing, proof, api);
   const id = existing?.id ?? randomUUID();
   const grant: GrantRecord = {
     id,
@@ -43,8 +69,11 @@ export async function upsertHostedGrant(kit: HostedServices, account: HostedAcco
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     scopeVocabulary: account.scopeVocabulary,
+    identity: proof,
   };
   await kit.guarded(kit.store.putGrant(grant));
+  // A verified proof that replaces another identity: whatever that identity was given stops working.
+  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
   const integrationId = account.connectorId;
   kit.events.emit(
     existing

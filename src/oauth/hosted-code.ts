@@ -1,5 +1,6 @@
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { Services } from '../services.js';
+import type { GrantIdentity } from '../store/records.js';
 import type { PkceMethod } from './pkce.js';
 
 /**
@@ -23,6 +24,8 @@ export interface HostedPending {
   readonly state?: string;
   readonly challenge?: string;
   readonly method?: PkceMethod;
+  /** Who proved the address at the callback (absent in codes issued before it was recorded). */
+  readonly identity?: GrantIdentity;
   /** The provider's tokens as JSON, sealed with AAD = the code's hash. */
   readonly providerTokens: string;
 }

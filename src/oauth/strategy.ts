@@ -10,7 +10,11 @@ import type { ProviderEndpoints } from '../connectors/records.js';
 export interface UpstreamProfile {
   readonly email: string;
   readonly name: string;
+  /** The userinfo claims that identify the account (`sub`, `email`, `email_verified`, `tid`, `oid`). */
+  readonly claims: Readonly<Record<string, unknown>>;
 }
+
+const IDENTITY_CLAIMS = ['sub', 'email', 'email_verified', 'tid', 'oid'] as const;
 
 export interface UpstreamTokens {
   readonly accessToken: string;
@@ -182,5 +186,7 @@ async function fetchProfile(url: string, accessToken: string, timeoutMs: number)
   const email = [body['email'], body['mail'], body['userPrincipalName']].find((v) => typeof v === 'string' && v !== '');
   if (typeof email !== 'string') throw new Error('the provider reported no email address');
   const name = [body['name'], body['displayName']].find((v) => typeof v === 'string');
-  return { email, name: typeof name === 'string' ? name : '' };
+  const claims: Record<string, unknown> = {};
+  for (const k of IDENTITY_CLAIMS) if (body[k] !== undefined) claims[k] = body[k];
+  return { email, name: typeof name === 'string' ? name : '', claims };
 }

@@ -97,7 +97,7 @@ export async function exchangeV3(kit: HostedServices, input: unknown): Promise<V
   } else if (auth === undefined) {
     throw invalidClient();
   }
-  const grant = await completeGrant(kit, pending, codeHash);
+  const grant = await completeGrant(kit, pending, codeHash, 'v3');
   const now = kit.now();
   const tokens = await issueV3Tokens(kit, grant, codeHash, now, pending.accessType === 'offline' ? now + kit.hosted.refreshMaxMs : undefined);
   return { ...tokens, provider: pending.grantProvider };
@@ -112,7 +112,7 @@ export async function exchangeV2(
   const client = kit.clients.get(body.client_id);
   if (!client || !kit.clients.secretMatches(client, body.client_secret)) throw invalidClient();
   const { pending, codeHash } = await takeCode(kit, body.code, 'v2', client.id, body.redirect_uri);
-  const grant = await completeGrant(kit, pending, codeHash);
+  const grant = await completeGrant(kit, pending, codeHash, 'v2');
   const accessToken = newSecret(TOKEN_PREFIX.access);
   await putToken(kit, { kind: 'access', token: accessToken, grant, family: codeHash, expiresAt: null, data: null });
   return { access_token: accessToken, account_id: grant.id, email_address: grant.email, provider: grant.provider, token_type: 'bearer' };
@@ -144,7 +144,7 @@ async function takeCode(
   return { pending, codeHash };
 }
 
-async function completeGrant(kit: HostedServices, pending: HostedPending, codeHash: string): Promise<GrantRecord> {
+async function completeGrant(kit: HostedServices, pending: HostedPending, codeHash: string, api: 'v2' | 'v3'): Promise<GrantRecord> {
   const tokens = JSON.parse(kit.keyring.open(pending.providerTokens, codeHash)) as ProviderTokens;
   return upsertHostedGrant(
     kit,
@@ -157,8 +157,10 @@ async function completeGrant(kit: HostedServices, pending: HostedPending, codeHa
       scopes: pending.scopes,
       scopeVocabulary: pending.api,
       ...(pending.state !== undefined ? { state: pending.state } : {}),
+      ...(pending.identity !== undefined ? { identity: pending.identity } : {}),
     },
     tokens,
+    api,
   );
 }
 
@@ -178,10 +180,11 @@ async function issueV3Tokens(
   now: number,
   refreshMaxAt: number | undefined,
   refreshToken?: string,
+  scopes: readonly string[] = grant.scopes,
 ): Promise<V3TokenResponse> {
   const ttl = kit.hosted.accessTokenTtlMs;
   const accessToken = newSecret(TOKEN_PREFIX.access);
-  await putToken(kit, { kind: 'access', token: accessToken, grant, family, expiresAt: now + ttl, data: null });
+  await putToken(kit, { kind: 'access', token: accessToken, grant, family, expiresAt: now + ttl, data: null, scopes });
   let rt = refreshToken;
   if (rt === undefined && refreshMaxAt !== undefined) {
     rt = newSecret(TOKEN_PREFIX.refresh);
@@ -209,7 +212,7 @@ async function issueV3Tokens(
     id_token: idToken,
     email: grant.email,
     ...(rt !== undefined ? { refresh_token: rt } : {}),
-    scope: grant.scopes.join(' '),
+    scope: scopes.join(' '),
     token_type: 'Bearer',
     grant_id: grant.id,
   };
@@ -259,9 +262,15 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
     await kit.guarded(kit.store.revokeFamily(family));
     throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
   }
+  // The chain keeps the scopes its code was issued with, within the grant's current ones: a later
+  // sign-in that widened the grant does not widen this chain.
+  const carried = old.scopes ? grant.scopes.filter((s) => old.scopes!.includes(s)) : grant.scopes;
+  let accessScopes: readonly string[] = carried;
   if (scope !== undefined && scope.trim() !== '') {
-    const wider = scope.trim().split(/\s+/).find((s) => !grant.scopes.includes(s));
+    const requested = [...new Set(scope.trim().split(/\s+/))];
+    const wider = requested.find((s) => !carried.includes(s));
     if (wider !== undefined) throw new GrantkitError('invalid_request', `Scope "${wider.slice(0, 128)}" exceeds the grant; a refresh cannot widen it.`, { v3Type: 'invalid_scope' });
+    accessScopes = requested;
   }
   let maxAt = now;
   try {
@@ -277,13 +286,30 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
     family,
     expiresAt: Math.min(now + kit.hosted.refreshIdleMs, maxAt),
     data: JSON.stringify({ maxAt } satisfies RefreshData),
+    scopes: carried,
   });
-  return issueV3Tokens(kit, grant, family, now, undefined, next);
+  return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
 }
 
 async function putToken(
   kit: HostedServices,
-  t: { kind: 'access' | 'refresh'; token: string; grant: GrantRecord; family: string; expiresAt: number | null; data: string | null },
+  t: {
+    kind: 'access' | 'refresh';
+    token: string;
+    grant: GrantRecord;
+    family: string;
+    expiresAt: number | null;
+    data: string | null;
+    scopes?: readonly string[];
+  },
 ): Promise<void> {
-  await issueGrantToken(kit, { kind: t.kind, grant: t.grant, family: t.family, expiresAt: t.expiresAt, data: t.data, secret: t.token });
+  await issueGrantToken(kit, {
+    kind: t.kind,
+    grant: t.grant,
+    family: t.family,
+    expiresAt: t.expiresAt,
+    data: t.data,
+    secret: t.token,
+    ...(t.scopes !== undefined ? { scopes: t.scopes } : {}),
+  });
 }

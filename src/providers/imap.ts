@@ -1,4 +1,5 @@
 import { GrantkitError } from '../errors/error.js';
+import { imapIdentity } from '../grants/identity.js';
 import { imapLogin } from './imap-login.js';
 import { MAIL_PRESETS, presetNameForEmail, type MailPreset, type PasswordProviderName } from './mail-presets.js';
 import type { NativeProvider, VerifiedAccount } from './provider.js';
@@ -46,6 +47,9 @@ export function imapProvider(options: ImapProviderOptions = {}): NativeProvider 
       const password = str(settings, 'imap_password', true)!;
       const imapHost = host ?? preset!.imap.host;
       const imapPort = port(settings, 'imap_port') ?? (host === undefined ? preset!.imap.port : sslRequired ? 993 : 143);
+      // Before the login: a login name that is another address is refused without a connection.
+      const domainPreset = presetNameForEmail(email);
+      const identity = imapIdentity('imap', email, imapHost, username, domainPreset === undefined ? undefined : presets[domainPreset]?.imap.host);
       await imapLogin(
         { host: imapHost, port: imapPort, username, password, sslRequired, trustedHost: host === undefined },
         loginOptions,
@@ -64,7 +68,7 @@ export function imapProvider(options: ImapProviderOptions = {}): NativeProvider 
         kept['smtp_username'] = str(settings, 'smtp_username', false) ?? username;
         kept['smtp_password'] = str(settings, 'smtp_password', false) ?? password;
       }
-      return { email, name, settings: kept };
+      return { email, name, settings: kept, identity };
     },
   };
 }
@@ -90,10 +94,16 @@ export function passwordProvider(name: PasswordProviderName, options: PasswordPr
     async verify({ email, name: displayName, settings }): Promise<VerifiedAccount> {
       const username = str(settings, 'username', false) ?? email;
       const password = str(settings, 'password', true)!;
+      // The preset of the address's own domain: this provider's (as configured) when it is the
+      // domain's provider, the published one otherwise (hotmail and outlook share a server).
+      const domainPreset = presetNameForEmail(email);
+      const domainHost = domainPreset === name ? preset.imap.host : domainPreset === undefined ? undefined : MAIL_PRESETS[domainPreset].imap.host;
+      const identity = imapIdentity(name, email, preset.imap.host, username, domainHost);
       await imapLogin({ ...preset.imap, username, password, sslRequired, trustedHost: true }, loginOptions);
       return {
         email,
         name: displayName,
+        identity,
         settings: {
           imap_host: preset.imap.host,
           imap_port: preset.imap.port,

@@ -12,6 +12,8 @@ export interface NativeProvider {
   verify(input: VerifyInput): Promise<VerifiedAccount>;
 }
 
+import type { GrantIdentity } from '../store/records.js';
+
 export interface VerifyInput {
   readonly email: string;
   readonly name: string;
@@ -24,6 +26,11 @@ export interface VerifiedAccount {
   readonly name?: string;
   /** What to keep, sealed, for later use (refresh token, password, server settings). */
   readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * Who proved the address, and how strongly (grants/identity.ts builds these). A provider that
+   * leaves it out proves nothing beyond the address: its grants are unverified.
+   */
+  readonly identity?: GrantIdentity;
 }
 
 /** Thrown by a provider when the credentials are wrong. Its message is never shown to the client. */

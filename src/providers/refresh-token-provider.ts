@@ -1,7 +1,9 @@
 import { GrantkitError } from '../errors/error.js';
+import { oauthIdentity } from '../grants/identity.js';
 import {
   checkAccountEmail,
   DEFAULT_PROVIDER_TIMEOUT_MS,
+  idTokenClaims,
   refreshAccessToken,
   type OAuthNativeProvider,
   type RefreshRequest,
@@ -77,7 +79,9 @@ export function refreshTokenProvider(spec: RefreshTokenProviderSpec): OAuthNativ
       const refreshed = await refreshAccessToken(request, timeoutMs);
       const account = checkAccountEmail(refreshed, email);
       if (refreshed.refreshToken !== undefined) kept[key] = refreshed.refreshToken;
-      return { email, name: name || account.name || '', settings: kept };
+      // The id_token of the refresh (when the token has `openid`) says whose account it is.
+      const identity = oauthIdentity(spec.name, email, idTokenClaims(refreshed.idToken));
+      return { email, name: name || account.name || '', settings: kept, identity };
     },
     refreshRequest(settings) {
       try {

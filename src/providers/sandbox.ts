@@ -1,3 +1,4 @@
+import { unprovenIdentity } from '../grants/identity.js';
 import { ProviderAuthError, type NativeProvider } from './provider.js';
 
 export interface SandboxProviderOptions {
@@ -11,12 +12,14 @@ export interface SandboxProviderOptions {
  * server. It is off unless the app lists it in `providers`, and it has no place in production.
  */
 export function sandboxProvider(options: SandboxProviderOptions = {}): NativeProvider {
+  const providerName = options.name ?? 'sandbox';
   return {
-    name: options.name ?? 'sandbox',
+    name: providerName,
     organizationUnit: options.organizationUnit ?? 'folder',
     async verify({ email, name, settings }) {
       if (settings['password'] !== 'sandbox') throw new ProviderAuthError('sandbox password is wrong');
-      return { email, name, settings: { password: 'sandbox' } };
+      // Anyone can claim any address here: the sandbox never proves one.
+      return { email, name, settings: { password: 'sandbox' }, identity: unprovenIdentity(providerName, email, 'sandbox') };
     },
   };
 }

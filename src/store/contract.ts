@@ -119,6 +119,34 @@ export function storeContract(
         assert.equal(await store().findGrantByEmail(`other-${g.clientId}`, g.email), undefined);
       });
 
+      it('keeps the recorded identity of a grant, and a grant put without one reads back without one', async () => {
+        const proven = grant({ identity: { subject: 'google|sub:1234', strength: 'verified', method: 'oauth' } });
+        await store().putGrant(proven);
+        assert.deepEqual(await store().getGrant(proven.id), proven);
+        assert.deepEqual(await store().findGrantByEmail(proven.clientId, proven.email.toUpperCase()), proven);
+        assert.deepEqual((await store().listGrants({ clientId: proven.clientId }))[0], proven);
+        // Grants stored before identities were recorded have none: they count as unverified.
+        const legacy = grant();
+        await store().putGrant(legacy);
+        const back = await store().getGrant(legacy.id);
+        assert.deepEqual(back, legacy);
+        assert.equal(back?.identity ?? null, null);
+        // A re-authentication that records a proof replaces the grant with it.
+        const reproven = { ...legacy, identity: { subject: 'imap:imap.example.com|ada', strength: 'unverified' as const, method: 'imap' } };
+        await store().putGrant(reproven);
+        assert.deepEqual(await store().getGrant(legacy.id), reproven);
+      });
+
+      it('compares emails case-insensitively in lookups and list filters', async () => {
+        const clientId = `client-${randomUUID()}`;
+        const g = grant({ clientId, email: 'Grace.Hopper@Example.COM' });
+        await store().putGrant(g);
+        const ids = (list: readonly GrantRecord[]): string[] => list.map((x) => x.id);
+        assert.deepEqual(ids(await store().listGrants({ clientId, email: 'grace.hopper@example.com' })), [g.id]);
+        assert.deepEqual(ids(await store().listGrants({ clientId, email: 'GRACE.HOPPER@EXAMPLE.COM' })), [g.id]);
+        assert.deepEqual(await store().findGrantByEmail(clientId, 'gRACE.hOPPER@example.com'), g);
+      });
+
       it('replaces a grant by id and moves its email in the index', async () => {
         const g = grant({ email: 'old@example.com' });
         await store().putGrant(g);
@@ -254,6 +282,27 @@ export function storeContract(
         const t = token('access', { grantId: g.id, clientId: g.clientId, data: '{"v":3}' });
         await store().putToken(t.record);
         assert.deepEqual(await store().resolve(t.record.hash, T0), { token: t.record, grant: g });
+      });
+
+      it('keeps the scopes a token was issued with, through put, resolve, list, consume and rotate; a token without them reads back without them', async () => {
+        const g = grant({ scopes: ['email.read_only', 'calendar'] });
+        await store().putGrant(g);
+        const narrow = token('access', { grantId: g.id, clientId: g.clientId, scopes: ['email.read_only'] });
+        await store().putToken(narrow.record);
+        assert.deepEqual(await store().resolve(narrow.record.hash, T0), { token: narrow.record, grant: g });
+        const legacy = token('access', { grantId: g.id, clientId: g.clientId });
+        await store().putToken(legacy.record);
+        const resolved = await store().resolve(legacy.record.hash, T0);
+        assert.deepEqual(resolved?.token, legacy.record);
+        assert.equal(resolved?.token.scopes ?? null, null);
+        const listed = await store().listTokens({ kind: 'access', grantId: g.id });
+        assert.deepEqual(listed.find((t) => t.hash === narrow.record.hash), narrow.record);
+        const family = `family-${randomUUID()}`;
+        const old = token('refresh', { grantId: g.id, family, scopes: ['calendar'] });
+        const next = token('refresh', { grantId: g.id, family, scopes: ['calendar'], createdAt: T0 + 1 });
+        await store().putToken(old.record);
+        assert.deepEqual(await store().rotate(old.record.hash, next.record, T0 + 1), { record: old.record, firstUse: true });
+        assert.deepEqual((await store().consume(next.record.hash, T0 + 2))?.record, next.record);
       });
 
       it('resolves an API key with a null grant', async () => {

@@ -96,4 +96,14 @@ CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, se
 ALTER TABLE grantkit_grants ADD COLUMN scope_vocabulary TEXT;
 `,
   },
+  {
+    id: 4,
+    name: 'grant identity and token scopes',
+    // Both nullable: grants stored before have no recorded proof (unverified until their next
+    // sign-in), tokens stored before act with their grant's scopes. JSON as TEXT, as elsewhere.
+    sql: `
+ALTER TABLE grantkit_grants ADD COLUMN identity TEXT;
+ALTER TABLE grantkit_tokens ADD COLUMN scopes TEXT;
+`,
+  },
 ];

@@ -127,12 +127,12 @@ export class PostgresStore implements Store, ConnectorStore {
     const consumeCtes = `
       cur AS (SELECT ${TOKEN_COLUMNS} FROM ${T} WHERE ${live}),
       won AS (UPDATE ${T} SET consumed_at = $2 WHERE ${live} AND consumed_at IS NULL RETURNING hash)`;
-    const tokenValues = '$1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8';
+    const tokenValues = '$1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9';
     const upsertToken = `
       INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at) SELECT ${tokenValues}, NULL
       ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
         grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
-        expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL`;
+        expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL`;
     const K = `${s}.grantkit_connectors`;
     const C = `${s}.grantkit_credentials`;
     this.#sql = {
@@ -147,22 +147,23 @@ export class PostgresStore implements Store, ConnectorStore {
       // The NOTIFYs below sit in the statement's own result, so they are sent whenever it runs and
       // delivered on commit: a listener that re-reads on the message sees the change.
       putGrant: `WITH up AS (
-          INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+          INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
           ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, provider = EXCLUDED.provider,
             email = EXCLUDED.email, email_lower = EXCLUDED.email_lower, name = EXCLUDED.name,
             scopes = EXCLUDED.scopes, status = EXCLUDED.status, settings = EXCLUDED.settings,
             created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-            scope_vocabulary = EXCLUDED.scope_vocabulary
+            scope_vocabulary = EXCLUDED.scope_vocabulary, identity = EXCLUDED.identity
           RETURNING id)
-        SELECT pg_notify($13, $14) AS notified FROM up`,
+        SELECT pg_notify($14, $15) AS notified FROM up`,
       deleteGrant: `WITH gone AS (DELETE FROM ${G} WHERE id = $1 RETURNING id),
         tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone))
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       putToken: upsertToken,
-      resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data,
+      resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.scopes,
           g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
           g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
-          g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary
+          g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary,
+          g.identity AS g_identity
         FROM ${T} t LEFT JOIN ${G} g ON g.id = t.grant_id
         WHERE t.hash = $1 AND t.kind IN ('access', 'api_key') AND (t.expires_at IS NULL OR t.expires_at > $2)`,
       consume: `WITH ${consumeCtes}
@@ -171,10 +172,10 @@ export class PostgresStore implements Store, ConnectorStore {
       rotate: `WITH ${consumeCtes},
         put AS (
           INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at)
-          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, NULL WHERE EXISTS (SELECT 1 FROM won)
+          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11, NULL WHERE EXISTS (SELECT 1 FROM won)
           ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
             grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
-            expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, consumed_at = NULL
+            expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL
         )
         SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
       revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS})

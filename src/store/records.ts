@@ -27,6 +27,27 @@ export interface GrantRecord {
    * the grant was made.
    */
   readonly scopeVocabulary?: ScopeVocabulary;
+  /**
+   * Who proved the address, and how strongly (see grants/identity.ts). Absent or null on grants
+   * stored before grantkit recorded it: they count as unverified until their next sign-in.
+   */
+  readonly identity?: GrantIdentity | null;
+}
+
+/**
+ * The identity that proved a grant's address. `subject` names it within its provider family
+ * (a provider's stable user id, or an IMAP server and login), so two sign-ins are the same
+ * identity exactly when their subjects are equal.
+ */
+export interface GrantIdentity {
+  readonly subject: string;
+  /**
+   * verified: the provider vouches for the address (an OAuth subject with a verified email, or a
+   * login equal to the address on the mail server of its domain). unverified: anything else.
+   */
+  readonly strength: 'verified' | 'unverified';
+  /** How the proof was made: `oauth`, `imap`, `sandbox`, `service_account`, `admin_consent`, `provider`. */
+  readonly method: string;
 }
 
 /**
@@ -51,6 +72,12 @@ export interface TokenRecord {
   readonly expiresAt: number | null;
   /** Kind-specific JSON. A code holds the pending authorization; any secret in it is sealed. */
   readonly data: string | null;
+  /**
+   * The scopes the token was issued with (access and refresh tokens). It acts with these,
+   * intersected with its grant's current scopes, so a later sign-in that widens the grant never
+   * widens it. Absent or null: the grant's scopes (tokens stored before this was recorded).
+   */
+  readonly scopes?: readonly string[] | null;
 }
 
 export interface Resolved {

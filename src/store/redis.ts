@@ -597,13 +597,16 @@ function strings(reply: unknown): string[] {
 // Field by field, so nothing a caller attached to the object (say, the plaintext) is ever stored.
 function grantJson(g: GrantRecord): string {
   const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary } = g;
-  // JSON leaves out an undefined scopeVocabulary, so an older grant reads back without one.
-  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary });
+  // JSON leaves out an undefined scopeVocabulary or identity, so an older grant reads back without them.
+  const identity = g.identity ? { subject: g.identity.subject, strength: g.identity.strength, method: g.identity.method } : undefined;
+  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary, identity });
 }
 
 function tokenJson(t: TokenRecord): string {
   const { hash, kind, clientId, grantId, family, createdAt, expiresAt, data } = t;
-  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data });
+  // `scopes` only when recorded: older tokens (none) act with their grant's scopes.
+  const scopes = t.scopes ? [...t.scopes] : undefined;
+  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data, scopes });
 }
 
 function connectorJson(c: ConnectorRecord): string {

@@ -1,5 +1,5 @@
-import type { GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
 import { isScopeVocabulary } from '../scopes/vocabulary.js';
+import type { GrantIdentity, GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
 import type { ConnectorRecord, CredentialRecord, CredentialType } from '../connectors/records.js';
 
 /**
@@ -32,9 +32,23 @@ export const GRANT_COLUMN_NAMES = [
   'settings',
   'created_at',
   'updated_at',
+  // Added later (nullable, appended): the vocabulary the scopes were granted in, and the recorded
+  // proof of the address as JSON text.
   'scope_vocabulary',
+  'identity',
 ] as const;
-export const TOKEN_COLUMN_NAMES = ['hash', 'kind', 'client_id', 'grant_id', 'family', 'created_at', 'expires_at', 'data'] as const;
+export const TOKEN_COLUMN_NAMES = [
+  'hash',
+  'kind',
+  'client_id',
+  'grant_id',
+  'family',
+  'created_at',
+  'expires_at',
+  'data',
+  // Added later (nullable, appended): the scopes the token was issued with, as JSON text.
+  'scopes',
+] as const;
 export const CONNECTOR_COLUMN_NAMES = [
   'provider',
   'id',
@@ -76,6 +90,7 @@ export interface GrantRow {
   updated_at: SqlTime;
   /** Null on grants stored before grants recorded their vocabulary. */
   scope_vocabulary: string | null;
+  identity: string | null;
 }
 
 export interface TokenRow {
@@ -87,6 +102,7 @@ export interface TokenRow {
   created_at: SqlTime;
   expires_at: SqlTime | null;
   data: string | null;
+  scopes: string | null;
 }
 
 export interface ConnectorRow {
@@ -139,6 +155,8 @@ export function toGrant(row: GrantRow): GrantRecord {
     updatedAt: readTime(row.updated_at),
     // Absent, not undefined, on older grants: the record reads back exactly as it was put.
     ...(isScopeVocabulary(row.scope_vocabulary) ? { scopeVocabulary: row.scope_vocabulary } : {}),
+    // Only when recorded, so a record put without one reads back exactly as it went in.
+    ...(row.identity === null || row.identity === undefined ? {} : { identity: JSON.parse(row.identity) as GrantIdentity }),
   };
 }
 
@@ -160,6 +178,7 @@ export function toJoinedGrant(row: JoinedGrantRow): GrantRecord | null {
     created_at: row.g_created_at ?? 0,
     updated_at: row.g_updated_at ?? 0,
     scope_vocabulary: row.g_scope_vocabulary,
+    identity: row.g_identity ?? null,
   });
 }
 
@@ -173,6 +192,7 @@ export function toToken(row: TokenRow): TokenRecord {
     createdAt: readTime(row.created_at),
     expiresAt: row.expires_at === null ? null : readTime(row.expires_at),
     data: row.data,
+    ...(row.scopes === null || row.scopes === undefined ? {} : { scopes: JSON.parse(row.scopes) as string[] }),
   };
 }
 
@@ -220,6 +240,7 @@ export function grantParams(g: GrantRecord, list: ListEncoder): GrantParams {
     created_at: g.createdAt,
     updated_at: g.updatedAt,
     scope_vocabulary: g.scopeVocabulary ?? null,
+    identity: g.identity ? identityJson(g.identity) : null,
     email_lower: g.email.toLowerCase(),
   };
 }
@@ -234,7 +255,13 @@ export function tokenParams(t: TokenRecord): TokenParams {
     created_at: t.createdAt,
     expires_at: t.expiresAt,
     data: t.data,
+    scopes: t.scopes ? JSON.stringify(t.scopes) : null,
   };
+}
+
+/** Field by field: nothing else a caller attached is stored. */
+export function identityJson(i: GrantIdentity): string {
+  return JSON.stringify({ subject: i.subject, strength: i.strength, method: i.method });
 }
 
 // Settings and endpoints are JSON text in both schemas: it gives back exactly the strings that went

@@ -39,19 +39,6 @@ const JSON_LIST: ListEncoder = (list) => JSON.stringify(list);
 
 // `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
 // toLowerCase, so both must agree on which emails are "the same".
-/**
- * Grant columns added after the first schema, as [name, type]. A database made before one existed
- * gets it on open; the rows it already holds read NULL there, which the mapper leaves out.
- */
-const ADDED_GRANT_COLUMNS: ReadonlyArray<readonly [string, string]> = [['scope_vocabulary', 'TEXT']];
-
-function addMissingColumns(db: Database, table: string, columns: ReadonlyArray<readonly [string, string]>): void {
-  const have = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name));
-  for (const [name, type] of columns) {
-    if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
-  }
-}
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS grantkit_grants (
   id          TEXT PRIMARY KEY,
@@ -115,6 +102,23 @@ CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials
 // which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
 // (INSERT OR REPLACE would delete the row and give it a new one).
 
+/**
+ * Columns added after the first release, nullable: a file made by an older version gets them on
+ * open (ALTER TABLE ... ADD COLUMN), and older versions keep reading the file, ignoring them.
+ */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, type: string])[] = [
+  ['grantkit_grants', 'scope_vocabulary', 'TEXT'],
+  ['grantkit_grants', 'identity', 'TEXT'],
+  ['grantkit_tokens', 'scopes', 'TEXT'],
+];
+
+function addColumns(db: Database): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const have = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+    if (!have.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
+
 const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
 const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
 const SWEEP_EVERY = 1000;
@@ -153,7 +157,7 @@ export class SqliteStore implements Store, ConnectorStore {
       if (options.filename !== ':memory:' && options.filename !== '') this.#db.pragma('journal_mode = WAL');
     }
     this.#db.exec(SCHEMA);
-    addMissingColumns(this.#db, 'grantkit_grants', ADDED_GRANT_COLUMNS);
+    addColumns(this.#db);
     const db = this.#db;
     this.#sql = {
       getGrant: db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`),
@@ -165,19 +169,20 @@ export class SqliteStore implements Store, ConnectorStore {
       putGrant: db.prepare(
         `INSERT OR REPLACE INTO grantkit_grants (${GRANT_COLUMNS}, email_lower)
          VALUES (@id, @client_id, @provider, @email, @name, @scopes, @status, @settings, @created_at, @updated_at,
-                 @scope_vocabulary, @email_lower)`,
+                 @scope_vocabulary, @identity, @email_lower)`,
       ),
       deleteGrant: db.prepare<[string]>('DELETE FROM grantkit_grants WHERE id = ?'),
       deleteGrantTokens: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE grant_id = ?'),
       putToken: db.prepare(
         `INSERT OR REPLACE INTO grantkit_tokens (${LIVE_TOKEN_COLUMNS})
-         VALUES (@hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, NULL)`,
+         VALUES (@hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, @scopes, NULL)`,
       ),
       resolve: db.prepare<{ hash: string; now: number }, ResolvedRow>(
-        `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.consumed_at,
+        `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.scopes, t.consumed_at,
                 g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
                 g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
-                g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary
+                g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary,
+                g.identity AS g_identity
          FROM grantkit_tokens t LEFT JOIN grantkit_grants g ON g.id = t.grant_id
          WHERE t.hash = @hash AND t.kind IN ('access', 'api_key')
            AND (t.expires_at IS NULL OR t.expires_at > @now)`,

@@ -29,6 +29,13 @@ export interface UserScript {
   deny: readonly string[];
   /** Refuse the sign-in altogether (access_denied). */
   refuse: boolean;
+  /**
+   * The account's stable id, as the real providers give one (Google `sub`, Microsoft `oid`): the
+   * lowercased email unless a test sets another (a different account claiming the same address).
+   */
+  subject?: string;
+  /** False: the provider reports the address without saying it is verified (no `email_verified`). */
+  emailVerified?: boolean;
 }
 
 export interface Upstream {
@@ -54,6 +61,9 @@ export async function startUpstream(name: string, callbackUrl: string, prefix = 
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}${prefix}`;
   const user: UserScript = { email: 'ada@example.com', deny: [], refuse: false };
+  const microsoft = name === 'microsoft';
+  // Accounts are named by their stable id; this is the address each one reports.
+  const emails = new Map<string, { email: string; verified: boolean }>();
   const clientId = `${name}-app`;
   const clientSecret = `${name}-secret-0123456789`;
   const provider = new Provider(issuer, {
@@ -70,7 +80,8 @@ export async function startUpstream(name: string, callbackUrl: string, prefix = 
     // Google URIs and Graph names are plain scopes to this server; it grants what the user leaves ticked.
     scopes: ['openid', 'offline_access', 'email', 'profile', 'User.Read', ...G_IDENTITY, ...GOOGLE_SCOPES, ...MICROSOFT_SCOPES],
     claims: {
-      openid: ['sub'],
+      // Microsoft's identity platform names an account by tenant and object id (`tid`, `oid`).
+      openid: microsoft ? ['sub', 'tid', 'oid'] : ['sub'],
       email: ['email', 'email_verified'],
       profile: ['name'],
       [`${GOOGLE_PREFIX}userinfo.email`]: ['email', 'email_verified'],
@@ -78,7 +89,14 @@ export async function startUpstream(name: string, callbackUrl: string, prefix = 
     },
     findAccount: (_ctx: unknown, id: string) => ({
       accountId: id,
-      claims: () => ({ sub: id, email: id, email_verified: true, name: `User ${id.split('@')[0]}` }),
+      claims: () => {
+        const account = emails.get(id) ?? { email: id, verified: true };
+        const flag = account.verified ? { email_verified: true } : {};
+        const name = `User ${account.email.split('@')[0]}`;
+        return microsoft
+          ? { sub: id, tid: `tenant-${TENANT}`, oid: id, email: account.email, ...flag, name }
+          : { sub: id, email: account.email, ...flag, name };
+      },
     }),
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${prefix}/interaction/${interaction.uid}` },
@@ -96,7 +114,9 @@ export async function startUpstream(name: string, callbackUrl: string, prefix = 
         return;
       }
       if (details.prompt.name === 'login') {
-        await provider.interactionFinished(req, res, { login: { accountId: user.email } }, { mergeWithLastSubmission: false });
+        const accountId = user.subject ?? user.email.toLowerCase();
+        emails.set(accountId, { email: user.email, verified: user.emailVerified !== false });
+        await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
         return;
       }
       const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: details.params['client_id'] as string });

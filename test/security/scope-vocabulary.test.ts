@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import express from 'express';
 import pg from 'pg';
+import { MIGRATIONS } from '../../src/store/postgres-migrations.js';
 import { grantkit } from '../../adapters/express/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
@@ -392,16 +393,21 @@ describe('stores holding grants from before grants recorded their vocabulary', (
     const client = new pg.Client({ connectionString: postgresUrl });
     await client.connect();
     try {
-      await store.migrate();
-      // Back to the schema of the previous release, holding one grant.
-      await client.query(`ALTER TABLE ${schema}.grantkit_grants DROP COLUMN IF EXISTS scope_vocabulary`);
-      await client.query(`DELETE FROM ${schema}.grantkit_migrations WHERE id >= 3`);
+      // A database at the previous release: migrations 1 and 2 applied, holding one grant.
+      await client.query(`CREATE SCHEMA "${schema}"`);
+      await client.query(`SET search_path TO "${schema}"`);
+      await client.query('CREATE TABLE grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+      for (const m of MIGRATIONS.filter((x) => x.id <= 2)) {
+        await client.query(m.sql);
+        await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, 0)', [m.id, m.name]);
+      }
       await client.query(
-        `INSERT INTO ${schema}.grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)
+        `INSERT INTO grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)
          VALUES ('old', $1, 'sandbox', 'old@example.com', 'old@example.com', '', ARRAY['email'], 'valid', NULL, 1, 1)`,
         [CLIENT_ID],
       );
-      assert.deepEqual(await store.migrate(), ['grant scope vocabulary']);
+      const applied = await store.migrate();
+      assert.ok(Array.isArray(applied) && applied.includes('grant scope vocabulary'));
       assert.deepEqual(await store.getGrant('old'), older('old'));
       const fresh: GrantRecord = { ...older('new'), scopeVocabulary: 'v2' };
       await store.putGrant(fresh);

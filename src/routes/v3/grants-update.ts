@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GrantkitError } from '../../errors/error.js';
 import { grantEvent } from '../../events/events.js';
 import { verifyCustom } from '../../flows/custom.js';
+import { authorizeSignIn } from '../../grants/reauthentication.js';
 import { grantMeta, recordedConnector, sealGrantSettings } from '../../grants/sealed-settings.js';
 import { parseInput } from '../../http/validate.js';
 import { scopeVocabularyOf } from '../../scopes/vocabulary.js';
@@ -42,6 +43,8 @@ export const grantsUpdate: Route = {
     const meta = grantMeta(kit.keyring, current);
     let settings = current.settings;
     let status = current.status;
+    let identity = current.identity;
+    let replace = false;
     if (patch.settings !== undefined) {
       const verified = await verifyCustom(kit, current.provider, patch.settings, scopes, current.name, meta.state);
       if (verified.email.toLowerCase() !== current.email.toLowerCase()) {
@@ -49,6 +52,9 @@ export const grantsUpdate: Route = {
           v3Type: 'grant.reauth_email_invalid',
         });
       }
+      // New credentials are a sign-in like any other: the same rule decides (grants/reauthentication.ts).
+      replace = authorizeSignIn(kit.keyring, current, verified.identity, 'v3') === 'replace';
+      identity = verified.identity;
       settings = sealGrantSettings(kit.keyring, current.id, verified.settings, verified.meta);
       status = 'valid';
     }
@@ -56,8 +62,9 @@ export const grantsUpdate: Route = {
     // Narrowed scopes keep the vocabulary they were granted in; a grant stored before grants
     // recorded it gets it written now, worked out before the settings are replaced.
     const scopeVocabulary = scopeVocabularyOf(current, () => recordedConnector(kit.keyring, current));
-    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary };
+    const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary, ...(identity ? { identity } : {}) };
     await kit.guarded(kit.store.putGrant(updated));
+    if (replace) await kit.guarded(kit.store.revokeGrantTokens(current.id));
     kit.events.emit(
       grantEvent('grant.updated', updated, now, {
         integrationId: meta.connectorId ?? null,
