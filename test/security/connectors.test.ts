@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import request from 'supertest';
 import { grantkit } from '../../adapters/express/index.js';
-import { createGrantKit, type GrantKit } from '../../src/index.js';
+import { createGrantKit, type GrantKit, type GrantKitOptions } from '../../src/index.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 
 /**
  * Connectors and their credentials belong to someone. Over HTTP, a connector belongs to the
@@ -60,8 +65,9 @@ interface Setup {
   readonly app: express.Express;
 }
 
-async function setup(): Promise<Setup> {
+async function setup(extra: Partial<GrantKitOptions> = {}): Promise<Setup> {
   const kit = createGrantKit({
+    ...extra,
     clients: [
       { id: A.id, secret: A.secret, callbackUris: [CALLBACK] },
       { id: B.id, secret: B.secret, callbackUris: [CALLBACK] },
@@ -269,5 +275,57 @@ describe('connectors configured in code', () => {
     // Named clients must be configured ones, and at least one.
     await assert.rejects(s.kit.connectors.create({ provider: 'zoom', clientId: 'z', clientSecret: 'z', clients: ['nobody'] }), /not a configured client/);
     await assert.rejects(s.kit.connectors.create({ provider: 'zoom', clientId: 'z', clientSecret: 'z', clients: [] }), /at least one client/);
+  });
+});
+
+describe('an operator narrows the app\'s connectors (grantkit connectors)', () => {
+  const BIN = new URL('../../bin/grantkit.js', import.meta.url).pathname;
+  const cli = (file: string, ...args: string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, GRANTKIT_STORE: `sqlite:${file}` } }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
+      });
+    });
+
+  test('serve --clients narrows an app connector to named clients; assign gives it, with its credentials, to one client', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grantkit-connectors-cli-'));
+    const file = join(dir, 'grantkit.db');
+    const s = await setup({ store: new SqliteStore({ filename: file }) });
+    try {
+      // As a connector stored before owners is after the upgrade: the app's, serving every client.
+      const app = await s.kit.connectors.create({ provider: 'google', clientId: 'id-app', clientSecret: 'secret-app' });
+      const { credential } = await s.kit.connectors.createCredential('google', {
+        name: 'sa',
+        type: 'connector',
+        data: { client_id: 'id-app', client_secret: 'secret-app' },
+      });
+      const listed = await cli(file, 'connectors', 'list', '--json');
+      assert.equal(listed.code, 0, listed.out);
+      assert.doesNotMatch(listed.out, /secret-app/);
+      assert.match(listed.out, /"owner":null,"clients":null/);
+
+      const narrowed = await cli(file, 'connectors', 'serve', 'google', '--clients', A.id);
+      assert.equal(narrowed.code, 0, narrowed.out);
+      assert.equal((await request(s.app).get('/v3/connectors/google').set(as(A.key))).status, 200);
+      notFound(await request(s.app).get('/v3/connectors/google').set(as(B.key)), 'B after serve --clients A');
+
+      const assigned = await cli(file, 'connectors', 'assign', 'google', '--client', B.id);
+      assert.equal(assigned.code, 0, assigned.out);
+      notFound(await request(s.app).get('/v3/connectors/google').set(as(A.key)), 'A after assign to B');
+      const owned = await request(s.app).get('/v3/connectors/google').set(as(B.key));
+      assert.equal(owned.status, 200);
+      assert.equal(owned.body.data.id, app.id, 'the connector keeps its id, so its grants still name it');
+      const cred = await request(s.app).get(`/v3/connectors/google/creds/${credential.id}`).set(as(B.key));
+      assert.equal(cred.status, 200, 'its credentials moved with it');
+      assert.equal((await request(s.app).patch('/v3/connectors/google').set(as(B.key)).send({ name: 'mine now' })).status, 200);
+      assert.equal(await s.kit.connectors.get('google'), undefined, 'the app no longer has one');
+
+      const again = await cli(file, 'connectors', 'assign', 'google', '--client', A.id);
+      assert.equal(again.code, 1);
+      assert.equal((await cli(file, 'connectors', 'serve', 'google')).code, 2, 'serve needs --clients or --all');
+    } finally {
+      await s.kit.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
