@@ -487,8 +487,10 @@ export class ClientConnectors {
   }
 }
 
+/** Oldest first; ties by provider, then id (several owners may have a connector of one provider). */
 function sorted(list: ConnectorRecord[]): ConnectorRecord[] {
-  return list.sort((a, b) => a.createdAt - b.createdAt || (a.provider < b.provider ? -1 : 1));
+  const by = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return list.sort((a, b) => a.createdAt - b.createdAt || by(a.provider, b.provider) || by(a.id, b.id));
 }
 
 function connectorNotFound(provider: string): GrantkitError {
