@@ -37,10 +37,18 @@ export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';
 // v3 (issue 5): API keys, connectors, grant events, webhooks, provider detection.
 export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
-export { Connectors, type ConnectorInput, type ConnectorPatch, type CredentialInput } from './connectors/connectors.js';
+export {
+  ClientConnectors,
+  Connectors,
+  type ConnectorInput,
+  type ConnectorPatch,
+  type CredentialInput,
+  type CredentialPatch,
+} from './connectors/connectors.js';
 export {
   CONNECTOR_PROVIDERS,
   isConnectorStore,
+  servesClient,
   type ConnectorProvider,
   type ConnectorRecord,
   type ConnectorStore,

@@ -131,6 +131,7 @@ export class GrantKit implements Services, V3Services {
       now: this.#clock,
       events: this.events,
       endpoints: options.providerEndpoints,
+      hasClient: (id) => this.clients.get(id) !== undefined,
     });
     this.providerTimeoutMs = options.providerTimeoutMs ?? 5000;
     this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);

@@ -1,5 +1,6 @@
 import { API_KEYS_HELP, apiKeysCommand } from './api-keys.js';
 import { UsageError } from './args.js';
+import { CONNECTORS_HELP, connectorsCommand } from './connectors.js';
 import { STORE_HELP, type CliIo } from './context.js';
 import { GRANTS_HELP, grantsCommand } from './grants.js';
 import { MIGRATE_HELP, migrateCommand } from './migrate.js';
@@ -14,6 +15,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   'api-keys': apiKeysCommand,
   'rotate-keys': rotateKeysCommand,
   grants: grantsCommand,
+  connectors: connectorsCommand,
 };
 
 const indent = (text: string): string => text.replace(/^/gm, '  ');
@@ -24,6 +26,7 @@ Commands:
 ${indent(MIGRATE_HELP)}
 ${indent(API_KEYS_HELP)}
 ${indent(GRANTS_HELP)}
+${indent(CONNECTORS_HELP)}
 ${indent(ROTATE_KEYS_HELP)}
 
 Environment:

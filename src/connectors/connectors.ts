@@ -9,6 +9,7 @@ import { endpointsFor, type EndpointOverrides } from './endpoints.js';
 import {
   CONNECTOR_PROVIDERS,
   OAUTH_PROVIDERS,
+  servesClient,
   type ConnectorRecord,
   type ConnectorStore,
   type CredentialRecord,
@@ -32,6 +33,11 @@ export interface ConnectorInput {
   readonly allowedScopes?: readonly string[] | null;
   readonly endpoints?: Readonly<Partial<ProviderEndpoints>> | null;
   readonly activeCredentialId?: string | null;
+  /**
+   * The clients an app connector serves (configured in code); leave it out to serve every client.
+   * Not settable over HTTP: a client's connector serves that client only.
+   */
+  readonly clients?: readonly string[] | null;
 }
 
 export type ConnectorPatch = Omit<ConnectorInput, 'provider'>;
@@ -63,11 +69,19 @@ export interface ConnectorsDeps {
   readonly now: () => number;
   readonly events: GrantEvents;
   readonly endpoints: EndpointOverrides | undefined;
+  /** Is this a configured client id? (`clients` options must name real clients.) */
+  readonly hasClient: (clientId: string) => boolean;
 }
 
 /**
  * Connectors and their credentials: the one model custom authentication and hosted OAuth share.
  * Secrets go in sealed and come out only through `clientSecret()` and `credentialData()`.
+ *
+ * Ownership: the methods here act as the app and work on the app's connectors (owner null), which
+ * serve every client or the clients their `clients` option names. `forClient(id)` acts as one
+ * client's API key (the HTTP routes): it creates, changes and deletes that client's own connectors
+ * only, so one client can never remove or re-point a connector another client's users sign in
+ * through. `serving(provider, client)` is the connector a client's sign-ins use.
  */
 export class Connectors {
   readonly #d: ConnectorsDeps;
@@ -76,21 +90,78 @@ export class Connectors {
     this.#d = deps;
   }
 
+  /** The app's connector of a provider. */
   get(provider: string): Promise<ConnectorRecord | undefined> {
-    return this.#d.store.getConnector(provider);
+    return this.#d.store.getConnector(provider, null);
   }
 
+  /** Every connector, the app's and every client's, oldest first. */
   async list(): Promise<ConnectorRecord[]> {
-    return (await this.#d.store.listConnectors()).sort((a, b) => a.createdAt - b.createdAt || (a.provider < b.provider ? -1 : 1));
+    return sorted(await this.#d.store.listConnectors());
   }
 
-  /** Creates the connector of a provider; 409 when it exists (one per provider). */
-  async create(input: ConnectorInput): Promise<ConnectorRecord> {
+  /**
+   * The connector a client's sign-ins and custom authentication use for a provider: the client's
+   * own when it has one, else the app's when it serves that client.
+   */
+  async serving(provider: string, clientId: string): Promise<ConnectorRecord | undefined> {
+    const own = await this.#d.store.getConnector(provider, clientId);
+    if (own) return own;
+    const app = await this.#d.store.getConnector(provider, null);
+    return app && servesClient(app, clientId) ? app : undefined;
+  }
+
+  /** Creates the app's connector of a provider; 409 when it exists (one per provider). */
+  create(input: ConnectorInput): Promise<ConnectorRecord> {
+    return this.#create(null, input);
+  }
+
+  /** Partial update of the app's connector (the SDK sends PUT, the spec documents PATCH; both mean this). 404 when absent. */
+  async update(provider: string, patch: ConnectorPatch): Promise<ConnectorRecord> {
+    return this.#update(await this.#require(provider, null), patch);
+  }
+
+  /** Deletes the app's connector; see `#delete`. */
+  async delete(provider: string): Promise<boolean> {
+    const current = await this.#d.store.getConnector(provider, null);
+    if (!current) return false;
+    await this.#delete(current);
+    return true;
+  }
+
+  /** What one client's API key may do over HTTP; see the class comment. */
+  forClient(clientId: string): ClientConnectors {
+    return new ClientConnectors(this.#ops(), clientId);
+  }
+
+  /** The owner-aware operations behind `ClientConnectors`. */
+  #ops(): ConnectorOps {
+    return {
+      store: this.#d.store,
+      serving: (provider, clientId) => this.serving(provider, clientId),
+      credentialOf: (connector, id) => this.credentialOf(connector, id),
+      create: (owner, input) => this.#create(owner, input),
+      update: (current, patch) => this.#update(current, patch),
+      delete: (current) => this.#delete(current),
+      createCredential: (connector, input) => this.#createCredential(connector, input),
+      updateCredential: (connector, id, patch) => this.#updateCredential(connector, id, patch),
+      deleteCredential: (connector, id) => this.#deleteCredential(connector, id),
+    };
+  }
+
+  async #create(owner: string | null, input: ConnectorInput): Promise<ConnectorRecord> {
     if (!(CONNECTOR_PROVIDERS as readonly string[]).includes(input.provider)) {
       throw bad(`"provider" must be one of ${CONNECTOR_PROVIDERS.join(', ')}.`);
     }
-    if (await this.#d.store.getConnector(input.provider)) {
+    if (await this.#d.store.getConnector(input.provider, owner)) {
       throw new GrantkitError('conflict', `A connector for "${input.provider}" already exists; update it instead.`);
+    }
+    if (owner !== null) {
+      // One connector per client and provider: an app connector already serving this client counts.
+      const app = await this.#d.store.getConnector(input.provider, null);
+      if (app && servesClient(app, owner)) {
+        throw new GrantkitError('conflict', `The application configures the "${input.provider}" connector for this client; it cannot be replaced over the API.`);
+      }
     }
     if (OAUTH_PROVIDERS.has(input.provider) && (!input.clientId || !input.clientSecret)) {
       throw bad(`A ${input.provider} connector needs "settings.client_id" and "settings.client_secret".`);
@@ -108,6 +179,8 @@ export class Connectors {
       allowedScopes: input.allowedScopes ? [...input.allowedScopes] : null,
       endpoints: input.endpoints ?? null,
       activeCredentialId: null,
+      owner,
+      clients: owner === null ? this.#clients(input.clients) : null,
       createdAt: now,
       updatedAt: now,
     };
@@ -116,9 +189,7 @@ export class Connectors {
     return checked;
   }
 
-  /** Partial update (the SDK sends PUT, the spec documents PATCH; both mean this). 404 when absent. */
-  async update(provider: string, patch: ConnectorPatch): Promise<ConnectorRecord> {
-    const current = await this.#require(provider);
+  async #update(current: ConnectorRecord, patch: ConnectorPatch): Promise<ConnectorRecord> {
     const record: ConnectorRecord = {
       ...current,
       name: patch.name ?? current.name,
@@ -128,6 +199,7 @@ export class Connectors {
       defaultScopes: patch.defaultScopes ? [...patch.defaultScopes] : current.defaultScopes,
       allowedScopes: patch.allowedScopes === undefined ? current.allowedScopes : patch.allowedScopes && [...patch.allowedScopes],
       endpoints: patch.endpoints === undefined ? current.endpoints : patch.endpoints,
+      clients: current.owner !== null || patch.clients === undefined ? current.clients : this.#clients(patch.clients),
       updatedAt: this.#d.now(),
     };
     const checked = await this.#checked(record, patch.activeCredentialId);
@@ -135,33 +207,62 @@ export class Connectors {
     return checked;
   }
 
+  /** A `clients` option: null (every client) or a non-empty list of configured client ids. */
+  #clients(clients: readonly string[] | null | undefined): readonly string[] | null {
+    if (clients === undefined || clients === null) return null;
+    const unknown = clients.find((id) => !this.#d.hasClient(id));
+    if (clients.length === 0 || unknown !== undefined) {
+      throw bad(
+        unknown === undefined
+          ? '"clients" must name at least one client (leave it out to serve every client).'
+          : `"clients" names "${unknown.slice(0, 64)}", which is not a configured client.`,
+      );
+    }
+    return [...new Set(clients)];
+  }
+
   /**
-   * Deletes the connector and its credentials. Its grants stop working: each valid grant of the
-   * provider is marked invalid (and `grant.expired` fires), so every token of it gets 401 until the
-   * user re-authenticates through a new connector.
+   * Deletes the connector and its credentials. Its grants stop working: each valid grant made
+   * through it is marked invalid (and `grant.expired` fires), so every token of it gets 401 until
+   * the user re-authenticates through a new connector.
    */
-  async delete(provider: string): Promise<boolean> {
-    const current = await this.#d.store.getConnector(provider);
-    if (!current) return false;
-    await this.#d.store.deleteConnector(provider);
+  async #delete(current: ConnectorRecord): Promise<void> {
+    await this.#d.store.deleteConnector(current.provider, current.owner);
     const now = this.#d.now();
     for (const grant of await this.#connectorGrants(current)) {
       await this.#d.grants.putGrant({ ...grant, status: 'invalid', updatedAt: now });
       this.#d.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
     }
-    return true;
   }
 
   /**
-   * The valid grants made through a connector: those of its provider, and hosted v2 grants, which
-   * carry the v2 provider name (gmail, office365) and record the connector's id in their metadata.
+   * The valid grants made through a connector. A grant that records its connector's id (in its
+   * sealed metadata) belongs to that connector only; one made before the id was recorded belongs
+   * to the connector of its provider that serves its client. Hosted v2 grants carry the v2
+   * provider name (gmail, office365) and always record the id. Only the clients the connector
+   * serves are looked at, so deleting one client's connector never touches another's grants.
    */
   async #connectorGrants(connector: ConnectorRecord): Promise<GrantRecord[]> {
-    const own = await this.#d.grants.listGrants({ provider: connector.provider, status: 'valid' });
-    const alias = V2_ALIAS[connector.provider];
-    if (alias === undefined) return own;
-    const v2 = await this.#d.grants.listGrants({ provider: alias, status: 'valid' });
-    return [...own, ...v2.filter((g) => grantMeta(this.#d.keyring, g).connectorId === connector.id)];
+    const byClient = connector.owner !== null ? [connector.owner] : connector.clients;
+    const filters = byClient === null ? [{}] : byClient.map((clientId) => ({ clientId }));
+    const out: GrantRecord[] = [];
+    for (const f of filters) {
+      for (const g of await this.#d.grants.listGrants({ ...f, provider: connector.provider, status: 'valid' })) {
+        const id = grantMeta(this.#d.keyring, g).connectorId;
+        if (id === connector.id || (id === undefined && (await this.#servedBy(g.clientId, connector)))) out.push(g);
+      }
+      const alias = V2_ALIAS[connector.provider];
+      if (alias === undefined) continue;
+      const v2 = await this.#d.grants.listGrants({ ...f, provider: alias, status: 'valid' });
+      out.push(...v2.filter((g) => grantMeta(this.#d.keyring, g).connectorId === connector.id));
+    }
+    return out;
+  }
+
+  /** Was this the connector serving the client (an app connector does not serve a client that has its own)? */
+  async #servedBy(clientId: string, connector: ConnectorRecord): Promise<boolean> {
+    if (!servesClient(connector, clientId)) return false;
+    return connector.owner !== null || !(await this.#d.store.getConnector(connector.provider, clientId));
   }
 
   /** The connector's client secret in the clear, for a call to the provider. */
@@ -174,16 +275,46 @@ export class Connectors {
     return endpointsFor(c, this.#d.endpoints, tenant);
   }
 
-  // Credentials
+  // Credentials. The provider-named methods act on the app's connector of that provider.
 
   /**
    * Creates a credential. Names are unique per connector: the same name with the same type and
    * data returns the existing credential (`created: false`, as Nylas does), different data is a 409.
    */
   async createCredential(provider: string, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
-    await this.#require(provider);
+    return this.#createCredential(await this.#require(provider, null), input);
+  }
+
+  /** A credential of the app's connector of a provider, or undefined. */
+  async getCredential(provider: string, id: string): Promise<CredentialRecord | undefined> {
+    const connector = await this.get(provider);
+    return connector && this.credentialOf(connector, id);
+  }
+
+  /** A credential of this connector, or undefined (another connector's credential is not found here). */
+  async credentialOf(connector: ConnectorRecord, id: string): Promise<CredentialRecord | undefined> {
+    const c = await this.#d.store.getCredential(id);
+    return c?.provider === connector.provider && c.owner === connector.owner ? c : undefined;
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    const connector = await this.#require(provider, null);
+    return this.#d.store.listCredentials(connector.provider, connector.owner);
+  }
+
+  async updateCredential(provider: string, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
+    return this.#updateCredential(await this.#require(provider, null), id, patch);
+  }
+
+  /** The active credential of a connector cannot be deleted (§3.11); make another active first. */
+  async deleteCredential(provider: string, id: string): Promise<void> {
+    return this.#deleteCredential(await this.#require(provider, null), id);
+  }
+
+  async #createCredential(connector: ConnectorRecord, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
+    const { provider, owner } = connector;
     checkCredential(provider, input.type, input.data);
-    const existing = (await this.#d.store.listCredentials(provider)).find((c) => c.name === input.name);
+    const existing = (await this.#d.store.listCredentials(provider, owner)).find((c) => c.name === input.name);
     if (existing) {
       if (existing.type === input.type && sameData(this.credentialData(existing), input.data)) return { credential: existing, created: false };
       throw new GrantkitError('conflict', `A credential named "${input.name}" already exists for "${provider}".`);
@@ -193,6 +324,7 @@ export class Connectors {
     const credential: CredentialRecord = {
       id,
       provider,
+      owner,
       name: input.name,
       type: input.type,
       data: this.#d.keyring.seal(JSON.stringify(input.data), `credential:${id}`),
@@ -203,23 +335,13 @@ export class Connectors {
     return { credential, created: true };
   }
 
-  /** A credential of this connector, or undefined (another connector's credential is not found here). */
-  async getCredential(provider: string, id: string): Promise<CredentialRecord | undefined> {
-    const c = await this.#d.store.getCredential(id);
-    return c?.provider === provider ? c : undefined;
-  }
-
-  async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    await this.#require(provider);
-    return this.#d.store.listCredentials(provider);
-  }
-
-  async updateCredential(provider: string, id: string, patch: { name?: string; data?: Readonly<Record<string, string>> }): Promise<CredentialRecord> {
-    const current = await this.getCredential(provider, id);
+  async #updateCredential(connector: ConnectorRecord, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
+    const { provider, owner } = connector;
+    const current = await this.credentialOf(connector, id);
     if (!current) throw credentialNotFound();
     if (patch.data) checkCredential(provider, current.type, patch.data);
     if (patch.name !== undefined && patch.name !== current.name) {
-      const clash = (await this.#d.store.listCredentials(provider)).some((c) => c.name === patch.name);
+      const clash = (await this.#d.store.listCredentials(provider, owner)).some((c) => c.name === patch.name);
       if (clash) throw new GrantkitError('conflict', `A credential named "${patch.name}" already exists for "${provider}".`);
     }
     const updated: CredentialRecord = {
@@ -232,12 +354,10 @@ export class Connectors {
     return updated;
   }
 
-  /** The active credential of a connector cannot be deleted (§3.11); make another active first. */
-  async deleteCredential(provider: string, id: string): Promise<void> {
-    const current = await this.getCredential(provider, id);
+  async #deleteCredential(connector: ConnectorRecord, id: string): Promise<void> {
+    const current = await this.credentialOf(connector, id);
     if (!current) throw credentialNotFound();
-    const connector = await this.#d.store.getConnector(provider);
-    if (connector?.activeCredentialId === id) {
+    if (connector.activeCredentialId === id) {
       throw bad('This credential is the connector\'s active credential; set another "active_credential_id" first.');
     }
     await this.#d.store.deleteCredential(id);
@@ -248,9 +368,9 @@ export class Connectors {
     return JSON.parse(this.#d.keyring.open(c.data, `credential:${c.id}`)) as Record<string, string>;
   }
 
-  async #require(provider: string): Promise<ConnectorRecord> {
-    const c = await this.#d.store.getConnector(provider);
-    if (!c) throw new GrantkitError('not_found', `No connector for provider "${provider.slice(0, 64)}".`);
+  async #require(provider: string, owner: string | null): Promise<ConnectorRecord> {
+    const c = await this.#d.store.getConnector(provider, owner);
+    if (!c) throw connectorNotFound(provider);
     return c;
   }
 
@@ -260,12 +380,121 @@ export class Connectors {
       if (outside.length > 0) throw bad(`Default scope "${outside[0]!.slice(0, 128)}" is not in "allowed_scopes".`);
     }
     if (activeCredentialId === undefined) return record;
-    if (activeCredentialId !== null) {
-      const c = await this.#d.store.getCredential(activeCredentialId);
-      if (c?.provider !== record.provider) throw bad('"active_credential_id" does not name a credential of this connector.');
+    if (activeCredentialId !== null && !(await this.credentialOf(record, activeCredentialId))) {
+      throw bad('"active_credential_id" does not name a credential of this connector.');
     }
     return { ...record, activeCredentialId };
   }
+}
+
+export type CredentialPatch = { readonly name?: string; readonly data?: Readonly<Record<string, string>> };
+
+/** What `ClientConnectors` may do; built by `Connectors.forClient`. */
+export interface ConnectorOps {
+  readonly store: ConnectorStore;
+  serving(provider: string, clientId: string): Promise<ConnectorRecord | undefined>;
+  credentialOf(connector: ConnectorRecord, id: string): Promise<CredentialRecord | undefined>;
+  create(owner: string, input: ConnectorInput): Promise<ConnectorRecord>;
+  update(current: ConnectorRecord, patch: ConnectorPatch): Promise<ConnectorRecord>;
+  delete(current: ConnectorRecord): Promise<void>;
+  createCredential(connector: ConnectorRecord, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }>;
+  updateCredential(connector: ConnectorRecord, id: string, patch: CredentialPatch): Promise<CredentialRecord>;
+  deleteCredential(connector: ConnectorRecord, id: string): Promise<void>;
+}
+
+/**
+ * The connectors API as one client's API key sees it. It reads the connectors that serve the
+ * client (its own, and the app's that serve it); it creates, changes and deletes its own only.
+ * Another client's connector, and its credentials, are 404: they do not exist for this client.
+ * The app's connectors are 403 to change: they are configured in code and change there.
+ */
+export class ClientConnectors {
+  readonly #c: ConnectorOps;
+  readonly #client: string;
+
+  /** Use `kit.connectors.forClient(clientId)`. */
+  constructor(ops: ConnectorOps, clientId: string) {
+    this.#c = ops;
+    this.#client = clientId;
+  }
+
+  get(provider: string): Promise<ConnectorRecord | undefined> {
+    return this.#c.serving(provider, this.#client);
+  }
+
+  /** The connectors serving this client, oldest first; where it has its own, the app's of that provider is not listed. */
+  async list(): Promise<ConnectorRecord[]> {
+    const all = await this.#c.store.listConnectors();
+    const own = new Set(all.filter((c) => c.owner === this.#client).map((c) => c.provider));
+    return sorted(all.filter((c) => servesClient(c, this.#client) && (c.owner !== null || !own.has(c.provider))));
+  }
+
+  create(input: ConnectorInput): Promise<ConnectorRecord> {
+    if (input.clients !== undefined || input.endpoints !== undefined) throw bad('"clients" and "endpoints" are set in code only.');
+    return this.#c.create(this.#client, input);
+  }
+
+  async update(provider: string, patch: ConnectorPatch): Promise<ConnectorRecord> {
+    if (patch.clients !== undefined || patch.endpoints !== undefined) throw bad('"clients" and "endpoints" are set in code only.');
+    return this.#c.update(await this.#own(provider), patch);
+  }
+
+  /** False when no connector of the provider serves this client. */
+  async delete(provider: string): Promise<boolean> {
+    const current = await this.#c.serving(provider, this.#client);
+    if (!current) return false;
+    await this.#c.delete(this.#writable(current));
+    return true;
+  }
+
+  async createCredential(provider: string, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
+    return this.#c.createCredential(await this.#own(provider), input);
+  }
+
+  async getCredential(provider: string, id: string): Promise<CredentialRecord | undefined> {
+    const connector = await this.get(provider);
+    return connector && this.#c.credentialOf(connector, id);
+  }
+
+  async listCredentials(provider: string): Promise<CredentialRecord[]> {
+    const connector = await this.get(provider);
+    if (!connector) throw connectorNotFound(provider);
+    return this.#c.store.listCredentials(connector.provider, connector.owner);
+  }
+
+  async updateCredential(provider: string, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
+    return this.#c.updateCredential(await this.#own(provider), id, patch);
+  }
+
+  async deleteCredential(provider: string, id: string): Promise<void> {
+    return this.#c.deleteCredential(await this.#own(provider), id);
+  }
+
+  /** This client's own connector of a provider: 404 when none serves it, 403 when the app's does. */
+  async #own(provider: string): Promise<ConnectorRecord> {
+    const current = await this.#c.serving(provider, this.#client);
+    if (!current) throw connectorNotFound(provider);
+    return this.#writable(current);
+  }
+
+  #writable(c: ConnectorRecord): ConnectorRecord {
+    if (c.owner === this.#client) return c;
+    throw new GrantkitError(
+      'grant_access_denied',
+      `The "${c.provider}" connector is configured by the application; it cannot be changed or deleted over the API.`,
+      { v3Type: 'forbidden' },
+    );
+  }
+}
+
+/** Oldest first; ties by provider, then id (several owners may have a connector of one provider). */
+function sorted(list: ConnectorRecord[]): ConnectorRecord[] {
+  const by = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return list.sort((a, b) => a.createdAt - b.createdAt || by(a.provider, b.provider) || by(a.id, b.id));
+}
+
+function connectorNotFound(provider: string): GrantkitError {
+  return new GrantkitError('not_found', `No connector for provider "${provider.slice(0, 64)}".`);
 }
 
 function checkCredential(provider: string, type: CredentialType, data: Readonly<Record<string, string>>): void {

@@ -1,7 +1,8 @@
 /**
  * The connector model (seed 003: "A connector stores information ... so you don't need to include
  * them manually in all API calls"), shared by custom authentication (issue 5) and hosted OAuth
- * (issue 4). One connector per provider. Secrets are sealed by the keyring: a connector's client
+ * (issue 4). One connector per owner and provider: the app's own, configured in code, and one per
+ * client created over HTTP with that client's API key. Secrets are sealed by the keyring: a connector's client
  * secret with AAD `connector:<id>`, a credential's data with AAD `credential:<id>`.
  */
 
@@ -42,8 +43,25 @@ export interface ConnectorRecord {
   /** Endpoint overrides for this connector (tests, sovereign clouds); set in code, never over HTTP. */
   readonly endpoints: Readonly<Partial<ProviderEndpoints>> | null;
   readonly activeCredentialId: string | null;
+  /**
+   * Who the connector belongs to. A client id: it was created over HTTP with that client's API key,
+   * serves that client only, and only that client's API keys see, change or delete it. Null: it is
+   * the app's (configured in code, or older than ownership); HTTP can read it but never change it.
+   */
+  readonly owner: string | null;
+  /**
+   * The clients an app connector serves; null: every client. Always null for a client's connector,
+   * which serves its owner only. A client's own connector wins over the app's for that client.
+   */
+  readonly clients: readonly string[] | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** Does this connector serve sign-ins and custom authentication of that client? */
+export function servesClient(c: Pick<ConnectorRecord, 'owner' | 'clients'>, clientId: string): boolean {
+  if (c.owner !== null) return c.owner === clientId;
+  return c.clients === null || c.clients.includes(clientId);
 }
 
 /**
@@ -56,6 +74,8 @@ export type CredentialType = 'serviceaccount' | 'adminconsent' | 'connector';
 export interface CredentialRecord {
   readonly id: string;
   readonly provider: string;
+  /** Its connector's owner: with `provider`, it names the connector the credential belongs to. */
+  readonly owner: string | null;
   /** Unique per connector. */
   readonly name: string;
   readonly type: CredentialType;
@@ -71,17 +91,23 @@ export interface CredentialRecord {
  * used for both, otherwise the kit takes `options.connectors` or an in-memory one.
  */
 export interface ConnectorStore {
-  getConnector(provider: string): Promise<ConnectorRecord | undefined>;
-  /** Insert or replace by provider. */
+  /**
+   * A connector is keyed by owner and provider: the app's (owner null) and each client's are
+   * different connectors. A store must never answer one owner's connector for another's.
+   */
+  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined>;
+  /** Insert or replace by owner and provider. */
   putConnector(connector: ConnectorRecord): Promise<void>;
-  /** Deletes the connector and every credential of its provider. */
-  deleteConnector(provider: string): Promise<boolean>;
+  /** Deletes the connector of that owner and provider and every credential of it. */
+  deleteConnector(provider: string, owner: string | null): Promise<boolean>;
+  /** Every owner's connectors, in the order first put. */
   listConnectors(): Promise<ConnectorRecord[]>;
   getCredential(id: string): Promise<CredentialRecord | undefined>;
   /** Insert or replace by id. */
   putCredential(credential: CredentialRecord): Promise<void>;
   deleteCredential(id: string): Promise<boolean>;
-  listCredentials(provider: string): Promise<CredentialRecord[]>;
+  /** The credentials of the connector of that owner and provider, in the order first put. */
+  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]>;
 }
 
 /** Structural check: does this store also keep connectors? */

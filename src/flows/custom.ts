@@ -67,7 +67,7 @@ export interface CustomAuthentication {
  */
 export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown): Promise<CustomAuthentication> {
   const body = parseInput(customBody, input);
-  const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state);
+  const verified = await verifyCustom(kit, clientId, body.provider, body.settings, body.scope, body.name, body.state);
   const now = kit.now();
   const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
   // After the provider checked the credentials: see grants/reauthentication.ts.
@@ -104,13 +104,15 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
  */
 export async function verifyCustom(
   kit: V3Services,
+  clientId: string,
   provider: string,
   settings: Readonly<Record<string, unknown>>,
   requestedScopes: readonly string[] | undefined,
   name: string | undefined,
   state: string | undefined,
 ): Promise<VerifiedCustom> {
-  const connector = await kit.guarded(kit.connectors.get(provider));
+  // The calling client's connector (its own, or the app's serving it), never another client's.
+  const connector = await kit.guarded(kit.connectors.serving(provider, clientId));
   const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
   if (typeof settings['credential_id'] === 'string' && settings['email_address'] !== undefined && settings['refresh_token'] === undefined) {
     return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
@@ -135,7 +137,7 @@ async function verifyBulk(
   }
   const c = needConnector(connector, provider);
   const credentialId = settings['credential_id'] as string;
-  const credential = await kit.guarded(kit.connectors.getCredential(provider, credentialId));
+  const credential = await kit.guarded(kit.connectors.credentialOf(c, credentialId));
   const wanted = provider === 'google' ? 'serviceaccount' : 'adminconsent';
   if (!credential || credential.type !== wanted) {
     throw bad(`"settings.credential_id" does not name a "${wanted}" credential of the ${provider} connector.`);
@@ -190,7 +192,7 @@ async function verifyRefresh(
   const credentialId = settings['credential_id'];
   if (credentialId !== undefined) {
     // A credential override: another auth app's client id and secret for this grant (§3.5).
-    const cred = typeof credentialId === 'string' ? await kit.guarded(kit.connectors.getCredential(provider, credentialId)) : undefined;
+    const cred = typeof credentialId === 'string' ? await kit.guarded(kit.connectors.credentialOf(c, credentialId)) : undefined;
     if (!cred || cred.type !== 'connector') throw bad('"settings.credential_id" does not name a "connector" credential of this connector.');
     const data = kit.connectors.credentialData(cred);
     client = { clientId: data['client_id'] ?? '', clientSecret: data['client_secret'] ?? '' };

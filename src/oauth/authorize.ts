@@ -102,8 +102,9 @@ function oauthErrorOf(err: GrantkitError): string {
   return 'invalid_request';
 }
 
-async function requireConnector(kit: HostedServices, provider: string): Promise<ConnectorRecord> {
-  const c = await kit.guarded(kit.connectors.get(provider));
+/** The connector serving this client for the provider: its own, or the app's when it serves the client. */
+async function requireConnector(kit: HostedServices, provider: string, clientId: string): Promise<ConnectorRecord> {
+  const c = await kit.guarded(kit.connectors.serving(provider, clientId));
   if (!c) {
     throw new GrantkitError(
       'invalid_request',
@@ -114,10 +115,15 @@ async function requireConnector(kit: HostedServices, provider: string): Promise<
 }
 
 /** The provider picker: the configured hosted connectors, each a link to this request plus `provider`. */
-async function picker(kit: HostedServices, req: RequestLike, offer: readonly { provider: string; param: string }[]): Promise<ResponseDescriptor> {
+async function picker(
+  kit: HostedServices,
+  req: RequestLike,
+  clientId: string,
+  offer: readonly { provider: string; param: string }[],
+): Promise<ResponseDescriptor> {
   const choices = [];
   for (const o of offer) {
-    if (!(await kit.guarded(kit.connectors.get(o.provider)))) continue;
+    if (!(await kit.guarded(kit.connectors.serving(o.provider, clientId)))) continue;
     const q = new URLSearchParams(req.query);
     q.set('provider', o.param);
     choices.push({ label: LABEL[o.provider] ?? o.provider, href: `${req.path}?${q.toString()}` });
@@ -200,7 +206,7 @@ export async function authorizeV2(kit: HostedServices, req: RequestLike): Promis
       throw new GrantkitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
     }
     if (q.provider === undefined || q.provider === '') {
-      return await picker(kit, req, [
+      return await picker(kit, req, checked.id, [
         { provider: 'google', param: 'gmail' },
         { provider: 'microsoft', param: 'office365' },
       ]);
@@ -209,7 +215,7 @@ export async function authorizeV2(kit: HostedServices, req: RequestLike): Promis
     if (provider === undefined) {
       throw new GrantkitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
     }
-    const connector = await requireConnector(kit, provider);
+    const connector = await requireConnector(kit, provider, checked.id);
     // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary.
     const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.defaultScopes) as V2Scope[];
     return await redirectUpstream(kit, {
@@ -259,9 +265,9 @@ export async function authorizeV3(kit: HostedServices, req: RequestLike): Promis
     }
     if (named.length !== 1) {
       const offer = (named.length > 1 ? named : HOSTED_PROVIDERS).map((p) => ({ provider: p, param: p }));
-      return await picker(kit, req, offer);
+      return await picker(kit, req, checked.id, offer);
     }
-    const connector = await requireConnector(kit, named[0]!);
+    const connector = await requireConnector(kit, named[0]!, checked.id);
     const scopes = q.scope?.split(' ').map((s) => s.trim()).filter((s) => s !== '');
     return await redirectUpstream(kit, {
       api: 'v3',

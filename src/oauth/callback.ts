@@ -68,7 +68,8 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
       );
     }
     if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
-    const connector = await kit.guarded(kit.connectors.get(provider));
+    // The connector of the client that started the sign-in, never another client's.
+    const connector = await kit.guarded(kit.connectors.serving(provider, flow.clientId));
     if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
     const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.providerTimeoutMs);
     const outcome = await strategy.callback(q.code, q.state, taken.flow.verifier);

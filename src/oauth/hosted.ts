@@ -82,7 +82,8 @@ export class HostedOAuth {
   /** The strategy of a connector, built once per connector version. */
   strategy(connector: ConnectorRecord, endpoints: ProviderEndpoints | undefined, clientSecret: string | null, timeoutMs: number): UpstreamStrategy {
     const stamp = `${connector.id}:${connector.updatedAt}`;
-    const cached = this.#strategies.get(connector.provider);
+    // By connector id: each client may have its own connector (and upstream app) for a provider.
+    const cached = this.#strategies.get(connector.id);
     if (cached?.stamp === stamp) return cached.strategy;
     if (endpoints === undefined || connector.clientId === null || clientSecret === null) {
       throw new GrantkitError('invalid_request', `The ${connector.provider} connector is missing its client id, secret or endpoint URLs.`);
@@ -96,7 +97,7 @@ export class HostedOAuth {
       // Google issues a refresh token only for offline access, and again only on a fresh consent.
       extraParams: connector.provider === 'google' ? { access_type: 'offline', prompt: 'consent' } : {},
     });
-    this.#strategies.set(connector.provider, { stamp, strategy });
+    this.#strategies.set(connector.id, { stamp, strategy });
     return strategy;
   }
 }

@@ -257,20 +257,21 @@ export function connectorClientLookup(connectors: Connectors): ConnectorClientLo
     // is not always its connector's (hosted v2 grants are `gmail` and `office365` grants of the
     // `google` and `microsoft` connectors). When the id is recorded it decides: a connector deleted
     // and made again has a new id, and possibly another client, which must not receive this
-    // grant's refresh token. Grants without the id (made before it was recorded) go by provider.
+    // grant's refresh token. Grants without the id (made before it was recorded) go by provider,
+    // to the connector serving the grant's client.
     const meta = settings['$grantkit'];
     const connectorId = typeof meta === 'object' && meta !== null ? (meta as { connectorId?: unknown }).connectorId : undefined;
     const connector =
       typeof connectorId === 'string'
         ? (await connectors.list()).find((c) => c.id === connectorId)
-        : await connectors.get(V2_CONNECTOR[grant.provider] ?? grant.provider);
+        : await connectors.serving(V2_CONNECTOR[grant.provider] ?? grant.provider, grant.clientId);
     if (connector === undefined) return undefined;
     const endpoints = connectors.endpoints(connector);
     if (endpoints === undefined) return undefined;
     const credentialId = settings['credential_id'];
     if (typeof credentialId === 'string') {
       // Credentials belong to the connector's provider, which is not always the grant's.
-      const cred = await connectors.getCredential(connector.provider, credentialId);
+      const cred = await connectors.credentialOf(connector, credentialId);
       if (cred?.type === 'connector') {
         const data = connectors.credentialData(cred);
         if (data['client_id']) return { tokenUrl: endpoints.tokenUrl, clientId: data['client_id'], clientSecret: data['client_secret'] };

@@ -17,6 +17,18 @@ export interface StoreUnderTest {
    * The suite closes it.
    */
   readonly peer?: () => Promise<Store>;
+  /**
+   * Optional: a fresh store opened on a backend that already holds these connectors and
+   * credentials as a version without connector owners wrote them (its schema, its rows), so the
+   * suite checks the upgrade: they become the app's and serve every client. Its cleanup drops it.
+   */
+  readonly legacy?: (rows: LegacyConnectorRows) => Promise<{ store: Store & ConnectorStore; cleanup: () => Promise<void> }>;
+}
+
+/** Connectors and credentials as they were stored before connectors had owners. */
+export interface LegacyConnectorRows {
+  readonly connectors: readonly Omit<ConnectorRecord, 'owner' | 'clients'>[];
+  readonly credentials: readonly Omit<CredentialRecord, 'owner'>[];
 }
 
 export interface StoreContractOptions {
@@ -631,16 +643,16 @@ export function storeContract(
         const s = cs(t);
         if (!s) return;
         const c = connector();
-        assert.equal(await s.getConnector(c.provider), undefined);
+        assert.equal(await s.getConnector(c.provider, null), undefined);
         await s.putConnector(c);
-        assert.deepEqual(await s.getConnector(c.provider), c);
+        assert.deepEqual(await s.getConnector(c.provider, null), c);
         const replaced: ConnectorRecord = { ...c, id: `connector-${randomUUID()}`, name: 'renamed', clientSecret: null, updatedAt: T0 + 1 };
         await s.putConnector(replaced);
-        assert.deepEqual(await s.getConnector(c.provider), replaced);
+        assert.deepEqual(await s.getConnector(c.provider, null), replaced);
         assert.equal(mine(await s.listConnectors(), [c.provider]).length, 1, 'one connector per provider');
-        assert.equal(await s.deleteConnector(c.provider), true);
-        assert.equal(await s.getConnector(c.provider), undefined);
-        assert.equal(await s.deleteConnector(c.provider), false);
+        assert.equal(await s.deleteConnector(c.provider, null), true);
+        assert.equal(await s.getConnector(c.provider, null), undefined);
+        assert.equal(await s.deleteConnector(c.provider, null), false);
       });
 
       it('keeps every connector field as given: sealed secret, nulls apart from empties, order of scopes', async (t) => {
@@ -665,14 +677,14 @@ export function storeContract(
         const nulls = connector({ allowedScopes: null, endpoints: null, activeCredentialId: null });
         for (const c of [full, bare, nulls]) {
           await s.putConnector(c);
-          assert.deepEqual(await s.getConnector(c.provider), c);
+          assert.deepEqual(await s.getConnector(c.provider, null), c);
           assert.deepEqual((await s.listConnectors()).find((x) => x.provider === c.provider), c);
         }
-        const read = await s.getConnector(full.provider);
+        const read = await s.getConnector(full.provider, null);
         assert.equal(read?.clientSecret, full.clientSecret, 'the sealed secret comes back byte for byte');
         assert.equal(read?.createdAt, T0);
         assert.equal(typeof read?.createdAt, 'number');
-        for (const c of [full, bare, nulls]) await s.deleteConnector(c.provider);
+        for (const c of [full, bare, nulls]) await s.deleteConnector(c.provider, null);
       });
 
       it('lists connectors in the order first put: a replacement keeps its place, a re-put goes last', async (t) => {
@@ -687,11 +699,11 @@ export function storeContract(
         const listed = await s.listConnectors();
         assert.deepEqual(mine(listed, providers), providers);
         assert.equal(listed.find((c) => c.provider === first.provider)?.name, 'updated');
-        await s.deleteConnector(first.provider);
+        await s.deleteConnector(first.provider, null);
         assert.deepEqual(mine(await s.listConnectors(), providers), providers.slice(1));
         await s.putConnector(first);
         assert.deepEqual(mine(await s.listConnectors(), providers), [...providers.slice(1), first.provider]);
-        for (const p of providers) await s.deleteConnector(p);
+        for (const p of providers) await s.deleteConnector(p, null);
         assert.deepEqual(mine(await s.listConnectors(), providers), []);
       });
 
@@ -706,10 +718,10 @@ export function storeContract(
         const replaced: CredentialRecord = { ...c, name: 'renamed', type: 'connector', data: `v1.k.${randomUUID()}`, updatedAt: T0 + 5 };
         await s.putCredential(replaced);
         assert.deepEqual(await s.getCredential(c.id), replaced);
-        assert.deepEqual(await s.listCredentials(provider), [replaced]);
+        assert.deepEqual(await s.listCredentials(provider, null), [replaced]);
         assert.equal(await s.deleteCredential(c.id), true);
         assert.equal(await s.getCredential(c.id), undefined);
-        assert.deepEqual(await s.listCredentials(provider), []);
+        assert.deepEqual(await s.listCredentials(provider, null), []);
         assert.equal(await s.deleteCredential(c.id), false);
       });
 
@@ -727,27 +739,27 @@ export function storeContract(
           if (i === 5) await s.putCredential(other);
         }
         const ids = creds.map((c) => c.id);
-        const listed = await s.listCredentials(provider);
+        const listed = await s.listCredentials(provider, null);
         assert.deepEqual(listed, creds);
-        assert.deepEqual((await s.listCredentials(provider)).map((c) => c.id), ids, 'the same order on every call');
-        assert.deepEqual(await s.listCredentials(`other-${provider}`), [other]);
-        assert.deepEqual(await s.listCredentials(`none-${provider}`), []);
+        assert.deepEqual((await s.listCredentials(provider, null)).map((c) => c.id), ids, 'the same order on every call');
+        assert.deepEqual(await s.listCredentials(`other-${provider}`, null), [other]);
+        assert.deepEqual(await s.listCredentials(`none-${provider}`, null), []);
         // A replacement keeps its place; a deleted one leaves a gap; a re-put one goes last.
         const third = creds[2]!;
         await s.putCredential({ ...third, name: 'renamed', updatedAt: T0 + 99 * MINUTE });
-        assert.deepEqual((await s.listCredentials(provider)).map((c) => c.id), ids);
+        assert.deepEqual((await s.listCredentials(provider, null)).map((c) => c.id), ids);
         const fourth = creds[3]!;
         await s.deleteCredential(fourth.id);
         const withoutFourth = ids.filter((id) => id !== fourth.id);
-        assert.deepEqual((await s.listCredentials(provider)).map((c) => c.id), withoutFourth);
+        assert.deepEqual((await s.listCredentials(provider, null)).map((c) => c.id), withoutFourth);
         await s.putCredential(fourth);
-        assert.deepEqual((await s.listCredentials(provider)).map((c) => c.id), [...withoutFourth, fourth.id]);
+        assert.deepEqual((await s.listCredentials(provider, null)).map((c) => c.id), [...withoutFourth, fourth.id]);
         // Paging the way the routes do it (sort, then slice) gives every credential exactly once.
-        const byUpdated = (await s.listCredentials(provider)).sort((a, b) => a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : 1));
+        const byUpdated = (await s.listCredentials(provider, null)).sort((a, b) => a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : 1));
         const pages = [0, 5, 10].flatMap((offset) => byUpdated.slice(offset, offset + 5).map((c) => c.id));
         assert.deepEqual([...pages].sort(), [...ids].sort());
-        await s.deleteConnector(provider);
-        await s.deleteConnector(`other-${provider}`);
+        await s.deleteConnector(provider, null);
+        await s.deleteConnector(`other-${provider}`, null);
       });
 
       it('a credential moved to another provider lists under that one only', async (t) => {
@@ -758,9 +770,9 @@ export function storeContract(
         const c = credential(from);
         await s.putCredential(c);
         await s.putCredential({ ...c, provider: to });
-        assert.deepEqual(await s.listCredentials(from), []);
-        assert.deepEqual(await s.listCredentials(to), [{ ...c, provider: to }]);
-        assert.equal(await s.deleteConnector(from), false);
+        assert.deepEqual(await s.listCredentials(from, null), []);
+        assert.deepEqual(await s.listCredentials(to, null), [{ ...c, provider: to }]);
+        assert.equal(await s.deleteConnector(from, null), false);
         assert.deepEqual(await s.getCredential(c.id), { ...c, provider: to }, 'deleting the old provider leaves it');
         await s.deleteCredential(c.id);
       });
@@ -776,18 +788,113 @@ export function storeContract(
         const kept = credential(other.provider);
         for (const x of [...creds, kept]) await s.putCredential(x);
         await s.putConnector({ ...c, activeCredentialId: creds[0]!.id });
-        assert.equal(await s.deleteConnector(c.provider), true);
+        assert.equal(await s.deleteConnector(c.provider, null), true);
         for (const x of creds) assert.equal(await s.getCredential(x.id), undefined);
-        assert.deepEqual(await s.listCredentials(c.provider), []);
+        assert.deepEqual(await s.listCredentials(c.provider, null), []);
         assert.deepEqual(await s.getCredential(kept.id), kept);
-        assert.deepEqual(await s.listCredentials(other.provider), [kept]);
-        assert.deepEqual(await s.getConnector(other.provider), other);
+        assert.deepEqual(await s.listCredentials(other.provider, null), [kept]);
+        assert.deepEqual(await s.getConnector(other.provider, null), other);
         // A new connector for the provider starts with no credential.
         await s.putConnector(connector({ provider: c.provider }));
-        assert.deepEqual(await s.listCredentials(c.provider), []);
-        await s.deleteConnector(c.provider);
-        await s.deleteConnector(other.provider);
+        assert.deepEqual(await s.listCredentials(c.provider, null), []);
+        await s.deleteConnector(c.provider, null);
+        await s.deleteConnector(other.provider, null);
         assert.equal(await s.getCredential(kept.id), undefined);
+      });
+
+      it("keeps the app's connector of a provider and each client's apart, owner and clients as given", async (t) => {
+        const s = cs(t);
+        if (!s) return;
+        const provider = `provider-${randomUUID()}`;
+        const app = connector({ provider, clients: ['client-b', 'client-a'] });
+        const a = connector({ provider, owner: 'client-a' });
+        const b = connector({ provider, owner: 'client-b' });
+        for (const c of [app, a, b]) await s.putConnector(c);
+        assert.deepEqual(await s.getConnector(provider, null), app);
+        assert.deepEqual(await s.getConnector(provider, 'client-a'), a);
+        assert.deepEqual(await s.getConnector(provider, 'client-b'), b);
+        assert.equal(await s.getConnector(provider, 'client-c'), undefined, 'no owner answers for another');
+        assert.deepEqual(
+          (await s.listConnectors()).filter((c) => c.provider === provider),
+          [app, a, b],
+          'every owner is listed, in the order first put',
+        );
+        // Replacing one owner's connector leaves the others as they were.
+        const renamed = { ...a, id: `connector-${randomUUID()}`, name: 'renamed', updatedAt: T0 + 1 };
+        await s.putConnector(renamed);
+        assert.deepEqual(await s.getConnector(provider, 'client-a'), renamed);
+        assert.deepEqual(await s.getConnector(provider, null), app);
+        assert.deepEqual(await s.getConnector(provider, 'client-b'), b);
+        // Deleting one owner's connector leaves the others.
+        assert.equal(await s.deleteConnector(provider, 'client-b'), true);
+        assert.equal(await s.getConnector(provider, 'client-b'), undefined);
+        assert.deepEqual(await s.getConnector(provider, null), app);
+        assert.deepEqual(await s.getConnector(provider, 'client-a'), renamed);
+        assert.equal(await s.deleteConnector(provider, 'client-c'), false);
+        // An empty clients list stays apart from null (every client).
+        await s.putConnector({ ...app, clients: [] });
+        assert.deepEqual((await s.getConnector(provider, null))?.clients, []);
+        await s.deleteConnector(provider, null);
+        await s.deleteConnector(provider, 'client-a');
+        assert.deepEqual((await s.listConnectors()).filter((c) => c.provider === provider), []);
+      });
+
+      it("a connector's credentials are its owner's: listing and deleting one owner's never touches another's", async (t) => {
+        const s = cs(t);
+        if (!s) return;
+        const provider = `provider-${randomUUID()}`;
+        await s.putConnector(connector({ provider }));
+        await s.putConnector(connector({ provider, owner: 'client-a' }));
+        const appCred = credential(provider);
+        const aCred = credential(provider, { owner: 'client-a', name: appCred.name });
+        await s.putCredential(appCred);
+        await s.putCredential(aCred);
+        assert.deepEqual(await s.getCredential(aCred.id), aCred);
+        assert.deepEqual(await s.listCredentials(provider, null), [appCred]);
+        assert.deepEqual(await s.listCredentials(provider, 'client-a'), [aCred]);
+        assert.deepEqual(await s.listCredentials(provider, 'client-b'), []);
+        assert.equal(await s.deleteConnector(provider, 'client-a'), true);
+        assert.equal(await s.getCredential(aCred.id), undefined);
+        assert.deepEqual(await s.getCredential(appCred.id), appCred, "the app's credential stays");
+        assert.equal(await s.deleteConnector(provider, null), true);
+        assert.equal(await s.getCredential(appCred.id), undefined);
+      });
+
+      it('connectors and credentials stored before connectors had owners become the app\'s and serve every client', async (t) => {
+        if (!cs(t)) return;
+        if (!subject?.legacy) return t.skip('no legacy() hook for this store');
+        const provider = `provider-${randomUUID()}`;
+        const { owner: _o, clients: _c, ...old } = connector({ provider, allowedScopes: ['a', 'b'] });
+        const other = (({ owner: _x, clients: _y, ...rest }) => rest)(connector());
+        const { owner: _p, ...oldCred } = credential(provider, { type: 'serviceaccount' });
+        const legacy = await subject.legacy({ connectors: [old, other], credentials: [oldCred] });
+        try {
+          const s = legacy.store;
+          const upgraded: ConnectorRecord = { ...old, owner: null, clients: null };
+          assert.deepEqual(await s.getConnector(provider, null), upgraded);
+          assert.equal(await s.getConnector(provider, 'client-a'), undefined, 'no client owns it');
+          assert.deepEqual(
+            (await s.listConnectors()).filter((c) => c.provider === provider || c.provider === other.provider),
+            [upgraded, { ...other, owner: null, clients: null }],
+            'the order first put survives',
+          );
+          assert.deepEqual(await s.getCredential(oldCred.id), { ...oldCred, owner: null });
+          assert.deepEqual(await s.listCredentials(provider, null), [{ ...oldCred, owner: null }]);
+          // The key is now (owner, provider): a client's connector of the same provider sits beside it.
+          const mine = connector({ provider, owner: 'client-a' });
+          await s.putConnector(mine);
+          assert.deepEqual(await s.getConnector(provider, 'client-a'), mine);
+          assert.deepEqual(await s.getConnector(provider, null), upgraded);
+          // An operator narrows the app's connector by putting it back with clients (or an owner).
+          await s.putConnector({ ...upgraded, clients: ['client-b'] });
+          assert.deepEqual((await s.getConnector(provider, null))?.clients, ['client-b']);
+          assert.equal(await s.deleteConnector(provider, null), true);
+          assert.equal(await s.getCredential(oldCred.id), undefined);
+          assert.deepEqual(await s.getConnector(provider, 'client-a'), mine);
+        } finally {
+          await legacy.store.close?.();
+          await legacy.cleanup();
+        }
       });
 
       it('a dump holds connectors and credentials with their secrets as sealed', async (t) => {
@@ -803,7 +910,7 @@ export function storeContract(
         for (const value of [c.id, c.clientSecret!, cred.id, cred.data]) {
           assert.ok(text.includes(value), `the dump should hold ${value.slice(0, 16)}…`);
         }
-        await s.deleteConnector(c.provider);
+        await s.deleteConnector(c.provider, null);
       });
 
       it('leaves tokens, grants and the broadcast alone: no invalidation is sent for connectors', async (t) => {
@@ -828,7 +935,7 @@ export function storeContract(
           await writes.putCredential({ ...cred, updatedAt: T0 + 1 });
           await writes.deleteCredential(cred.id);
           await writes.putCredential(cred);
-          await writes.deleteConnector(c.provider);
+          await writes.deleteConnector(c.provider, null);
           if (unsubscribe) {
             // A sentinel revocation: once it is heard, anything the connector writes sent would have been too.
             const sentinel = token('access');
@@ -893,6 +1000,8 @@ function connector(over: Partial<ConnectorRecord> = {}): ConnectorRecord {
     allowedScopes: null,
     endpoints: null,
     activeCredentialId: null,
+    owner: null,
+    clients: null,
     createdAt: T0,
     updatedAt: T0,
     ...over,
@@ -903,6 +1012,7 @@ function credential(provider: string, over: Partial<CredentialRecord> = {}): Cre
   return {
     id: `credential-${randomUUID()}`,
     provider,
+    owner: null,
     name: `credential-${randomUUID()}`,
     type: 'connector',
     data: `v1.kid.${Buffer.from(randomUUID()).toString('base64url')}`,

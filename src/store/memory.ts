@@ -170,17 +170,21 @@ export class MemoryStore implements Store, ConnectorStore {
 
   // Connectors and credentials (ConnectorStore): plain CRUD, frozen copies as for grants.
 
-  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
-    return this.#connectors.get(provider);
+  // Connectors are keyed by owner and provider: the app's (owner null) and each client's apart.
+
+  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    return this.#connectors.get(connectorKey(provider, owner));
   }
 
   async putConnector(connector: ConnectorRecord): Promise<void> {
-    this.#connectors.set(connector.provider, Object.freeze({ ...connector }));
+    // A record from a caller that predates owners (plain JS) is the app's and serves every client.
+    const owned = { ...connector, owner: connector.owner ?? null, clients: connector.clients ?? null };
+    this.#connectors.set(connectorKey(owned.provider, owned.owner), Object.freeze(owned));
   }
 
-  async deleteConnector(provider: string): Promise<boolean> {
-    for (const [id, c] of this.#credentials) if (c.provider === provider) this.#credentials.delete(id);
-    return this.#connectors.delete(provider);
+  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    for (const [id, c] of this.#credentials) if (c.provider === provider && c.owner === owner) this.#credentials.delete(id);
+    return this.#connectors.delete(connectorKey(provider, owner));
   }
 
   async listConnectors(): Promise<ConnectorRecord[]> {
@@ -192,15 +196,15 @@ export class MemoryStore implements Store, ConnectorStore {
   }
 
   async putCredential(credential: CredentialRecord): Promise<void> {
-    this.#credentials.set(credential.id, Object.freeze({ ...credential }));
+    this.#credentials.set(credential.id, Object.freeze({ ...credential, owner: credential.owner ?? null }));
   }
 
   async deleteCredential(id: string): Promise<boolean> {
     return this.#credentials.delete(id);
   }
 
-  async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    return [...this.#credentials.values()].filter((c) => c.provider === provider);
+  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return [...this.#credentials.values()].filter((c) => c.provider === provider && c.owner === owner);
   }
 
   /** Everything held, as plain data: tests search it for plaintext secrets. */
@@ -253,6 +257,10 @@ export class MemoryStore implements Store, ConnectorStore {
       if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) this.#drop(hash);
     }
   }
+}
+
+function connectorKey(provider: string, owner: string | null): string {
+  return JSON.stringify([owner, provider]);
 }
 
 function emailKey(clientId: string, email: string): string {

@@ -106,4 +106,20 @@ ALTER TABLE grantkit_grants ADD COLUMN identity TEXT;
 ALTER TABLE grantkit_tokens ADD COLUMN scopes TEXT;
 `,
   },
+  {
+    id: 5,
+    name: 'connector owners',
+    // A connector belongs to the client whose API key created it, or to the app (owner ''), and is
+    // keyed by (owner, provider). No earlier row records its creator, so every existing connector
+    // and credential becomes the app's and keeps serving every client (clients NULL); an operator
+    // narrows one with `grantkit connectors assign` or an UPDATE of `owner` / `clients`.
+    sql: `
+ALTER TABLE grantkit_connectors ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE grantkit_connectors ADD COLUMN clients TEXT[];
+ALTER TABLE grantkit_connectors DROP CONSTRAINT grantkit_connectors_pkey;
+ALTER TABLE grantkit_connectors ADD PRIMARY KEY (owner, provider);
+ALTER TABLE grantkit_credentials ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE INDEX grantkit_credentials_owner_provider ON grantkit_credentials (owner, provider, seq);
+`,
+  },
 ];

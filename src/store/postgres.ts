@@ -15,6 +15,7 @@ import type {
 } from './records.js';
 import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
 import {
+  APP_OWNER,
   CONNECTOR_COLUMN_NAMES,
   CONNECTOR_COLUMNS,
   connectorParams,
@@ -188,26 +189,28 @@ export class PostgresStore implements Store, ConnectorStore {
       sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
       // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
       // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
-      getConnector: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} WHERE provider = $1`,
+      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
+      getConnector: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} WHERE owner = $1 AND provider = $2`,
       putConnector: `INSERT INTO ${K} (${CONNECTOR_COLUMNS})
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint)
-        ON CONFLICT (provider) DO UPDATE SET id = EXCLUDED.id, name = EXCLUDED.name, client_id = EXCLUDED.client_id,
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13, $14)
+        ON CONFLICT (owner, provider) DO UPDATE SET id = EXCLUDED.id, name = EXCLUDED.name, client_id = EXCLUDED.client_id,
           client_secret = EXCLUDED.client_secret, settings = EXCLUDED.settings, default_scopes = EXCLUDED.default_scopes,
           allowed_scopes = EXCLUDED.allowed_scopes, endpoints = EXCLUDED.endpoints,
-          active_credential_id = EXCLUDED.active_credential_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+          active_credential_id = EXCLUDED.active_credential_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+          clients = EXCLUDED.clients`,
       // One statement, so the connector and its credentials go together or not at all. Every
       // data-modifying CTE runs whether or not it is read; the credentials go even when the
       // connector is already gone, as in the memory store.
-      deleteConnector: `WITH creds AS (DELETE FROM ${C} WHERE provider = $1),
-        gone AS (DELETE FROM ${K} WHERE provider = $1 RETURNING 1)
+      deleteConnector: `WITH creds AS (DELETE FROM ${C} WHERE owner = $1 AND provider = $2),
+        gone AS (DELETE FROM ${K} WHERE owner = $1 AND provider = $2 RETURNING 1)
         SELECT count(*)::int AS n FROM gone`,
       listConnectors: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} ORDER BY seq`,
       getCredential: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE id = $1`,
-      putCredential: `INSERT INTO ${C} (${CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::bigint)
+      putCredential: `INSERT INTO ${C} (${CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8)
         ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, name = EXCLUDED.name, type = EXCLUDED.type,
-          data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+          data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, owner = EXCLUDED.owner`,
       deleteCredential: `DELETE FROM ${C} WHERE id = $1`,
-      listCredentials: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE provider = $1 ORDER BY seq`,
+      listCredentials: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE owner = $1 AND provider = $2 ORDER BY seq`,
     };
   }
 
@@ -344,8 +347,8 @@ export class PostgresStore implements Store, ConnectorStore {
 
   // Connectors and credentials (ConnectorStore)
 
-  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
-    const row = (await this.#query<ConnectorRow>(this.#sql.getConnector, [provider]))[0];
+  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    const row = (await this.#query<ConnectorRow>(this.#sql.getConnector, [owner ?? APP_OWNER, provider]))[0];
     return row && toConnector(row);
   }
 
@@ -353,8 +356,8 @@ export class PostgresStore implements Store, ConnectorStore {
     await this.#query(this.#sql.putConnector, positional(connectorParams(c, ARRAY_LIST), CONNECTOR_COLUMN_NAMES));
   }
 
-  async deleteConnector(provider: string): Promise<boolean> {
-    const rows = await this.#query<{ n: number }>(this.#sql.deleteConnector, [provider]);
+  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    const rows = await this.#query<{ n: number }>(this.#sql.deleteConnector, [owner ?? APP_OWNER, provider]);
     return (rows[0]?.n ?? 0) > 0;
   }
 
@@ -375,8 +378,8 @@ export class PostgresStore implements Store, ConnectorStore {
     return ((await this.#run(this.#sql.deleteCredential, [id])).rowCount ?? 0) > 0;
   }
 
-  async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    return (await this.#query<CredentialRow>(this.#sql.listCredentials, [provider])).map(toCredential);
+  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return (await this.#query<CredentialRow>(this.#sql.listCredentials, [owner ?? APP_OWNER, provider])).map(toCredential);
   }
 
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */

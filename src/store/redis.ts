@@ -43,10 +43,13 @@ export interface RedisStoreOptions {
  *                         f: family or '', c: consumedAt once consumed
  *   P tk:<kind>, P tg:<grantId>, P tf:<family>
  *                   zset  token hashes, scored by when the server collects the token (inf: never)
- *   P cn:<provider> string connector JSON
- *   P connectors    zset  providers, scored by the order they were first put
- *   P cr:<id>       hash  j: credential JSON, p: provider, s: its order
- *   P crp:<provider> zset credential ids of a provider, scored by the order they were first put
+ *   P cn:<slot>     string connector JSON
+ *   P connectors    zset  slots, scored by the order they were first put
+ *   P cr:<id>       hash  j: credential JSON, p: its connector's slot, s: its order
+ *   P crp:<slot>    zset  credential ids of a connector, scored by the order they were first put
+ * A slot names a connector by owner and provider: the provider alone for the app's (so rows written
+ * before connectors had owners are the app's as they stand), JSON ["<client id>","<provider>"] for
+ * a client's.
  *   P cseq          string the counter behind those two orders
  *
  * Connectors and credentials list in the order they were first put, as in the memory store (a
@@ -230,14 +233,14 @@ for _, hash in ipairs(redis.call('ZRANGE', P .. ARGV[2], 0, -1)) do
   if r then out[#out + 1] = r end
 end
 return out`),
-  // ARGV: P, provider, connector JSON
+  // ARGV: P, slot, connector JSON
   putConnector: new Script(`
 redis.call('SET', P .. 'cn:' .. ARGV[2], ARGV[3])
 if not redis.call('ZSCORE', P .. 'connectors', ARGV[2]) then
   redis.call('ZADD', P .. 'connectors', redis.call('INCR', P .. 'cseq'), ARGV[2])
 end
 return 1`),
-  // ARGV: P, provider. The connector and its credentials in one script, so no reader sees one
+  // ARGV: P, slot. The connector and its credentials in one script, so no reader sees one
   // without the other; the credentials go even when the connector is already gone, as in memory.
   deleteConnector: new Script(`
 local idx = P .. 'crp:' .. ARGV[2]
@@ -253,7 +256,7 @@ for _, provider in ipairs(redis.call('ZRANGE', P .. 'connectors', 0, -1)) do
   if j then out[#out + 1] = j end
 end
 return out`),
-  // ARGV: P, id, provider, credential JSON. A credential moved to another provider keeps its place.
+  // ARGV: P, id, slot, credential JSON. A credential moved to another connector keeps its place.
   putCredential: new Script(`
 local key = P .. 'cr:' .. ARGV[2]
 local old = redis.call('HMGET', key, 'p', 's')
@@ -271,7 +274,7 @@ if not provider then return 0 end
 redis.call('DEL', key)
 redis.call('ZREM', P .. 'crp:' .. provider, ARGV[2])
 return 1`),
-  // ARGV: P, provider
+  // ARGV: P, slot
   listCredentials: new Script(`
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', P .. 'crp:' .. ARGV[2], 0, -1)) do
@@ -422,40 +425,40 @@ export class RedisStore implements Store, ConnectorStore {
 
   // Connectors and credentials (ConnectorStore)
 
-  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
+  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
     await this.#ready();
-    const json = await this.#redis.get(this.#prefix + 'cn:' + provider);
-    return json === null ? undefined : (JSON.parse(json) as ConnectorRecord);
+    const json = await this.#redis.get(this.#prefix + 'cn:' + slot(provider, owner));
+    return json === null ? undefined : parseConnector(json);
   }
 
   async putConnector(connector: ConnectorRecord): Promise<void> {
-    await this.#run(SCRIPTS.putConnector, [connector.provider, connectorJson(connector)]);
+    await this.#run(SCRIPTS.putConnector, [slot(connector.provider, connector.owner), connectorJson(connector)]);
   }
 
-  async deleteConnector(provider: string): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteConnector, [provider])) === 1;
+  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return (await this.#run(SCRIPTS.deleteConnector, [slot(provider, owner)])) === 1;
   }
 
   async listConnectors(): Promise<ConnectorRecord[]> {
-    return strings(await this.#run(SCRIPTS.listConnectors, [])).map((j) => JSON.parse(j) as ConnectorRecord);
+    return strings(await this.#run(SCRIPTS.listConnectors, [])).map(parseConnector);
   }
 
   async getCredential(id: string): Promise<CredentialRecord | undefined> {
     await this.#ready();
     const json = await this.#redis.hget(this.#prefix + 'cr:' + id, 'j');
-    return json === null ? undefined : (JSON.parse(json) as CredentialRecord);
+    return json === null ? undefined : parseCredential(json);
   }
 
   async putCredential(credential: CredentialRecord): Promise<void> {
-    await this.#run(SCRIPTS.putCredential, [credential.id, credential.provider, credentialJson(credential)]);
+    await this.#run(SCRIPTS.putCredential, [credential.id, slot(credential.provider, credential.owner), credentialJson(credential)]);
   }
 
   async deleteCredential(id: string): Promise<boolean> {
     return (await this.#run(SCRIPTS.deleteCredential, [id])) === 1;
   }
 
-  async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    return strings(await this.#run(SCRIPTS.listCredentials, [provider])).map((j) => JSON.parse(j) as CredentialRecord);
+  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return strings(await this.#run(SCRIPTS.listCredentials, [slot(provider, owner)])).map(parseCredential);
   }
 
   /** Every key under the prefix with its value, as plain data: tests search it for plaintext secrets. */
@@ -610,13 +613,30 @@ function tokenJson(t: TokenRecord): string {
 }
 
 function connectorJson(c: ConnectorRecord): string {
-  const { id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, createdAt, updatedAt } = c;
-  return JSON.stringify({ id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, createdAt, updatedAt });
+  const { id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, owner, clients, createdAt, updatedAt } = c;
+  return JSON.stringify({ id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, owner, clients, createdAt, updatedAt });
 }
 
 function credentialJson(c: CredentialRecord): string {
-  const { id, provider, name, type, data, createdAt, updatedAt } = c;
-  return JSON.stringify({ id, provider, name, type, data, createdAt, updatedAt });
+  const { id, provider, owner, name, type, data, createdAt, updatedAt } = c;
+  return JSON.stringify({ id, provider, owner, name, type, data, createdAt, updatedAt });
+}
+
+/** Where a connector of that owner and provider lives (see the layout above). */
+function slot(provider: string, owner: string | null): string {
+  return owner === null ? provider : JSON.stringify([owner, provider]);
+}
+
+// Rows written before connectors had owners have no `owner` or `clients`: they are the app's and
+// serve every client.
+function parseConnector(json: string): ConnectorRecord {
+  const c = JSON.parse(json) as ConnectorRecord;
+  return { ...c, owner: c.owner ?? null, clients: c.clients ?? null };
+}
+
+function parseCredential(json: string): CredentialRecord {
+  const c = JSON.parse(json) as CredentialRecord;
+  return { ...c, owner: c.owner ?? null };
 }
 
 // Records are written by this store from typed values, so parsing trusts their shape.

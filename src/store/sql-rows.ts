@@ -62,8 +62,19 @@ export const CONNECTOR_COLUMN_NAMES = [
   'active_credential_id',
   'created_at',
   'updated_at',
+  'owner',
+  'clients',
 ] as const;
-export const CREDENTIAL_COLUMN_NAMES = ['id', 'provider', 'name', 'type', 'data', 'created_at', 'updated_at'] as const;
+export const CREDENTIAL_COLUMN_NAMES = ['id', 'provider', 'name', 'type', 'data', 'created_at', 'updated_at', 'owner'] as const;
+
+/**
+ * The `owner` column of connectors and credentials: a client id, or '' for the app's connectors
+ * (configured in code, and every row older than ownership). Not NULL, so that (owner, provider)
+ * is a plain unique key in both SQL dialects; client ids are never empty.
+ */
+export const APP_OWNER = '';
+const ownerColumn = (owner: string | null): string => owner ?? APP_OWNER;
+const ownerOf = (column: string): string | null => (column === APP_OWNER ? null : column);
 
 export const GRANT_COLUMNS = GRANT_COLUMN_NAMES.join(', ');
 /** What a store reads back of a token; `consumed_at` is written and read apart, as the stores differ there. */
@@ -118,6 +129,8 @@ export interface ConnectorRow {
   active_credential_id: string | null;
   created_at: SqlTime;
   updated_at: SqlTime;
+  owner: string;
+  clients: SqlList | null;
 }
 
 export interface CredentialRow {
@@ -128,6 +141,7 @@ export interface CredentialRow {
   data: string;
   created_at: SqlTime;
   updated_at: SqlTime;
+  owner: string;
 }
 
 /** A grant LEFT JOINed to a token, its columns prefixed with `g_`: all null when there is no grant. */
@@ -208,6 +222,8 @@ export function toConnector(row: ConnectorRow): ConnectorRecord {
     allowedScopes: row.allowed_scopes === null ? null : readList(row.allowed_scopes),
     endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
     activeCredentialId: row.active_credential_id,
+    owner: ownerOf(row.owner),
+    clients: row.clients === null ? null : readList(row.clients),
     createdAt: readTime(row.created_at),
     updatedAt: readTime(row.updated_at),
   };
@@ -217,6 +233,7 @@ export function toCredential(row: CredentialRow): CredentialRecord {
   return {
     id: row.id,
     provider: row.provider,
+    owner: ownerOf(row.owner),
     name: row.name,
     type: row.type as CredentialType,
     data: row.data,
@@ -280,6 +297,8 @@ export function connectorParams(c: ConnectorRecord, list: ListEncoder): Connecto
     active_credential_id: c.activeCredentialId,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+    owner: ownerColumn(c.owner),
+    clients: c.clients === null ? null : list(c.clients),
   };
 }
 
@@ -292,5 +311,6 @@ export function credentialParams(c: CredentialRecord): CredentialParams {
     data: c.data,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+    owner: ownerColumn(c.owner),
   };
 }

@@ -4,6 +4,7 @@ import { LocalBroadcast } from './broadcast.js';
 import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
 import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
 import {
+  APP_OWNER,
   CONNECTOR_COLUMNS,
   connectorParams,
   CREDENTIAL_COLUMNS,
@@ -119,6 +120,50 @@ function addColumns(db: Database): void {
   }
 }
 
+/**
+ * Connector ownership, added after the first schema: connectors become keyed by (owner, provider)
+ * instead of provider alone. SQLite cannot drop the old UNIQUE (provider), so the table is rebuilt,
+ * keeping `seq` (the list order). No earlier row records its creator, so every existing connector
+ * and credential becomes the app's (owner '') and keeps serving every client (clients NULL). Runs
+ * once per file, in an IMMEDIATE transaction that re-checks, so processes starting together agree.
+ */
+function upgradeConnectorOwners(db: Database): void {
+  const hasOwner = (): boolean =>
+    (db.prepare('PRAGMA table_info(grantkit_connectors)').all() as { name: string }[]).some((c) => c.name === 'owner');
+  if (hasOwner()) return;
+  db.transaction(() => {
+    if (hasOwner()) return;
+    db.exec(`
+CREATE TABLE grantkit_connectors_owned (
+  seq                  INTEGER PRIMARY KEY,
+  owner                TEXT NOT NULL DEFAULT '',
+  provider             TEXT NOT NULL,
+  id                   TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  client_id            TEXT,
+  client_secret        TEXT,
+  settings             TEXT NOT NULL,
+  default_scopes       TEXT NOT NULL,
+  allowed_scopes       TEXT,
+  endpoints            TEXT,
+  active_credential_id TEXT,
+  clients              TEXT,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  UNIQUE (owner, provider)
+);
+INSERT INTO grantkit_connectors_owned (seq, provider, id, name, client_id, client_secret, settings, default_scopes,
+  allowed_scopes, endpoints, active_credential_id, created_at, updated_at)
+SELECT seq, provider, id, name, client_id, client_secret, settings, default_scopes,
+  allowed_scopes, endpoints, active_credential_id, created_at, updated_at FROM grantkit_connectors;
+DROP TABLE grantkit_connectors;
+ALTER TABLE grantkit_connectors_owned RENAME TO grantkit_connectors;
+ALTER TABLE grantkit_credentials ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS grantkit_credentials_owner_provider ON grantkit_credentials (owner, provider, seq);
+`);
+  }).immediate();
+}
+
 const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
 const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
 const SWEEP_EVERY = 1000;
@@ -158,6 +203,7 @@ export class SqliteStore implements Store, ConnectorStore {
     }
     this.#db.exec(SCHEMA);
     addColumns(this.#db);
+    upgradeConnectorOwners(this.#db);
     const db = this.#db;
     this.#sql = {
       getGrant: db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`),
@@ -197,29 +243,33 @@ export class SqliteStore implements Store, ConnectorStore {
       deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
-      getConnector: db.prepare<[string], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE provider = ?`),
+      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
+      getConnector: db.prepare<[string, string], ConnectorRow>(
+        `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
+      ),
       putConnector: db.prepare(
         `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
          VALUES (@provider, @id, @name, @client_id, @client_secret, @settings, @default_scopes, @allowed_scopes,
-                 @endpoints, @active_credential_id, @created_at, @updated_at)
-         ON CONFLICT (provider) DO UPDATE SET id = excluded.id, name = excluded.name, client_id = excluded.client_id,
+                 @endpoints, @active_credential_id, @created_at, @updated_at, @owner, @clients)
+         ON CONFLICT (owner, provider) DO UPDATE SET id = excluded.id, name = excluded.name, client_id = excluded.client_id,
            client_secret = excluded.client_secret, settings = excluded.settings, default_scopes = excluded.default_scopes,
            allowed_scopes = excluded.allowed_scopes, endpoints = excluded.endpoints,
-           active_credential_id = excluded.active_credential_id, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+           active_credential_id = excluded.active_credential_id, created_at = excluded.created_at, updated_at = excluded.updated_at,
+           clients = excluded.clients`,
       ),
-      deleteConnector: db.prepare<[string]>('DELETE FROM grantkit_connectors WHERE provider = ?'),
+      deleteConnector: db.prepare<[string, string]>('DELETE FROM grantkit_connectors WHERE owner = ? AND provider = ?'),
       listConnectors: db.prepare<[], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors ORDER BY seq`),
       getCredential: db.prepare<[string], CredentialRow>(`SELECT ${CREDENTIAL_COLUMNS} FROM grantkit_credentials WHERE id = ?`),
       putCredential: db.prepare(
         `INSERT INTO grantkit_credentials (${CREDENTIAL_COLUMNS})
-         VALUES (@id, @provider, @name, @type, @data, @created_at, @updated_at)
+         VALUES (@id, @provider, @name, @type, @data, @created_at, @updated_at, @owner)
          ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, name = excluded.name, type = excluded.type,
-           data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+           data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at, owner = excluded.owner`,
       ),
       deleteCredential: db.prepare<[string]>('DELETE FROM grantkit_credentials WHERE id = ?'),
-      deleteProviderCredentials: db.prepare<[string]>('DELETE FROM grantkit_credentials WHERE provider = ?'),
-      listCredentials: db.prepare<[string], CredentialRow>(
-        `SELECT ${CREDENTIAL_COLUMNS} FROM grantkit_credentials WHERE provider = ? ORDER BY seq`,
+      deleteConnectorCredentials: db.prepare<[string, string]>('DELETE FROM grantkit_credentials WHERE owner = ? AND provider = ?'),
+      listCredentials: db.prepare<[string, string], CredentialRow>(
+        `SELECT ${CREDENTIAL_COLUMNS} FROM grantkit_credentials WHERE owner = ? AND provider = ? ORDER BY seq`,
       ),
     };
 
@@ -245,9 +295,9 @@ export class SqliteStore implements Store, ConnectorStore {
     });
     // One transaction, so no process ever sees the connector gone and its credentials still there.
     // The credentials go even when the connector is already gone, as in the memory store.
-    this.#deleteConnectorTx = db.transaction((provider: string) => {
-      sql.deleteProviderCredentials.run(provider);
-      return sql.deleteConnector.run(provider).changes > 0;
+    this.#deleteConnectorTx = db.transaction((owner: string, provider: string) => {
+      sql.deleteConnectorCredentials.run(owner, provider);
+      return sql.deleteConnector.run(owner, provider).changes > 0;
     });
   }
 
@@ -346,8 +396,8 @@ export class SqliteStore implements Store, ConnectorStore {
   // Connectors and credentials (ConnectorStore). None of these writes touches a token or a grant, so
   // nothing is broadcast: the grant cache never holds connectors.
 
-  async getConnector(provider: string): Promise<ConnectorRecord | undefined> {
-    const row = this.#sql.getConnector.get(provider);
+  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    const row = this.#sql.getConnector.get(owner ?? APP_OWNER, provider);
     return row && toConnector(row);
   }
 
@@ -355,8 +405,8 @@ export class SqliteStore implements Store, ConnectorStore {
     this.#sql.putConnector.run(connectorParams(connector, JSON_LIST));
   }
 
-  async deleteConnector(provider: string): Promise<boolean> {
-    return this.#deleteConnectorTx.immediate(provider);
+  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return this.#deleteConnectorTx.immediate(owner ?? APP_OWNER, provider);
   }
 
   async listConnectors(): Promise<ConnectorRecord[]> {
@@ -376,8 +426,8 @@ export class SqliteStore implements Store, ConnectorStore {
     return this.#sql.deleteCredential.run(id).changes > 0;
   }
 
-  async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    return this.#sql.listCredentials.all(provider).map(toCredential);
+  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return this.#sql.listCredentials.all(owner ?? APP_OWNER, provider).map(toCredential);
   }
 
   /** Every row, as plain data: tests search it for plaintext secrets. */

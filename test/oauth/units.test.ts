@@ -48,6 +48,8 @@ describe('consent: requested ∩ granted', () => {
     defaultScopes: defaults,
     allowedScopes: allowed,
     endpoints: null,
+    owner: null,
+    clients: null,
     activeCredentialId: null,
     createdAt: 0,
     updatedAt: 0,

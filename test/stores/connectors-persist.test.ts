@@ -76,7 +76,7 @@ describe('connectors persist in SQLite', () => {
     const third = open();
     try {
       assert.deepEqual(await third.kit.connectors.list(), []);
-      assert.deepEqual(await third.store.listCredentials('google'), []);
+      assert.deepEqual(await third.store.listCredentials('google', null), []);
     } finally {
       await third.kit.close();
     }

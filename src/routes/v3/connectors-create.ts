@@ -10,8 +10,8 @@ export const connectorsCreate: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req }) {
-    await apiKeyCaller(kit, req);
-    const connector = await kit.connectors.create(connectorCreateInput(req.body));
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connector = await connectors.create(connectorCreateInput(req.body));
     return v3Json(201, { data: connectorView(connector) });
   },
 };

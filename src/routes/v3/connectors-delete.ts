@@ -9,8 +9,8 @@ export const connectorsDelete: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
-    if (!(await kit.connectors.delete(params['provider']!))) throw new GrantkitError('not_found', 'Connector not found.');
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    if (!(await connectors.delete(params['provider']!))) throw new GrantkitError('not_found', 'Connector not found.');
     return v3Json(200, {});
   },
 };

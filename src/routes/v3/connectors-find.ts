@@ -10,8 +10,8 @@ export const connectorsFind: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
-    const connector = await kit.guarded(kit.connectors.get(params['provider']!));
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connector = await kit.guarded(connectors.get(params['provider']!));
     if (!connector) throw new GrantkitError('not_found', 'Connector not found.');
     return v3Json(200, { data: connectorView(connector) });
   },

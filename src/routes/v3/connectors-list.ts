@@ -12,9 +12,9 @@ export const connectorsList: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req }) {
-    await apiKeyCaller(kit, req);
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
     const { limit, offset } = parseInput(pageQuery, queryObject(req.query));
-    const all = await kit.guarded(kit.connectors.list());
+    const all = await kit.guarded(connectors.list());
     return v3Json(200, { data: all.slice(offset, offset + limit).map(connectorView), limit, offset });
   },
 };

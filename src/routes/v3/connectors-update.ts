@@ -13,8 +13,8 @@ export const connectorsPatch: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
-    const connector = await kit.connectors.update(params['provider']!, connectorPatchInput(req.body));
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connector = await connectors.update(params['provider']!, connectorPatchInput(req.body));
     return v3Json(200, { data: connectorView(connector) });
   },
 };

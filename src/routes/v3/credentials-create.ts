@@ -14,9 +14,9 @@ export const credentialsCreate: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
     const b = parseInput(credentialCreateBody, req.body);
-    const { credential, created } = await kit.connectors.createCredential(params['provider']!, {
+    const { credential, created } = await connectors.createCredential(params['provider']!, {
       name: b.name,
       type: b.credential_type,
       data: b.credential_data,

@@ -8,8 +8,8 @@ export const credentialsDelete: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
-    await kit.connectors.deleteCredential(params['provider']!, params['id']!);
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    await connectors.deleteCredential(params['provider']!, params['id']!);
     return v3Json(200, {});
   },
 };

@@ -10,8 +10,8 @@ export const credentialsFind: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
-    const credential = await kit.guarded(kit.connectors.getCredential(params['provider']!, params['id']!));
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const credential = await kit.guarded(connectors.getCredential(params['provider']!, params['id']!));
     if (!credential) throw new GrantkitError('not_found', 'Credential not found.');
     return v3Json(200, { data: credentialView(credential) });
   },

@@ -11,9 +11,9 @@ export const credentialsUpdate: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    await apiKeyCaller(kit, req);
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
     const b = parseInput(credentialUpdateBody, req.body);
-    const credential = await kit.connectors.updateCredential(params['provider']!, params['id']!, {
+    const credential = await connectors.updateCredential(params['provider']!, params['id']!, {
       ...(b.name === undefined ? {} : { name: b.name }),
       ...(b.credential_data === undefined ? {} : { data: b.credential_data }),
     });
