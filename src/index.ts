@@ -5,6 +5,7 @@
 export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type RouteInput } from './kit.js';
 export type { GrantKitOptions, ClientOptions } from './options.js';
 export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
+export { notReadyResponse } from './not-ready.js';
 export { type ErrorFamily } from './errors/formats.js';
 export { ScopeGuard, type GuardMode } from './guard.js';
 export type { GrantKitMiddleware, AdapterOptions } from './adapter-surface.js';

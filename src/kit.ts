@@ -43,6 +43,7 @@ import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
 import { HostedOAuth } from './oauth/hosted.js';
+import { notReady } from './not-ready.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
 export type AuthOutcome = Grant | GrantkitError;
@@ -80,6 +81,8 @@ export class GrantKit implements Services, V3Services {
   readonly #timeoutMs: number;
   readonly #onError: (e: unknown) => void;
   readonly #ready: Promise<void> = Promise.resolve();
+  /** False until `#ready` settles: until then every request gets 503 with Retry-After (not-ready.ts). */
+  #started = true;
   #unsubscribe: (() => Promise<void>) | undefined;
   /** One Grant object per stored record object: the memory store hands out the same record each time. */
   readonly #grantCache = new WeakMap<GrantRecord, Grant>();
@@ -94,8 +97,10 @@ export class GrantKit implements Services, V3Services {
     this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
     if (options.cache) {
       const cached = new CachedStore(store, new GrantCache(options.cache === true ? {} : options.cache));
+      this.#started = false;
       this.#ready = cached.attach(this.#onError).then((unsubscribe) => {
         this.#unsubscribe = unsubscribe;
+        this.#started = true;
       });
       this.store = cached;
     } else {
@@ -152,7 +157,10 @@ export class GrantKit implements Services, V3Services {
     return this.#clock();
   }
 
-  /** Resolves once start-up work (the cache's subscription to store broadcasts) is done. */
+  /**
+   * Resolves once start-up work (the cache's subscription to store broadcasts) is done. Until then
+   * grantkit's routes and guards answer 503 with `Retry-After: 1`.
+   */
   ready(): Promise<void> {
     return this.#ready;
   }
@@ -173,6 +181,7 @@ export class GrantKit implements Services, V3Services {
    * (memory, SQLite), so the common path costs a hash and two Map reads.
    */
   authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike): MaybePromise<AuthOutcome> {
+    if (!this.#started) return notReady();
     const v3 = path.startsWith('/v3/'); // the only cost v2 paths pay for v3
     if (v3 && this.#https.required) {
       const refused = httpsViolation(this.#https, transport);
@@ -403,6 +412,7 @@ export class GrantKit implements Services, V3Services {
   async run(matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
     const { route, params } = matched;
     try {
+      if (!this.#started) throw notReady();
       if (this.#https.required && route.path.startsWith('/v3/')) {
         const refused = httpsViolation(this.#https, transportOf(input));
         if (refused) throw refused;

@@ -40,6 +40,43 @@ export interface LoadedExampleConfig extends ExampleConfig {
   readonly providers: HostedProviders;
 }
 
+/** The settings whose development values are printed in the README, and so are no secret at all. */
+const DEV_SECRETS: ReadonlyArray<readonly [string, string]> = [
+  ['GRANTKIT_CLIENT_SECRET', DEV_CLIENT_SECRET],
+  ['GRANTKIT_SECRET_KEY', DEV_SECRET_KEY],
+  ['GRANTKIT_API_KEY', DEV_API_KEY],
+];
+
+/** Which of those the example would use: unset, empty, or set to the README's value. */
+export function devSecretsInUse(env: NodeJS.ProcessEnv = process.env): string[] {
+  return DEV_SECRETS.filter(([name, dev]) => !env[name] || env[name] === dev).map(([name]) => name);
+}
+
+function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  const v = host.replace(/^\[|\]$/g, '');
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v) || v === '::1';
+}
+
+/**
+ * The address the example listens on: 127.0.0.1 unless HOST says otherwise. Anything beyond this
+ * machine (0.0.0.0, a LAN address, ...) is refused while a development secret is in use: anyone
+ * who can reach the port could then mint API calls with the README's public values.
+ */
+export function exampleHost(env: NodeJS.ProcessEnv = process.env): string {
+  const host = env['HOST'] || '127.0.0.1';
+  if (isLoopbackHost(host)) return host;
+  const dev = devSecretsInUse(env);
+  if (dev.length > 0) {
+    throw new Error(
+      `grantkit example: refusing to listen on HOST=${host} with the development value of ${dev.join(', ')}. ` +
+        'Those values are printed in the README, so anyone who can reach this address could use them. ' +
+        'Set them to secrets of your own, or leave HOST unset to listen on 127.0.0.1 only.',
+    );
+  }
+  return host;
+}
+
 /** PORT from the environment (default 3000; 0 picks a free port). */
 export function examplePort(env: NodeJS.ProcessEnv = process.env): number {
   return portFrom(env, 'PORT', 3000);

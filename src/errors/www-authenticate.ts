@@ -9,3 +9,8 @@ export function bearerChallenge(realm: string, error?: string, scope?: readonly 
   if (scope) h += `, scope=${quote(scope.join(' '))}`;
   return h;
 }
+
+/** RFC 7617 challenge for HTTP Basic (client authentication at the token endpoint). */
+export function basicChallenge(realm: string): string {
+  return `Basic realm=${quote(realm)}`;
+}

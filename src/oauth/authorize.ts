@@ -9,7 +9,7 @@ import type { V2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
 import { callbackAllowed, withParams } from './callback-uri.js';
 import { planV2, planV3, type ScopePlan } from './consent.js';
-import { setFlowCookie } from './flow-cookie.js';
+import { newFlowNonce, setFlowCookie } from './flow-cookie.js';
 import { FLOW_TTL_MS, saveFlow, type FlowData } from './flow-state.js';
 import { HOSTED_PROVIDERS } from './hosted.js';
 import { errorPage, PAGE_HEADERS, pickerPage } from './pages.js';
@@ -168,8 +168,9 @@ async function redirectUpstream(kit: HostedServices, s: Start): Promise<Response
   };
   const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.providerTimeoutMs);
   let stateToken: string | undefined;
+  const nonce = newFlowNonce();
   const outcome = await strategy.authorizationUrl(s.plan.upstream, {
-    save: async (verifier) => (stateToken = await saveFlow(kit, flow, verifier)),
+    save: async (verifier) => (stateToken = await saveFlow(kit, flow, verifier, nonce.hash)),
     params: s.loginHint ? { login_hint: s.loginHint } : {},
   });
   if (outcome.kind !== 'redirect' || stateToken === undefined) {
@@ -177,7 +178,7 @@ async function redirectUpstream(kit: HostedServices, s: Start): Promise<Response
       ? outcome.error
       : new GrantkitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
   }
-  const cookie = setFlowCookie(stateToken, kit.hosted.publicUrl!, FLOW_TTL_MS / 1000);
+  const cookie = setFlowCookie(stateToken, nonce.nonce, kit.hosted.publicUrl!, FLOW_TTL_MS / 1000);
   return { status: 302, headers: { location: outcome.url, 'set-cookie': cookie, ...PAGE_HEADERS } };
 }
 

@@ -7,7 +7,7 @@ import { parseInput } from '../http/validate.js';
 import { errorResponse } from './authorize.js';
 import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
-import { clearFlowCookie, hasFlowCookie } from './flow-cookie.js';
+import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
 import { takeFlow } from './flow-state.js';
 import { oauthIdentity } from '../grants/identity.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
@@ -53,7 +53,7 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
   if (!taken.ok) return errorPage(400, 'grant.login_id_invalid', MISMATCH[taken.reason]!);
   // The flow is consumed either way: a state arriving in another browser cannot be retried.
   const cookieHeader = req.headers.cookie;
-  if (!hasFlowCookie(typeof cookieHeader === 'string' ? cookieHeader : undefined, q.state)) {
+  if (!flowCookieMatches(typeof cookieHeader === 'string' ? cookieHeader : undefined, q.state, taken.flow.cookieHash)) {
     return errorPage(400, 'grant.login_id_invalid', 'This sign-in was started in another browser; start again.');
   }
   const clear = { 'set-cookie': clearFlowCookie(q.state, kit.hosted.publicUrl ?? 'http://localhost') };

@@ -36,12 +36,16 @@ export interface FlowData {
 interface StoredFlow extends FlowData {
   /** The PKCE verifier toward the provider, sealed (AAD: the flow's hash). */
   readonly verifier: string | null;
+  /** The hash of the browser's flow-cookie nonce (flow-cookie.ts); absent on flows saved before it existed. */
+  readonly cookie?: string;
 }
 
 export interface TakenFlow {
   readonly data: FlowData;
   /** The upstream PKCE verifier in the clear, for the token request. */
   readonly verifier: string | null;
+  /** The hash of the flow cookie's nonce, or null when the flow has none (no cookie can match). */
+  readonly cookieHash: string | null;
 }
 
 /** Domain separation: a flow secret hashes differently from a code or token with the same bytes. */
@@ -49,12 +53,15 @@ function flowHash(token: string): string {
   return hashSecret(`flow:${token}`);
 }
 
-/** Saves a flow and returns the secret to send upstream as `state`. */
-export async function saveFlow(kit: Services, data: FlowData, verifier: string | null): Promise<string> {
+/**
+ * Saves a flow and returns the secret to send upstream as `state`. `cookieHash` is the hash of the
+ * nonce the browser gets in the flow cookie.
+ */
+export async function saveFlow(kit: Services, data: FlowData, verifier: string | null, cookieHash: string): Promise<string> {
   const token = newSecret(TOKEN_PREFIX.flow);
   const hash = flowHash(token);
   const now = kit.now();
-  const stored: StoredFlow = { ...data, verifier: verifier === null ? null : kit.keyring.seal(verifier, hash) };
+  const stored: StoredFlow = { ...data, verifier: verifier === null ? null : kit.keyring.seal(verifier, hash), cookie: cookieHash };
   await kit.guarded(
     kit.store.putToken({
       hash,
@@ -87,6 +94,9 @@ export async function takeFlow(kit: Services, token: string, provider: string): 
   if (!consumed.firstUse) return { ok: false, reason: 'replayed' };
   const stored = JSON.parse(consumed.record.data ?? 'null') as StoredFlow;
   if (stored.provider !== provider) return { ok: false, reason: 'provider_mismatch' };
-  const { verifier, ...data } = stored;
-  return { ok: true, flow: { data, verifier: verifier === null ? null : kit.keyring.open(verifier, hash) } };
+  const { verifier, cookie, ...data } = stored;
+  return {
+    ok: true,
+    flow: { data, verifier: verifier === null ? null : kit.keyring.open(verifier, hash), cookieHash: typeof cookie === 'string' ? cookie : null },
+  };
 }

@@ -1,5 +1,6 @@
 import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
+import { tokenEndpointClient } from '../auth/client-auth.js';
 import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError } from '../errors/error.js';
@@ -20,7 +21,8 @@ const str = (max: number) => z.string().min(1).max(max);
 
 const v3Body = z.object({
   grant_type: z.enum(['authorization_code', 'refresh_token']),
-  client_id: str(256),
+  // Optional here: HTTP Basic may carry it instead (auth/client-auth.ts).
+  client_id: str(256).optional(),
   client_secret: z.string().max(512).optional(),
   code: str(512).optional(),
   redirect_uri: z.string().max(2048).optional(),
@@ -69,12 +71,16 @@ async function clientSecretOk(kit: HostedServices, client: RegisteredClient, sec
   return resolved?.token.kind === 'api_key' && resolved.token.clientId === client.id;
 }
 
-/** POST /v3/connect/token. */
-export async function exchangeV3(kit: HostedServices, input: unknown): Promise<V3TokenResponse> {
+/**
+ * POST /v3/connect/token. The client's id and secret come from the body or from HTTP Basic
+ * (`authorization`); tokenEndpointClient has the rules.
+ */
+export async function exchangeV3(kit: HostedServices, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
   const body = parseInput(v3Body, input);
-  const client = kit.clients.get(body.client_id);
+  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, kit.realm);
+  const client = kit.clients.get(presented.clientId);
   if (!client) throw invalidClient();
-  const auth = await clientSecretOk(kit, client, body.client_secret);
+  const auth = await clientSecretOk(kit, client, presented.secret);
   if (auth === false) throw invalidClient();
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.

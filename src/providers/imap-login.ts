@@ -1,9 +1,8 @@
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
-import { GrantkitError } from '../errors/error.js';
 import { isImplicitTls } from './mail-presets.js';
 import { ProviderAuthError, ProviderUnavailableError } from './provider.js';
+import { resolvePublicHost, systemLookup, type HostLookup } from './public-address.js';
 
 /**
  * One IMAP login, to prove a username and password (or app password) are right, then log out.
@@ -27,42 +26,24 @@ export interface ImapLoginOptions {
   readonly timeoutMs: number;
   /** Let user-supplied hosts resolve to loopback or private addresses (tests, on-premises servers). */
   readonly allowPrivateHosts: boolean;
-}
-
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
-] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-function isPrivate(address: string, family: number): boolean {
-  if (family === 6 && address.toLowerCase().startsWith('::ffff:')) {
-    const v4 = address.slice(7);
-    if (isIP(v4) === 4) return PRIVATE.check(v4, 'ipv4');
-  }
-  return PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  /** How a user-supplied host is resolved; default: the system resolver. */
+  readonly lookup?: HostLookup;
 }
 
 /**
- * Where to connect. For an untrusted host the name is resolved once, every address checked, and
- * the connection pinned to the checked address (TLS still verifies the certificate for the name),
- * so a second DNS answer cannot redirect it.
+ * Where to connect. The name is resolved once (through `lookup`) and the connection pinned to the
+ * address of that answer, with TLS still verifying the certificate for the name. For a host the
+ * user supplied, every address of the answer must be public (public-address.ts).
  */
 async function target(login: ImapLogin, options: ImapLoginOptions): Promise<{ address: string; servername: string | undefined }> {
   const servername = isIP(login.host) === 0 ? login.host : undefined;
-  if (login.trustedHost || options.allowPrivateHosts) return { address: login.host, servername };
-  let addresses;
-  try {
-    addresses = await lookup(login.host, { all: true });
-  } catch (cause) {
-    throw new GrantkitError('invalid_request', '"settings.imap_host" does not resolve.', { cause });
-  }
-  const first = addresses[0];
-  if (first === undefined || addresses.some((a) => isPrivate(a.address, a.family))) {
-    throw new GrantkitError('invalid_request', '"settings.imap_host" must resolve to a public address.');
-  }
-  return { address: first.address, servername };
+  // Preset hosts are ours to trust, and the system resolver's caching and failover suit them.
+  if (login.trustedHost) return { address: login.host, servername };
+  const address = await resolvePublicHost(login.host, 'settings.imap_host', {
+    lookup: options.lookup ?? systemLookup,
+    allowPrivate: options.allowPrivateHosts,
+  });
+  return { address, servername };
 }
 
 export async function imapLogin(login: ImapLogin, options: ImapLoginOptions): Promise<void> {
@@ -74,7 +55,8 @@ export async function imapLogin(login: ImapLogin, options: ImapLoginOptions): Pr
     secure,
     // Required upgrade when SSL is required; otherwise leave imapflow's opportunistic default.
     ...(secure ? {} : login.sslRequired ? { doSTARTTLS: true } : {}),
-    ...(servername === undefined ? {} : { tls: { servername } }),
+    // SNI and certificate verification use the name, while the socket goes to the checked address.
+    ...(servername === undefined ? {} : { servername }),
     auth: { user: login.username, pass: login.password },
     logger: false,
     verifyOnly: true,

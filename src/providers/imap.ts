@@ -1,6 +1,7 @@
 import { GrantkitError } from '../errors/error.js';
 import { imapIdentity } from '../grants/identity.js';
 import { imapLogin } from './imap-login.js';
+import { resolvePublicHost, systemLookup, type HostLookup } from './public-address.js';
 import { MAIL_PRESETS, presetNameForEmail, type MailPreset, type PasswordProviderName } from './mail-presets.js';
 import type { NativeProvider, VerifiedAccount } from './provider.js';
 
@@ -20,10 +21,16 @@ export interface ImapProviderOptions {
   /** Bound on connecting, the greeting and each reply. Default 10 s. */
   readonly timeoutMs?: number;
   /**
-   * Let a user-supplied `imap_host` resolve to loopback or private addresses. Off by default: native
-   * auth is open to anyone with the client id, and would otherwise reach into the server's network.
+   * Let a user-supplied `imap_host` or `smtp_host` resolve to loopback or private addresses. Off by
+   * default: native auth is open to anyone with the client id, and would otherwise reach into the
+   * server's network.
    */
   readonly allowPrivateHosts?: boolean;
+  /**
+   * How user-supplied hosts are resolved (default: the system resolver). Each host is resolved once;
+   * the IMAP login connects to the address that was checked, not to the name.
+   */
+  readonly lookup?: HostLookup;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -31,7 +38,11 @@ const MAX_FIELD = 1024;
 
 export function imapProvider(options: ImapProviderOptions = {}): NativeProvider {
   const presets = { ...MAIL_PRESETS, ...options.presets };
-  const loginOptions = { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, allowPrivateHosts: options.allowPrivateHosts ?? false };
+  const loginOptions = {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    allowPrivateHosts: options.allowPrivateHosts ?? false,
+    lookup: options.lookup ?? systemLookup,
+  };
   return {
     name: 'imap',
     organizationUnit: 'folder',
@@ -50,6 +61,12 @@ export function imapProvider(options: ImapProviderOptions = {}): NativeProvider 
       // Before the login: a login name that is another address is refused without a connection.
       const domainPreset = presetNameForEmail(email);
       const identity = imapIdentity('imap', email, imapHost, username, domainPreset === undefined ? undefined : presets[domainPreset]?.imap.host);
+      const userSmtpHost = str(settings, 'smtp_host', false);
+      // The app will hand smtp_host to its own SMTP client: a user-supplied one obeys the same
+      // public-address rule as imap_host, and is checked before any connection is made.
+      if (userSmtpHost !== undefined) {
+        await resolvePublicHost(userSmtpHost, 'settings.smtp_host', { lookup: loginOptions.lookup, allowPrivate: loginOptions.allowPrivateHosts });
+      }
       await imapLogin(
         { host: imapHost, port: imapPort, username, password, sslRequired, trustedHost: host === undefined },
         loginOptions,
@@ -61,7 +78,7 @@ export function imapProvider(options: ImapProviderOptions = {}): NativeProvider 
         imap_password: password,
         ssl_required: sslRequired,
       };
-      const smtpHost = str(settings, 'smtp_host', false) ?? preset?.smtp.host;
+      const smtpHost = userSmtpHost ?? preset?.smtp.host;
       if (smtpHost !== undefined) {
         kept['smtp_host'] = smtpHost;
         kept['smtp_port'] = port(settings, 'smtp_port') ?? preset?.smtp.port ?? 587;

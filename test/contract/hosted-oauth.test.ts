@@ -65,7 +65,7 @@ const CASES: readonly HostedCase[] = [
       assert.equal(to.searchParams.get('code_challenge_method'), 'S256');
       assert.equal(to.searchParams.get('redirect_uri'), 'https://auth.example/oauth/callback/google');
       // The flow is bound to this browser by a cookie (an array on supertest: one Set-Cookie).
-      assert.match(String(res.headers['set-cookie']), /^gk_flow_[\w-]+=1; Path=\/oauth\/callback; Max-Age=900; HttpOnly; SameSite=Lax; Secure$/);
+      assert.match(String(res.headers['set-cookie']), /^gk_flow_[\w-]+=[\w-]{43}; Path=\/oauth\/callback; Max-Age=900; HttpOnly; SameSite=Lax; Secure$/);
       assert.equal(res.text, '');
     },
   },

@@ -217,6 +217,13 @@ export async function startHarness(extra: Partial<GrantKitOptions> = {}): Promis
 export class Browser {
   readonly #jar = new Map<string, Map<string, string>>();
 
+  /** Puts a cookie in the jar for a host:port, as if a server had set it (tests forge values with it). */
+  setCookie(host: string, name: string, value: string): void {
+    const jar = this.#jar.get(host) ?? new Map<string, string>();
+    this.#jar.set(host, jar);
+    jar.set(name, value);
+  }
+
   /**
    * Follows redirects from `url` until one leaves for a URL starting with `stopAt` (the app's
    * callback, where nothing listens) or a non-redirect answers. Returns that URL or response.

@@ -1,3 +1,4 @@
+import { isBasicScheme, withClientChallenge } from '../../auth/client-auth.js';
 import { GrantkitError } from '../../errors/error.js';
 import { renderError } from '../../errors/formats.js';
 import { queryObject } from '../../http/body.js';
@@ -67,10 +68,11 @@ export const connectToken: Route = {
     const hosted = hostedServices(kit);
     const cors = corsHeaders(hosted.hosted.corsOrigins, req.headers.origin);
     try {
-      return json(200, await exchangeV3(hosted, req.body), { ...NO_STORE, ...cors });
+      return json(200, await exchangeV3(hosted, req.body, req.headers.authorization), { ...NO_STORE, ...cors });
     } catch (e) {
       if (!(e instanceof GrantkitError)) throw e;
-      const d = renderError(e, 'oauth');
+      // A client that tried HTTP Basic and failed gets 401 with a Basic challenge (RFC 6749 section 5.2).
+      const d = renderError(withClientChallenge(e, isBasicScheme(req.headers.authorization), kit.realm), 'oauth');
       return { ...d, headers: { ...d.headers, ...NO_STORE, ...cors } };
     }
   },
