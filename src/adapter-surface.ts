@@ -13,7 +13,11 @@ export interface GrantKitMiddleware<M> {
   requireScopes(...scopes: string[]): M;
   /** Passes when the grant satisfies every one of the scopes. */
   requireAllScopes(...scopes: string[]): M;
-  /** Guards every route the endpoint table lists (default: the v2 table); passes the rest through. */
+  /**
+   * Guards every route the endpoint table lists (default: the v2 table), in any case, with or
+   * without a trailing slash, HEAD as GET; refuses a method the table does not list on a path it
+   * lists (405, OPTIONS aside); passes the rest through.
+   */
   gate(rules?: readonly EndpointRule[]): M;
 }
 
@@ -23,4 +27,10 @@ export interface AdapterOptions {
    * as a GrantkitError with status, headers, expose and the rendered body, instead of answering.
    */
   readonly throwErrors?: boolean;
+  /**
+   * The route parameter that names a grant in the app's routes, when it is not `grant`,
+   * `grant_id` or `grantId` (those are always read). A guard on a route with that parameter lets
+   * an access token through only for its own grant.
+   */
+  readonly grantParam?: string | readonly string[];
 }

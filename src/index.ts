@@ -2,7 +2,8 @@
  * grantkit: Nylas-style grants, one-time codes, tokens and scope guards for Express and Koa.
  * This is the framework-agnostic core; the adapters live under grantkit/express and grantkit/koa.
  */
-export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type RouteInput } from './kit.js';
+export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type GuardInput, type RouteInput } from './kit.js';
+export { grantParamNames } from './grants/ownership.js';
 export type { GrantKitOptions, ClientOptions } from './options.js';
 export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
 export { notReadyResponse } from './not-ready.js';

@@ -1,4 +1,5 @@
 import { accessTokenOf, plainBearer, readAuthorization } from './auth/credentials.js';
+import { headerOnlyRoute, misplacedCredential, queryOf } from './auth/placement.js';
 import { ClientRegistry } from './clients.js';
 import { Keyring } from './crypto/keyring.js';
 import { hashSecret } from './crypto/tokens.js';
@@ -9,11 +10,12 @@ import { bearerChallenge } from './errors/www-authenticate.js';
 import { type Grant, toGrant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parseBody, readBody } from './http/body.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
+import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
 import { type GrantKitOptions, validateOptions } from './options.js';
 import type { NativeProvider } from './providers/provider.js';
 import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
@@ -34,11 +36,11 @@ import { Connectors } from './connectors/connectors.js';
 import { isConnectorStore } from './connectors/records.js';
 import { GrantEvents } from './events/events.js';
 import { expireGrant } from './grants/lifecycle.js';
-import { grantSegment, parseGrantRef, pathAfterGrant } from './grants/ref.js';
+import { decideNaming, DEFAULT_GRANT_PARAMS, grantsNamed, type GrantNaming } from './grants/ownership.js';
 import { grantNotFound } from './grants/errors.js';
 import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
 import { v3Grant } from './grants/v3-view.js';
-import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
+import { type HttpsPolicy, httpsViolation, type TransportLike, warnTrustProxyDeprecated } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
@@ -121,10 +123,8 @@ export class GrantKit implements Services, V3Services {
     this.#missingChallenge = bearerChallenge(this.realm);
     this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
     const requireHttps = options.requireHttps ?? 'production';
-    this.#https = {
-      required: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps,
-      trustProxy: options.trustProxy ?? false,
-    };
+    this.#https = { required: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps };
+    if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
     this.events = new GrantEvents(this.#onError);
     const firstClient = options.clients[0]!.id;
     this.apiKeys = new ApiKeys(this.store, this.#clock, firstClient, (id) => this.clients.get(id) !== undefined);
@@ -178,20 +178,64 @@ export class GrantKit implements Services, V3Services {
 
   /**
    * Resolves the Authorization header to a grant. Synchronous when the store answers synchronously
-   * (memory, SQLite), so the common path costs a hash and two Map reads.
+   * (memory, SQLite), so the common path costs a hash and two Map reads. `path` is the full
+   * request target: the grant it names (`…/grants/{grant}/…`, under any prefix) is checked
+   * against the caller. Adapters use authenticateRequest(), which also sees route parameters.
    */
   authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike): MaybePromise<AuthOutcome> {
+    return this.#authenticate(authorization, path, transport, grantsNamed(path, undefined), undefined);
+  }
+
+  /**
+   * Authentication for a guard, `gate()` or `resolve()` on one of the app's routes, from what the
+   * framework knows about the request. `grantParams` are the route parameters that name a grant
+   * (grantParamNames()).
+   */
+  authenticateRequest(req: GuardInput, grantParams: readonly string[] = DEFAULT_GRANT_PARAMS): MaybePromise<AuthOutcome> {
+    const misplaced = misplacedCredential(
+      { authorization: req.headers.authorization, rawHeaders: req.rawHeaders, query: queryOf(req.originalUrl), body: req.body },
+      this.realm,
+    );
+    return this.#authenticate(req.headers.authorization, req.originalUrl, req.transport, grantsNamed(req.originalUrl, req.params, grantParams), misplaced);
+  }
+
+  /**
+   * authenticateRequest() and a guard in one step. `prior` is what `resolve()` found earlier on
+   * this request; it is reused unless the route's parameters name a grant, which resolve(),
+   * running before routing, could not see.
+   */
+  authorizeRequest(
+    req: GuardInput,
+    guard: ScopeGuard | null,
+    prior?: AuthOutcome,
+    grantParams: readonly string[] = DEFAULT_GRANT_PARAMS,
+  ): MaybePromise<AuthOutcome> {
+    const outcome =
+      prior !== undefined && !namesByParam(req.params, grantParams) ? prior : this.authenticateRequest(req, grantParams);
+    if (guard === null) return outcome;
+    if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
+    return checked(outcome, guard);
+  }
+
+  #authenticate(
+    authorization: string | string[] | undefined,
+    url: string,
+    transport: TransportLike | undefined,
+    naming: GrantNaming | undefined,
+    misplaced: GrantkitError | undefined,
+  ): MaybePromise<AuthOutcome> {
     if (!this.#started) return notReady();
-    const v3 = path.startsWith('/v3/'); // the only cost v2 paths pay for v3
+    const v3 = isV3Path(url); // two substring tests on a v2 path
     if (v3 && this.#https.required) {
       const refused = httpsViolation(this.#https, transport);
       if (refused) return refused;
     }
+    if (misplaced !== undefined) return misplaced;
     let token = plainBearer(authorization);
     if (token === undefined) {
       const cred = readAuthorization(authorization);
       if (cred.kind === 'none') return this.#missing();
-      // v3 is bearer-only (seed 002): Basic there is refused even when it carries a good token.
+      // v3 is bearer-only: Basic there is refused even when it carries a good token.
       token = cred.kind === 'basic' && v3 ? undefined : accessTokenOf(cred);
       if (token === undefined) return this.#invalid();
     }
@@ -202,40 +246,38 @@ export class GrantKit implements Services, V3Services {
     } catch (e) {
       return this.#storeFailed(e);
     }
-    const grantPath = v3 && path.startsWith('/v3/grants/');
     if (resolved instanceof Promise) {
       return withTimeout(resolved, this.#timeoutMs).then(
-        (r) => (grantPath ? this.#grantPathOutcome(r, now, path) : this.#toOutcome(r, now)),
+        (r) => (naming !== undefined ? this.#grantPathOutcome(r, now, naming) : this.#toOutcome(r, now)),
         (e: unknown) => this.#storeFailed(e),
       );
     }
-    return grantPath ? this.#grantPathOutcome(resolved, now, path) : this.#toOutcome(resolved, now);
+    return naming !== undefined ? this.#grantPathOutcome(resolved, now, naming) : this.#toOutcome(resolved, now);
   }
 
   /**
-   * Issue 5 item 3: on `/v3/grants/{grant}/...` the path names the grant. An access token may
-   * name only its own grant (by id, email or `me`); anything else is 403, without looking the
-   * other grant up, so a token cannot probe which addresses have grants. An API key may name any
-   * grant of its client, but not `me`; an unknown grant is 404.
+   * A request that names a grant (grants/ownership.ts decides who may): an access token reaches
+   * only its own grant, anything else is 403 without looking the other grant up, so a token
+   * cannot probe which addresses have grants. An API key may name any grant of its client, but
+   * not `me`; an unknown grant is 404.
    */
-  #grantPathOutcome(r: Resolved | undefined, now: number, path: string): MaybePromise<AuthOutcome> {
+  #grantPathOutcome(r: Resolved | undefined, now: number, naming: GrantNaming): MaybePromise<AuthOutcome> {
     if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.#invalid();
-    const ref = parseGrantRef(grantSegment(path) ?? '');
     if (r.token.kind === 'access') {
       const own = this.#toOutcome(r, now);
       if (own instanceof GrantkitError) return own;
-      if (ref === undefined) return grantNotFound();
-      const mine =
-        ref.kind === 'me' ||
-        (ref.kind === 'id' && ref.id === own.id) ||
-        (ref.kind === 'email' && ref.email.toLowerCase() === own.email.toLowerCase());
-      return mine ? own : new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
+      const decision = decideNaming(naming, { kind: 'access', grant: own });
+      return decision.kind === 'own' ? own : grantDenied(decision.kind === 'denied' ? decision.reason : 'other');
     }
     if (r.token.kind !== 'api_key') return this.#invalid();
-    if (ref === undefined) return grantNotFound();
-    if (ref.kind === 'me') {
+    const decision = decideNaming(naming, { kind: 'api_key' });
+    if (decision.kind === 'not_found') return grantNotFound();
+    if (decision.kind === 'denied') return grantDenied(decision.reason);
+    if (decision.kind === 'me_with_key') {
       return new GrantkitError('invalid_request', '"me" needs an access token; with an API key, name the grant by id or email.');
     }
+    if (decision.kind !== 'lookup') return this.#invalid();
+    const ref = decision.ref;
     const clientId = r.token.clientId;
     const lookup = ref.kind === 'id' ? this.store.getGrant(ref.id) : this.store.findGrantByEmail(clientId, ref.email);
     return withTimeout(lookup, this.#timeoutMs).then(
@@ -418,12 +460,25 @@ export class GrantKit implements Services, V3Services {
         if (refused) throw refused;
       }
       const raw = route.readsBody && input.body === undefined ? await readBody(input.stream) : input.body;
+      const body = route.readsBody ? parseBody(raw) : {};
+      if (headerOnlyRoute(route.path)) {
+        const misplaced = misplacedCredential(
+          {
+            authorization: input.headers.authorization,
+            rawHeaders: (input.stream as Partial<Pick<IncomingMessage, 'rawHeaders'>>).rawHeaders,
+            query: input.query,
+            body: route.readsBody ? body : raw,
+          },
+          this.realm,
+        );
+        if (misplaced) throw misplaced;
+      }
       const req = {
         method: input.method,
         path: input.path,
         query: new URLSearchParams(input.query),
         headers: input.headers,
-        body: route.readsBody ? parseBody(raw) : {},
+        body,
         secure: input.secure,
       };
       return serialize(await route.handler({ kit: this, req, params }));
@@ -446,17 +501,30 @@ export class GrantKit implements Services, V3Services {
   }
 
   /**
-   * Compiles an endpoint table (default: the v2 table of §2.3) into a lookup from method and path
-   * to the guard that protects it: undefined when the table does not list the endpoint, `null`
-   * when any valid token may pass.
+   * Compiles an endpoint table (default: the v2 table of nylas-api.md §2.3) into a lookup from
+   * method and path to the guard that protects it: undefined when the table does not list the
+   * path (or for OPTIONS, which carries no credentials), `null` when any valid token may pass, and
+   * a 405 when the table lists the path under other methods only.
+   *
+   * The path is read as loosely as any framework routes it (http/path-shape.ts): in any case, with
+   * or without trailing slashes, each segment percent-decoded, HEAD as GET. v3 data paths are the
+   * v2 resource paths under `/v3/grants/{grant}` ("GET /messages becomes
+   * /v3/grants/[grant-id]/messages"), so one table guards both; `originalUrl` finds them when the
+   * gate is mounted below the `/v3/grants/{grant}` part (`app.use('/v3', router)`).
    */
-  gate(rules: readonly EndpointRule[] = V2_ENDPOINT_SCOPES): (method: string, path: string) => ScopeGuard | null | undefined {
+  gate(rules: readonly EndpointRule[] = V2_ENDPOINT_SCOPES): (method: string, path: string, originalUrl?: string) => ScopeGuard | null | GrantkitError | undefined {
     const lookup = compileEndpointTable(rules, (rule) =>
       rule.scopes === 'any' ? null : new ScopeGuard(this.graph, this.realm, 'any', rule.scopes, true),
     );
-    // v3 data paths are the v2 resource paths under /v3/grants/{grant} (seed 002: "GET /messages
-    // becomes /v3/grants/[grant-id]/messages"), so one table guards both.
-    return (method, path) => lookup(method, path.startsWith('/v3/grants/') ? pathAfterGrant(path) : path);
+    return (method, path, originalUrl = path) => {
+      const m = gateMethod(method);
+      if (m === 'OPTIONS') return undefined;
+      const match = lookup(m, tableSegments(path, originalUrl));
+      if (match === undefined) return undefined;
+      if (match.kind === 'rule') return match.value;
+      const allow = match.allow.join(', ');
+      return new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
+    };
   }
 
   /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
@@ -470,6 +538,35 @@ export class GrantKit implements Services, V3Services {
   familyOf(path: string): ErrorFamily {
     return familyOfPath(path);
   }
+}
+
+/** The segments the endpoint table is matched against: the part after `/v3/grants/{grant}` when there is one. */
+function tableSegments(path: string, originalUrl: string): readonly string[] {
+  const segments = foldedSegments(path);
+  const at = v3GrantsAt(segments);
+  if (at >= 0) return segments.slice(at + 3);
+  if (originalUrl !== path) {
+    const full = foldedSegments(originalUrl);
+    const fullAt = v3GrantsAt(full);
+    if (fullAt >= 0) return full.slice(fullAt + 3);
+  }
+  return segments;
+}
+
+/** Whether the route's own parameters name a grant. */
+function namesByParam(params: Readonly<Record<string, unknown>> | undefined, names: readonly string[]): boolean {
+  if (params === undefined) return false;
+  for (const n of names) if (Object.hasOwn(params, n)) return true;
+  return false;
+}
+
+function grantDenied(reason: 'other' | 'unreadable'): GrantkitError {
+  return new GrantkitError(
+    'grant_access_denied',
+    reason === 'other'
+      ? 'Access to Grant denied: an access token may only name its own grant.'
+      : 'Access to Grant denied: this request does not say clearly which grant it names.',
+  );
 }
 
 function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
@@ -493,6 +590,27 @@ interface GrantMemo {
   readonly owner: GrantKit;
   readonly record: GrantRecord;
   readonly grant: Grant;
+}
+
+/**
+ * A request as an adapter hands it to a guard, `gate()` or `resolve()`: what the framework knows,
+ * and nothing decided yet.
+ */
+export interface GuardInput {
+  readonly method: string;
+  /** The path relative to where the middleware is mounted (Express `req.path`, Koa `ctx.path`). */
+  readonly path: string;
+  /** The whole request target, mount prefix and query included (`req.originalUrl`, `ctx.originalUrl`). */
+  readonly originalUrl: string;
+  readonly headers: IncomingHttpHeaders;
+  /** Node's `rawHeaders`: only there does a second Authorization header show. */
+  readonly rawHeaders?: readonly string[];
+  /** The route's decoded parameters when the framework has matched a route by now. */
+  readonly params?: Readonly<Record<string, unknown>> | undefined;
+  /** What the host app's body parser produced, if one ran. */
+  readonly body?: unknown;
+  /** The connection, with the framework's HTTPS verdict (Express `req`, Koa `ctx`). */
+  readonly transport?: TransportLike;
 }
 
 /** A request as an adapter hands it to a route: the body either parsed by the host app or left in the stream. */

@@ -45,7 +45,10 @@ export interface GrantKitOptions {
    * NODE_ENV is `production`. Loopback clients are always exempt.
    */
   readonly requireHttps?: boolean | 'production';
-  /** Believe `X-Forwarded-Proto` for the HTTPS rule: only behind a proxy you run. Default false. */
+  /**
+   * @deprecated Ignored, with a one-time warning: the HTTPS rule takes the framework's own verdict.
+   * Behind a proxy you run, set Express `app.set('trust proxy', …)` or Koa `app.proxy = true`.
+   */
   readonly trustProxy?: boolean;
   /**
    * Where connectors and credentials live. Default: the store, when it implements ConnectorStore

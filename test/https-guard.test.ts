@@ -9,14 +9,16 @@ import { makeApp, makeKit, nativeToken } from './helpers.js';
 
 /**
  * The HTTPS rule on the app's own v3 routes needs the connection: both adapters hand the core
- * the request, so a guard behind a trusted TLS proxy passes and plain HTTP through it is refused.
+ * the framework's own verdict, so a guard behind a TLS proxy the app trusts (Express
+ * `trust proxy`, Koa `app.proxy`) passes and plain HTTP through it is refused.
  */
 describe('guards on v3 paths under requireHttps', () => {
-  const { kit } = makeKit({ requireHttps: true, trustProxy: true });
+  const { kit } = makeKit({ requireHttps: true });
   const issuer = makeApp(kit);
 
   const expressApp = (): express.Express => {
     const app = express();
+    app.set('trust proxy', true);
     app.get('/v3/grants/:grant/messages', expressKit(kit).requireScopes('email.read_only'), (req, res) => {
       res.json({ grant: req.grant?.id });
     });
@@ -24,6 +26,7 @@ describe('guards on v3 paths under requireHttps', () => {
   };
   const koaApp = (): ReturnType<Koa['callback']> => {
     const app = new Koa();
+    app.proxy = true;
     const gk = koaKit(kit);
     app.use(gk.requireScopes('email.read_only'));
     app.use((ctx) => {

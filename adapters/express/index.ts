@@ -1,12 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
-  checkOutcome,
+  grantParamNames,
   GrantkitError,
   type AuthOutcome,
   type AdapterOptions,
   type GrantKitMiddleware,
   type Grant,
   type GrantKit,
+  type GuardInput,
   type ScopeGuard,
   type SerializedResponse,
 } from '../../src/index.js';
@@ -35,10 +36,25 @@ function write(res: Response, r: SerializedResponse): void {
   res.end(r.payload);
 }
 
+/** What Express knows about a request, for the core to decide on; `req` is also the transport (req.secure honours `trust proxy`). */
+function guardInput(req: Request): GuardInput {
+  return {
+    method: req.method,
+    path: req.path,
+    originalUrl: req.originalUrl,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    params: req.params as Record<string, unknown> | undefined,
+    body: (req as { body?: unknown }).body,
+    transport: req,
+  };
+}
+
 /** The Express adapter: it translates, and all decisions stay in the core. */
 export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): ExpressGrantKit {
   /** Whether resolve() was ever mounted: only then can a request carry its remembered outcome. */
   let resolving = false;
+  const grantParams = grantParamNames(options.grantParam);
   const finish = (req: Request, res: Response, next: NextFunction, outcome: AuthOutcome): void => {
     if (!(outcome instanceof GrantkitError)) {
       req.grant = outcome;
@@ -49,15 +65,15 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
   };
 
   // One layer: authentication and the scope check together, synchronous when the store is.
-  const guarded = (guardFor: (req: Request) => ScopeGuard | null | undefined): RequestHandler =>
+  const guarded = (guardFor: (req: Request) => ScopeGuard | null | GrantkitError | undefined): RequestHandler =>
     function grantkitGuard(req, res, next) {
       const guard = guardFor(req);
       if (guard === undefined) return next();
+      if (guard instanceof GrantkitError) return finish(req, res, next, guard);
       // Only read the tag when some resolve() exists: an absent symbol is looked up through the
       // request's whole prototype chain, a measurable cost on every guarded request.
       const prior = resolving ? (req as Tagged)[kOutcome] : undefined;
-      const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard, req);
+      const outcome = kit.authorizeRequest(guardInput(req), guard, prior, grantParams);
       if (outcome instanceof Promise) outcome.then((o) => finish(req, res, next, o), next);
       else finish(req, res, next, outcome);
     };
@@ -87,7 +103,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
           if (!(o instanceof GrantkitError)) req.grant = o;
           next();
         };
-        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl, req);
+        const outcome = kit.authenticateRequest(guardInput(req), grantParams);
         if (outcome instanceof Promise) outcome.then(store, next);
         else store(outcome);
       };
@@ -102,7 +118,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
     },
     gate(rules) {
       const lookup = kit.gate(rules);
-      return guarded((req) => lookup(req.method, req.path));
+      return guarded((req) => lookup(req.method, req.path, req.originalUrl));
     },
   };
 }

@@ -1,12 +1,13 @@
 import type { Context, Middleware, Next } from 'koa';
 import {
-  checkOutcome,
+  grantParamNames,
   GrantkitError,
   type AuthOutcome,
   type AdapterOptions,
   type GrantKitMiddleware,
   type Grant,
   type GrantKit,
+  type GuardInput,
   type ScopeGuard,
   type SerializedResponse,
 } from '../../src/index.js';
@@ -39,10 +40,26 @@ function write(ctx: Context, r: SerializedResponse): void {
   if (r.payload === undefined) ctx.remove('Content-Type');
 }
 
+/** What Koa knows about a request, for the core to decide on; `ctx` is also the transport (ctx.secure honours `app.proxy`). */
+function guardInput(ctx: Context): GuardInput {
+  return {
+    method: ctx.method,
+    path: ctx.path,
+    originalUrl: ctx.originalUrl,
+    headers: ctx.req.headers,
+    rawHeaders: ctx.req.rawHeaders,
+    // @koa/router sets ctx.params for the middleware of a matched route.
+    params: (ctx as { params?: Record<string, unknown> }).params,
+    body: (ctx.request as { body?: unknown }).body,
+    transport: ctx,
+  };
+}
+
 /** The Koa adapter: it translates, and all decisions stay in the core. */
 export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGrantKit {
   /** Whether resolve() was ever mounted: only then can a request carry its remembered outcome. */
   let resolving = false;
+  const grantParams = grantParamNames(options.grantParam);
   const finish = (ctx: Context, next: Next, outcome: AuthOutcome): unknown => {
     if (!(outcome instanceof GrantkitError)) {
       ctx.state.grant = outcome;
@@ -54,15 +71,15 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
   };
 
   // One layer: authentication and the scope check together, with no await when the store is synchronous.
-  const guarded = (guardFor: (ctx: Context) => ScopeGuard | null | undefined): Middleware =>
+  const guarded = (guardFor: (ctx: Context) => ScopeGuard | null | GrantkitError | undefined): Middleware =>
     function grantkitGuard(ctx, next) {
       const guard = guardFor(ctx);
       if (guard === undefined) return next();
+      if (guard instanceof GrantkitError) return finish(ctx, next, guard);
       // Only read the tag when some resolve() exists: an absent symbol is looked up through the
       // request's whole prototype chain, a measurable cost on every guarded request.
       const prior = resolving ? (ctx as Tagged)[kOutcome] : undefined;
-      const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.req.headers.authorization, ctx.originalUrl, guard, ctx.req);
+      const outcome = kit.authorizeRequest(guardInput(ctx), guard, prior, grantParams);
       return outcome instanceof Promise ? outcome.then((o) => finish(ctx, next, o)) : finish(ctx, next, outcome);
     };
 
@@ -92,7 +109,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
           if (!(o instanceof GrantkitError)) ctx.state.grant = o;
           return next();
         };
-        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl, ctx.req);
+        const outcome = kit.authenticateRequest(guardInput(ctx), grantParams);
         return outcome instanceof Promise ? outcome.then(store) : store(outcome);
       };
     },
@@ -106,7 +123,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
     },
     gate(rules) {
       const lookup = kit.gate(rules);
-      return guarded((ctx) => lookup(ctx.method, ctx.path));
+      return guarded((ctx) => lookup(ctx.method, ctx.path, ctx.originalUrl));
     },
   };
 }

@@ -39,7 +39,16 @@ export class GrantkitStrategy extends Strategy {
   }
 
   override authenticate(req: Request): void {
-    const outcome = this.kit.authenticate(req.headers.authorization, req.originalUrl, req);
+    const outcome = this.kit.authenticateRequest({
+      method: req.method,
+      path: req.path,
+      originalUrl: req.originalUrl,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      params: req.params as Record<string, unknown> | undefined,
+      body: (req as { body?: unknown }).body,
+      transport: req,
+    });
     if (outcome instanceof Promise) outcome.then((o) => this.settle(req, o), (e: unknown) => this.error(asError(e)));
     else this.settle(req, outcome);
   }

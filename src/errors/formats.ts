@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isV3Path } from '../http/path-shape.js';
 import type { ResponseDescriptor } from '../http/types.js';
 import type { GrantkitError, GrantkitErrorCode } from './error.js';
 
@@ -87,7 +88,10 @@ export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDe
   return { status: err.status, headers, body: errorBody(err, family, requestId) };
 }
 
-/** The family of an app route that a guard protects: v3 grant paths use the v3 envelope. */
+/**
+ * The family of an app route that a guard protects: v3 paths use the v3 envelope, under any
+ * mount prefix (the full request target is passed).
+ */
 export function familyOfPath(path: string): ErrorFamily {
-  return path.startsWith('/v3/') ? 'v3' : 'v2';
+  return isV3Path(path) ? 'v3' : 'v2';
 }

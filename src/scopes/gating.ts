@@ -69,31 +69,43 @@ export const V2_ENDPOINT_SCOPES: readonly EndpointRule[] = Object.freeze([
   ...crud('/contacts', READ_CONTACTS, WRITE_CONTACTS),
 ] satisfies EndpointRule[]);
 
+/** What the table says about a request: the rule for its method, or the methods its path has instead. */
+export type EndpointMatch<T> =
+  | { readonly kind: 'rule'; readonly value: T }
+  | { readonly kind: 'other-method'; readonly allow: readonly string[] };
+
 /**
- * Compiles a table into a matcher: (method, path) → the first rule that matches, or undefined.
- * Rules are bucketed by method and first segment, so a miss costs two Map reads.
+ * Compiles a table into a matcher over normalised requests (http/path-shape.ts: folded segments,
+ * HEAD as GET). A path the table lists under other methods only is reported with those methods,
+ * so the gate can refuse it instead of letting an unlisted method through. Rule paths are folded
+ * the same way as request paths, so a table written in any case matches alike. Rules are bucketed
+ * by first segment, so a miss costs one Map read.
  */
 export function compileEndpointTable<T>(
   rules: readonly EndpointRule[],
   compile: (rule: EndpointRule) => T,
-): (method: string, path: string) => T | undefined {
-  const buckets = new Map<string, Array<{ parts: readonly string[]; value: T }>>();
+): (method: string, segments: readonly string[]) => EndpointMatch<T> | undefined {
+  const buckets = new Map<string, Array<{ method: string; parts: readonly string[]; value: T }>>();
   for (const rule of rules) {
-    const parts = rule.path.split('/').slice(1);
-    const key = `${rule.method} ${parts[0]}`;
+    const parts = rule.path.split('/').filter((s) => s !== '').map((s) => (s.startsWith(':') ? s : s.toLowerCase()));
+    const key = parts[0] ?? '';
     let list = buckets.get(key);
     if (!list) buckets.set(key, (list = []));
-    list.push({ parts, value: compile(rule) });
+    list.push({ method: rule.method.toUpperCase(), parts, value: compile(rule) });
   }
-  return (method, path) => {
-    const parts = path.split('/').slice(1);
-    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-    const list = buckets.get(`${method} ${parts[0]}`);
+  return (method, segments) => {
+    const list = buckets.get(segments[0] ?? '');
     if (!list) return undefined;
-    for (const { parts: rp, value } of list) {
-      if (rp.length !== parts.length) continue;
-      if (rp.every((seg, i) => seg.startsWith(':') ? parts[i] !== '' : seg === parts[i])) return value;
+    let allow: string[] | undefined;
+    for (const { method: m, parts, value } of list) {
+      if (parts.length !== segments.length) continue;
+      if (!parts.every((seg, i) => (seg.startsWith(':') ? segments[i] !== '' : seg === segments[i]))) continue;
+      if (m === method) return { kind: 'rule', value };
+      if (!(allow ??= []).includes(m)) allow.push(m);
     }
-    return undefined;
+    if (allow === undefined) return undefined;
+    // HEAD is answered by the GET handlers, so a path with GET allows it too.
+    if (allow.includes('GET')) allow.splice(allow.indexOf('GET') + 1, 0, 'HEAD');
+    return { kind: 'other-method', allow };
   };
 }

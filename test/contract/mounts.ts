@@ -10,13 +10,27 @@ import { grantkit as expressGrantkit } from '../../adapters/express/index.js';
 import { grantkit as koaGrantkit, type KoaGrantKit } from '../../adapters/koa/index.js';
 import { isGrantkitError, type GrantKit } from '../../src/index.js';
 import { fixtureBody, V2_FIXTURE_ROUTES, type FixtureGuard, type FixtureRoute } from './fixture-routes.js';
+import { mount as mountAt } from './koa-mount.js';
+
+/**
+ * Where the app puts grantkit and its routes:
+ * - `root`: on the app itself;
+ * - `prefix`: everything under `/nylas` (Express `app.use('/nylas', router)`, Koa koa-mount);
+ * - `nested`: under `/nylas` too, with the `/v3/…` routes in a second router mounted at `/v3`
+ *   that declares them as `/grants/:grant/…`, with its own gate().
+ */
+export type Layout = 'root' | 'prefix' | 'nested';
+export const LAYOUTS: readonly Layout[] = ['root', 'prefix', 'nested'];
+export const PREFIX = '/nylas';
 
 /** One framework version with grantkit mounted the documented way, built fresh per kit. */
 export interface Mount {
   readonly name: string;
   readonly framework: 'express' | 'koa';
-  build(kit: GrantKit, routes?: readonly FixtureRoute[]): RequestListener;
+  build(kit: GrantKit, routes?: readonly FixtureRoute[], layout?: Layout): RequestListener;
 }
+
+const isV3 = (r: FixtureRoute): boolean => r.path.startsWith('/v3/');
 
 /** The five names both adapters share, so one function picks the middleware for a row. */
 interface Adapter<M> {
@@ -46,20 +60,29 @@ function expressMount(name: string, express: ExpressFactory): Mount {
   return {
     name,
     framework: 'express',
-    build(kit, routes = V2_FIXTURE_ROUTES) {
+    build(kit, routes = V2_FIXTURE_ROUTES, layout = 'root') {
       const gk = expressGrantkit(kit);
       const throwing = expressGrantkit(kit, { throwErrors: true });
       const app = express();
       app.disable('x-powered-by');
-      app.use(gk.routes());
-      app.use(gk.gate());
-      for (const r of routes) {
+      const base = layout === 'root' ? app : express.Router();
+      const add = (router: typeof base, r: FixtureRoute, path: string): void => {
         const handler: RequestHandler = (req, res) => {
           res.json(fixtureBody(r, req.params as Record<string, string>, req.grant));
         };
         const method = r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-        app[method](r.path, ...middlewareFor(r.guard, gk, throwing), handler);
+        router[method](path, ...middlewareFor(r.guard, gk, throwing), handler);
+      };
+      base.use(gk.routes());
+      if (layout === 'nested') {
+        const inner = express.Router();
+        inner.use(gk.gate());
+        for (const r of routes.filter(isV3)) add(inner, r, r.path.slice('/v3'.length));
+        base.use('/v3', inner);
       }
+      base.use(gk.gate());
+      for (const r of routes) if (layout !== 'nested' || !isV3(r)) add(base, r, r.path);
+      if (base !== app) app.use(PREFIX, base);
       // The app's own error handler, as an app that opted into throwing would write it.
       const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
         if (!isGrantkitError(err)) return next(err);
@@ -77,10 +100,11 @@ function koaMount(name: string, Koa: KoaClass): Mount {
   return {
     name,
     framework: 'koa',
-    build(kit, routes = V2_FIXTURE_ROUTES) {
+    build(kit, routes = V2_FIXTURE_ROUTES, layout = 'root') {
       const gk: KoaGrantKit = koaGrantkit(kit);
       const throwing = koaGrantkit(kit, { throwErrors: true });
-      const app = new Koa();
+      const outer = new Koa();
+      const app = layout === 'root' ? outer : new Koa();
       const onError: Middleware = async (ctx, next) => {
         try {
           await next();
@@ -91,18 +115,26 @@ function koaMount(name: string, Koa: KoaClass): Mount {
           ctx.body = err.body;
         }
       };
-      app.use(onError);
+      outer.use(onError);
       app.use(gk.routes());
       app.use(gk.gate());
       const router = new Router();
-      for (const r of routes) {
+      const add = (target: Router, r: FixtureRoute, path: string): void => {
         const handler: Middleware = (ctx) => {
           ctx.body = fixtureBody(r, (ctx as { params?: Record<string, string> }).params ?? {}, ctx.state.grant);
         };
-        router.register(r.path, [r.method], [...middlewareFor(r.guard, gk, throwing), handler]);
+        target.register(path, [r.method], [...middlewareFor(r.guard, gk, throwing), handler]);
+      };
+      if (layout === 'nested') {
+        const inner = new Router();
+        inner.use(gk.gate());
+        for (const r of routes.filter(isV3)) add(inner, r, r.path.slice('/v3'.length));
+        router.use('/v3', inner.routes());
       }
+      for (const r of routes) if (layout !== 'nested' || !isV3(r)) add(router, r, r.path);
       app.use(router.routes());
-      return app.callback();
+      if (app !== outer) outer.use(mountAt(PREFIX, app));
+      return outer.callback();
     },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { V3_FIXTURE_ROUTES } from './fixture-routes.js';
 import { normalize, sender, setUp, type Res, type Send } from './harness.js';
-import { MOUNTS } from './mounts.js';
+import { LAYOUTS, MOUNTS, PREFIX } from './mounts.js';
 import { V3_CASES, v3Kit, type V3Case, type V3Fixture } from './v3-cases.js';
 
 /**
@@ -53,19 +53,26 @@ function assertCase(c: V3Case, res: Res, fx: V3Fixture): Record<string, unknown>
   return body;
 }
 
-for (const mount of MOUNTS) {
-  describe(`v3 contract on ${mount.name}`, () => {
+/**
+ * Every case runs on each mount three times: at the root, under a prefix, and with the v3 routes
+ * in a nested router (mounts.ts, Layout). Under a mount, every path the cases send is prefixed;
+ * the answers must not change at all.
+ */
+for (const mount of MOUNTS) for (const layout of LAYOUTS) {
+  const where = layout === 'root' ? mount.name : `${mount.name} (${layout})`;
+  describe(`v3 contract on ${where}`, () => {
     let send: Send;
     let fx: V3Fixture;
     before(async () => {
-      send = sender(mount.build(await v3Kit(), V3_FIXTURE_ROUTES));
+      const direct = sender(mount.build(await v3Kit(), V3_FIXTURE_ROUTES, layout));
+      send = layout === 'root' ? direct : (req) => direct({ ...req, path: `${PREFIX}${req.path}` });
       fx = { ...(await setUp(send)), made: {} };
     });
     for (const c of V3_CASES) {
       it(c.name, async () => {
         const res = await send(await c.request(fx, send));
         if (!seen.has(c.name)) seen.set(c.name, new Map());
-        seen.get(c.name)!.set(mount.name, normalize(c.orderFree && res.status === 200 ? sortedList(res, fx) : res, fx));
+        seen.get(c.name)!.set(where, normalize(c.orderFree && res.status === 200 ? sortedList(res, fx) : res, fx));
         const body = assertCase(c, res, fx);
         c.keep?.(body, fx);
       });
@@ -80,7 +87,7 @@ describe('v3 contract: every mount answers alike', () => {
     for (const [name, byMount] of seen) {
       const [first, ...rest] = [...byMount.entries()];
       assert.ok(first, name);
-      assert.equal(byMount.size, MOUNTS.length, `"${name}" did not run on every mount`);
+      assert.equal(byMount.size, MOUNTS.length * LAYOUTS.length, `"${name}" did not run on every mount and layout`);
       for (const [mount, answer] of rest) assert.equal(answer, first[1], `"${name}": ${mount} differs from ${first[0]}`);
     }
   });

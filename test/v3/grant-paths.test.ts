@@ -114,30 +114,32 @@ describe('grant resolution from the path', () => {
 });
 
 describe('HTTPS on v3 (seed 002)', () => {
-  const kitWith = (trustProxy: boolean) =>
-    createGrantKit({ clients: [{ id: 'c' }], secretKeys: ['x'.repeat(32)], requireHttps: true, trustProxy });
+  const kitWith = () => createGrantKit({ clients: [{ id: 'c' }], secretKeys: ['x'.repeat(32)], requireHttps: true });
   const plain = { socket: { remoteAddress: '203.0.113.9', encrypted: false }, headers: {} };
 
   it('refuses plain HTTP from a remote client, with a 400 before any credential is read', () => {
-    const r = kitWith(false).authenticate(undefined, '/v3/grants/me/messages', plain);
+    const r = kitWith().authenticate(undefined, '/v3/grants/me/messages', plain);
     assert.ok(!(r instanceof Promise) && 'status' in r && r.status === 400);
   });
 
-  it('accepts TLS, loopback, and X-Forwarded-Proto only when the proxy is trusted', () => {
+  it("accepts TLS, a direct loopback client and the framework's HTTPS verdict, never X-Forwarded-Proto on its own", () => {
     const status = (kit: ReturnType<typeof kitWith>, t: Parameters<typeof kit.authenticate>[2]) => {
       const r = kit.authenticate(undefined, '/v3/grants/me/messages', t);
       return !(r instanceof Promise) && 'status' in r ? r.status : 0;
     };
-    assert.equal(status(kitWith(false), { socket: { remoteAddress: '203.0.113.9', encrypted: true }, headers: {} }), 401);
-    assert.equal(status(kitWith(false), { socket: { remoteAddress: '127.0.0.1' }, headers: {} }), 401);
-    assert.equal(status(kitWith(false), { socket: { remoteAddress: '::ffff:127.0.0.1' }, headers: {} }), 401);
+    assert.equal(status(kitWith(), { socket: { remoteAddress: '203.0.113.9', encrypted: true }, headers: {} }), 401);
+    assert.equal(status(kitWith(), { socket: { remoteAddress: '127.0.0.1' }, headers: {} }), 401);
+    assert.equal(status(kitWith(), { socket: { remoteAddress: '::ffff:127.0.0.1' }, headers: {} }), 401);
     const forwarded = { socket: { remoteAddress: '10.0.0.2' }, headers: { 'x-forwarded-proto': 'https' } };
-    assert.equal(status(kitWith(false), forwarded), 400);
-    assert.equal(status(kitWith(true), forwarded), 401);
-    assert.equal(status(kitWith(true), { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-proto': 'http' } }), 400);
+    assert.equal(status(kitWith(), forwarded), 400);
+    // The framework's verdict (Express req.secure under `trust proxy`, Koa ctx.secure under app.proxy) decides.
+    assert.equal(status(kitWith(), { ...forwarded, secure: true }), 401);
+    // Through a local proxy every request is loopback: a forwarded request is not exempt.
+    assert.equal(status(kitWith(), { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-proto': 'http' } }), 400);
+    assert.equal(status(kitWith(), { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-proto': 'https' } }), 400);
     // v2 paths are not affected.
-    assert.equal(status(kitWith(false), plain), 400);
-    const v2 = kitWith(false).authenticate(undefined, '/messages', plain);
+    assert.equal(status(kitWith(), plain), 400);
+    const v2 = kitWith().authenticate(undefined, '/messages', plain);
     assert.ok(!(v2 instanceof Promise) && 'status' in v2 && v2.status === 401);
   });
 });

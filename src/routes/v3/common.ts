@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GrantkitError } from '../../errors/error.js';
 import { grantNotFound } from '../../grants/errors.js';
+import { namesOwnGrant } from '../../grants/ownership.js';
 import { parseGrantRef } from '../../grants/ref.js';
 import type { RequestLike, ResponseDescriptor } from '../../http/types.js';
 import type { GrantRecord } from '../../store/records.js';
@@ -46,11 +47,7 @@ export async function namedGrant(kit: V3Services, c: AppCaller, raw: string, all
       throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
     }
     const own = c.grant;
-    const mine =
-      ref.kind === 'me' ||
-      (ref.kind === 'id' && ref.id === own.id) ||
-      (ref.kind === 'email' && ref.email.toLowerCase() === own.email.toLowerCase());
-    if (!mine) throw new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
+    if (!namesOwnGrant(ref, own)) throw new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
     return own;
   }
   if (ref.kind === 'me') {
