@@ -16,7 +16,6 @@ import { RedisStore } from '../../src/store/redis.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
-import { APP_ENV, authorize, call, redeem, startApp, type AppProcess } from '../multi/processes.js';
 
 /**
  * A replayed code or refresh token revokes its whole chain, and revocation must win the race
@@ -256,59 +255,3 @@ raceSuite(
   await probeRedis(),
 );
 
-/**
- * Two app processes (the Express example, grant cache on) on one SQLite file: the marker is in the
- * file, so a replay through one process kills what the other is still issuing.
- */
-describe('replay against redemption across two processes sharing one SQLite file', () => {
-  let dir = '';
-  let a: AppProcess | undefined;
-  let b: AppProcess | undefined;
-  let store: SqliteStore | undefined;
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grantkit-replay-two-'));
-    const url = `sqlite:${join(dir, 'grantkit.db')}`;
-    a = await startApp({ GRANTKIT_STORE: url });
-    b = await startApp({ GRANTKIT_STORE: url });
-    store = new SqliteStore({ filename: join(dir, 'grantkit.db') });
-  });
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await store?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('a code redeemed through one process and replayed through the other 0 to 10 ms later leaves no token alive in either', async () => {
-    const problems: string[] = [];
-    for (const offset of [0, 1, 2, 4, 7, 10]) {
-      const tries = await Promise.all(
-        Array.from({ length: 5 }, async (_, i) => {
-          const [winnerSide, replaySide] = i % 2 === 0 ? [a!, b!] : [b!, a!];
-          const email = `two-${randomUUID()}@example.com`;
-          const code = await authorize(winnerSide.url, email);
-          const first = redeem(winnerSide.url, code);
-          if (offset > 0) await sleep(offset);
-          const replies = await Promise.all([first, redeem(replaySide.url, code)]);
-          return { email, replies };
-        }),
-      );
-      for (const { email, replies } of tries) {
-        const statuses = replies.map((r) => r.status).sort().join(',');
-        if (statuses !== '200,400') problems.push(`offset ${offset} ms: statuses ${statuses}`);
-        for (const r of replies) {
-          const token = (r.body as { access_token?: string }).access_token;
-          if (r.status !== 200 || token === undefined) continue;
-          for (const side of [a!, b!]) {
-            const seen = await call(side.url, 'GET', '/account', { token });
-            if (seen.status !== 401) problems.push(`offset ${offset} ms: the winner's token answers ${seen.status} on ${side.url}`);
-          }
-        }
-        const grant = await store!.findGrantByEmail(APP_ENV.GRANTKIT_CLIENT_ID, email);
-        const rows = grant ? await store!.listTokens({ kind: 'access', grantId: grant.id }) : [];
-        if (rows.length > 0) problems.push(`offset ${offset} ms: ${rows.length} access token rows of the chain still stored`);
-      }
-    }
-    assert.deepEqual(problems, [], problems.slice(0, 10).join('\n'));
-  });
-});
