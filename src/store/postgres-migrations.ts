@@ -104,12 +104,12 @@ ALTER TABLE grantkit_grants ADD COLUMN scope_vocabulary TEXT;
     // stored" hold between concurrent statements (see PostgresStore). \`revoked_at\` is the marker;
     // \`seen_at\` (the latest write) lets the sweep collect rows of families long gone.
     sql: `
-CREATE TABLE grantkit_token_families (
+CREATE TABLE IF NOT EXISTS grantkit_token_families (
   family     TEXT PRIMARY KEY,
   revoked_at BIGINT,
   seen_at    BIGINT NOT NULL
 );
-CREATE INDEX grantkit_token_families_age ON grantkit_token_families ((COALESCE(revoked_at, seen_at)));
+CREATE INDEX IF NOT EXISTS grantkit_token_families_age ON grantkit_token_families ((COALESCE(revoked_at, seen_at)));
 `,
   },
 ];

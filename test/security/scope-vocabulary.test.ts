@@ -395,7 +395,7 @@ describe('stores holding grants from before grants recorded their vocabulary', (
       await store.migrate();
       // Back to the schema of the previous release, holding one grant.
       await client.query(`ALTER TABLE ${schema}.grantkit_grants DROP COLUMN IF EXISTS scope_vocabulary`);
-      await client.query(`DELETE FROM ${schema}.grantkit_migrations WHERE id >= 3`);
+      await client.query(`DELETE FROM ${schema}.grantkit_migrations WHERE id = 3`);
       await client.query(
         `INSERT INTO ${schema}.grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)
          VALUES ('old', $1, 'sandbox', 'old@example.com', 'old@example.com', '', ARRAY['email'], 'valid', NULL, 1, 1)`,
