@@ -139,7 +139,7 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
     throw new GrantkitError('invalid_grant', 'The code is invalid or has expired.');
   }
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(codeHash));
+    await kit.guarded(kit.store.revokeFamily(codeHash, now));
     throw new GrantkitError('invalid_grant', 'The code has already been used.');
   }
   if (consumed.record.clientId !== body.client_id) {

@@ -136,11 +136,12 @@ async function takeCode(
   redirectUri: string | undefined,
 ): Promise<{ pending: HostedPending; codeHash: string }> {
   const codeHash = hostedCodeHash(code);
-  const consumed = await kit.guarded(kit.store.consume(codeHash, kit.now()));
+  const now = kit.now();
+  const consumed = await kit.guarded(kit.store.consume(codeHash, now));
   const pending = consumed?.record.kind === 'code' ? readPending(consumed.record.data) : undefined;
   if (!consumed || !pending) throw invalidGrant('The code is invalid or has expired.');
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(codeHash));
+    await kit.guarded(kit.store.revokeFamily(codeHash, now));
     throw invalidGrant('The code has already been used; every token issued from it is revoked.');
   }
   if (pending.api !== api) throw invalidGrant(`This code was issued by the ${pending.api} hosted flow.`);
@@ -255,17 +256,17 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
   const old = consumed.record;
   const family = old.family!;
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(family));
+    await kit.guarded(kit.store.revokeFamily(family, now));
     throw invalidGrant('The refresh token was already used; every token of its chain is revoked.');
   }
   if (old.clientId !== client.id || old.grantId === null) {
     // Another client holding this token means it leaked (RFC 6749 §10.4): kill the chain.
-    await kit.guarded(kit.store.revokeFamily(family));
+    await kit.guarded(kit.store.revokeFamily(family, now));
     throw invalidGrant('The refresh token was not issued to this client.');
   }
   const grant = await kit.guarded(kit.store.getGrant(old.grantId));
   if (!grant || grant.status !== 'valid' || grant.clientId !== client.id) {
-    await kit.guarded(kit.store.revokeFamily(family));
+    await kit.guarded(kit.store.revokeFamily(family, now));
     throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
   }
   // The chain keeps the scopes its code was issued with, within the grant's current ones: a later

@@ -10,6 +10,7 @@ import type {
 } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
+import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 /** One per grant id. Tokens point at it, so a resolve is one Map read however many grants there are. */
@@ -39,6 +40,8 @@ export class MemoryStore implements Store, ConnectorStore {
   readonly #tokens = new Map<string, Entry>();
   readonly #byGrant = new Map<string, Set<string>>();
   readonly #byFamily = new Map<string, Set<string>>();
+  /** Revoked families and when (revoked-family.ts): tokens of these are never stored again. */
+  readonly #revokedFamilies = new Map<string, number>();
   /** Tokens that can expire: the sweep looks at these only. */
   readonly #expirable = new Set<string>();
   #nextSweepAt = -Infinity;
@@ -104,6 +107,7 @@ export class MemoryStore implements Store, ConnectorStore {
     const token = entry.token;
     if (token.kind !== 'access' && token.kind !== 'api_key') return undefined;
     if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
+    if (token.family !== null && this.#revokedFamilies.has(token.family)) return undefined;
     const grant = entry.slot === null ? null : entry.slot.record;
     let resolved = entry.resolved;
     if (resolved === null || resolved.grant !== grant) entry.resolved = resolved = { token, grant };
@@ -133,7 +137,8 @@ export class MemoryStore implements Store, ConnectorStore {
     return entry.token;
   }
 
-  async revokeFamily(family: string): Promise<number> {
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    if (!this.#revokedFamilies.has(family)) this.#revokedFamilies.set(family, now);
     const n = this.#dropAll(this.#byFamily.get(family));
     this.#broadcast({ family });
     return n;
@@ -215,6 +220,7 @@ export class MemoryStore implements Store, ConnectorStore {
       // Only when there are any, so a dump of a store without connectors keeps its old shape.
       ...(this.#connectors.size > 0 ? { connectors: [...this.#connectors.values()] } : {}),
       ...(this.#credentials.size > 0 ? { credentials: [...this.#credentials.values()] } : {}),
+      ...(this.#revokedFamilies.size > 0 ? { revokedFamilies: Object.fromEntries(this.#revokedFamilies) } : {}),
     };
   }
 
@@ -224,7 +230,9 @@ export class MemoryStore implements Store, ConnectorStore {
     if (this.#byEmail.get(key) === grant.id) this.#byEmail.delete(key);
   }
 
+  /** Every token write comes here; synchronous, so the family check cannot race a revocation. */
   #add(token: TokenRecord): void {
+    if (token.family !== null && this.#revokedFamilies.has(token.family)) return;
     if (this.#tokens.has(token.hash)) this.#drop(token.hash);
     const slot = token.grantId === null ? null : this.#slot(token.grantId);
     this.#tokens.set(token.hash, { token, consumedAt: null, slot, resolved: null });
@@ -255,6 +263,9 @@ export class MemoryStore implements Store, ConnectorStore {
     for (const hash of [...this.#expirable]) {
       const expiresAt = this.#tokens.get(hash)?.token.expiresAt;
       if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) this.#drop(hash);
+    }
+    for (const [family, revokedAt] of this.#revokedFamilies) {
+      if (revokedAt + REVOKED_FAMILY_RETENTION_MS <= now) this.#revokedFamilies.delete(family);
     }
   }
 }

@@ -122,4 +122,20 @@ ALTER TABLE grantkit_credentials ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 CREATE INDEX grantkit_credentials_owner_provider ON grantkit_credentials (owner, provider, seq);
 `,
   },
+  {
+    id: 6,
+    name: 'token families',
+    // One row per family that has written a token or been revoked. Token writes and revocations of
+    // a family take this row's lock, which is what makes "no token of a revoked family is ever
+    // stored" hold between concurrent statements (see PostgresStore). \`revoked_at\` is the marker;
+    // \`seen_at\` (the latest write) lets the sweep collect rows of families long gone.
+    sql: `
+CREATE TABLE IF NOT EXISTS grantkit_token_families (
+  family     TEXT PRIMARY KEY,
+  revoked_at BIGINT,
+  seen_at    BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_token_families_age ON grantkit_token_families ((COALESCE(revoked_at, seen_at)));
+`,
+  },
 ];

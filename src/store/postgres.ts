@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import { MIGRATIONS } from './postgres-migrations.js';
+import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
 import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
 import type {
   Consumed,
@@ -128,17 +129,33 @@ export class PostgresStore implements Store, ConnectorStore {
     const consumeCtes = `
       cur AS (SELECT ${TOKEN_COLUMNS} FROM ${T} WHERE ${live}),
       won AS (UPDATE ${T} SET consumed_at = $2 WHERE ${live} AND consumed_at IS NULL RETURNING hash)`;
+    const K = `${s}.grantkit_connectors`;
+    const C = `${s}.grantkit_credentials`;
+    const F = `${s}.grantkit_token_families`;
+    // Revoked families (revoked-family.ts). A token write of a family first upserts the family's
+    // row: ON CONFLICT DO UPDATE locks the row and sees its latest committed version, even one
+    // newer than the statement's snapshot, so `gate` yields a row only while the family is not
+    // revoked, and the token is inserted only then. revokeFamily marks the row and, in a second
+    // statement (a fresh snapshot), deletes the tokens: a write that held the row lock first has
+    // committed by then and is deleted; a write after it sees the mark and stores nothing.
+    const familyGate = (family: string, seenAt: string, also: string) => `
+      gate AS (
+        INSERT INTO ${F} AS f (family, revoked_at, seen_at) SELECT ${family}, NULL, ${seenAt}
+        WHERE ${family}::text IS NOT NULL ${also}
+        ON CONFLICT (family) DO UPDATE SET seen_at = GREATEST(f.seen_at, EXCLUDED.seen_at) WHERE f.revoked_at IS NULL
+        RETURNING 1)`;
     const tokenValues = '$1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9';
     const upsertToken = `
+      WITH ${familyGate('$5', '$6::bigint', '')}
       INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at) SELECT ${tokenValues}, NULL
+      WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM gate)
       ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
         grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
         expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL`;
-    const K = `${s}.grantkit_connectors`;
-    const C = `${s}.grantkit_credentials`;
     this.#sql = {
       G,
       T,
+      F,
       K,
       C,
       getGrant: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE id = $1`,
@@ -166,14 +183,17 @@ export class PostgresStore implements Store, ConnectorStore {
           g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary,
           g.identity AS g_identity
         FROM ${T} t LEFT JOIN ${G} g ON g.id = t.grant_id
-        WHERE t.hash = $1 AND t.kind IN ('access', 'api_key') AND (t.expires_at IS NULL OR t.expires_at > $2)`,
+        WHERE t.hash = $1 AND t.kind IN ('access', 'api_key') AND (t.expires_at IS NULL OR t.expires_at > $2)
+          AND (t.family IS NULL OR NOT EXISTS (SELECT 1 FROM ${F} f WHERE f.family = t.family AND f.revoked_at IS NOT NULL))`,
       consume: `WITH ${consumeCtes}
         SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
       // The insert reads `won`, so the next token is stored only by the one call that consumed the old.
       rotate: `WITH ${consumeCtes},
+        ${familyGate('$7', '$8::bigint', 'AND EXISTS (SELECT 1 FROM won)')},
         put AS (
           INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at)
-          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11, NULL WHERE EXISTS (SELECT 1 FROM won)
+          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11, NULL
+          WHERE EXISTS (SELECT 1 FROM won) AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM gate))
           ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
             grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
             expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL
@@ -181,12 +201,17 @@ export class PostgresStore implements Store, ConnectorStore {
         SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
       revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS})
         SELECT gone.*, pg_notify($2, $3) AS notified FROM gone`,
+      markFamily: `INSERT INTO ${F} AS f (family, revoked_at, seen_at) VALUES ($1, $2::bigint, $2::bigint)
+        ON CONFLICT (family) DO UPDATE SET revoked_at = COALESCE(f.revoked_at, EXCLUDED.revoked_at)`,
       revokeFamily: `WITH gone AS (DELETE FROM ${T} WHERE family = $1 RETURNING 1)
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       revokeGrantTokens: `WITH gone AS (DELETE FROM ${T} WHERE grant_id = $1 RETURNING 1)
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
       sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
+      // Rows of families neither written nor revoked within the retention. Dropping one that is not
+      // revoked loses nothing: its next write creates it again.
+      sweepFamilies: `DELETE FROM ${F} WHERE family IN (SELECT family FROM ${F} WHERE COALESCE(revoked_at, seen_at) <= $1 LIMIT 1000)`,
       // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
       // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
       // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
@@ -289,6 +314,7 @@ export class PostgresStore implements Store, ConnectorStore {
       this.#writesSinceSweep = 0;
       // Garbage collection only: expiry is enforced on read, so a failed sweep changes nothing.
       await this.#query(this.#sql.sweep, [token.createdAt]).catch(() => {});
+      await this.#query(this.#sql.sweepFamilies, [token.createdAt - REVOKED_FAMILY_RETENTION_MS]).catch(() => {});
     }
   }
 
@@ -313,7 +339,9 @@ export class PostgresStore implements Store, ConnectorStore {
     return row && toToken(row);
   }
 
-  async revokeFamily(family: string): Promise<number> {
+  /** Two statements, the mark first: see `familyGate` for why one would not do. */
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    await this.#query(this.#sql.markFamily, [family, now]);
     const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family })]);
     return rows[0]?.n ?? 0;
   }
@@ -384,13 +412,14 @@ export class PostgresStore implements Store, ConnectorStore {
 
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
-    const [grants, tokens, connectors, credentials] = await Promise.all([
+    const [grants, tokens, connectors, credentials, families] = await Promise.all([
       this.#query(`SELECT * FROM ${this.#sql.G} ORDER BY id`, []),
       this.#query(`SELECT * FROM ${this.#sql.T} ORDER BY hash`, []),
       this.#query(`SELECT * FROM ${this.#sql.K} ORDER BY seq`, []),
       this.#query(`SELECT * FROM ${this.#sql.C} ORDER BY seq`, []),
+      this.#query(`SELECT * FROM ${this.#sql.F} ORDER BY family`, []),
     ]);
-    return { grants, tokens, connectors, credentials };
+    return { grants, tokens, connectors, credentials, families };
   }
 
   /** Ends the pool if this store created it; a pool passed in stays open for its owner. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
 import { applyGrantFilter } from './filter.js';
+import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
 import type {
   Consumed,
   GrantFilter,
@@ -43,6 +44,7 @@ export interface RedisStoreOptions {
  *                         f: family or '', c: consumedAt once consumed
  *   P tk:<kind>, P tg:<grantId>, P tf:<family>
  *                   zset  token hashes, scored by when the server collects the token (inf: never)
+ *   P rf:<family>   string when the family was revoked (revoked-family.ts); collected by a server TTL
  *   P cn:<slot>     string connector JSON
  *   P connectors    zset  slots, scored by the order they were first put
  *   P cr:<id>       hash  j: credential JSON, p: its connector's slot, s: its order
@@ -109,8 +111,14 @@ local function dropindexed(key)
   return n
 end
 
--- hash, record JSON, kind, grant id, family, expiresAt, ttl ('' = none)
+local function revoked(f)
+  return f ~= '' and redis.call('EXISTS', P .. 'rf:' .. f) == 1
+end
+
+-- hash, record JSON, kind, grant id, family, expiresAt, ttl ('' = none). A token of a revoked
+-- family is not stored: scripts run atomically, so no revocation can slip in between.
 local function put(hash, r, k, g, f, e, ttl)
+  if revoked(f) then return end
   drop(hash)
   local key = P .. 't:' .. hash
   redis.call('HSET', key, 'r', r, 'k', k, 'g', g, 'f', f, 'e', e)
@@ -195,10 +203,11 @@ put(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
 return 1`),
   // ARGV: P, hash, now
   resolve: new Script(`
-local t = redis.call('HMGET', P .. 't:' .. ARGV[2], 'r', 'k', 'e', 'g')
+local t = redis.call('HMGET', P .. 't:' .. ARGV[2], 'r', 'k', 'e', 'g', 'f')
 if not t[1] then return false end
 if t[2] ~= 'access' and t[2] ~= 'api_key' then return false end
 if t[3] ~= '' and tonumber(t[3]) <= tonumber(ARGV[3]) then return false end
+if revoked(t[5]) then return false end
 local g = false
 if t[4] ~= '' then g = redis.call('HGET', P .. 'g:' .. t[4], 'j') end
 return { t[1], g }`),
@@ -220,6 +229,12 @@ if not r then return false end
 drop(ARGV[2])
 publish(ARGV[3])
 return r`),
+  // ARGV: P, family, revokedAt, marker TTL, invalidation. The marker first, in the same script.
+  revokeFamily: new Script(`
+redis.call('SET', P .. 'rf:' .. ARGV[2], ARGV[3], 'PX', ARGV[4])
+local n = dropindexed(P .. 'tf:' .. ARGV[2])
+publish(ARGV[5])
+return n`),
   // ARGV: P, index key suffix, invalidation
   revokeIndexed: new Script(`
 local n = dropindexed(P .. ARGV[2])
@@ -388,8 +403,8 @@ export class RedisStore implements Store, ConnectorStore {
     return typeof json === 'string' ? parseToken(json) : undefined;
   }
 
-  async revokeFamily(family: string): Promise<number> {
-    return this.#revokeIndexed('tf:' + family, { family });
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    return Number(await this.#run(SCRIPTS.revokeFamily, [family, now, REVOKED_FAMILY_RETENTION_MS, invalidationPayload({ family })]));
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { LocalBroadcast } from './broadcast.js';
+import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
 import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
 import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
 import {
@@ -97,6 +98,10 @@ CREATE TABLE IF NOT EXISTS grantkit_credentials (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials (provider, seq);
+CREATE TABLE IF NOT EXISTS grantkit_revoked_families (
+  family     TEXT PRIMARY KEY,
+  revoked_at INTEGER NOT NULL
+);
 `;
 // Connectors and credentials list in the order they were first put, as in the memory store (a
 // replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
@@ -188,6 +193,8 @@ export class SqliteStore implements Store, ConnectorStore {
   readonly #rotateTx;
   readonly #deleteGrantTx;
   readonly #deleteConnectorTx;
+  readonly #putTokenTx;
+  readonly #revokeFamilyTx;
   readonly #broadcast = new LocalBroadcast();
   #writesSinceSweep = 0;
 
@@ -219,9 +226,11 @@ export class SqliteStore implements Store, ConnectorStore {
       ),
       deleteGrant: db.prepare<[string]>('DELETE FROM grantkit_grants WHERE id = ?'),
       deleteGrantTokens: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE grant_id = ?'),
+      // Nothing is written for a token of a revoked family (revoked-family.ts).
       putToken: db.prepare(
         `INSERT OR REPLACE INTO grantkit_tokens (${LIVE_TOKEN_COLUMNS})
-         VALUES (@hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, @scopes, NULL)`,
+         SELECT @hash, @kind, @client_id, @grant_id, @family, @created_at, @expires_at, @data, @scopes, NULL
+         WHERE @family IS NULL OR NOT EXISTS (SELECT 1 FROM grantkit_revoked_families WHERE family = @family)`,
       ),
       resolve: db.prepare<{ hash: string; now: number }, ResolvedRow>(
         `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.scopes, t.consumed_at,
@@ -231,7 +240,8 @@ export class SqliteStore implements Store, ConnectorStore {
                 g.identity AS g_identity
          FROM grantkit_tokens t LEFT JOIN grantkit_grants g ON g.id = t.grant_id
          WHERE t.hash = @hash AND t.kind IN ('access', 'api_key')
-           AND (t.expires_at IS NULL OR t.expires_at > @now)`,
+           AND (t.expires_at IS NULL OR t.expires_at > @now)
+           AND (t.family IS NULL OR NOT EXISTS (SELECT 1 FROM grantkit_revoked_families r WHERE r.family = t.family))`,
       ),
       live: db.prepare<{ hash: string; now: number }, LiveTokenRow>(
         `SELECT ${LIVE_TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = @hash AND ${NOT_EXPIRED}`,
@@ -242,7 +252,9 @@ export class SqliteStore implements Store, ConnectorStore {
       getToken: db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = ?`),
       deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
+      markFamily: db.prepare<[string, number]>('INSERT OR IGNORE INTO grantkit_revoked_families (family, revoked_at) VALUES (?, ?)'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
+      sweepFamilies: db.prepare<[number]>('DELETE FROM grantkit_revoked_families WHERE revoked_at <= ?'),
       // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
       getConnector: db.prepare<[string, string], ConnectorRow>(
         `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
@@ -287,6 +299,15 @@ export class SqliteStore implements Store, ConnectorStore {
       const consumed = consume(oldHash, now);
       if (consumed?.firstUse) sql.putToken.run(tokenParams(next));
       return consumed;
+    });
+    // Write transactions (run IMMEDIATE): another process sharing the file cannot revoke the family
+    // between the check and the write, nor write a token of it between the marker and the delete.
+    this.#putTokenTx = db.transaction((token: TokenRecord) => {
+      sql.putToken.run(tokenParams(token));
+    });
+    this.#revokeFamilyTx = db.transaction((family: string, now: number) => {
+      sql.markFamily.run(family, now);
+      return sql.deleteFamily.run(family).changes;
     });
     this.#deleteGrantTx = db.transaction((id: string) => {
       if (sql.deleteGrant.run(id).changes === 0) return false;
@@ -336,10 +357,11 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async putToken(token: TokenRecord): Promise<void> {
-    this.#sql.putToken.run(tokenParams(token));
+    this.#putTokenTx.immediate(token);
     if (++this.#writesSinceSweep >= SWEEP_EVERY) {
       this.#writesSinceSweep = 0;
       this.#sql.sweep.run(token.createdAt);
+      this.#sql.sweepFamilies.run(token.createdAt - REVOKED_FAMILY_RETENTION_MS);
     }
   }
 
@@ -367,8 +389,8 @@ export class SqliteStore implements Store, ConnectorStore {
     return toToken(row);
   }
 
-  async revokeFamily(family: string): Promise<number> {
-    const n = this.#sql.deleteFamily.run(family).changes;
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    const n = this.#revokeFamilyTx.immediate(family, now);
     this.#broadcast.send({ family });
     return n;
   }
@@ -437,6 +459,7 @@ export class SqliteStore implements Store, ConnectorStore {
       tokens: this.#db.prepare('SELECT * FROM grantkit_tokens ORDER BY hash').all(),
       connectors: this.#db.prepare('SELECT * FROM grantkit_connectors ORDER BY seq').all(),
       credentials: this.#db.prepare('SELECT * FROM grantkit_credentials ORDER BY seq').all(),
+      revokedFamilies: this.#db.prepare('SELECT * FROM grantkit_revoked_families ORDER BY family').all(),
     };
   }
 

@@ -20,6 +20,10 @@ export interface Store {
   deleteGrant(id: string): Promise<boolean>;
   listGrants(filter: GrantFilter): Promise<GrantRecord[]>;
 
+  /**
+   * Insert or replace by hash. A token whose family was revoked is not stored: see
+   * revoked-family.ts. Atomic against a concurrent `revokeFamily`.
+   */
   putToken(token: TokenRecord): Promise<void>;
   /**
    * The hot path: an access token or API key and its grant, in one round trip. Undefined when
@@ -34,11 +38,18 @@ export interface Store {
   /**
    * Refresh rotation as a compare-and-swap: consumes `oldHash` and stores `next` in one step.
    * Undefined when unknown or expired; `firstUse: false` (and nothing stored) on a replay.
+   * `next` is not stored either when its family was revoked, as for putToken.
    */
   rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined>;
   /** Removes one token; returns it if it existed. */
   revokeToken(hash: string): Promise<TokenRecord | undefined>;
-  revokeFamily(family: string): Promise<number>;
+  /**
+   * Removes every token of the family and remembers the family as revoked, so that no token of
+   * it is stored or resolves afterwards, even one written by a redemption that was still running
+   * (revoked-family.ts). `now` (default: the wall clock) dates the marker for garbage collection.
+   * Returns how many tokens were removed.
+   */
+  revokeFamily(family: string, now?: number): Promise<number>;
   revokeGrantTokens(grantId: string): Promise<number>;
   listTokens(filter: TokenFilter): Promise<TokenRecord[]>;
 
