@@ -42,6 +42,8 @@ import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
 import { HostedOAuth } from './oauth/hosted.js';
+import { memoryLimiter } from './limits/backends.js';
+import { RateLimits } from './limits/rate-limits.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
 export type AuthOutcome = Grant | GrantkitError;
@@ -74,6 +76,8 @@ export class GrantKit implements Services, V3Services {
   readonly issuer: string;
   /** Hosted OAuth: settings, the id_token signer (`/.well-known/jwks.json`) and the per-connector strategies. */
   readonly hosted: HostedOAuth;
+  /** Brute-force limits on credentials, counted where the store keeps its data (limits/rate-limits.ts). */
+  readonly limits: RateLimits;
   readonly #https: HttpsPolicy;
   readonly #clock: () => number;
   readonly #timeoutMs: number;
@@ -133,6 +137,9 @@ export class GrantKit implements Services, V3Services {
     this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
     this.issuer = options.issuer ?? 'grantkit';
     this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
+    // The raw store, not the cache wrapper: it knows where its data lives.
+    const raw: Store = store;
+    this.limits = new RateLimits(options.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
     for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 
@@ -168,7 +175,12 @@ export class GrantKit implements Services, V3Services {
    * Resolves the Authorization header to a grant. Synchronous when the store answers synchronously
    * (memory, SQLite), so the common path costs a hash and two Map reads.
    */
-  authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike): MaybePromise<AuthOutcome> {
+  authenticate(
+    authorization: string | string[] | undefined,
+    path: string,
+    transport?: TransportLike,
+    ip?: string,
+  ): MaybePromise<AuthOutcome> {
     const v3 = path.startsWith('/v3/'); // the only cost v2 paths pay for v3
     if (v3 && this.#https.required) {
       const refused = httpsViolation(this.#https, transport);
@@ -192,10 +204,18 @@ export class GrantKit implements Services, V3Services {
     const grantPath = v3 && path.startsWith('/v3/grants/');
     if (resolved instanceof Promise) {
       return withTimeout(resolved, this.#timeoutMs).then(
-        (r) => (grantPath ? this.#grantPathOutcome(r, now, path) : this.#toOutcome(r, now)),
+        (r) =>
+          v3 && r === undefined
+            ? this.#unknownBearer(ip ?? transport?.socket?.remoteAddress)
+            : grantPath
+              ? this.#grantPathOutcome(r, now, path)
+              : this.#toOutcome(r, now),
         (e: unknown) => this.#storeFailed(e),
       );
     }
+    // v3 paths take API keys: a token the store does not know counts against the IP (only then is
+    // a limiter read). One it knows but refuses (expired, grant invalid) does not count.
+    if (v3 && resolved === undefined) return this.#unknownBearer(ip ?? transport?.socket?.remoteAddress);
     return grantPath ? this.#grantPathOutcome(resolved, now, path) : this.#toOutcome(resolved, now);
   }
 
@@ -249,7 +269,7 @@ export class GrantKit implements Services, V3Services {
    * Authenticates an application-level v3 request (the grants, connectors and connect routes):
    * Bearer only, an API key or an access token.
    */
-  async authenticateApp(authorization: string | string[] | undefined): Promise<AppCaller | GrantkitError> {
+  async authenticateApp(authorization: string | string[] | undefined, _transport?: TransportLike, ip?: string): Promise<AppCaller | GrantkitError> {
     // The HTTPS rule was applied by run(), which every one of grantkit's own routes goes through.
     const cred = readAuthorization(authorization);
     if (cred.kind === 'none') return this.#missing();
@@ -261,7 +281,8 @@ export class GrantKit implements Services, V3Services {
     } catch (e) {
       return this.#storeFailed(e);
     }
-    if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.#invalid();
+    if (r === undefined) return this.#unknownBearer(ip);
+    if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
       return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
@@ -308,6 +329,14 @@ export class GrantKit implements Services, V3Services {
     });
   }
 
+  /** A bearer token the store does not know: counted per IP; 429 once the IP is over its limit. */
+  #unknownBearer(ip: string | undefined): Promise<GrantkitError> {
+    return this.limits.unknownBearer(ip).then(
+      (limited) => limited ?? this.#invalid(),
+      (e: unknown) => this.#storeFailed(e),
+    );
+  }
+
   #storeFailed(e: unknown): GrantkitError {
     const err = isGrantkitError(e) ? e : storeUnavailable(e);
     this.#onError(err.cause ?? err);
@@ -344,8 +373,9 @@ export class GrantKit implements Services, V3Services {
     path: string,
     guard: ScopeGuard | null,
     transport?: TransportLike,
+    ip?: string,
   ): MaybePromise<AuthOutcome> {
-    const outcome = this.authenticate(authorization, path, transport);
+    const outcome = this.authenticate(authorization, path, transport, ip);
     if (guard === null) return outcome;
     if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
     return checked(outcome, guard);
@@ -375,6 +405,7 @@ export class GrantKit implements Services, V3Services {
         headers: input.headers,
         body: route.readsBody ? parseBody(raw) : {},
         secure: input.secure,
+        ip: input.ip ?? transportOf(input).socket?.remoteAddress,
       };
       return serialize(await route.handler({ kit: this, req, params }));
     } catch (e) {
@@ -453,6 +484,11 @@ export interface RouteInput {
   readonly query: string;
   readonly headers: IncomingHttpHeaders;
   readonly secure: boolean;
+  /**
+   * The client's IP as the framework sees it (Express `req.ip`, Koa `ctx.ip`), so the app's own
+   * proxy settings decide whether X-Forwarded-For counts. Default: the socket's address.
+   */
+  readonly ip?: string | undefined;
   /** What the host's body parser produced, or undefined when nobody read the body. */
   readonly body: unknown;
   readonly stream: Readable;

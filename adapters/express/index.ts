@@ -57,7 +57,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
       // request's whole prototype chain, a measurable cost on every guarded request.
       const prior = resolving ? (req as Tagged)[kOutcome] : undefined;
       const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard, req);
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(req.headers.authorization, req.originalUrl, guard, req, req.ip);
       if (outcome instanceof Promise) outcome.then((o) => finish(req, res, next, o), next);
       else finish(req, res, next, outcome);
     };
@@ -73,6 +73,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
           query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
           headers: req.headers,
           secure: req.secure,
+          ip: req.ip,
           body: (req as { body?: unknown }).body,
           stream: req,
         };
@@ -87,7 +88,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
           if (!(o instanceof GrantkitError)) req.grant = o;
           next();
         };
-        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl, req);
+        const outcome = kit.authenticate(req.headers.authorization, req.originalUrl, req, req.ip);
         if (outcome instanceof Promise) outcome.then(store, next);
         else store(outcome);
       };

@@ -62,7 +62,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
       // request's whole prototype chain, a measurable cost on every guarded request.
       const prior = resolving ? (ctx as Tagged)[kOutcome] : undefined;
       const outcome =
-        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.req.headers.authorization, ctx.originalUrl, guard, ctx.req);
+        prior !== undefined ? checkOutcome(prior, guard) : kit.authorize(ctx.req.headers.authorization, ctx.originalUrl, guard, ctx.req, ctx.ip);
       return outcome instanceof Promise ? outcome.then((o) => finish(ctx, next, o)) : finish(ctx, next, outcome);
     };
 
@@ -77,6 +77,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
           query: ctx.querystring,
           headers: ctx.headers,
           secure: ctx.secure,
+          ip: ctx.ip,
           // koa-bodyparser and @koa/bodyparser leave their result here; otherwise the core reads ctx.req.
           body: (ctx.request as { body?: unknown }).body,
           stream: ctx.req,
@@ -92,7 +93,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
           if (!(o instanceof GrantkitError)) ctx.state.grant = o;
           return next();
         };
-        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl, ctx.req);
+        const outcome = kit.authenticate(ctx.headers.authorization, ctx.originalUrl, ctx.req, ctx.ip);
         return outcome instanceof Promise ? outcome.then(store) : store(outcome);
       };
     },

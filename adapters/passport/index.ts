@@ -39,7 +39,7 @@ export class GrantkitStrategy extends Strategy {
   }
 
   override authenticate(req: Request): void {
-    const outcome = this.kit.authenticate(req.headers.authorization, req.originalUrl, req);
+    const outcome = this.kit.authenticate(req.headers.authorization, req.originalUrl, req, req.ip);
     if (outcome instanceof Promise) outcome.then((o) => this.settle(req, o), (e: unknown) => this.error(asError(e)));
     else this.settle(req, outcome);
   }

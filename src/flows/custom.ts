@@ -31,6 +31,12 @@ const customBody = z.object({
   name: z.string().max(256).optional(),
 });
 
+/** Who presents the credentials: the API key's client and the request's IP, for the login limits. */
+export interface Requester {
+  readonly clientId: string;
+  readonly ip: string | undefined;
+}
+
 /** What a provider check established, before anything is stored. */
 export interface VerifiedCustom {
   readonly email: string;
@@ -58,9 +64,9 @@ export interface CustomAuthentication {
  * - anything else: the native provider of that name verifies it (IMAP, iCloud, sandbox...).
  * The same email again re-authenticates the existing grant and keeps its id.
  */
-export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown): Promise<CustomAuthentication> {
+export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
   const body = parseInput(customBody, input);
-  const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state);
+  const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state, { clientId, ip });
   const now = kit.now();
   const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
   const id = existing?.id ?? randomUUID();
@@ -97,6 +103,7 @@ export async function verifyCustom(
   requestedScopes: readonly string[] | undefined,
   name: string | undefined,
   state: string | undefined,
+  who: Requester,
 ): Promise<VerifiedCustom> {
   const connector = await kit.guarded(kit.connectors.get(provider));
   const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
@@ -104,7 +111,7 @@ export async function verifyCustom(
     return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
   }
   if (OAUTH_PROVIDERS.has(provider)) return verifyRefresh(kit, provider, connector, settings, requestedScopes, base);
-  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base);
+  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base, who);
 }
 
 async function verifyBulk(
@@ -205,6 +212,7 @@ async function verifyNative(
   requested: readonly string[] | undefined,
   name: string,
   base: Partial<GrantMeta>,
+  who: Requester,
 ): Promise<VerifiedCustom> {
   const provider = kit.providers.get(providerName);
   if (!provider) throw bad(`Provider "${providerName.slice(0, 64)}" is not enabled.`);
@@ -218,7 +226,8 @@ async function verifyNative(
   if (!connector) checkProviderRules(providerName, scopes);
   let verified;
   try {
-    verified = await provider.verify({ email, name, settings });
+    // A password reaches the provider only under the login limits (limits/rate-limits.ts).
+    verified = await kit.limits.login({ clientId: who.clientId, email, ip: who.ip }, () => provider.verify({ email, name, settings }));
   } catch (e) {
     throw providerFailure(e);
   }

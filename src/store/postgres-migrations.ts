@@ -88,4 +88,18 @@ CREATE TABLE grantkit_credentials (
 CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, seq);
 `,
   },
+  {
+    id: 3,
+    name: 'rate limits',
+    // rate-limiter-flexible's own layout (its RateLimiterPostgres reads and writes it): one row per
+    // counter, \`expire\` in wall-clock milliseconds. Keys are digests, well under 255 characters.
+    sql: `
+CREATE TABLE grantkit_rate_limits (
+  key    VARCHAR(255) PRIMARY KEY,
+  points INTEGER NOT NULL DEFAULT 0,
+  expire BIGINT
+);
+CREATE INDEX grantkit_rate_limits_expire ON grantkit_rate_limits (expire);
+`,
+  },
 ];

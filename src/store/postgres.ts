@@ -41,6 +41,7 @@ import {
   type TokenRow,
 } from './sql-rows.js';
 import type { Store } from './store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface PostgresStoreOptions {
@@ -243,6 +244,22 @@ export class PostgresStore implements Store, ConnectorStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Rate-limit counters in this store's schema, shared by every instance: the table
+   * `grantkit_rate_limits`, which migrate() creates (so `grantkit migrate` must have run).
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterPostgres = limiterClass('RateLimiterPostgres');
+    return new RateLimiterPostgres({
+      ...spec,
+      storeClient: this.#pool,
+      storeType: 'pool',
+      schemaName: this.#schema,
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+    });
   }
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {

@@ -13,6 +13,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { Store } from './store.js';
+import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface RedisStoreOptions {
@@ -324,6 +325,30 @@ export class RedisStore implements Store, ConnectorStore {
       timeoutMs: this.#timeoutMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     });
+  }
+
+  /**
+   * Rate-limit counters under this store's prefix (`P rl:<limit>:<key>`, expiring with their
+   * window), shared by every instance. Each call waits for the connection like the store's own
+   * calls do, and fails the same way when Redis is away.
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterRedis = limiterClass('RateLimiterRedis');
+    const limiter = new RateLimiterRedis({ ...spec, keyPrefix: `${this.#prefix}rl:${spec.keyPrefix}`, storeClient: this.#redis });
+    return {
+      consume: async (key, points, options) => {
+        await this.#ready();
+        return limiter.consume(key, points, options);
+      },
+      reward: async (key, points, options) => {
+        await this.#ready();
+        return limiter.reward(key, points, options);
+      },
+      delete: async (key, options) => {
+        await this.#ready();
+        return limiter.delete(key, options);
+      },
+    };
   }
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {

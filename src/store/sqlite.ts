@@ -25,6 +25,7 @@ import {
   type TokenRow,
 } from './sql-rows.js';
 import type { Store } from './store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
@@ -96,7 +97,13 @@ CREATE TABLE IF NOT EXISTS grantkit_credentials (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials (provider, seq);
+CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
+  key    TEXT PRIMARY KEY,
+  points INTEGER NOT NULL DEFAULT 0,
+  expire INTEGER
+);
 `;
+// The rate-limit table has rate-limiter-flexible's layout; its expiry is wall-clock milliseconds.
 // Connectors and credentials list in the order they were first put, as in the memory store (a
 // replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
 // which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
@@ -177,6 +184,7 @@ export class SqliteStore implements Store, ConnectorStore {
       deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
+      sweepRateLimits: db.prepare<[number]>(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE expire < ?`),
       getConnector: db.prepare<[string], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE provider = ?`),
       putConnector: db.prepare(
         `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
@@ -270,7 +278,25 @@ export class SqliteStore implements Store, ConnectorStore {
     if (++this.#writesSinceSweep >= SWEEP_EVERY) {
       this.#writesSinceSweep = 0;
       this.#sql.sweep.run(token.createdAt);
+      this.#sql.sweepRateLimits.run(Date.now());
     }
+  }
+
+  /**
+   * Rate-limit counters in this database, shared by every process using the file. The table is
+   * created with the schema; expired rows go with the token sweep (the limiter's own timer would
+   * outlive a closed database).
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterSQLite = limiterClass('RateLimiterSQLite');
+    return new RateLimiterSQLite({
+      ...spec,
+      storeClient: this.#db,
+      storeType: 'better-sqlite3',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+    });
   }
 
   resolve(hash: string, now: number): Resolved | undefined {

@@ -6,6 +6,7 @@ import { authorizeV2, authorizeV3 } from '../../oauth/authorize.js';
 import { hostedCallback } from '../../oauth/callback.js';
 import { hostedServices } from '../../oauth/services.js';
 import { exchangeV2, exchangeV3 } from '../../oauth/token.js';
+import { secretLimited } from '../limited.js';
 import type { Route } from '../router.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 
@@ -67,7 +68,7 @@ export const connectToken: Route = {
     const hosted = hostedServices(kit);
     const cors = corsHeaders(hosted.hosted.corsOrigins, req.headers.origin);
     try {
-      return json(200, await exchangeV3(hosted, req.body), { ...NO_STORE, ...cors });
+      return json(200, await kit.limits.secret(req.ip, () => exchangeV3(hosted, req.body)), { ...NO_STORE, ...cors });
     } catch (e) {
       if (!(e instanceof GrantkitError)) throw e;
       const d = renderError(e, 'oauth');
@@ -99,8 +100,8 @@ export const jwks: Route = {
 
 export const hostedRoutes: readonly Route[] = [
   oauthAuthorize,
-  oauthTokenGet,
-  oauthTokenPost,
+  secretLimited(oauthTokenGet),
+  secretLimited(oauthTokenPost),
   oauthCallback,
   connectAuth,
   connectToken,
