@@ -79,6 +79,8 @@ export class GrantKit implements Services, V3Services {
   /** Brute-force limits on credentials, counted where the store keeps its data (limits/rate-limits.ts). */
   readonly limits: RateLimits;
   readonly #https: HttpsPolicy;
+  /** The store itself, not the cache in front of it: what it holds, and its rate-limit counters. */
+  readonly #raw: Store;
   readonly #clock: () => number;
   readonly #timeoutMs: number;
   readonly #onError: (e: unknown) => void;
@@ -139,6 +141,7 @@ export class GrantKit implements Services, V3Services {
     this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
     // The raw store, not the cache wrapper: it knows where its data lives.
     const raw: Store = store;
+    this.#raw = raw;
     this.limits = new RateLimits(options.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
     for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
@@ -206,7 +209,7 @@ export class GrantKit implements Services, V3Services {
       return withTimeout(resolved, this.#timeoutMs).then(
         (r) =>
           v3 && r === undefined
-            ? this.#unknownBearer(ip ?? transport?.socket?.remoteAddress)
+            ? this.#unknownBearer(token, ip ?? transport?.socket?.remoteAddress)
             : grantPath
               ? this.#grantPathOutcome(r, now, path)
               : this.#toOutcome(r, now),
@@ -215,7 +218,7 @@ export class GrantKit implements Services, V3Services {
     }
     // v3 paths take API keys: a token the store does not know counts against the IP (only then is
     // a limiter read). One it knows but refuses (expired, grant invalid) does not count.
-    if (v3 && resolved === undefined) return this.#unknownBearer(ip ?? transport?.socket?.remoteAddress);
+    if (v3 && resolved === undefined) return this.#unknownBearer(token, ip ?? transport?.socket?.remoteAddress);
     return grantPath ? this.#grantPathOutcome(resolved, now, path) : this.#toOutcome(resolved, now);
   }
 
@@ -281,7 +284,7 @@ export class GrantKit implements Services, V3Services {
     } catch (e) {
       return this.#storeFailed(e);
     }
-    if (r === undefined) return this.#unknownBearer(ip);
+    if (r === undefined) return this.#unknownBearer(cred.token, ip);
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
@@ -329,12 +332,18 @@ export class GrantKit implements Services, V3Services {
     });
   }
 
-  /** A bearer token the store does not know: counted per IP; 429 once the IP is over its limit. */
-  #unknownBearer(ip: string | undefined): Promise<GrantkitError> {
-    return this.limits.unknownBearer(ip).then(
-      (limited) => limited ?? this.#invalid(),
-      (e: unknown) => this.#storeFailed(e),
-    );
+  /**
+   * A bearer token `resolve` did not return: counted per IP (429 once the IP is over its limit),
+   * unless the store still holds it (expired), which makes it a known token, not a guess.
+   */
+  async #unknownBearer(token: string, ip: string | undefined): Promise<GrantkitError> {
+    try {
+      const held = this.#raw.holds === undefined ? false : await withTimeout(this.#raw.holds(hashSecret(token)), this.#timeoutMs);
+      if (held) return this.#invalid();
+      return (await this.limits.unknownBearer(ip)) ?? this.#invalid();
+    } catch (e) {
+      return this.#storeFailed(e);
+    }
   }
 
   #storeFailed(e: unknown): GrantkitError {

@@ -320,6 +320,10 @@ export class PostgresStore implements Store, ConnectorStore {
     return row && { record: toToken(row), firstUse: row.first_use };
   }
 
+  async holds(hash: string): Promise<boolean> {
+    return (await this.#query<{ one: number }>(`SELECT 1 AS one FROM ${this.#sql.T} WHERE hash = $1`, [hash])).length > 0;
+  }
+
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash, ...this.#notify({ tokenHash: hash })]))[0];
     return row && toToken(row);

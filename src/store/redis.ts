@@ -405,6 +405,11 @@ export class RedisStore implements Store, ConnectorStore {
     return consumed(await this.#run(SCRIPTS.rotate, [oldHash, now, ...tokenArgs(next)]));
   }
 
+  async holds(hash: string): Promise<boolean> {
+    await this.#ready();
+    return (await this.#redis.exists(this.#prefix + 't:' + hash)) === 1;
+  }
+
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const json = await this.#run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash })]);
     return typeof json === 'string' ? parseToken(json) : undefined;

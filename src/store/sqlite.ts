@@ -185,6 +185,7 @@ export class SqliteStore implements Store, ConnectorStore {
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
       sweepRateLimits: db.prepare<[number]>(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE expire < ?`),
+      holds: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM grantkit_tokens WHERE hash = ?'),
       getConnector: db.prepare<[string], ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE provider = ?`),
       putConnector: db.prepare(
         `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
@@ -311,6 +312,10 @@ export class SqliteStore implements Store, ConnectorStore {
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     return this.#rotateTx.immediate(oldHash, next, now);
+  }
+
+  async holds(hash: string): Promise<boolean> {
+    return this.#sql.holds.get(hash) !== undefined;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {

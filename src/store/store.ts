@@ -57,6 +57,12 @@ export interface Store {
    * which each instance of the app keeps on its own.
    */
   rateLimiter?(spec: RateLimiterSpec): RateLimiterBackend;
+  /**
+   * Whether the store still holds a token under this hash, live or expired. Asked only after
+   * `resolve` found nothing, so a token the store knows as expired is not counted as a guess by
+   * the rate limits; without it, every token `resolve` does not return counts.
+   */
+  holds?(hash: string): Promise<boolean>;
   /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
   migrate?(): Promise<unknown>;
   /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */
