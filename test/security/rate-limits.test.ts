@@ -26,6 +26,8 @@ import { PostgresStore } from '../../src/store/postgres.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { memoryLimiter } from '../../src/limits/backends.js';
+import { rateLimited } from '../../src/limits/rate-limits.js';
+import { errorResponse } from '../../src/oauth/authorize.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from '../helpers.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 
@@ -371,6 +373,15 @@ describe('configuration and failure', () => {
     const res = await login(app, 'sandbox', { ip: '198.51.100.71' });
     assert.equal(res.status, 503);
     assert.ok(Date.now() - started < 2000);
+  });
+
+  it('on a hosted sign-in page, a 429 is a page that says when to try again', () => {
+    const d = errorResponse({ redirectUri: 'https://app.example/cb', state: 's', redirect: true }, rateLimited(90_000, 5));
+    assert.equal(d.status, 429);
+    assert.equal(d.headers['retry-after'], '90');
+    assert.equal(d.headers['location'], undefined);
+    assert.equal(d.headers['x-frame-options'], 'DENY');
+    assert.match(d.text!.content, /Try again in 2 minutes\./);
   });
 
   it('the official v6 SDK reads the limit and reset of a v2 429', async () => {
