@@ -30,7 +30,7 @@ export interface RateLimiterSpec {
 }
 
 /** The part of a rate-limiter-flexible limiter the kit uses; any of its limiters fits. */
-export type RateLimiterBackend = Pick<Flexible.RateLimiterAbstract, 'consume' | 'reward' | 'delete'>;
+export type RateLimiterBackend = Pick<Flexible.RateLimiterAbstract, 'consume' | 'reward' | 'penalty' | 'get' | 'delete'>;
 
 /** Per-process counters: the memory store's, and any store's that brings no limiter of its own. */
 export function memoryLimiter(spec: RateLimiterSpec): RateLimiterBackend {

@@ -15,11 +15,14 @@ import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './b
  * - Client secrets, API keys and refresh tokens are counted per IP.
  * - /v3/providers/detect is limited per client on every call, as Nylas limits it.
  *
- * Only failures count. A login or secret check first reserves an attempt (atomically, in the
- * store's counters), so neither a burst of concurrent guesses nor a correct guess made after the
- * limit gets past it, and the credential is never shown to the provider once the limit is reached;
- * the reservation is given back when the attempt did not fail. A bearer token is looked up first
- * and only an unknown one is counted, so a valid bearer request never touches a limiter.
+ * Only failures count, and the over-limit check runs before the credential is verified, so a
+ * correct guess made after the limit is refused too. A login first reserves an attempt
+ * (atomically, in the store's counters), so a burst of concurrent password guesses cannot get more
+ * than the limit past it to the provider; the reservation is given back when the attempt did not
+ * fail. Client secrets and tokens are too long to guess in a burst, and a busy backend sends many
+ * of them at once from one address, so they are only read before and counted after. A bearer
+ * token is looked up first and only an unknown one is counted, so a valid bearer request never
+ * touches a limiter.
  *
  * Counters live where the kit keeps its data (see Store.rateLimiter); a limiter whose store cannot
  * be reached fails closed with the store's 503, like every other store call.
@@ -179,22 +182,18 @@ export class RateLimits {
 
   /**
    * Runs `check` (a client secret, API key or refresh token being verified) under the per-IP
-   * secret limit: 429 before anything is checked once the IP is over it. Failures are counted
-   * (`invalid_client`, or an error marked with wrongCredential); anything else gives the
-   * reservation back.
+   * secret limit: 429 before anything is checked once the IP is over it. Failures are counted:
+   * `invalid_client`, or an error marked with wrongCredential.
    */
   async secret<T>(ip: string | undefined, check: () => Promise<T>): Promise<T> {
     const slots = this.#slots([['secretPerIp', this.#skipped(ip) ? undefined : [ipKey(ip)]]]);
-    await this.#reserve(slots);
-    let result: T;
+    await this.#refuseIfOver(slots);
     try {
-      result = await check();
+      return await check();
     } catch (e) {
-      if (!isSecretFailure(e)) await this.#giveBack(slots);
+      if (isSecretFailure(e)) await this.#count(slots);
       throw e;
     }
-    await this.#giveBack(slots);
-    return result;
   }
 
   /**
@@ -257,6 +256,23 @@ export class RateLimits {
     await this.#settle(taken, 'reward').catch(() => {});
     if (failure !== undefined) throw isGrantkitError(failure) ? failure : storeUnavailable(failure);
     throw rateLimited(over!.ms, over!.limit);
+  }
+
+  /** Reads the counters without taking from them: 429 when any is already at its limit. */
+  async #refuseIfOver(slots: readonly Slot[]): Promise<void> {
+    const read = await Promise.all(slots.map((s) => this.#guard(s.backend.get(s.key))));
+    let over: { ms: number; limit: number } | undefined;
+    read.forEach((res, i) => {
+      const slot = slots[i]!;
+      if (res !== null && res.consumedPoints >= slot.limit && (over === undefined || res.msBeforeNext > over.ms)) {
+        over = { ms: res.msBeforeNext, limit: slot.limit };
+      }
+    });
+    if (over !== undefined) throw rateLimited(over.ms, over.limit);
+  }
+
+  async #count(slots: readonly Slot[]): Promise<void> {
+    await Promise.all(slots.map((s) => this.#guard(s.backend.penalty(s.key))));
   }
 
   async #giveBack(slots: readonly Slot[]): Promise<void> {

@@ -344,6 +344,14 @@ export class RedisStore implements Store, ConnectorStore {
         await this.#ready();
         return limiter.reward(key, points, options);
       },
+      penalty: async (key, points, options) => {
+        await this.#ready();
+        return limiter.penalty(key, points, options);
+      },
+      get: async (key, options) => {
+        await this.#ready();
+        return limiter.get(key, options);
+      },
       delete: async (key, options) => {
         await this.#ready();
         return limiter.delete(key, options);

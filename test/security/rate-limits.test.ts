@@ -245,6 +245,17 @@ describe('failed client secrets, API keys and refresh tokens are limited per IP'
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
+  it('many concurrent good client secrets from one backend IP are never refused', async () => {
+    const { app } = proxiedApp({ rateLimits: secretLimit });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        request(app).post('/connect/token').set('x-forwarded-for', '198.51.100.56').send({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: 'gk_code_x' }),
+      ),
+    );
+    // The code is unknown (400), but the secret was right: nothing counted, nothing refused.
+    assert.deepEqual([...new Set(answers.map((r) => r.status))], [400]);
+  });
+
   it('/v3/connect/token: unknown refresh tokens count, with the right client secret', async () => {
     const { app } = proxiedApp({ rateLimits: secretLimit });
     const refresh = () =>
@@ -275,6 +286,8 @@ describe('failed client secrets, API keys and refresh tokens are limited per IP'
         return {
           consume: (key, points, o) => (reads.push(spec.keyPrefix), inner.consume(key, points, o)),
           reward: (key, points, o) => (reads.push(spec.keyPrefix), inner.reward(key, points, o)),
+          penalty: (key, points, o) => (reads.push(spec.keyPrefix), inner.penalty(key, points, o)),
+          get: (key, o) => (reads.push(spec.keyPrefix), inner.get(key, o)),
           delete: (key, o) => (reads.push(spec.keyPrefix), inner.delete(key, o)),
         };
       }
@@ -348,7 +361,7 @@ describe('configuration and failure', () => {
     class DownStore extends MemoryStore {
       rateLimiter(): RateLimiterBackend {
         const down = () => Promise.reject(new Error('ECONNREFUSED'));
-        return { consume: down, reward: down, delete: down };
+        return { consume: down, reward: down, penalty: down, get: down, delete: down };
       }
     }
     const errors: unknown[] = [];
@@ -365,7 +378,7 @@ describe('configuration and failure', () => {
     class HangingStore extends MemoryStore {
       rateLimiter(): RateLimiterBackend {
         const hang = () => new Promise<never>(() => {});
-        return { consume: hang, reward: hang, delete: hang };
+        return { consume: hang, reward: hang, penalty: hang, get: hang, delete: hang };
       }
     }
     const { app } = proxiedApp({ store: new HangingStore(), storeTimeoutMs: 200 });
