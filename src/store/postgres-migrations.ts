@@ -89,7 +89,7 @@ CREATE INDEX grantkit_credentials_provider ON grantkit_credentials (provider, se
 `,
   },
   {
-    id: 3,
+    id: 6,
     name: 'rate limits',
     // rate-limiter-flexible's own layout (its RateLimiterPostgres reads and writes it): one row per
     // counter, \`expire\` in wall-clock milliseconds. Keys are digests, well under 255 characters.
