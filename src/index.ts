@@ -34,6 +34,16 @@ export type {
   TokenFilter,
 } from './store/records.js';
 export { MemoryStore } from './store/memory.js';
+export {
+  RateLimits,
+  DEFAULT_RATE_LIMITS,
+  ipKey,
+  type RateLimit,
+  type RateLimitName,
+  type RateLimitsOptions,
+  type LoginAttempt,
+} from './limits/rate-limits.js';
+export type { RateLimiterSpec, RateLimiterBackend } from './limits/backends.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
 export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';

@@ -46,6 +46,8 @@ import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
 import { HostedOAuth } from './oauth/hosted.js';
 import { notReady } from './not-ready.js';
+import { memoryLimiter } from './limits/backends.js';
+import { RateLimits } from './limits/rate-limits.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
 export type AuthOutcome = Grant | GrantkitError;
@@ -78,7 +80,11 @@ export class GrantKit implements Services, V3Services {
   readonly issuer: string;
   /** Hosted OAuth: settings, the id_token signer (`/.well-known/jwks.json`) and the per-connector strategies. */
   readonly hosted: HostedOAuth;
+  /** Brute-force limits on credentials, counted where the store keeps its data (limits/rate-limits.ts). */
+  readonly limits: RateLimits;
   readonly #https: HttpsPolicy;
+  /** The store itself, not the cache in front of it: what it holds, and its rate-limit counters. */
+  readonly #raw: Store;
   readonly #clock: () => number;
   readonly #timeoutMs: number;
   readonly #onError: (e: unknown) => void;
@@ -142,6 +148,10 @@ export class GrantKit implements Services, V3Services {
     this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
     this.issuer = options.issuer ?? 'grantkit';
     this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
+    // The raw store, not the cache wrapper: it knows where its data lives.
+    const raw: Store = store;
+    this.#raw = raw;
+    this.limits = new RateLimits(options.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
     for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 
@@ -182,8 +192,13 @@ export class GrantKit implements Services, V3Services {
    * request target: the grant it names (`…/grants/{grant}/…`, under any prefix) is checked
    * against the caller. Adapters use authenticateRequest(), which also sees route parameters.
    */
-  authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike): MaybePromise<AuthOutcome> {
-    return this.#authenticate(authorization, path, transport, grantsNamed(path, undefined), undefined);
+  authenticate(
+    authorization: string | string[] | undefined,
+    path: string,
+    transport?: TransportLike,
+    ip?: string,
+  ): MaybePromise<AuthOutcome> {
+    return this.#authenticate(authorization, path, transport, grantsNamed(path, undefined), undefined, ip);
   }
 
   /**
@@ -196,7 +211,7 @@ export class GrantKit implements Services, V3Services {
       { authorization: req.headers.authorization, rawHeaders: req.rawHeaders, query: queryOf(req.originalUrl), body: req.body },
       this.realm,
     );
-    return this.#authenticate(req.headers.authorization, req.originalUrl, req.transport, grantsNamed(req.originalUrl, req.params, grantParams), misplaced);
+    return this.#authenticate(req.headers.authorization, req.originalUrl, req.transport, grantsNamed(req.originalUrl, req.params, grantParams), misplaced, req.ip);
   }
 
   /**
@@ -223,6 +238,7 @@ export class GrantKit implements Services, V3Services {
     transport: TransportLike | undefined,
     naming: GrantNaming | undefined,
     misplaced: GrantkitError | undefined,
+    ip: string | undefined,
   ): MaybePromise<AuthOutcome> {
     if (!this.#started) return notReady();
     const v3 = isV3Path(url); // two substring tests on a v2 path
@@ -248,10 +264,18 @@ export class GrantKit implements Services, V3Services {
     }
     if (resolved instanceof Promise) {
       return withTimeout(resolved, this.#timeoutMs).then(
-        (r) => (naming !== undefined ? this.#grantPathOutcome(r, now, naming) : this.#toOutcome(r, now)),
+        (r) =>
+          v3 && r === undefined
+            ? this.#unknownBearer(token, ip ?? transport?.socket?.remoteAddress)
+            : naming !== undefined
+              ? this.#grantPathOutcome(r, now, naming)
+              : this.#toOutcome(r, now),
         (e: unknown) => this.#storeFailed(e),
       );
     }
+    // v3 paths take API keys: a token the store does not know counts against the IP (only then is
+    // a limiter read). One it knows but refuses (expired, grant invalid) does not count.
+    if (v3 && resolved === undefined) return this.#unknownBearer(token, ip ?? transport?.socket?.remoteAddress);
     return naming !== undefined ? this.#grantPathOutcome(resolved, now, naming) : this.#toOutcome(resolved, now);
   }
 
@@ -313,7 +337,7 @@ export class GrantKit implements Services, V3Services {
    * Authenticates an application-level v3 request (the grants, connectors and connect routes):
    * Bearer only, an API key or an access token.
    */
-  async authenticateApp(authorization: string | string[] | undefined): Promise<AppCaller | GrantkitError> {
+  async authenticateApp(authorization: string | string[] | undefined, _transport?: TransportLike, ip?: string): Promise<AppCaller | GrantkitError> {
     // The HTTPS rule was applied by run(), which every one of grantkit's own routes goes through.
     const cred = readAuthorization(authorization);
     if (cred.kind === 'none') return this.#missing();
@@ -325,7 +349,8 @@ export class GrantKit implements Services, V3Services {
     } catch (e) {
       return this.#storeFailed(e);
     }
-    if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.#invalid();
+    if (r === undefined) return this.#unknownBearer(cred.token, ip);
+    if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
       return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
@@ -399,6 +424,20 @@ export class GrantKit implements Services, V3Services {
     });
   }
 
+  /**
+   * A bearer token `resolve` did not return: counted per IP (429 once the IP is over its limit),
+   * unless the store still holds it (expired), which makes it a known token, not a guess.
+   */
+  async #unknownBearer(token: string, ip: string | undefined): Promise<GrantkitError> {
+    try {
+      const held = this.#raw.holds === undefined ? false : await withTimeout(this.#raw.holds(hashSecret(token)), this.#timeoutMs);
+      if (held) return this.#invalid();
+      return (await this.limits.unknownBearer(ip)) ?? this.#invalid();
+    } catch (e) {
+      return this.#storeFailed(e);
+    }
+  }
+
   #storeFailed(e: unknown): GrantkitError {
     const err = isGrantkitError(e) ? e : storeUnavailable(e);
     this.#onError(err.cause ?? err);
@@ -435,8 +474,9 @@ export class GrantKit implements Services, V3Services {
     path: string,
     guard: ScopeGuard | null,
     transport?: TransportLike,
+    ip?: string,
   ): MaybePromise<AuthOutcome> {
-    const outcome = this.authenticate(authorization, path, transport);
+    const outcome = this.authenticate(authorization, path, transport, ip);
     if (guard === null) return outcome;
     if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
     return checked(outcome, guard);
@@ -480,6 +520,7 @@ export class GrantKit implements Services, V3Services {
         headers: input.headers,
         body,
         secure: input.secure,
+        ip: input.ip ?? transportOf(input).socket?.remoteAddress,
       };
       return serialize(await route.handler({ kit: this, req, params }));
     } catch (e) {
@@ -611,6 +652,8 @@ export interface GuardInput {
   readonly body?: unknown;
   /** The connection, with the framework's HTTPS verdict (Express `req`, Koa `ctx`). */
   readonly transport?: TransportLike;
+  /** The client address as the framework reports it (Express `req.ip`, Koa `ctx.ip`). */
+  readonly ip?: string | undefined;
 }
 
 /** A request as an adapter hands it to a route: the body either parsed by the host app or left in the stream. */
@@ -621,6 +664,11 @@ export interface RouteInput {
   readonly query: string;
   readonly headers: IncomingHttpHeaders;
   readonly secure: boolean;
+  /**
+   * The client's IP as the framework sees it (Express `req.ip`, Koa `ctx.ip`), so the app's own
+   * proxy settings decide whether X-Forwarded-For counts. Default: the socket's address.
+   */
+  readonly ip?: string | undefined;
   /** What the host's body parser produced, or undefined when nobody read the body. */
   readonly body: unknown;
   readonly stream: Readable;

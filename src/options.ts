@@ -6,6 +6,7 @@ import type { ConnectorStore, ProviderEndpoints } from './connectors/records.js'
 import type { WebhookEndpoint } from './webhooks/delivery.js';
 import type { ProviderLookup } from './providers/detect.js';
 import type { HostedOAuthOptions } from './oauth/hosted.js';
+import type { RateLimitsOptions } from './limits/rate-limits.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -67,7 +68,19 @@ export interface GrantKitOptions {
   readonly issuer?: string;
   /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
   readonly hostedOAuth?: HostedOAuthOptions;
+  /**
+   * Brute-force limits on failed credentials (logins, client secrets, API keys, refresh tokens)
+   * and on /v3/providers/detect; see limits/rate-limits.ts for the defaults. Counted where the
+   * store keeps its data; a store without `rateLimiter()` counts per process. `false` turns them
+   * all off, `false` on one turns that one off.
+   */
+  readonly rateLimits?: RateLimitsOptions | false;
 }
+
+const rateLimit = z.union([
+  z.literal(false),
+  z.object({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive().max(30 * 86_400) }),
+]);
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
 
@@ -136,6 +149,19 @@ const schema = z.object({
     )
     .optional(),
   issuer: z.string().min(1).max(256).optional(),
+  rateLimits: z
+    .union([
+      z.literal(false),
+      z.object({
+        loginPerAddressAndIp: rateLimit.optional(),
+        loginPerAddress: rateLimit.optional(),
+        loginPerIp: rateLimit.optional(),
+        secretPerIp: rateLimit.optional(),
+        detectPerClient: rateLimit.optional(),
+        skip: z.custom<(ip: string) => boolean>((f) => typeof f === 'function', 'must be a function').optional(),
+      }).strict(),
+    ])
+    .optional(),
   hostedOAuth: z
     .object({
       publicUrl: z.url({ protocol: /^https?$/ }).optional(),

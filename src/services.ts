@@ -3,6 +3,7 @@ import type { Keyring } from './crypto/keyring.js';
 import type { NativeProvider } from './providers/provider.js';
 import type { ScopeGraph } from './scopes/graph.js';
 import type { Store } from './store/store.js';
+import type { RateLimits } from './limits/rate-limits.js';
 
 /** What flows and routes need from the kit, and nothing about HTTP. */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   readonly defaultScopes: readonly string[];
   readonly realm: string;
   now(): number;
+  /** Brute-force limits on the credentials a flow checks. */
+  readonly limits: RateLimits;
   /** Runs a store call under the fail-closed timeout: a slow or failing store becomes a 503. */
   guarded<T>(call: Promise<T>): Promise<T>;
 }

@@ -27,7 +27,7 @@ export interface V3Services extends RouteServices {
   /** `iss` in token info. */
   readonly issuer: string;
   /** Authenticates an application-level request (API key or access token). */
-  authenticateApp(authorization: string | string[] | undefined, transport?: TransportLike): MaybePromise<AppCaller | GrantkitError>;
+  authenticateApp(authorization: string | string[] | undefined, transport?: TransportLike, ip?: string): MaybePromise<AppCaller | GrantkitError>;
   /** The v3 grant object of a record (opens its sealed metadata). */
   grantView(record: GrantRecord): Record<string, unknown>;
 }

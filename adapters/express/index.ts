@@ -47,6 +47,8 @@ function guardInput(req: Request): GuardInput {
     params: req.params as Record<string, unknown> | undefined,
     body: (req as { body?: unknown }).body,
     transport: req,
+    // The framework's client address, under the app's own proxy settings (rate-limit keys).
+    ip: req.ip,
   };
 }
 
@@ -89,6 +91,7 @@ export function grantkit(kit: GrantKit, options: ExpressAdapterOptions = {}): Ex
           query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
           headers: req.headers,
           secure: req.secure,
+          ip: req.ip,
           body: (req as { body?: unknown }).body,
           stream: req,
         };

@@ -52,6 +52,8 @@ function guardInput(ctx: Context): GuardInput {
     params: (ctx as { params?: Record<string, unknown> }).params,
     body: (ctx.request as { body?: unknown }).body,
     transport: ctx,
+    // The framework's client address, under the app's own proxy settings (rate-limit keys).
+    ip: ctx.ip,
   };
 }
 
@@ -94,6 +96,7 @@ export function grantkit(kit: GrantKit, options: KoaAdapterOptions = {}): KoaGra
           query: ctx.querystring,
           headers: ctx.headers,
           secure: ctx.secure,
+          ip: ctx.ip,
           // koa-bodyparser and @koa/bodyparser leave their result here; otherwise the core reads ctx.req.
           body: (ctx.request as { body?: unknown }).body,
           stream: ctx.req,

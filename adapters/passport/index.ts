@@ -48,6 +48,7 @@ export class GrantkitStrategy extends Strategy {
       params: req.params as Record<string, unknown> | undefined,
       body: (req as { body?: unknown }).body,
       transport: req,
+      ip: req.ip,
     });
     if (outcome instanceof Promise) outcome.then((o) => this.settle(req, o), (e: unknown) => this.error(asError(e)));
     else this.settle(req, outcome);

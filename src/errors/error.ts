@@ -20,6 +20,7 @@ export type GrantkitErrorCode =
   | 'conflict'
   | 'unknown_token'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'provider_error'
   | 'store_unavailable'
   | 'internal';
@@ -41,6 +42,7 @@ const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
   conflict: 409,
   unknown_token: 400,
   payload_too_large: 413,
+  rate_limited: 429,
   provider_error: 502,
   store_unavailable: 503,
   internal: 500,

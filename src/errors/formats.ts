@@ -28,6 +28,7 @@ const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
   conflict: 'conflict',
   unknown_token: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
+  rate_limited: 'rate_limit_error',
   provider_error: 'api.provider_error',
   store_unavailable: 'api.internal_error',
   internal: 'api.internal_error',
@@ -50,6 +51,7 @@ const OAUTH_ERROR: Readonly<Record<GrantkitErrorCode, string>> = {
   conflict: 'invalid_request',
   unknown_token: 'invalid_token',
   payload_too_large: 'invalid_request',
+  rate_limited: 'temporarily_unavailable',
   provider_error: 'temporarily_unavailable',
   store_unavailable: 'temporarily_unavailable',
   internal: 'server_error',
@@ -79,6 +81,11 @@ export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: st
 /** Renders an error as a response descriptor in the family's format. */
 export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDescriptor {
   const headers: Record<string, string> = { ...err.headers };
+  if (family !== 'v2') {
+    // The v2 SDK reads these on a 429; v3 and OAuth clients read Retry-After.
+    delete headers['x-ratelimit-limit'];
+    delete headers['x-ratelimit-reset'];
+  }
   let requestId = '';
   if (family === 'v3' || family === 'oauth') {
     // The v8 SDK reads an error's requestId from this header, for NylasOAuthError as for NylasApiError.

@@ -34,6 +34,12 @@ const customBody = z.object({
   name: z.string().max(256).optional(),
 });
 
+/** Who presents the credentials: the API key's client and the request's IP, for the login limits. */
+export interface Requester {
+  readonly clientId: string;
+  readonly ip: string | undefined;
+}
+
 /** What a provider check established, before anything is stored. */
 export interface VerifiedCustom {
   readonly email: string;
@@ -65,9 +71,9 @@ export interface CustomAuthentication {
  * - anything else: the native provider of that name verifies it (IMAP, iCloud, sandbox...).
  * The same email again re-authenticates the existing grant and keeps its id.
  */
-export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown): Promise<CustomAuthentication> {
+export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
   const body = parseInput(customBody, input);
-  const verified = await verifyCustom(kit, clientId, body.provider, body.settings, body.scope, body.name, body.state);
+  const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state, { clientId, ip });
   const now = kit.now();
   const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
   // After the provider checked the credentials: see grants/reauthentication.ts.
@@ -104,21 +110,21 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
  */
 export async function verifyCustom(
   kit: V3Services,
-  clientId: string,
   provider: string,
   settings: Readonly<Record<string, unknown>>,
   requestedScopes: readonly string[] | undefined,
   name: string | undefined,
   state: string | undefined,
+  who: Requester,
 ): Promise<VerifiedCustom> {
   // The calling client's connector (its own, or the app's serving it), never another client's.
-  const connector = await kit.guarded(kit.connectors.serving(provider, clientId));
+  const connector = await kit.guarded(kit.connectors.serving(provider, who.clientId));
   const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
   if (typeof settings['credential_id'] === 'string' && settings['email_address'] !== undefined && settings['refresh_token'] === undefined) {
     return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
   }
   if (OAUTH_PROVIDERS.has(provider)) return verifyRefresh(kit, provider, connector, settings, requestedScopes, base);
-  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base);
+  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base, who);
 }
 
 async function verifyBulk(
@@ -224,6 +230,7 @@ async function verifyNative(
   requested: readonly string[] | undefined,
   name: string,
   base: Partial<GrantMeta>,
+  who: Requester,
 ): Promise<VerifiedCustom> {
   const provider = kit.providers.get(providerName);
   if (!provider) throw bad(`Provider "${providerName.slice(0, 64)}" is not enabled.`);
@@ -237,7 +244,8 @@ async function verifyNative(
   if (!connector) checkProviderRules(providerName, scopes);
   let verified;
   try {
-    verified = await provider.verify({ email, name, settings });
+    // A password reaches the provider only under the login limits (limits/rate-limits.ts).
+    verified = await kit.limits.login({ clientId: who.clientId, email, ip: who.ip }, () => provider.verify({ email, name, settings }));
   } catch (e) {
     throw providerFailure(e);
   }

@@ -56,7 +56,7 @@ export interface NativeAuthorization {
  * POST /connect/authorize: checks the client, the scopes and the provider's rules, verifies the
  * credentials with the provider, and issues a one-time code. Nothing is stored when any check fails.
  */
-export async function authorizeNative(kit: Services, input: unknown, cred: Credential): Promise<NativeAuthorization> {
+export async function authorizeNative(kit: Services, input: unknown, cred: Credential, ip?: string): Promise<NativeAuthorization> {
   const body = parseInput(authorizeBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
   const email = body.email_address ?? body.email;
@@ -76,7 +76,10 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
 
   let verified;
   try {
-    verified = await provider.verify({ email, name: body.name ?? '', settings: body.settings ?? {} });
+    // Under the login limits: over them the provider is never asked, so a right guess is refused too.
+    verified = await kit.limits.login({ clientId: body.client_id, email, ip }, () =>
+      provider.verify({ email, name: body.name ?? '', settings: body.settings ?? {} }),
+    );
   } catch (e) {
     // A provider's own 400 (a missing or malformed setting) is passed on as it is.
     if (isGrantkitError(e)) throw e;

@@ -11,6 +11,8 @@ export interface RequestLike {
   readonly body: Record<string, unknown>;
   /** True when the request arrived over TLS (as the adapter's framework judges it). */
   readonly secure: boolean;
+  /** The client's IP as the framework reports it; the key of the per-IP rate limits. */
+  readonly ip?: string | undefined;
 }
 
 /** What the core answers with. `body` undefined means an empty body (v2 /oauth/revoke wants one). */

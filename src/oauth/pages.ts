@@ -32,6 +32,17 @@ export function errorPage(status: number, type: string, message: string): Respon
   return page(status, 'Sign-in failed', `<p>${escapeHtml(message)}</p><p><code data-error-type>${escapeHtml(type)}</code></p>`);
 }
 
+/**
+ * A rate-limited sign-in: 429 with Retry-After, and a page that says when to try again (the
+ * user's browser does not read headers).
+ */
+export function rateLimitedPage(retryAfterSeconds: number): ResponseDescriptor {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const when = retryAfterSeconds < 60 ? `${retryAfterSeconds} seconds` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const d = page(429, 'Too many attempts', `<p>Too many sign-in attempts. Try again in ${escapeHtml(when)}.</p><p><code data-error-type>rate_limit_error</code></p>`);
+  return { ...d, headers: { ...d.headers, 'retry-after': String(retryAfterSeconds) } };
+}
+
 export interface PickerChoice {
   readonly label: string;
   readonly href: string;

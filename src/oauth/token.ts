@@ -5,6 +5,7 @@ import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
+import { wrongCredential } from '../limits/rate-limits.js';
 import type { GrantRecord, TokenRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
 import { hostedCodeHash, readPending, type HostedPending, type ProviderTokens } from './hosted-code.js';
@@ -232,7 +233,7 @@ async function issueV3Tokens(
  */
 async function refresh(kit: HostedServices, client: RegisteredClient, token: string, scope: string | undefined): Promise<V3TokenResponse> {
   // Only refresh tokens carry this prefix, so an access token or code never reaches rotate().
-  if (!token.startsWith(TOKEN_PREFIX.refresh)) throw invalidGrant('The refresh token is invalid or has expired.');
+  if (!token.startsWith(TOKEN_PREFIX.refresh)) throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
   const now = kit.now();
   const next = newSecret(TOKEN_PREFIX.refresh);
   const oldHash = hashSecret(token);
@@ -251,7 +252,8 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
   };
   const consumed = await kit.guarded(kit.store.rotate(oldHash, placeholder, now));
   if (!consumed || consumed.record.kind !== 'refresh' || consumed.record.family === null) {
-    throw invalidGrant('The refresh token is invalid or has expired.');
+    // Unknown to the store: a guess, counted against the IP. A replay (below) is a known token.
+    throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
   }
   const old = consumed.record;
   const family = old.family!;

@@ -114,6 +114,10 @@ export class MemoryStore implements Store, ConnectorStore {
     return resolved;
   }
 
+  async holds(hash: string): Promise<boolean> {
+    return this.#tokens.has(hash);
+  }
+
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
     // No await between the read and the write: the event loop makes this atomic.
     const entry = this.#tokens.get(hash);

@@ -138,4 +138,18 @@ CREATE TABLE IF NOT EXISTS grantkit_token_families (
 CREATE INDEX IF NOT EXISTS grantkit_token_families_age ON grantkit_token_families ((COALESCE(revoked_at, seen_at)));
 `,
   },
+  {
+    id: 7,
+    name: 'rate limits',
+    // rate-limiter-flexible's own layout (its RateLimiterPostgres reads and writes it): one row per
+    // counter, \`expire\` in wall-clock milliseconds. Keys are digests, well under 255 characters.
+    sql: `
+CREATE TABLE grantkit_rate_limits (
+  key    VARCHAR(255) PRIMARY KEY,
+  points INTEGER NOT NULL DEFAULT 0,
+  expire BIGINT
+);
+CREATE INDEX grantkit_rate_limits_expire ON grantkit_rate_limits (expire);
+`,
+  },
 ];

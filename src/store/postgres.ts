@@ -43,6 +43,7 @@ import {
   type TokenRow,
 } from './sql-rows.js';
 import type { Store } from './store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface PostgresStoreOptions {
@@ -275,6 +276,22 @@ export class PostgresStore implements Store, ConnectorStore {
     }
   }
 
+  /**
+   * Rate-limit counters in this store's schema, shared by every instance: the table
+   * `grantkit_rate_limits`, which migrate() creates (so `grantkit migrate` must have run).
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterPostgres = limiterClass('RateLimiterPostgres');
+    return new RateLimiterPostgres({
+      ...spec,
+      storeClient: this.#pool,
+      storeType: 'pool',
+      schemaName: this.#schema,
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+    });
+  }
+
   async getGrant(id: string): Promise<GrantRecord | undefined> {
     const row = (await this.#query<GrantRow>(this.#sql.getGrant, [id]))[0];
     return row && toGrant(row);
@@ -332,6 +349,10 @@ export class PostgresStore implements Store, ConnectorStore {
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     const row = (await this.#query<ConsumedRow>(this.#sql.rotate, [oldHash, now, ...tokenValues(next)]))[0];
     return row && { record: toToken(row), firstUse: row.first_use };
+  }
+
+  async holds(hash: string): Promise<boolean> {
+    return (await this.#query<{ one: number }>(`SELECT 1 AS one FROM ${this.#sql.T} WHERE hash = $1`, [hash])).length > 0;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {

@@ -14,6 +14,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { Store } from './store.js';
+import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export interface RedisStoreOptions {
@@ -344,6 +345,38 @@ export class RedisStore implements Store, ConnectorStore {
     });
   }
 
+  /**
+   * Rate-limit counters under this store's prefix (`P rl:<limit>:<key>`, expiring with their
+   * window), shared by every instance. Each call waits for the connection like the store's own
+   * calls do, and fails the same way when Redis is away.
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterRedis = limiterClass('RateLimiterRedis');
+    const limiter = new RateLimiterRedis({ ...spec, keyPrefix: `${this.#prefix}rl:${spec.keyPrefix}`, storeClient: this.#redis });
+    return {
+      consume: async (key, points, options) => {
+        await this.#ready();
+        return limiter.consume(key, points, options);
+      },
+      reward: async (key, points, options) => {
+        await this.#ready();
+        return limiter.reward(key, points, options);
+      },
+      penalty: async (key, points, options) => {
+        await this.#ready();
+        return limiter.penalty(key, points, options);
+      },
+      get: async (key, options) => {
+        await this.#ready();
+        return limiter.get(key, options);
+      },
+      delete: async (key, options) => {
+        await this.#ready();
+        return limiter.delete(key, options);
+      },
+    };
+  }
+
   async getGrant(id: string): Promise<GrantRecord | undefined> {
     await this.#ready();
     const json = await this.#redis.hget(this.#prefix + 'g:' + id, 'j');
@@ -396,6 +429,11 @@ export class RedisStore implements Store, ConnectorStore {
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     return consumed(await this.#run(SCRIPTS.rotate, [oldHash, now, ...tokenArgs(next)]));
+  }
+
+  async holds(hash: string): Promise<boolean> {
+    await this.#ready();
+    return (await this.#redis.exists(this.#prefix + 't:' + hash)) === 1;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {

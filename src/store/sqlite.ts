@@ -27,6 +27,7 @@ import {
   type TokenRow,
 } from './sql-rows.js';
 import type { Store } from './store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
@@ -102,7 +103,13 @@ CREATE TABLE IF NOT EXISTS grantkit_revoked_families (
   family     TEXT PRIMARY KEY,
   revoked_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
+  key    TEXT PRIMARY KEY,
+  points INTEGER NOT NULL DEFAULT 0,
+  expire INTEGER
+);
 `;
+// The rate-limit table has rate-limiter-flexible's layout; its expiry is wall-clock milliseconds.
 // Connectors and credentials list in the order they were first put, as in the memory store (a
 // replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
 // which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
@@ -259,6 +266,8 @@ export class SqliteStore implements Store, ConnectorStore {
       getConnector: db.prepare<[string, string], ConnectorRow>(
         `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
       ),
+      sweepRateLimits: db.prepare<[number]>(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE expire < ?`),
+      holds: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM grantkit_tokens WHERE hash = ?'),
       putConnector: db.prepare(
         `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
          VALUES (@provider, @id, @name, @client_id, @client_secret, @settings, @default_scopes, @allowed_scopes,
@@ -362,7 +371,25 @@ export class SqliteStore implements Store, ConnectorStore {
       this.#writesSinceSweep = 0;
       this.#sql.sweep.run(token.createdAt);
       this.#sql.sweepFamilies.run(token.createdAt - REVOKED_FAMILY_RETENTION_MS);
+      this.#sql.sweepRateLimits.run(Date.now());
     }
+  }
+
+  /**
+   * Rate-limit counters in this database, shared by every process using the file. The table is
+   * created with the schema; expired rows go with the token sweep (the limiter's own timer would
+   * outlive a closed database).
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
+    const RateLimiterSQLite = limiterClass('RateLimiterSQLite');
+    return new RateLimiterSQLite({
+      ...spec,
+      storeClient: this.#db,
+      storeType: 'better-sqlite3',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+    });
   }
 
   resolve(hash: string, now: number): Resolved | undefined {
@@ -377,6 +404,10 @@ export class SqliteStore implements Store, ConnectorStore {
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     return this.#rotateTx.immediate(oldHash, next, now);
+  }
+
+  async holds(hash: string): Promise<boolean> {
+    return this.#sql.holds.get(hash) !== undefined;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {

@@ -1,3 +1,4 @@
+import type { RateLimiterBackend, RateLimiterSpec } from '../limits/backends.js';
 import type { Consumed, InvalidationListener, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -59,6 +60,20 @@ export interface Store {
    * returned function unsubscribes.
    */
   subscribe?(listener: InvalidationListener): Promise<() => Promise<void>>;
+  /**
+   * The counters of one rate limit, kept where this store keeps its data so that every instance
+   * sharing the store shares them: any rate-limiter-flexible limiter built from `spec`. The
+   * built-in stores implement it (SQLite in its file, PostgreSQL in the table `grantkit migrate`
+   * creates, Redis under the store's prefix). A store without it gets per-process memory counters,
+   * which each instance of the app keeps on its own.
+   */
+  rateLimiter?(spec: RateLimiterSpec): RateLimiterBackend;
+  /**
+   * Whether the store still holds a token under this hash, live or expired. Asked only after
+   * `resolve` found nothing, so a token the store knows as expired is not counted as a guess by
+   * the rate limits; without it, every token `resolve` does not return counts.
+   */
+  holds?(hash: string): Promise<boolean>;
   /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
   migrate?(): Promise<unknown>;
   /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */

@@ -49,6 +49,8 @@ function rigFor(store: Store, cache = false): Rig {
     secretKeys: ['r'.repeat(40)],
     providers: [sandboxProvider()],
     store,
+    // Hundreds of deliberate replays from one address: this file tests the race, not the limits.
+    rateLimits: false,
     cache,
     issuer: 'http://127.0.0.1',
   });

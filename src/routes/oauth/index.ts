@@ -7,6 +7,7 @@ import { authorizeV2, authorizeV3 } from '../../oauth/authorize.js';
 import { hostedCallback } from '../../oauth/callback.js';
 import { hostedServices } from '../../oauth/services.js';
 import { exchangeV2, exchangeV3 } from '../../oauth/token.js';
+import { secretLimited } from '../limited.js';
 import type { Route } from '../router.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 
@@ -68,7 +69,7 @@ export const connectToken: Route = {
     const hosted = hostedServices(kit);
     const cors = corsHeaders(hosted.hosted.corsOrigins, req.headers.origin);
     try {
-      return json(200, await exchangeV3(hosted, req.body, req.headers.authorization), { ...NO_STORE, ...cors });
+      return json(200, await kit.limits.secret(req.ip, () => exchangeV3(hosted, req.body, req.headers.authorization)), { ...NO_STORE, ...cors });
     } catch (e) {
       if (!(e instanceof GrantkitError)) throw e;
       // A client that tried HTTP Basic and failed gets 401 with a Basic challenge (RFC 6749 section 5.2).
@@ -101,8 +102,8 @@ export const jwks: Route = {
 
 export const hostedRoutes: readonly Route[] = [
   oauthAuthorize,
-  oauthTokenGet,
-  oauthTokenPost,
+  secretLimited(oauthTokenGet),
+  secretLimited(oauthTokenPost),
   oauthCallback,
   connectAuth,
   connectToken,

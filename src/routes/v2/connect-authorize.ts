@@ -10,7 +10,7 @@ export const connectAuthorize: Route = {
   family: 'v2',
   readsBody: true,
   async handler({ kit, req }) {
-    const { code, warnings } = await authorizeNative(kit, req.body, readAuthorization(req.headers.authorization));
+    const { code, warnings } = await authorizeNative(kit, req.body, readAuthorization(req.headers.authorization), req.ip);
     return json(200, warnings.length > 0 ? { code, warnings } : { code }, { ...NO_STORE });
   },
 };

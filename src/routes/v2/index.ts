@@ -1,3 +1,4 @@
+import { secretLimited } from '../limited.js';
 import type { Route } from '../router.js';
 import { account } from './account.js';
 import { connectAuthorize } from './connect-authorize.js';
@@ -6,4 +7,4 @@ import { oauthRevoke } from './oauth-revoke.js';
 import { tokenInfo } from './token-info.js';
 
 /** The v2 family: /connect/*, /oauth/*, /a/*, /account. */
-export const v2Routes: readonly Route[] = [connectAuthorize, connectToken, account, oauthRevoke, tokenInfo];
+export const v2Routes: readonly Route[] = [secretLimited(connectAuthorize), secretLimited(connectToken), account, oauthRevoke, tokenInfo];

@@ -19,7 +19,7 @@ export function v3Json(status: number, fields: Record<string, unknown>): Respons
 
 /** Any authenticated caller (API key or access token), or the 401. */
 export async function caller(kit: V3Services, req: RequestLike): Promise<AppCaller> {
-  const c = await kit.authenticateApp(req.headers.authorization);
+  const c = await kit.authenticateApp(req.headers.authorization, undefined, req.ip);
   if (c instanceof GrantkitError) throw c;
   return c;
 }

@@ -13,7 +13,7 @@ export const connectCustom: Route = {
   readsBody: true,
   async handler({ kit, req }) {
     const c = await apiKeyCaller(kit, req);
-    const { grant, created } = await authenticateCustom(kit, c.clientId, req.body);
+    const { grant, created } = await authenticateCustom(kit, c.clientId, req.body, req.ip);
     return v3Json(created ? 201 : 200, { data: kit.grantView(grant) });
   },
 };

@@ -46,7 +46,7 @@ export const grantsUpdate: Route = {
     let identity = current.identity;
     let replace = false;
     if (patch.settings !== undefined) {
-      const verified = await verifyCustom(kit, current.clientId, current.provider, patch.settings, scopes, current.name, meta.state);
+      const verified = await verifyCustom(kit, current.provider, patch.settings, scopes, current.name, meta.state, { clientId: current.clientId, ip: req.ip });
       if (verified.email.toLowerCase() !== current.email.toLowerCase()) {
         throw new GrantkitError('invalid_request', 'Email addresses did not match during re-authentication.', {
           v3Type: 'grant.reauth_email_invalid',

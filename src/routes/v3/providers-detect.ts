@@ -17,7 +17,8 @@ export const providersDetect: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req }) {
-    await caller(kit, req);
+    const c = await caller(kit, req);
+    await kit.limits.detect(c.clientId);
     const { email } = parseInput(query, queryObject(req.query));
     const found = await kit.detector.detect(email);
     const data: Record<string, unknown> = { email_address: email, detected: found !== undefined };
