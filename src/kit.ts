@@ -274,7 +274,7 @@ export class GrantKit implements Services, V3Services {
       );
     }
     // v3 paths take API keys: a token the store does not know counts against the IP (only then is
-    // a limiter read). One it knows but refuses (expired, grant invalid) does not count.
+    // a limiter read). One it knows but refuses (expired, revoked, grant invalid) does not count.
     if (v3 && resolved === undefined) return this.#unknownBearer(token, ip ?? transport?.socket?.remoteAddress);
     return naming !== undefined ? this.#grantPathOutcome(resolved, now, naming) : this.#toOutcome(resolved, now);
   }
@@ -426,12 +426,13 @@ export class GrantKit implements Services, V3Services {
 
   /**
    * A bearer token `resolve` did not return: counted per IP (429 once the IP is over its limit),
-   * unless the store still holds it (expired), which makes it a known token, not a guess.
+   * unless the store knows it (held but expired, or revoked within the tombstone retention), which
+   * makes it a known token, not a guess. Only this failure branch reads the tombstones.
    */
   async #unknownBearer(token: string, ip: string | undefined): Promise<GrantkitError> {
     try {
-      const held = this.#raw.holds === undefined ? false : await withTimeout(this.#raw.holds(hashSecret(token)), this.#timeoutMs);
-      if (held) return this.#invalid();
+      const known = this.#raw.knows === undefined ? false : await withTimeout(this.#raw.knows(hashSecret(token)), this.#timeoutMs);
+      if (known) return this.#invalid();
       return (await this.limits.unknownBearer(ip)) ?? this.#invalid();
     } catch (e) {
       return this.#storeFailed(e);

@@ -10,7 +10,7 @@ import type {
 } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
-import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 
 /** One per grant id. Tokens point at it, so a resolve is one Map read however many grants there are. */
@@ -42,6 +42,8 @@ export class MemoryStore implements Store, ConnectorStore {
   readonly #byFamily = new Map<string, Set<string>>();
   /** Revoked families and when (revoked-family.ts): tokens of these are never stored again. */
   readonly #revokedFamilies = new Map<string, number>();
+  /** Tombstones of revoked access tokens and API keys, by hash, with when (wall clock; revoked-family.ts). */
+  readonly #revokedTokens = new Map<string, number>();
   /** Tokens that can expire: the sweep looks at these only. */
   readonly #expirable = new Set<string>();
   #nextSweepAt = -Infinity;
@@ -80,7 +82,7 @@ export class MemoryStore implements Store, ConnectorStore {
     slot.record = null;
     this.#slots.delete(id);
     this.#unindexEmail(grant);
-    this.#dropAll(this.#byGrant.get(id));
+    this.#revokeAll(this.#byGrant.get(id));
     this.#broadcast({ grantId: id });
     return true;
   }
@@ -114,8 +116,8 @@ export class MemoryStore implements Store, ConnectorStore {
     return resolved;
   }
 
-  async holds(hash: string): Promise<boolean> {
-    return this.#tokens.has(hash);
+  async knows(hash: string): Promise<boolean> {
+    return this.#tokens.has(hash) || this.#revokedTokens.has(hash);
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
@@ -136,20 +138,20 @@ export class MemoryStore implements Store, ConnectorStore {
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const entry = this.#tokens.get(hash);
     if (!entry) return undefined;
-    this.#drop(hash);
+    this.#revoke(hash, Date.now());
     this.#broadcast({ tokenHash: hash });
     return entry.token;
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     if (!this.#revokedFamilies.has(family)) this.#revokedFamilies.set(family, now);
-    const n = this.#dropAll(this.#byFamily.get(family));
+    const n = this.#revokeAll(this.#byFamily.get(family));
     this.#broadcast({ family });
     return n;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    const n = this.#dropAll(this.#byGrant.get(grantId));
+    const n = this.#revokeAll(this.#byGrant.get(grantId));
     this.#broadcast({ grantId });
     return n;
   }
@@ -225,6 +227,7 @@ export class MemoryStore implements Store, ConnectorStore {
       ...(this.#connectors.size > 0 ? { connectors: [...this.#connectors.values()] } : {}),
       ...(this.#credentials.size > 0 ? { credentials: [...this.#credentials.values()] } : {}),
       ...(this.#revokedFamilies.size > 0 ? { revokedFamilies: Object.fromEntries(this.#revokedFamilies) } : {}),
+      ...(this.#revokedTokens.size > 0 ? { revokedTokens: Object.fromEntries(this.#revokedTokens) } : {}),
     };
   }
 
@@ -255,10 +258,22 @@ export class MemoryStore implements Store, ConnectorStore {
     if (family !== null) unindex(this.#byFamily, family, hash);
   }
 
-  #dropAll(hashes: Set<string> | undefined): number {
+  /** Drops a token by revocation: an access token or API key leaves its tombstone. */
+  #revoke(hash: string, now: number): void {
+    const kind = this.#tokens.get(hash)?.token.kind;
+    if (kind === 'access' || kind === 'api_key') {
+      // Re-inserted, so the map stays in revocation order.
+      this.#revokedTokens.delete(hash);
+      this.#revokedTokens.set(hash, now);
+    }
+    this.#drop(hash);
+  }
+
+  #revokeAll(hashes: Set<string> | undefined): number {
     if (!hashes) return 0;
     const all = [...hashes];
-    for (const h of all) this.#drop(h);
+    const now = Date.now();
+    for (const h of all) this.#revoke(h, now);
     return all.length;
   }
 
@@ -270,6 +285,12 @@ export class MemoryStore implements Store, ConnectorStore {
     }
     for (const [family, revokedAt] of this.#revokedFamilies) {
       if (revokedAt + REVOKED_FAMILY_RETENTION_MS <= now) this.#revokedFamilies.delete(family);
+    }
+    // Tombstones are dated on the wall clock and kept in that order: the oldest come first.
+    const buriedBefore = Date.now() - REVOKED_TOKEN_RETENTION_MS;
+    for (const [hash, revokedAt] of this.#revokedTokens) {
+      if (revokedAt > buriedBefore) break;
+      this.#revokedTokens.delete(hash);
     }
   }
 }

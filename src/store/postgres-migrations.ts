@@ -152,4 +152,18 @@ CREATE TABLE grantkit_rate_limits (
 CREATE INDEX grantkit_rate_limits_expire ON grantkit_rate_limits (expire);
 `,
   },
+  {
+    id: 8,
+    name: 'revoked tokens',
+    // Tombstones of revoked access tokens and API keys (revoked-family.ts): the hash only, so the
+    // rate limits do not count a revoked token as a guess. \`revoked_at\` is wall-clock milliseconds,
+    // as for the rate-limit counters; the sweep drops rows older than the retention.
+    sql: `
+CREATE TABLE IF NOT EXISTS grantkit_revoked_tokens (
+  hash       TEXT PRIMARY KEY,
+  revoked_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_revoked_tokens_age ON grantkit_revoked_tokens (revoked_at);
+`,
+  },
 ];

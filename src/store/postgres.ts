@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import { MIGRATIONS } from './postgres-migrations.js';
-import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
 import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
 import type {
   Consumed,
@@ -133,6 +133,14 @@ export class PostgresStore implements Store, ConnectorStore {
     const K = `${s}.grantkit_connectors`;
     const C = `${s}.grantkit_credentials`;
     const F = `${s}.grantkit_token_families`;
+    const R = `${s}.grantkit_revoked_tokens`;
+    // Tombstones (revoked-family.ts) of the access tokens and API keys a revocation deletes: a CTE
+    // reading the DELETE's RETURNING, so they are written by the very statement that deletes, from
+    // the rows it found. $4 is the wall-clock time. A data-modifying CTE runs whether or not read.
+    const bury = (deleted: string) => `
+      buried AS (
+        INSERT INTO ${R} (hash, revoked_at) SELECT hash, $4::bigint FROM ${deleted} WHERE kind IN ('access', 'api_key')
+        ON CONFLICT (hash) DO UPDATE SET revoked_at = EXCLUDED.revoked_at)`;
     // Revoked families (revoked-family.ts). A token write of a family first upserts the family's
     // row: ON CONFLICT DO UPDATE locks the row and sees its latest committed version, even one
     // newer than the statement's snapshot, so `gate` yields a row only while the family is not
@@ -157,6 +165,7 @@ export class PostgresStore implements Store, ConnectorStore {
       G,
       T,
       F,
+      R,
       K,
       C,
       getGrant: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE id = $1`,
@@ -175,7 +184,8 @@ export class PostgresStore implements Store, ConnectorStore {
           RETURNING id)
         SELECT pg_notify($14, $15) AS notified FROM up`,
       deleteGrant: `WITH gone AS (DELETE FROM ${G} WHERE id = $1 RETURNING id),
-        tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone))
+        tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone) RETURNING hash, kind),
+        ${bury('tokens')}
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
       putToken: upsertToken,
       resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.scopes,
@@ -200,19 +210,25 @@ export class PostgresStore implements Store, ConnectorStore {
             expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL
         )
         SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
-      revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS})
+      revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS}),
+        ${bury('gone')}
         SELECT gone.*, pg_notify($2, $3) AS notified FROM gone`,
       markFamily: `INSERT INTO ${F} AS f (family, revoked_at, seen_at) VALUES ($1, $2::bigint, $2::bigint)
         ON CONFLICT (family) DO UPDATE SET revoked_at = COALESCE(f.revoked_at, EXCLUDED.revoked_at)`,
-      revokeFamily: `WITH gone AS (DELETE FROM ${T} WHERE family = $1 RETURNING 1)
+      revokeFamily: `WITH gone AS (DELETE FROM ${T} WHERE family = $1 RETURNING hash, kind),
+        ${bury('gone')}
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
-      revokeGrantTokens: `WITH gone AS (DELETE FROM ${T} WHERE grant_id = $1 RETURNING 1)
+      revokeGrantTokens: `WITH gone AS (DELETE FROM ${T} WHERE grant_id = $1 RETURNING hash, kind),
+        ${bury('gone')}
         SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
+      // Asked only after resolve found nothing: held (live or expired), or buried.
+      knows: `SELECT 1 AS one FROM ${T} WHERE hash = $1 UNION ALL SELECT 1 FROM ${R} WHERE hash = $1 LIMIT 1`,
       // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
       sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
       // Rows of families neither written nor revoked within the retention. Dropping one that is not
       // revoked loses nothing: its next write creates it again.
       sweepFamilies: `DELETE FROM ${F} WHERE family IN (SELECT family FROM ${F} WHERE COALESCE(revoked_at, seen_at) <= $1 LIMIT 1000)`,
+      sweepRevokedTokens: `DELETE FROM ${R} WHERE hash IN (SELECT hash FROM ${R} WHERE revoked_at <= $1 LIMIT 1000)`,
       // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
       // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
       // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
@@ -310,7 +326,7 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id, ...this.#notify({ grantId: id })]);
+    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id, ...this.#notify({ grantId: id }), Date.now()]);
     return (rows[0]?.n ?? 0) > 0;
   }
 
@@ -332,6 +348,7 @@ export class PostgresStore implements Store, ConnectorStore {
       // Garbage collection only: expiry is enforced on read, so a failed sweep changes nothing.
       await this.#query(this.#sql.sweep, [token.createdAt]).catch(() => {});
       await this.#query(this.#sql.sweepFamilies, [token.createdAt - REVOKED_FAMILY_RETENTION_MS]).catch(() => {});
+      await this.#query(this.#sql.sweepRevokedTokens, [Date.now() - REVOKED_TOKEN_RETENTION_MS]).catch(() => {});
     }
   }
 
@@ -351,24 +368,24 @@ export class PostgresStore implements Store, ConnectorStore {
     return row && { record: toToken(row), firstUse: row.first_use };
   }
 
-  async holds(hash: string): Promise<boolean> {
-    return (await this.#query<{ one: number }>(`SELECT 1 AS one FROM ${this.#sql.T} WHERE hash = $1`, [hash])).length > 0;
+  async knows(hash: string): Promise<boolean> {
+    return (await this.#query<{ one: number }>(this.#sql.knows, [hash])).length > 0;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash, ...this.#notify({ tokenHash: hash })]))[0];
+    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash, ...this.#notify({ tokenHash: hash }), Date.now()]))[0];
     return row && toToken(row);
   }
 
   /** Two statements, the mark first: see `familyGate` for why one would not do. */
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     await this.#query(this.#sql.markFamily, [family, now]);
-    const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family })]);
+    const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family }), Date.now()]);
     return rows[0]?.n ?? 0;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    const rows = await this.#query<{ n: number }>(this.#sql.revokeGrantTokens, [grantId, ...this.#notify({ grantId })]);
+    const rows = await this.#query<{ n: number }>(this.#sql.revokeGrantTokens, [grantId, ...this.#notify({ grantId }), Date.now()]);
     return rows[0]?.n ?? 0;
   }
 
@@ -433,14 +450,15 @@ export class PostgresStore implements Store, ConnectorStore {
 
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
-    const [grants, tokens, connectors, credentials, families] = await Promise.all([
+    const [grants, tokens, connectors, credentials, families, revokedTokens] = await Promise.all([
       this.#query(`SELECT * FROM ${this.#sql.G} ORDER BY id`, []),
       this.#query(`SELECT * FROM ${this.#sql.T} ORDER BY hash`, []),
       this.#query(`SELECT * FROM ${this.#sql.K} ORDER BY seq`, []),
       this.#query(`SELECT * FROM ${this.#sql.C} ORDER BY seq`, []),
       this.#query(`SELECT * FROM ${this.#sql.F} ORDER BY family`, []),
+      this.#query(`SELECT * FROM ${this.#sql.R} ORDER BY hash`, []),
     ]);
-    return { grants, tokens, connectors, credentials, families };
+    return { grants, tokens, connectors, credentials, families, revokedTokens };
   }
 
   /** Ends the pool if this store created it; a pool passed in stays open for its owner. */

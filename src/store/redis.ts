@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
 import { applyGrantFilter } from './filter.js';
-import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
 import type {
   Consumed,
   GrantFilter,
@@ -46,6 +46,8 @@ export interface RedisStoreOptions {
  *   P tk:<kind>, P tg:<grantId>, P tf:<family>
  *                   zset  token hashes, scored by when the server collects the token (inf: never)
  *   P rf:<family>   string when the family was revoked (revoked-family.ts); collected by a server TTL
+ *   P rt:<hash>     string '1': a revoked access token or API key (its tombstone, revoked-family.ts);
+ *                   collected by a server TTL of REVOKED_TOKEN_RETENTION_MS
  *   P cn:<slot>     string connector JSON
  *   P connectors    zset  slots, scored by the order they were first put
  *   P cr:<id>       hash  j: credential JSON, p: its connector's slot, s: its order
@@ -94,10 +96,14 @@ local function index(key, deadline, hash, now)
   if top[2] == 'inf' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, top[2]) end
 end
 
-local function drop(hash)
+-- With bury (a TTL in ms), a revocation: an access token or API key leaves its tombstone.
+local function drop(hash, bury)
   local key = P .. 't:' .. hash
   local t = redis.call('HMGET', key, 'k', 'g', 'f')
   if not t[1] then return 0 end
+  if bury and (t[1] == 'access' or t[1] == 'api_key') then
+    redis.call('SET', P .. 'rt:' .. hash, '1', 'PX', bury)
+  end
   redis.call('DEL', key)
   redis.call('ZREM', P .. 'tk:' .. t[1], hash)
   if t[2] ~= '' then redis.call('ZREM', P .. 'tg:' .. t[2], hash) end
@@ -105,9 +111,9 @@ local function drop(hash)
   return 1
 end
 
-local function dropindexed(key)
+local function dropindexed(key, bury)
   local n = 0
-  for _, hash in ipairs(redis.call('ZRANGE', key, 0, -1)) do n = n + drop(hash) end
+  for _, hash in ipairs(redis.call('ZRANGE', key, 0, -1)) do n = n + drop(hash, bury) end
   redis.call('DEL', key)
   return n
 end
@@ -177,7 +183,7 @@ return 1`),
 local id = redis.call('HGET', P .. 'emails', ARGV[2])
 if not id then return false end
 return redis.call('HGET', P .. 'g:' .. id, 'j')`),
-  // ARGV: P, id, invalidation
+  // ARGV: P, id, invalidation, tombstone TTL
   deleteGrant: new Script(`
 local id = ARGV[2]
 local gk = P .. 'g:' .. id
@@ -187,7 +193,7 @@ redis.call('DEL', gk)
 if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 'emails', old[1]) end
 redis.call('ZREM', P .. 'grants', id)
 redis.call('ZREM', P .. 'gc:' .. old[2], id)
-dropindexed(P .. 'tg:' .. id)
+dropindexed(P .. 'tg:' .. id, ARGV[4])
 publish(ARGV[3])
 return 1`),
   // ARGV: P, zset key suffix, min score, max score
@@ -223,22 +229,22 @@ local r, first = consume(ARGV[2], ARGV[3])
 if not r then return false end
 if first == 1 then put(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
 return { r, first }`),
-  // ARGV: P, hash, invalidation
+  // ARGV: P, hash, invalidation, tombstone TTL
   revokeToken: new Script(`
 local r = redis.call('HGET', P .. 't:' .. ARGV[2], 'r')
 if not r then return false end
-drop(ARGV[2])
+drop(ARGV[2], ARGV[4])
 publish(ARGV[3])
 return r`),
-  // ARGV: P, family, revokedAt, marker TTL, invalidation. The marker first, in the same script.
+  // ARGV: P, family, revokedAt, marker TTL, invalidation, tombstone TTL. The marker first, in the same script.
   revokeFamily: new Script(`
 redis.call('SET', P .. 'rf:' .. ARGV[2], ARGV[3], 'PX', ARGV[4])
-local n = dropindexed(P .. 'tf:' .. ARGV[2])
+local n = dropindexed(P .. 'tf:' .. ARGV[2], ARGV[6])
 publish(ARGV[5])
 return n`),
-  // ARGV: P, index key suffix, invalidation
+  // ARGV: P, index key suffix, invalidation, tombstone TTL
   revokeIndexed: new Script(`
-local n = dropindexed(P .. ARGV[2])
+local n = dropindexed(P .. ARGV[2], ARGV[4])
 publish(ARGV[3])
 return n`),
   // ARGV: P, index key suffix
@@ -400,7 +406,7 @@ export class RedisStore implements Store, ConnectorStore {
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteGrant, [id, invalidationPayload({ grantId: id })])) === 1;
+    return (await this.#run(SCRIPTS.deleteGrant, [id, invalidationPayload({ grantId: id }), REVOKED_TOKEN_RETENTION_MS])) === 1;
   }
 
   async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
@@ -431,18 +437,21 @@ export class RedisStore implements Store, ConnectorStore {
     return consumed(await this.#run(SCRIPTS.rotate, [oldHash, now, ...tokenArgs(next)]));
   }
 
-  async holds(hash: string): Promise<boolean> {
+  /** Held or buried: one EXISTS over both keys. */
+  async knows(hash: string): Promise<boolean> {
     await this.#ready();
-    return (await this.#redis.exists(this.#prefix + 't:' + hash)) === 1;
+    return (await this.#redis.exists(this.#prefix + 't:' + hash, this.#prefix + 'rt:' + hash)) > 0;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const json = await this.#run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash })]);
+    const json = await this.#run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash }), REVOKED_TOKEN_RETENTION_MS]);
     return typeof json === 'string' ? parseToken(json) : undefined;
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    return Number(await this.#run(SCRIPTS.revokeFamily, [family, now, REVOKED_FAMILY_RETENTION_MS, invalidationPayload({ family })]));
+    return Number(
+      await this.#run(SCRIPTS.revokeFamily, [family, now, REVOKED_FAMILY_RETENTION_MS, invalidationPayload({ family }), REVOKED_TOKEN_RETENTION_MS]),
+    );
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
@@ -450,7 +459,7 @@ export class RedisStore implements Store, ConnectorStore {
   }
 
   async #revokeIndexed(index: string, event: Invalidation): Promise<number> {
-    return Number(await this.#run(SCRIPTS.revokeIndexed, [index, invalidationPayload(event)]));
+    return Number(await this.#run(SCRIPTS.revokeIndexed, [index, invalidationPayload(event), REVOKED_TOKEN_RETENTION_MS]));
   }
 
   /**

@@ -21,3 +21,20 @@
  * since the revocation was refused.
  */
 export const REVOKED_FAMILY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Revoked tokens.
+ *
+ * The rate limits count a bearer token the store does not return as a guess (limits/rate-limits.ts),
+ * unless the store knows it (Store.knows). A revoked token is no guess: its holder had it, and a
+ * client that keeps presenting it after a revocation must not throttle its whole address. So every
+ * store keeps a tombstone of each access token and API key it deletes by revocation (revokeToken,
+ * revokeFamily, revokeGrantTokens, deleteGrant): the hash and when, never the record. Codes, flows
+ * and refresh tokens are never presented as bearer tokens, so nothing is kept of them.
+ *
+ * A tombstone is written in the same atomic step as the delete, from the rows the delete finds, and
+ * read only when `resolve` found nothing. It is garbage-collected after REVOKED_TOKEN_RETENTION_MS
+ * on the wall clock, like the rate-limit counters it serves (by the write sweep, or a key TTL in
+ * Redis); a revoked token presented later than that counts as a guess again.
+ */
+export const REVOKED_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;

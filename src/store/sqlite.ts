@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { LocalBroadcast } from './broadcast.js';
-import { REVOKED_FAMILY_RETENTION_MS } from './revoked-family.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
 import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
 import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
 import {
@@ -103,6 +103,11 @@ CREATE TABLE IF NOT EXISTS grantkit_revoked_families (
   family     TEXT PRIMARY KEY,
   revoked_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS grantkit_revoked_tokens (
+  hash       TEXT PRIMARY KEY,
+  revoked_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_revoked_tokens_age ON grantkit_revoked_tokens (revoked_at);
 CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
   key    TEXT PRIMARY KEY,
   points INTEGER NOT NULL DEFAULT 0,
@@ -110,6 +115,7 @@ CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
 );
 `;
 // The rate-limit table has rate-limiter-flexible's layout; its expiry is wall-clock milliseconds.
+// Revoked tokens are tombstones (revoked-family.ts): hashes only, dated on the wall clock too.
 // Connectors and credentials list in the order they were first put, as in the memory store (a
 // replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
 // which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
@@ -177,6 +183,8 @@ CREATE INDEX IF NOT EXISTS grantkit_credentials_owner_provider ON grantkit_crede
 }
 
 const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
+/** The kinds a revocation keeps a tombstone of: the bearer tokens (revoked-family.ts). */
+const BURIED_KINDS = "kind IN ('access', 'api_key')";
 const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > @now)';
 const SWEEP_EVERY = 1000;
 
@@ -202,6 +210,8 @@ export class SqliteStore implements Store, ConnectorStore {
   readonly #deleteConnectorTx;
   readonly #putTokenTx;
   readonly #revokeFamilyTx;
+  readonly #revokeTokenTx;
+  readonly #revokeGrantTokensTx;
   readonly #broadcast = new LocalBroadcast();
   #writesSinceSweep = 0;
 
@@ -259,15 +269,31 @@ export class SqliteStore implements Store, ConnectorStore {
       getToken: db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE hash = ?`),
       deleteToken: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE hash = ?'),
       deleteFamily: db.prepare<[string]>('DELETE FROM grantkit_tokens WHERE family = ?'),
+      // Tombstones of the access tokens and API keys a revocation is about to delete, found as it finds them.
+      buryToken: db.prepare<{ hash: string; now: number }>(
+        `INSERT OR REPLACE INTO grantkit_revoked_tokens (hash, revoked_at)
+         SELECT hash, @now FROM grantkit_tokens WHERE hash = @hash AND ${BURIED_KINDS}`,
+      ),
+      buryFamily: db.prepare<{ family: string; now: number }>(
+        `INSERT OR REPLACE INTO grantkit_revoked_tokens (hash, revoked_at)
+         SELECT hash, @now FROM grantkit_tokens WHERE family = @family AND ${BURIED_KINDS}`,
+      ),
+      buryGrantTokens: db.prepare<{ grantId: string; now: number }>(
+        `INSERT OR REPLACE INTO grantkit_revoked_tokens (hash, revoked_at)
+         SELECT hash, @now FROM grantkit_tokens WHERE grant_id = @grantId AND ${BURIED_KINDS}`,
+      ),
       markFamily: db.prepare<[string, number]>('INSERT OR IGNORE INTO grantkit_revoked_families (family, revoked_at) VALUES (?, ?)'),
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
       sweepFamilies: db.prepare<[number]>('DELETE FROM grantkit_revoked_families WHERE revoked_at <= ?'),
+      sweepRevokedTokens: db.prepare<[number]>('DELETE FROM grantkit_revoked_tokens WHERE revoked_at <= ?'),
       // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
       getConnector: db.prepare<[string, string], ConnectorRow>(
         `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
       ),
       sweepRateLimits: db.prepare<[number]>(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE expire < ?`),
-      holds: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM grantkit_tokens WHERE hash = ?'),
+      knows: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM grantkit_tokens WHERE hash = ? UNION ALL SELECT 1 FROM grantkit_revoked_tokens WHERE hash = ? LIMIT 1',
+      ),
       putConnector: db.prepare(
         `INSERT INTO grantkit_connectors (${CONNECTOR_COLUMNS})
          VALUES (@provider, @id, @name, @client_id, @client_secret, @settings, @default_scopes, @allowed_scopes,
@@ -314,12 +340,26 @@ export class SqliteStore implements Store, ConnectorStore {
     this.#putTokenTx = db.transaction((token: TokenRecord) => {
       sql.putToken.run(tokenParams(token));
     });
-    this.#revokeFamilyTx = db.transaction((family: string, now: number) => {
+    // Revocations write their tombstones (wall clock, `buriedAt`) in the transaction that deletes.
+    this.#revokeFamilyTx = db.transaction((family: string, now: number, buriedAt: number) => {
       sql.markFamily.run(family, now);
+      sql.buryFamily.run({ family, now: buriedAt });
       return sql.deleteFamily.run(family).changes;
     });
-    this.#deleteGrantTx = db.transaction((id: string) => {
+    this.#revokeTokenTx = db.transaction((hash: string, buriedAt: number) => {
+      const row = sql.getToken.get(hash);
+      if (!row) return undefined;
+      sql.buryToken.run({ hash, now: buriedAt });
+      sql.deleteToken.run(hash);
+      return row;
+    });
+    this.#revokeGrantTokensTx = db.transaction((grantId: string, buriedAt: number) => {
+      sql.buryGrantTokens.run({ grantId, now: buriedAt });
+      return sql.deleteGrantTokens.run(grantId).changes;
+    });
+    this.#deleteGrantTx = db.transaction((id: string, buriedAt: number) => {
       if (sql.deleteGrant.run(id).changes === 0) return false;
+      sql.buryGrantTokens.run({ grantId: id, now: buriedAt });
       sql.deleteGrantTokens.run(id);
       return true;
     });
@@ -347,7 +387,7 @@ export class SqliteStore implements Store, ConnectorStore {
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    const deleted = this.#deleteGrantTx.immediate(id);
+    const deleted = this.#deleteGrantTx.immediate(id, Date.now());
     this.#broadcast.send({ grantId: id });
     return deleted;
   }
@@ -371,6 +411,7 @@ export class SqliteStore implements Store, ConnectorStore {
       this.#writesSinceSweep = 0;
       this.#sql.sweep.run(token.createdAt);
       this.#sql.sweepFamilies.run(token.createdAt - REVOKED_FAMILY_RETENTION_MS);
+      this.#sql.sweepRevokedTokens.run(Date.now() - REVOKED_TOKEN_RETENTION_MS);
       this.#sql.sweepRateLimits.run(Date.now());
     }
   }
@@ -406,28 +447,27 @@ export class SqliteStore implements Store, ConnectorStore {
     return this.#rotateTx.immediate(oldHash, next, now);
   }
 
-  async holds(hash: string): Promise<boolean> {
-    return this.#sql.holds.get(hash) !== undefined;
+  async knows(hash: string): Promise<boolean> {
+    return this.#sql.knows.get(hash, hash) !== undefined;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    // Synchronous, so nothing runs between the read and the delete in this process; another
+    // A write transaction: the token read, its tombstone and the delete go together. Another
     // process deleting it first only means both report the same token, which is harmless.
-    const row = this.#sql.getToken.get(hash);
+    const row = this.#revokeTokenTx.immediate(hash, Date.now());
     if (!row) return undefined;
-    this.#sql.deleteToken.run(hash);
     this.#broadcast.send({ tokenHash: hash });
     return toToken(row);
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    const n = this.#revokeFamilyTx.immediate(family, now);
+    const n = this.#revokeFamilyTx.immediate(family, now, Date.now());
     this.#broadcast.send({ family });
     return n;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    const n = this.#sql.deleteGrantTokens.run(grantId).changes;
+    const n = this.#revokeGrantTokensTx.immediate(grantId, Date.now());
     this.#broadcast.send({ grantId });
     return n;
   }
@@ -491,6 +531,7 @@ export class SqliteStore implements Store, ConnectorStore {
       connectors: this.#db.prepare('SELECT * FROM grantkit_connectors ORDER BY seq').all(),
       credentials: this.#db.prepare('SELECT * FROM grantkit_credentials ORDER BY seq').all(),
       revokedFamilies: this.#db.prepare('SELECT * FROM grantkit_revoked_families ORDER BY family').all(),
+      revokedTokens: this.#db.prepare('SELECT * FROM grantkit_revoked_tokens ORDER BY hash').all(),
     };
   }
 

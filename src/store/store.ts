@@ -17,7 +17,10 @@ export interface Store {
   findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined>;
   /** Insert or replace by id. */
   putGrant(grant: GrantRecord): Promise<void>;
-  /** Deletes the grant and every token issued from it. */
+  /**
+   * Deletes the grant and every token issued from it, keeping a tombstone of its access tokens
+   * (revoked-family.ts, REVOKED_TOKEN_RETENTION_MS).
+   */
   deleteGrant(id: string): Promise<boolean>;
   listGrants(filter: GrantFilter): Promise<GrantRecord[]>;
 
@@ -42,15 +45,20 @@ export interface Store {
    * `next` is not stored either when its family was revoked, as for putToken.
    */
   rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined>;
-  /** Removes one token; returns it if it existed. */
+  /**
+   * Removes one token; returns it if it existed. An access token or API key leaves a tombstone
+   * (its hash) in the same atomic step, so `knows` still answers true for it.
+   */
   revokeToken(hash: string): Promise<TokenRecord | undefined>;
   /**
    * Removes every token of the family and remembers the family as revoked, so that no token of
    * it is stored or resolves afterwards, even one written by a redemption that was still running
    * (revoked-family.ts). `now` (default: the wall clock) dates the marker for garbage collection.
-   * Returns how many tokens were removed.
+   * The access tokens removed leave tombstones, as for revokeToken. Returns how many tokens were
+   * removed.
    */
   revokeFamily(family: string, now?: number): Promise<number>;
+  /** Removes every token of the grant, keeping the grant; its access tokens leave tombstones. */
   revokeGrantTokens(grantId: string): Promise<number>;
   listTokens(filter: TokenFilter): Promise<TokenRecord[]>;
 
@@ -69,11 +77,13 @@ export interface Store {
    */
   rateLimiter?(spec: RateLimiterSpec): RateLimiterBackend;
   /**
-   * Whether the store still holds a token under this hash, live or expired. Asked only after
-   * `resolve` found nothing, so a token the store knows as expired is not counted as a guess by
-   * the rate limits; without it, every token `resolve` does not return counts.
+   * Whether the store knows this hash as a token it issued: it still holds it (live or expired), or
+   * it revoked it as an access token or API key within REVOKED_TOKEN_RETENTION_MS (its tombstone,
+   * revoked-family.ts). Asked only after `resolve` found nothing, so a token the store knows as
+   * expired or revoked is not counted as a guess by the rate limits; without it, every token
+   * `resolve` does not return counts. One round trip; never on the path of a valid token.
    */
-  holds?(hash: string): Promise<boolean>;
+  knows?(hash: string): Promise<boolean>;
   /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
   migrate?(): Promise<unknown>;
   /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */

@@ -28,7 +28,7 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import { memoryLimiter } from '../../src/limits/backends.js';
 import { rateLimited } from '../../src/limits/rate-limits.js';
 import { errorResponse } from '../../src/oauth/authorize.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../helpers.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 
 /** The sandbox provider, counting how often the provider is asked to check a password. */
@@ -316,6 +316,38 @@ describe('failed client secrets, API keys and refresh tokens are limited per IP'
     const list = (k: string) => request(app).get('/v3/grants').set('x-forwarded-for', '198.51.100.55').set('authorization', `Bearer ${k}`);
     for (let i = 0; i < 5; i++) assert.equal((await list(key)).status, 401);
   });
+
+  it('a revoked API key, and a revoked access token on a v3 grant path, are never counted: 401 every time, past the limit; unknown tokens get 429', async () => {
+    const { kit, app } = proxiedApp({ rateLimits: secretLimit });
+    const ip = '198.51.100.56';
+    const bearer = (path: string, k: string) => request(app).get(path).set('x-forwarded-for', ip).set('authorization', `Bearer ${k}`);
+    const admin = (await kit.apiKeys.create({ clientId: CLIENT_ID })).key;
+    const revokedKey = await kit.apiKeys.create({ clientId: CLIENT_ID });
+    // Access tokens of two grants: one revoked at /v3/connect/revoke, one whose grant is deleted.
+    const revoked = await nativeToken(app, { email: 'revoked@example.com' });
+    const orphaned = await nativeToken(app, { email: 'deleted@example.com' });
+    assert.equal((await bearer('/v3/grants', revokedKey.key)).status, 200);
+    assert.equal((await bearer('/v3/grants/me/messages', revoked.token)).status, 200);
+    assert.equal((await bearer(`/v3/grants/${orphaned.accountId}/messages`, orphaned.token)).status, 200);
+    assert.equal(await kit.apiKeys.revoke(revokedKey.id), true);
+    assert.equal((await request(app).post('/v3/connect/revoke').query({ token: revoked.token }).set('authorization', `Bearer ${admin}`)).status, 200);
+    assert.equal((await request(app).delete(`/v3/grants/${orphaned.accountId}`).set('authorization', `Bearer ${admin}`)).status, 200);
+    // Three times the limit of 3 each: none of them is a guess.
+    for (let i = 0; i < 9; i++) {
+      assert.equal((await bearer('/v3/grants', revokedKey.key)).status, 401, `revoked API key, attempt ${i + 1}`);
+      assert.equal((await bearer(`/v3/grants/${orphaned.accountId}/messages`, revokedKey.key)).status, 401, `revoked API key on a grant path, attempt ${i + 1}`);
+      assert.equal((await bearer('/v3/grants/me/messages', revoked.token)).status, 401, `revoked access token, attempt ${i + 1}`);
+      assert.equal((await bearer(`/v3/grants/${orphaned.accountId}/messages`, orphaned.token)).status, 401, `access token of a deleted grant, attempt ${i + 1}`);
+    }
+    // The IP's counter is untouched: random tokens get the full 3 tries, then 429.
+    for (let i = 0; i < 3; i++) assert.equal((await bearer('/v3/grants', `gk_key_${randomBytes(16).toString('hex')}`)).status, 401);
+    const over = await bearer('/v3/grants/me/messages', `gk_at_${randomBytes(16).toString('hex')}`);
+    assert.equal(over.status, 429);
+    assert.equal(over.body.error.type, 'rate_limit_error');
+    // Over the limit, a revoked token is still told 401, not 429: it is known, so no limiter is read.
+    assert.equal((await bearer('/v3/grants', revokedKey.key)).status, 401);
+    assert.equal((await bearer('/v3/grants/me/messages', revoked.token)).status, 401);
+  });
 });
 
 describe('/v3/providers/detect is limited per client', () => {
@@ -452,6 +484,21 @@ function sharedStoreSuite(name: string, open: () => Promise<{ make: () => Promis
       const res = await login(appB.app, 'sandbox', { ip });
       assert.equal(res.status, 429);
       assert.equal(appA.provider.calls + appB.provider.calls, 6);
+    });
+
+    it('a revoked API key is known to the store, so presenting it past the limit never gets 429; unknown keys do', async (t) => {
+      if (reason) return t.skip(reason);
+      const s = await env!.make();
+      stores.push(s);
+      const { kit, app } = proxiedApp({ store: s, rateLimits: only({ secretPerIp: { limit: 3, windowSeconds: 60 } }) });
+      const ip = '198.51.100.81';
+      const list = (k: string) => request(app).get('/v3/grants').set('x-forwarded-for', ip).set('authorization', `Bearer ${k}`);
+      const { key, id } = await kit.apiKeys.create({ clientId: CLIENT_ID });
+      assert.equal((await list(key)).status, 200);
+      assert.equal(await kit.apiKeys.revoke(id), true);
+      for (let i = 0; i < 6; i++) assert.equal((await list(key)).status, 401, `attempt ${i + 1}`);
+      for (let i = 0; i < 3; i++) assert.equal((await list(`gk_key_${randomBytes(16).toString('hex')}`)).status, 401);
+      assert.equal((await list(`gk_key_${randomBytes(16).toString('hex')}`)).status, 429);
     });
   });
 }
