@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
-import { applyGrantFilter } from './filter.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
+import { Broadcast, invalidationPayload, type ChannelTransport } from '../broadcast.js';
+import { applyGrantFilter } from '../filter.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
 import type {
   Consumed,
   GrantFilter,
@@ -12,10 +12,10 @@ import type {
   Resolved,
   TokenFilter,
   TokenRecord,
-} from './records.js';
-import type { Store } from './store.js';
-import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from '../records.js';
+import type { Store } from '../store.js';
+import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
 export interface RedisStoreOptions {
   /** A client of your own; the store then leaves its options and its quit() to you. */

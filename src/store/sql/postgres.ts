@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
-import { MIGRATIONS } from './postgres-migrations.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
-import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
+import { MIGRATIONS } from './migrations.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import { Broadcast, invalidationPayload, type ChannelTransport } from '../broadcast.js';
 import type {
   Consumed,
   GrantFilter,
@@ -13,8 +13,8 @@ import type {
   Resolved,
   TokenFilter,
   TokenRecord,
-} from './records.js';
-import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+} from '../records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './filter.js';
 import {
   APP_OWNER,
   CONNECTOR_COLUMN_NAMES,
@@ -41,10 +41,10 @@ import {
   type ListEncoder,
   type Params,
   type TokenRow,
-} from './sql-rows.js';
-import type { Store } from './store.js';
-import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from './rows.js';
+import type { Store } from '../store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
 export interface PostgresStoreOptions {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
@@ -231,7 +231,7 @@ export class PostgresStore implements Store, ConnectorStore {
       sweepRevokedTokens: `DELETE FROM ${R} WHERE hash IN (SELECT hash FROM ${R} WHERE revoked_at <= $1 LIMIT 1000)`,
       // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
       // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
-      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
+      // A connector is keyed by (owner, provider); owner '' is the app's (see rows.ts).
       getConnector: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} WHERE owner = $1 AND provider = $2`,
       putConnector: `INSERT INTO ${K} (${CONNECTOR_COLUMNS})
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13, $14)

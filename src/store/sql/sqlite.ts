@@ -1,9 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import { LocalBroadcast } from './broadcast.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
-import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
-import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+import { LocalBroadcast } from '../broadcast.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './filter.js';
 import {
   APP_OWNER,
   CONNECTOR_COLUMNS,
@@ -25,10 +25,10 @@ import {
   type JoinedGrantRow,
   type ListEncoder,
   type TokenRow,
-} from './sql-rows.js';
-import type { Store } from './store.js';
-import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from './rows.js';
+import type { Store } from '../store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
 
@@ -286,7 +286,7 @@ export class SqliteStore implements Store, ConnectorStore {
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
       sweepFamilies: db.prepare<[number]>('DELETE FROM grantkit_revoked_families WHERE revoked_at <= ?'),
       sweepRevokedTokens: db.prepare<[number]>('DELETE FROM grantkit_revoked_tokens WHERE revoked_at <= ?'),
-      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
+      // A connector is keyed by (owner, provider); owner '' is the app's (see rows.ts).
       getConnector: db.prepare<[string, string], ConnectorRow>(
         `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
       ),
