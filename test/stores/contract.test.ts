@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { storeContract, type LegacyConnectorRows } from '../../src/store/contract.js';
+import { storeContract, type LegacyConnectorRows } from '../../src/testing/index.js';
 import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import type { ConnectorRecord, CredentialRecord } from '../../src/connectors/records.js';
 import { MemoryStore } from '../../src/store/memory.js';

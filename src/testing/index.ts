@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import type { GrantRecord, Invalidation, TokenKind, TokenRecord } from './records.js';
-import type { Store } from './store.js';
+import type { GrantRecord, Invalidation, TokenKind, TokenRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
 import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/records.js';
 
 export interface StoreUnderTest {
