@@ -1,5 +1,5 @@
 import { hashSecret, secretMatchesHash } from './crypto/tokens.js';
-import type { ClientOptions } from './options.js';
+import type { ClientOptions } from './kit/options.js';
 
 export interface RegisteredClient {
   readonly id: string;

@@ -16,7 +16,7 @@ import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
-import { type GrantKitOptions, validateOptions } from './options.js';
+import { type GrantKitOptions, validateOptions } from './kit/options.js';
 import type { NativeProvider } from './providers/provider.js';
 import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
 import { type MatchedRoute, matchRoute } from './routes/router.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { NativeProvider } from './providers/provider.js';
-import type { Store } from './store/store.js';
-import type { GrantCacheOptions } from './store/cache.js';
-import type { ConnectorStore, ProviderEndpoints } from './connectors/records.js';
-import type { WebhookEndpoint } from './webhooks/delivery.js';
-import type { ProviderLookup } from './providers/detect.js';
-import type { HostedOAuthOptions } from './oauth/hosted.js';
-import type { RateLimitsOptions } from './limits/rate-limits.js';
+import type { NativeProvider } from '../providers/provider.js';
+import type { Store } from '../store/store.js';
+import type { GrantCacheOptions } from '../store/cache.js';
+import type { ConnectorStore, ProviderEndpoints } from '../connectors/records.js';
+import type { WebhookEndpoint } from '../webhooks/delivery.js';
+import type { ProviderLookup } from '../providers/detect.js';
+import type { HostedOAuthOptions } from '../oauth/hosted.js';
+import type { RateLimitsOptions } from '../limits/rate-limits.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
