@@ -1,12 +1,21 @@
-import { z } from 'zod';
 import type { NativeProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
-import type { GrantCacheOptions } from '../store/cache.js';
-import type { ConnectorStore, ProviderEndpoints } from '../connectors/records.js';
-import type { WebhookEndpoint } from '../webhooks/delivery.js';
+import type { GrantCacheOptions, ResolvedCache } from '../store/cache.js';
+import { type ConnectorStore, isConnectorStore, type ProviderEndpoints } from '../connectors/records.js';
+import type { EndpointOverrides } from '../connectors/endpoints.js';
+import { defaultWebhookScheduler, type ResolvedWebhook, type WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';
-import type { HostedOAuthOptions } from '../oauth/hosted.js';
-import type { RateLimitsOptions } from '../limits/rate-limits.js';
+import type { HostedOAuthOptions, ResolvedHostedOAuth } from '../oauth/hosted.js';
+import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitName, type RateLimitsOptions, type ResolvedRateLimits } from '../limits/rate-limits.js';
+import type { ResolvedClient } from '../clients.js';
+import { isAllowedCallbackScheme } from '../oauth/callback-uri.js';
+import { MemoryStore } from '../store/memory.js';
+import { DEFAULT_V2_SCOPES } from '../scopes/catalog.js';
+import { v2ScopeGraph } from '../scopes/graph.js';
+import { parseScopes } from '../scopes/parse.js';
+import { warnTrustProxyDeprecated } from '../http/transport.js';
+import type { GrantEventType } from '../events/events.js';
+import { checkShapes, optionError } from './options-schema.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -42,8 +51,9 @@ export interface GrantKitOptions {
   /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
   readonly onError?: (error: unknown) => void;
   /**
-   * v3 routes refuse plain HTTP (seed 002). `'production'` (the default) means on when
-   * NODE_ENV is `production`. Loopback clients are always exempt.
+   * v3 routes refuse plain HTTP, since their bearer tokens must not cross the network in the clear.
+   * `'production'` (the default) means on when NODE_ENV is `production`. Loopback clients are
+   * always exempt.
    */
   readonly requireHttps?: boolean | 'production';
   /**
@@ -77,123 +87,198 @@ export interface GrantKitOptions {
   readonly rateLimits?: RateLimitsOptions | false;
 }
 
-const rateLimit = z.union([
-  z.literal(false),
-  z.object({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive().max(30 * 86_400) }),
-]);
+/**
+ * The options after resolution: every default applied, every rule between options checked, deeply
+ * frozen. The kit and the parts it builds read only this; none of them re-defaults or re-checks an
+ * option. Objects of the app's own (the store, providers, functions) are kept as given.
+ */
+export interface ResolvedOptions {
+  /** Unique ids; callback URIs https (or loopback http) without a fragment. */
+  readonly clients: readonly ResolvedClient[];
+  /** Unique names. */
+  readonly providers: readonly NativeProvider[];
+  /** The store the app gave, or a new MemoryStore; the kit puts the cache in front of it. */
+  readonly store: Store;
+  readonly connectors: ConnectorStore;
+  /** The first seals; all open. */
+  readonly secretKeys: readonly string[];
+  /** Parsed against the v2 scope graph, duplicates dropped. */
+  readonly defaultScopes: readonly string[];
+  readonly clock: () => number;
+  readonly realm: string;
+  readonly storeTimeoutMs: number;
+  readonly cache: ResolvedCache | false;
+  readonly onError: (error: unknown) => void;
+  /** `'production'` already read against NODE_ENV. */
+  readonly requireHttps: boolean;
+  readonly providerEndpoints: EndpointOverrides;
+  readonly providerTimeoutMs: number;
+  /** Undefined: detection uses the built-in table only. */
+  readonly providerLookup: ProviderLookup | undefined;
+  readonly webhooks: readonly ResolvedWebhook[];
+  readonly issuer: string;
+  readonly hostedOAuth: ResolvedHostedOAuth;
+  readonly rateLimits: ResolvedRateLimits;
+}
 
-const nonEmpty = z.string().min(1, 'must be a non-empty string');
-
-const schema = z.object({
-  clients: z
-    .array(
-      z.object({
-        id: nonEmpty.max(256),
-        secret: nonEmpty.optional(),
-        callbackUris: z.array(z.url()).optional(),
-      }),
-    )
-    .min(1, 'needs at least one client'),
-  providers: z
-    .array(
-      z.custom<NativeProvider>(
-        (p) => typeof p === 'object' && p !== null && typeof (p as NativeProvider).verify === 'function',
-        'must be a provider object with a verify() method',
-      ),
-    )
-    .optional(),
-  store: z
-    .custom<Store>(
-      (s) => typeof s === 'object' && s !== null && typeof (s as Store).resolve === 'function',
-      'must implement the Store interface',
-    )
-    .optional(),
-  secretKeys: z.union([
-    z.string().min(32, 'must be at least 32 characters'),
-    z.array(z.string().min(32, 'must be at least 32 characters')).min(1, 'needs at least one key'),
-  ]),
-  defaultScopes: z.union([z.string(), z.array(z.string())]).optional(),
-  clock: z.custom<() => number>((f) => typeof f === 'function', 'must be a function').optional(),
-  realm: z.string().regex(/^[\x20-\x7e]{1,64}$/, 'must be 1 to 64 printable characters').optional(),
-  storeTimeoutMs: z.number().int().positive().max(60_000).optional(),
-  cache: z
-    .union([
-      z.boolean(),
-      z.object({ ttlMs: z.number().int().positive().max(5000).optional(), maxEntries: z.number().int().positive().optional() }),
-    ])
-    .optional(),
-  onError: z.custom<(e: unknown) => void>((f) => typeof f === 'function', 'must be a function').optional(),
-  requireHttps: z.union([z.boolean(), z.literal('production')]).optional(),
-  trustProxy: z.boolean().optional(),
-  connectors: z
-    .custom<ConnectorStore>(
-      (s) => typeof s === 'object' && s !== null && typeof (s as ConnectorStore).getConnector === 'function',
-      'must implement the ConnectorStore interface',
-    )
-    .optional(),
-  providerEndpoints: z
-    .record(z.string(), z.object({ authorizationUrl: z.url().optional(), tokenUrl: z.url().optional(), userinfoUrl: z.url().optional() }))
-    .optional(),
-  providerTimeoutMs: z.number().int().positive().max(60_000).optional(),
-  providerLookup: z.custom<ProviderLookup>((f) => typeof f === 'function', 'must be a function').optional(),
-  webhooks: z
-    .array(
-      z.object({
-        url: z.url({ protocol: /^https?$/ }),
-        secret: z.string().min(16, 'must be at least 16 characters'),
-        types: z.array(z.enum(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired'])).optional(),
-        timeoutMs: z.number().int().positive().max(60_000).optional(),
-        scheduler: z.custom<WebhookEndpoint['scheduler']>((f) => typeof f === 'function', 'must be a function').optional(),
-        onAttempt: z.custom<WebhookEndpoint['onAttempt']>((f) => typeof f === 'function', 'must be a function').optional(),
-      }),
-    )
-    .optional(),
-  issuer: z.string().min(1).max(256).optional(),
-  rateLimits: z
-    .union([
-      z.literal(false),
-      z.object({
-        loginPerAddressAndIp: rateLimit.optional(),
-        loginPerAddress: rateLimit.optional(),
-        loginPerIp: rateLimit.optional(),
-        secretPerIp: rateLimit.optional(),
-        detectPerClient: rateLimit.optional(),
-        skip: z.custom<(ip: string) => boolean>((f) => typeof f === 'function', 'must be a function').optional(),
-      }).strict(),
-    ])
-    .optional(),
-  hostedOAuth: z
-    .object({
-      publicUrl: z.url({ protocol: /^https?$/ }).optional(),
-      accessTokenTtlSeconds: z.number().int().positive().max(86_400).optional(),
-      refreshTokenIdleSeconds: z.number().int().positive().optional(),
-      refreshTokenMaxSeconds: z.number().int().positive().optional(),
-      allowTokenResponse: z.boolean().optional(),
-      allowPlainPkce: z.boolean().optional(),
-      corsOrigins: z.array(z.url({ protocol: /^https?$/ })).optional(),
-      idTokenKey: z
-        .object({
-          privateKeyPem: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM private key' }),
-          alg: z.enum(['RS256', 'ES256', 'PS256']).optional(),
-          kid: z.string().min(1).max(128).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-});
+/** The defaults, in one place; docs/configuration.md states the same values. */
+export const OPTION_DEFAULTS = Object.freeze({
+  defaultScopes: DEFAULT_V2_SCOPES,
+  realm: 'grantkit',
+  issuer: 'grantkit',
+  storeTimeoutMs: 2000,
+  providerTimeoutMs: 5000,
+  requireHttps: 'production',
+  cache: Object.freeze({ ttlMs: 5000, maxEntries: 100_000 }),
+  webhookTimeoutMs: 10_000,
+  webhookTypes: Object.freeze<GrantEventType[]>(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired']),
+  hostedOAuth: Object.freeze({
+    accessTokenTtlSeconds: 3600,
+    refreshTokenIdleSeconds: 30 * 86_400,
+    refreshTokenMaxSeconds: 365 * 86_400,
+    allowTokenResponse: false,
+    allowPlainPkce: false,
+    idTokenAlg: 'RS256',
+  }),
+  rateLimits: DEFAULT_RATE_LIMITS,
+} as const);
 
 /**
- * Validates the options once, at start-up. A mistake throws a TypeError that names the option,
- * e.g. `grantkit: option "clients[0].id" must be a non-empty string`.
+ * Turns the app's options into the one resolved object the kit is built from. Every mistake throws
+ * a TypeError with code `ERR_INVALID_ARG_VALUE` whose message names the option's path, e.g.
+ * `grantkit: option "hostedOAuth.accessTokenTtlSeconds" must be a positive integer`.
  */
-export function validateOptions(options: GrantKitOptions): void {
-  const result = schema.safeParse(options);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  const path = issue.path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
-  const err = new TypeError(`grantkit: option "${path || 'options'}" ${issue.message}`);
-  (err as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
-  throw err;
+export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
+  checkShapes(options);
+  const clients = resolveClients(options.clients);
+  const providers = uniqueProviders(options.providers ?? []);
+  const defaultScopes = resolveDefaultScopes(options.defaultScopes);
+  if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
+  const store = options.store ?? new MemoryStore();
+  const requireHttps = options.requireHttps ?? OPTION_DEFAULTS.requireHttps;
+  return Object.freeze({
+    clients,
+    providers,
+    store,
+    // The raw store, not a cache in front of it: only it may implement ConnectorStore.
+    connectors: options.connectors ?? (isConnectorStore(store) ? store : new MemoryStore()),
+    secretKeys: Object.freeze(typeof options.secretKeys === 'string' ? [options.secretKeys] : [...options.secretKeys]),
+    defaultScopes,
+    clock: options.clock ?? Date.now,
+    realm: options.realm ?? OPTION_DEFAULTS.realm,
+    storeTimeoutMs: options.storeTimeoutMs ?? OPTION_DEFAULTS.storeTimeoutMs,
+    cache: resolveCache(options.cache),
+    onError: options.onError ?? reportToConsole,
+    requireHttps: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps,
+    providerEndpoints: resolveEndpoints(options.providerEndpoints ?? {}),
+    providerTimeoutMs: options.providerTimeoutMs ?? OPTION_DEFAULTS.providerTimeoutMs,
+    providerLookup: options.providerLookup,
+    webhooks: Object.freeze((options.webhooks ?? []).map(resolveWebhook)),
+    issuer: options.issuer ?? OPTION_DEFAULTS.issuer,
+    hostedOAuth: resolveHostedOAuth(options.hostedOAuth ?? {}),
+    rateLimits: resolveRateLimits(options.rateLimits),
+  });
+}
+
+/** Unexpected failures, by default: the message only, since an error's other fields may hold secrets. */
+function reportToConsole(error: unknown): void {
+  console.error('grantkit:', error instanceof Error ? error.message : String(error));
+}
+
+function resolveClients(clients: readonly ClientOptions[]): readonly ResolvedClient[] {
+  const seen = new Set<string>();
+  for (const c of clients) {
+    if (seen.has(c.id)) throw optionError('clients', `lists "${c.id}" twice`);
+    seen.add(c.id);
+  }
+  // A bad callback URI is a configuration mistake: say so at start-up, not at the first login.
+  clients.forEach((c, i) =>
+    c.callbackUris?.forEach((uri, j) => {
+      if (!isAllowedCallbackScheme(uri)) {
+        throw optionError(`clients[${i}].callbackUris[${j}]`, 'must be https (http only for localhost and 127.0.0.1), without a fragment');
+      }
+    }),
+  );
+  return Object.freeze(
+    clients.map((c) => Object.freeze({ id: c.id, secret: c.secret, callbackUris: Object.freeze([...(c.callbackUris ?? [])]) })),
+  );
+}
+
+function uniqueProviders(providers: readonly NativeProvider[]): readonly NativeProvider[] {
+  const seen = new Set<string>();
+  for (const p of providers) {
+    if (seen.has(p.name)) throw optionError('providers', `lists "${p.name}" twice`);
+    seen.add(p.name);
+  }
+  return Object.freeze([...providers]);
+}
+
+function resolveDefaultScopes(value: GrantKitOptions['defaultScopes']): readonly string[] {
+  try {
+    return Object.freeze(parseScopes(value ?? OPTION_DEFAULTS.defaultScopes, v2ScopeGraph, OPTION_DEFAULTS.defaultScopes, 'defaultScopes'));
+  } catch (e) {
+    throw optionError('defaultScopes', `is not valid: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function resolveCache(cache: GrantKitOptions['cache']): ResolvedCache | false {
+  if (cache === undefined || cache === false) return false;
+  const given: GrantCacheOptions = cache === true ? {} : cache;
+  return Object.freeze({
+    ttlMs: given.ttlMs ?? OPTION_DEFAULTS.cache.ttlMs,
+    maxEntries: given.maxEntries ?? OPTION_DEFAULTS.cache.maxEntries,
+  });
+}
+
+function resolveEndpoints(given: NonNullable<GrantKitOptions['providerEndpoints']>): EndpointOverrides {
+  return Object.freeze(Object.fromEntries(Object.entries(given).map(([provider, urls]) => [provider, Object.freeze({ ...urls })])));
+}
+
+function resolveWebhook(w: WebhookEndpoint): ResolvedWebhook {
+  return Object.freeze({
+    url: w.url,
+    secret: w.secret,
+    types: Object.freeze([...(w.types ?? OPTION_DEFAULTS.webhookTypes)]),
+    timeoutMs: w.timeoutMs ?? OPTION_DEFAULTS.webhookTimeoutMs,
+    scheduler: w.scheduler ?? defaultWebhookScheduler,
+    onAttempt: w.onAttempt,
+  });
+}
+
+function resolveHostedOAuth(h: HostedOAuthOptions): ResolvedHostedOAuth {
+  const d = OPTION_DEFAULTS.hostedOAuth;
+  const key = h.idTokenKey;
+  return Object.freeze({
+    publicUrl: h.publicUrl?.replace(/\/+$/, ''),
+    accessTokenTtlSeconds: h.accessTokenTtlSeconds ?? d.accessTokenTtlSeconds,
+    refreshTokenIdleSeconds: h.refreshTokenIdleSeconds ?? d.refreshTokenIdleSeconds,
+    refreshTokenMaxSeconds: h.refreshTokenMaxSeconds ?? d.refreshTokenMaxSeconds,
+    allowTokenResponse: h.allowTokenResponse ?? d.allowTokenResponse,
+    allowPlainPkce: h.allowPlainPkce ?? d.allowPlainPkce,
+    corsOrigins: Object.freeze([...(h.corsOrigins ?? [])]),
+    idTokenKey:
+      key === undefined
+        ? undefined
+        : Object.freeze({ privateKeyPem: key.privateKeyPem, alg: key.alg ?? d.idTokenAlg, ...(key.kid === undefined ? {} : { kid: key.kid }) }),
+  });
+}
+
+/** `false` turns every limit off; inside the object, `false` turns one off and a missing one takes its default. */
+function resolveRateLimits(given: GrantKitOptions['rateLimits']): ResolvedRateLimits {
+  const rule = (name: RateLimitName): RateLimit | false => {
+    const r = given === false ? false : (given?.[name] ?? DEFAULT_RATE_LIMITS[name]);
+    return r === false ? false : Object.freeze({ limit: r.limit, windowSeconds: r.windowSeconds });
+  };
+  return Object.freeze({
+    loginPerAddressAndIp: rule('loginPerAddressAndIp'),
+    loginPerAddress: rule('loginPerAddress'),
+    loginPerIp: rule('loginPerIp'),
+    secretPerIp: rule('secretPerIp'),
+    detectPerClient: rule('detectPerClient'),
+    skip: (given === false ? undefined : given?.skip) ?? neverSkip,
+  });
+}
+
+function neverSkip(): boolean {
+  return false;
 }
