@@ -158,9 +158,30 @@ export const optionsSchema = z.object({
 export function checkShapes(options: unknown): void {
   const result = optionsSchema.safeParse(options);
   if (result.success) return;
-  const issue = result.error.issues[0]!;
-  const path = issue.path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
-  throw optionError(path || 'options', issue.message);
+  const { path, message } = specific(result.error.issues[0]!);
+  const named = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  throw optionError(named || 'options', message);
+}
+
+interface Mistake {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * The most specific report of an issue. When a value matches no branch of a union, the branch that
+ * got furthest (an object whose `limit` is 0, rather than "not false") says what is wrong, and where.
+ */
+function specific(issue: z.core.$ZodIssue): Mistake {
+  if (issue.code === 'invalid_union') {
+    let best: Mistake | undefined;
+    for (const branch of issue.errors) {
+      const first = branch[0];
+      if (first === undefined) continue;
+      const inner = specific(first);
+      if (inner.path.length > 0 && (best === undefined || inner.path.length > best.path.length)) best = inner;
+    }
+    if (best !== undefined) return { path: [...issue.path, ...best.path], message: best.message };
+  }
+  return { path: issue.path, message: issue.message };
 }
