@@ -49,7 +49,7 @@ export const defaultWebhookScheduler: WebhookScheduler = (task, delayMs) => {
   setTimeout(task, delayMs).unref();
 };
 
-/** The CloudEvents envelope of §3.14 for one attempt. The attempt number is inside, so each attempt is re-signed. */
+/** The CloudEvents envelope Nylas sends for grant webhooks, for one attempt. The attempt number is inside, so each attempt is re-signed. */
 export function webhookEnvelope(event: GrantEvent, attempt: number): Record<string, unknown> {
   return {
     specversion: '1.0',
