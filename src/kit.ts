@@ -16,31 +16,27 @@ import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
-import { type GrantKitOptions, validateOptions } from './options.js';
+import { type GrantKitOptions, resolveOptions } from './kit/options.js';
 import type { NativeProvider } from './providers/provider.js';
 import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
 import { type MatchedRoute, matchRoute } from './routes/router.js';
-import { DEFAULT_V2_SCOPES } from './scopes/catalog.js';
 import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
-import { parseScopes } from './scopes/parse.js';
 import { type ScopeVocabulary, scopeVocabularyOf } from './scopes/vocabulary.js';
 import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
-import { MemoryStore } from './store/memory.js';
 import { GrantCache } from './store/cache.js';
 import { CachedStore } from './store/cached.js';
 import type { GrantRecord, Resolved } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
 import { ApiKeys } from './apikeys.js';
 import { Connectors } from './connectors/connectors.js';
-import { isConnectorStore } from './connectors/records.js';
 import { GrantEvents } from './events/events.js';
 import { expireGrant } from './grants/lifecycle.js';
 import { decideNaming, DEFAULT_GRANT_PARAMS, grantsNamed, type GrantNaming } from './grants/ownership.js';
 import { grantNotFound } from './grants/errors.js';
 import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
 import { v3Grant } from './grants/v3-view.js';
-import { type HttpsPolicy, httpsViolation, type TransportLike, warnTrustProxyDeprecated } from './http/transport.js';
+import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
@@ -100,11 +96,11 @@ export class GrantKit implements Services, V3Services {
   readonly #invalidChallenge: string;
 
   constructor(options: GrantKitOptions) {
-    validateOptions(options);
-    const store = options.store ?? new MemoryStore();
-    this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
-    if (options.cache) {
-      const cached = new CachedStore(store, new GrantCache(options.cache === true ? {} : options.cache));
+    const o = resolveOptions(options);
+    const store = o.store;
+    this.#onError = o.onError;
+    if (o.cache) {
+      const cached = new CachedStore(store, new GrantCache(o.cache));
       this.#started = false;
       this.#ready = cached.attach(this.#onError).then((unsubscribe) => {
         this.#unsubscribe = unsubscribe;
@@ -114,53 +110,37 @@ export class GrantKit implements Services, V3Services {
     } else {
       this.store = store;
     }
-    this.keyring = new Keyring(typeof options.secretKeys === 'string' ? [options.secretKeys] : options.secretKeys);
-    this.clients = new ClientRegistry(options.clients);
-    const providers = new Map<string, NativeProvider>();
-    for (const p of options.providers ?? []) {
-      if (providers.has(p.name)) throw new TypeError(`grantkit: option "providers" lists "${p.name}" twice`);
-      providers.set(p.name, p);
-    }
-    this.providers = providers;
-    this.defaultScopes = this.#validateDefaults(options.defaultScopes);
-    this.realm = options.realm ?? 'grantkit';
-    this.#clock = options.clock ?? Date.now;
-    this.#timeoutMs = options.storeTimeoutMs ?? 2000;
+    this.keyring = new Keyring(o.secretKeys);
+    this.clients = new ClientRegistry(o.clients);
+    this.providers = new Map(o.providers.map((p) => [p.name, p]));
+    this.defaultScopes = o.defaultScopes;
+    this.realm = o.realm;
+    this.#clock = o.clock;
+    this.#timeoutMs = o.storeTimeoutMs;
     this.#missingChallenge = bearerChallenge(this.realm);
     this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
-    const requireHttps = options.requireHttps ?? 'production';
-    this.#https = { required: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps };
-    if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
+    this.#https = { required: o.requireHttps };
     this.events = new GrantEvents(this.#onError);
-    const firstClient = options.clients[0]!.id;
+    const firstClient = o.clients[0]!.id;
     this.apiKeys = new ApiKeys(this.store, this.#clock, firstClient, (id) => this.clients.get(id) !== undefined);
     this.connectors = new Connectors({
-      // The raw store, not the cache wrapper: only it may implement ConnectorStore.
-      store: options.connectors ?? (isConnectorStore(store) ? store : new MemoryStore()),
+      store: o.connectors,
       grants: this.store,
       keyring: this.keyring,
       now: this.#clock,
       events: this.events,
-      endpoints: options.providerEndpoints,
+      endpoints: o.providerEndpoints,
       hasClient: (id) => this.clients.get(id) !== undefined,
     });
-    this.providerTimeoutMs = options.providerTimeoutMs ?? 5000;
-    this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
-    this.issuer = options.issuer ?? 'grantkit';
-    this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
+    this.providerTimeoutMs = o.providerTimeoutMs;
+    this.detector = new ProviderDetector(o.providerLookup, this.providerTimeoutMs);
+    this.issuer = o.issuer;
+    this.hosted = new HostedOAuth(o.hostedOAuth);
     // The raw store, not the cache wrapper: it knows where its data lives.
     const raw: Store = store;
     this.#raw = raw;
-    this.limits = new RateLimits(options.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
-    for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
-  }
-
-  #validateDefaults(value: GrantKitOptions['defaultScopes']): readonly string[] {
-    try {
-      return Object.freeze(parseScopes(value ?? DEFAULT_V2_SCOPES, this.graph, DEFAULT_V2_SCOPES, 'defaultScopes'));
-    } catch (e) {
-      throw new TypeError(`grantkit: option "defaultScopes": ${e instanceof Error ? e.message : String(e)}`);
-    }
+    this.limits = new RateLimits(o.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
+    for (const endpoint of o.webhooks) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 
   now(): number {
