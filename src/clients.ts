@@ -1,5 +1,14 @@
 import { hashSecret, secretMatchesHash } from './crypto/tokens.js';
-import type { ClientOptions } from './options.js';
+
+/** One of the app's OAuth clients, as configured. */
+export interface ClientOptions {
+  /** The app's client id (Nylas "application" client_id). */
+  readonly id: string;
+  /** Omit for a public client. */
+  readonly secret?: string;
+  /** Registered callback URIs, matched exactly. */
+  readonly callbackUris?: readonly string[];
+}
 
 export interface RegisteredClient {
   readonly id: string;

@@ -4,7 +4,8 @@
  */
 export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type GuardInput, type RouteInput } from './kit.js';
 export { grantParamNames } from './grants/ownership.js';
-export type { GrantKitOptions, ClientOptions } from './options.js';
+export type { GrantKitOptions } from './options.js';
+export type { ClientOptions } from './clients.js';
 export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
 export { notReadyResponse } from './not-ready.js';
 export { type ErrorFamily } from './errors/formats.js';

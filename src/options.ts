@@ -7,15 +7,7 @@ import type { WebhookEndpoint } from './webhooks/delivery.js';
 import type { ProviderLookup } from './providers/detect.js';
 import type { HostedOAuthOptions } from './oauth/hosted.js';
 import type { RateLimitsOptions } from './limits/rate-limits.js';
-
-export interface ClientOptions {
-  /** The app's client id (Nylas "application" client_id). */
-  readonly id: string;
-  /** Omit for a public client. */
-  readonly secret?: string;
-  /** Registered callback URIs, matched exactly. */
-  readonly callbackUris?: readonly string[];
-}
+import type { ClientOptions } from './clients.js';
 
 export interface GrantKitOptions {
   /** The app's OAuth clients. At least one. */

@@ -1,4 +1,4 @@
-import type { ClientOptions } from '../options.js';
+import type { ClientOptions } from '../clients.js';
 import type { ConnectorRecord, ProviderEndpoints } from '../connectors/records.js';
 import { GrantkitError } from '../errors/error.js';
 import { isAllowedCallbackScheme } from './callback-uri.js';
