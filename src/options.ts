@@ -34,7 +34,7 @@ export interface GrantKitOptions {
   /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
   readonly onError?: (error: unknown) => void;
   /**
-   * v3 routes refuse plain HTTP (seed 002). `'production'` (the default) means on when
+   * v3 routes refuse plain HTTP (docs/security.md). `'production'` (the default) means on when
    * NODE_ENV is `production`. Loopback clients are always exempt.
    */
   readonly requireHttps?: boolean | 'production';

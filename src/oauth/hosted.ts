@@ -29,7 +29,7 @@ export interface HostedOAuthOptions {
   readonly idTokenKey?: IdTokenKeyOptions;
 }
 
-/** Hosted codes live 10 minutes (RFC 6749 §4.1.2 recommends at most 10). */
+/** Hosted codes live 10 minutes (RFC 6749, section 4.1.2, recommends at most 10). */
 export const HOSTED_CODE_TTL_MS = 10 * 60 * 1000;
 
 /** Providers that sign users in at an OAuth provider through a connector. */
