@@ -13,7 +13,6 @@ import {
 } from '../../src/index.js';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The grant the request's token resolved to; set by grantkit's resolve() or guards. */

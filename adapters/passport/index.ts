@@ -1,8 +1,16 @@
 import type { Request, Response } from 'express';
 import { Strategy } from 'passport-strategy';
-import { GrantkitError, type AuthOutcome, type GrantKit } from '../../src/index.js';
-// Importing the Express adapter's types brings its `req.grant` augmentation: this strategy sets it too.
-import type {} from '../express/index.js';
+import { GrantkitError, type AuthOutcome, type Grant, type GrantKit } from '../../src/index.js';
+
+// The strategy sets `req.grant`, so it declares the property itself, as grantkit/express does.
+declare global {
+  namespace Express {
+    interface Request {
+      /** The grant the request's token resolved to; set by this strategy. */
+      grant?: Grant;
+    }
+  }
+}
 
 export interface GrantkitStrategyOptions {
   /**

@@ -1,6 +1,6 @@
 import { hashSecret } from '../../crypto/tokens.js';
 import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { caller } from './common.js';
 import { findOwnedToken } from './token-lookup.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GrantkitError } from '../../errors/error.js';
 import type { HostedServices } from '../../oauth/services.js';
 import type { AppCaller, V3Services } from '../../v3-services.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { caller } from './common.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
 

@@ -1,4 +1,4 @@
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { caller, namedGrant, v3Json } from './common.js';
 
 /**
