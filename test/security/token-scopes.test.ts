@@ -4,6 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import { grantkit } from '../../adapters/express/index.js';
 import { sandboxProvider } from '../../src/index.js';
+import { hashSecret } from '../../src/crypto/tokens.js';
 import { actingScopes } from '../../src/grants/token-scopes.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
 import { v2ScopeGraph } from '../../src/scopes/graph.js';
@@ -220,4 +221,22 @@ describe('actingScopes: the one rule for the scopes a token acts with', () => {
       assert.deepEqual(actingScopes(v2ScopeGraph, grant, token, vocabulary), expected);
     });
   }
+});
+
+describe('POST /v3/connect/revoke on the kit clock', () => {
+  it('dates the revoked family with the kit clock, not the wall clock', async () => {
+    const t = makeKit({ providers: [sandboxProvider()] });
+    const apiKey = (await t.kit.apiKeys.create({ clientId: CLIENT_ID })).key;
+    const app = express();
+    app.use(grantkit(t.kit).routes());
+    const { token } = await nativeToken(app, { email: 'revoked@example.com' });
+    const family = (await t.store.resolve(hashSecret(token), t.clock.now))?.token.family;
+    assert.equal(typeof family, 'string');
+    t.clock.advance(1234);
+    const res = await request(app).post(`/v3/connect/revoke?token=${token}`).set('authorization', `Bearer ${apiKey}`);
+    assert.equal(res.status, 200, res.text);
+    const dump = t.store.dump() as { revokedFamilies?: Record<string, number> };
+    assert.equal(dump.revokedFamilies?.[family!], t.clock.now);
+    await t.kit.close();
+  });
 });
