@@ -7,7 +7,7 @@ import { GrantkitError, isGrantkitError } from './errors/error.js';
 import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
 import { CREDENTIALS_MESSAGE } from './errors/messages.js';
 import { bearerChallenge } from './errors/www-authenticate.js';
-import { type Grant, toGrant } from './grants/grant.js';
+import type { Grant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
@@ -26,7 +26,7 @@ import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
 import { GrantCache } from './store/cache.js';
 import { CachedStore } from './store/cached.js';
-import type { GrantRecord, Resolved } from './store/records.js';
+import type { GrantRecord, Resolved, TokenRecord } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
 import { ApiKeys } from './apikeys.js';
 import { Connectors } from './connectors/connectors.js';
@@ -35,6 +35,7 @@ import { expireGrant } from './grants/lifecycle.js';
 import { decideNaming, DEFAULT_GRANT_PARAMS, grantsNamed, type GrantNaming } from './grants/ownership.js';
 import { grantNotFound } from './grants/errors.js';
 import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
+import { TokenGrants } from './grants/token-scopes.js';
 import { v3Grant } from './grants/v3-view.js';
 import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
@@ -88,10 +89,8 @@ export class GrantKit implements Services, V3Services {
   /** False until `#ready` settles: until then every request gets 503 with Retry-After (not-ready.ts). */
   #started = true;
   #unsubscribe: (() => Promise<void>) | undefined;
-  /** One Grant object per stored record object: the memory store hands out the same record each time. */
-  readonly #grantCache = new WeakMap<GrantRecord, Grant>();
-  /** The same, for tokens that carry fewer scopes than their grant: per record, by the token's scope list. */
-  readonly #narrowedCache = new WeakMap<GrantRecord, Map<string, Grant>>();
+  /** The Grant objects requests act as, per stored record and token scope list (grants/token-scopes.ts). */
+  readonly #grants: TokenGrants = new TokenGrants(this.graph, (record) => this.scopeVocabularyOf(record));
   readonly #missingChallenge: string;
   readonly #invalidChallenge: string;
 
@@ -289,20 +288,18 @@ export class GrantKit implements Services, V3Services {
         if (!record || record.clientId !== clientId) return grantNotFound();
         // Docs: an invalid or expired grant answers 401 on data calls until the user re-authenticates.
         if (record.status !== 'valid') return new GrantkitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
-        return this.#grantOf(record);
+        return this.#grants.ofGrant(record);
       },
       (e: unknown) => this.#storeFailed(e),
     );
   }
 
-  #grantOf(record: GrantRecord): Grant {
-    let grant = this.#grantCache.get(record);
-    if (grant === undefined) {
-      const vocabulary = this.scopeVocabularyOf(record);
-      grant = toGrant(record, vocabulary, this.graph.closure(record.scopes, vocabulary));
-      this.#grantCache.set(record, grant);
-    }
-    return grant;
+  /**
+   * The grant as one of its tokens acts on it: `scopes` are the token's own within the grant's
+   * (grants/token-scopes.ts). Every place that reports or enforces what a token may do asks here.
+   */
+  grantOfToken(record: GrantRecord, token: Pick<TokenRecord, 'scopes'>): Grant {
+    return this.#grants.ofToken(record, token.scopes);
   }
 
   /**
@@ -333,7 +330,8 @@ export class GrantKit implements Services, V3Services {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
-      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
+      const scopes = this.#grants.ofToken(r.grant, r.token.scopes).scopes;
+      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant, scopes };
     }
     return this.#invalid();
   }
@@ -360,35 +358,8 @@ export class GrantKit implements Services, V3Services {
     // The memo on a reused resolution saves a WeakMap read per request (one less hash lookup at 1M grants).
     const memo = r.memo as GrantMemo | undefined;
     if (memo !== undefined && memo.owner === this && memo.record === record) return memo.grant;
-    const grant = this.#grantOfToken(record, r.token.scopes);
+    const grant = this.#grants.ofToken(record, r.token.scopes);
     if (!Object.isFrozen(r)) r.memo = { owner: this, record, grant } satisfies GrantMemo;
-    return grant;
-  }
-
-  /**
-   * A token acts with the scopes it was issued with, intersected with its grant's current scopes:
-   * a later sign-in that widens the grant never widens an older token, and one that narrows the
-   * grant narrows every token. Computed once per (record, scope list) and kept, like #grantOf.
-   */
-  #grantOfToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
-    if (tokenScopes === null || tokenScopes === undefined) return this.#grantOf(record);
-    const key = tokenScopes.join(' ');
-    if (key === record.scopes.join(' ')) return this.#grantOf(record);
-    let byScopes = this.#narrowedCache.get(record);
-    let grant = byScopes?.get(key);
-    if (grant !== undefined) return grant;
-    const vocabulary = this.scopeVocabularyOf(record);
-    const grantMask = this.graph.closure(record.scopes, vocabulary);
-    const tokenMask = this.graph.closure(tokenScopes, vocabulary);
-    const mask = new Uint32Array(grantMask.length);
-    for (let w = 0; w < mask.length; w++) mask[w] = grantMask[w]! & tokenMask[w]!;
-    // Listed: the token's scopes the grant still satisfies (open provider strings match literally).
-    const scopes = Object.freeze(tokenScopes.filter((s) => this.graph.satisfies(record.scopes, s, vocabulary)));
-    grant = toGrant({ ...record, scopes }, vocabulary, mask);
-    if (byScopes === undefined) this.#narrowedCache.set(record, (byScopes = new Map()));
-    // Bounded: a record sees few distinct token scope lists.
-    if (byScopes.size > 64) byScopes.clear();
-    byScopes.set(key, grant);
     return grant;
   }
 

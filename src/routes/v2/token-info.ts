@@ -34,7 +34,8 @@ export const tokenInfo: Route = {
     }
     return json(200, {
       created_at: seconds(found.token.createdAt),
-      scopes: grant.scopes.join(','),
+      // The token's scopes within the grant's, not the grant's: a later sign-in may have widened it.
+      scopes: kit.grantOfToken(grant, found.token).scopes.join(','),
       state: grant.status,
       updated_at: seconds(grant.updatedAt),
     });
