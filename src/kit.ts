@@ -6,7 +6,7 @@ import { hashSecret } from './crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from './errors/error.js';
 import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
 import { CREDENTIALS_MESSAGE } from './errors/messages.js';
-import { bearerChallenge } from './errors/www-authenticate.js';
+import { bearerChallenge } from './errors/challenges.js';
 import { type Grant, toGrant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
