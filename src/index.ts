@@ -9,7 +9,7 @@ export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors
 export { notReadyResponse } from './not-ready.js';
 export { type ErrorFamily } from './errors/formats.js';
 export { ScopeGuard, type GuardMode } from './guard.js';
-export type { GrantKitMiddleware, AdapterOptions } from './adapter-surface.js';
+export type { GrantKitMiddleware, AdapterOptions } from './adapter.js';
 export { type Grant, kScopeMask } from './grants/grant.js';
 export type { SerializedResponse } from './http/serialize.js';
 export type { RequestLike, ResponseDescriptor } from './http/types.js';
