@@ -116,7 +116,10 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   };
 }
 
-/** What a guard finds for a request: its scope guard, `null` (any valid token), an error at once, or undefined (pass through). */
+/**
+ * What a guard finds for a request: its scope guard, `null` (any valid token passes), an error to
+ * answer at once, or undefined (not guarded: pass through).
+ */
 type GuardFor<C> = (cx: C) => ScopeGuard | null | GrantkitError | undefined;
 
 /** The middleware steps of one adapter instance, over its binding. */
@@ -132,14 +135,17 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
     this.#kit = kit;
     this.#b = binding;
     this.#grantParams = grantParamNames(options.grantParam);
-    this.#throwErrors = options.throwErrors === true;
+    this.#throwErrors = Boolean(options.throwErrors);
   }
 
   routes(): M {
     const grantkitRoutes = (cx: C, next: N): unknown => {
       const matched = this.#kit.match(cx.method, cx.path);
       if (!matched) return next();
-      return this.#kit.run(matched, this.#routeInput(cx)).then((r) => this.#b.write(cx, r), (e: unknown) => this.#b.raise(e, next));
+      return this.#kit.run(matched, this.#routeInput(cx)).then(
+        (r) => this.#b.write(cx, r),
+        (e: unknown) => this.#b.raise(e, next),
+      );
     };
     return this.#b.mount(grantkitRoutes);
   }
@@ -181,7 +187,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
     return undefined;
   }
 
-  /** resolve()'s outcome, kept on the request for the guards after it; a good grant is set, an error is left to them. */
+  /** resolve()'s outcome, kept on the request for the guards after it: a good grant is set, an error left to them. */
   #remember(cx: C, next: N, outcome: AuthOutcome): unknown {
     (cx as C & Remembered)[kOutcome] = outcome;
     if (!(outcome instanceof GrantkitError)) this.#b.setGrant(cx, outcome);
