@@ -4,16 +4,15 @@ import { ClientRegistry } from './clients.js';
 import { Keyring } from './crypto/keyring.js';
 import { hashSecret } from './crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from './errors/error.js';
-import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
+import { renderThrown } from './errors/formats.js';
 import { CREDENTIALS_MESSAGE } from './errors/messages.js';
-import { bearerChallenge } from './errors/www-authenticate.js';
+import { bearerChallenge } from './errors/challenges.js';
 import type { Grant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parseBody, readBody } from './http/body.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
-import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
 import { type GrantKitOptions, resolveOptions } from './kit/options.js';
@@ -476,21 +475,8 @@ export class GrantKit implements Services, V3Services {
       };
       return serialize(await route.handler({ kit: this, req, params }));
     } catch (e) {
-      return serialize(this.renderError(e, route.family));
+      return serialize(renderThrown(e, route.family, this.#onError));
     }
-  }
-
-  /** A guard's or resolver's error as a response, in the format of the app route's family. */
-  failure(err: GrantkitError, path: string): SerializedResponse {
-    return serialize(renderError(err, familyOfPath(path)));
-  }
-
-  /** The same error for an app that handles errors itself: body and headers filled in. */
-  throwable(err: GrantkitError, path: string): GrantkitError {
-    const d = renderError(err, familyOfPath(path));
-    err.body = d.body;
-    err.headers = d.headers;
-    return err;
   }
 
   /**
@@ -518,18 +504,6 @@ export class GrantKit implements Services, V3Services {
       const allow = match.allow.join(', ');
       return new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
     };
-  }
-
-  /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
-  renderError(e: unknown, family: ErrorFamily): ResponseDescriptor {
-    if (isGrantkitError(e)) return renderError(e, family);
-    this.#onError(e);
-    return renderError(new GrantkitError('internal', 'Internal error.'), family);
-  }
-
-  /** The error format of an app route (for guards): v3 grant paths get the v3 envelope. */
-  familyOf(path: string): ErrorFamily {
-    return familyOfPath(path);
   }
 }
 
@@ -565,11 +539,6 @@ function grantDenied(reason: 'other' | 'unreadable'): GrantkitError {
 function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
   if (outcome instanceof GrantkitError) return outcome;
   return guard.check(outcome) ?? outcome;
-}
-
-/** Applies a guard to an outcome already known (resolve() ran earlier on this request). */
-export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): AuthOutcome {
-  return guard === null ? outcome : checked(outcome, guard);
 }
 
 /** The connection facts of a route input, for the HTTPS rule: the Node request's socket when the stream is one. */
