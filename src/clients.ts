@@ -1,5 +1,12 @@
 import { hashSecret, secretMatchesHash } from './crypto/tokens.js';
-import type { ClientOptions } from './options.js';
+
+/** A client as the resolved options hold it: ids unique, callback URIs checked (kit/options.ts). */
+export interface ResolvedClient {
+  readonly id: string;
+  /** Undefined for a public client. */
+  readonly secret: string | undefined;
+  readonly callbackUris: readonly string[];
+}
 
 export interface RegisteredClient {
   readonly id: string;
@@ -12,13 +19,12 @@ export interface RegisteredClient {
 export class ClientRegistry {
   readonly #clients = new Map<string, RegisteredClient>();
 
-  constructor(clients: readonly ClientOptions[]) {
+  constructor(clients: readonly ResolvedClient[]) {
     for (const c of clients) {
-      if (this.#clients.has(c.id)) throw new TypeError(`grantkit: option "clients" lists "${c.id}" twice`);
       this.#clients.set(c.id, {
         id: c.id,
         secretHash: c.secret === undefined ? null : hashSecret(c.secret),
-        callbackUris: Object.freeze([...(c.callbackUris ?? [])]),
+        callbackUris: c.callbackUris,
       });
     }
   }

@@ -4,43 +4,39 @@ import { ClientRegistry } from './clients.js';
 import { Keyring } from './crypto/keyring.js';
 import { hashSecret } from './crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from './errors/error.js';
-import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
+import { renderThrown } from './errors/formats.js';
 import { CREDENTIALS_MESSAGE } from './errors/messages.js';
-import { bearerChallenge } from './errors/www-authenticate.js';
-import { type Grant, toGrant } from './grants/grant.js';
+import { bearerChallenge } from './errors/challenges.js';
+import type { Grant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parseBody, readBody } from './http/body.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
-import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
-import { type GrantKitOptions, validateOptions } from './options.js';
+import { type GrantKitOptions, resolveOptions } from './kit/options.js';
 import type { NativeProvider } from './providers/provider.js';
 import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
 import { type MatchedRoute, matchRoute } from './routes/router.js';
-import { DEFAULT_V2_SCOPES } from './scopes/catalog.js';
 import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
-import { parseScopes } from './scopes/parse.js';
 import { type ScopeVocabulary, scopeVocabularyOf } from './scopes/vocabulary.js';
 import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
-import { MemoryStore } from './store/memory.js';
 import { GrantCache } from './store/cache.js';
 import { CachedStore } from './store/cached.js';
 import type { GrantRecord, Resolved, TokenRecord } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
 import { ApiKeys } from './apikeys.js';
 import { Connectors } from './connectors/connectors.js';
-import { isConnectorStore } from './connectors/records.js';
 import { GrantEvents } from './events/events.js';
 import { expireGrant } from './grants/lifecycle.js';
 import { decideNaming, DEFAULT_GRANT_PARAMS, grantsNamed, type GrantNaming } from './grants/ownership.js';
 import { grantNotFound } from './grants/errors.js';
 import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
+import { TokenGrants } from './grants/token-scopes.js';
 import { v3Grant } from './grants/v3-view.js';
-import { type HttpsPolicy, httpsViolation, type TransportLike, warnTrustProxyDeprecated } from './http/transport.js';
+import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
 import type { AppCaller, V3Services } from './v3-services.js';
 import { WebhookDelivery } from './webhooks/delivery.js';
@@ -94,19 +90,17 @@ export class GrantKit implements Services, V3Services {
   #unsubscribe: (() => Promise<void>) | undefined;
   /** The grant last compiled for a token record, with the grant record it was compiled from. */
   readonly #resolutions = new WeakMap<TokenRecord, GrantMemo>();
-  /** One Grant object per stored record object: the memory store hands out the same record each time. */
-  readonly #grantCache = new WeakMap<GrantRecord, Grant>();
-  /** The same, for tokens that carry fewer scopes than their grant: per record, by the token's scope list. */
-  readonly #narrowedCache = new WeakMap<GrantRecord, Map<string, Grant>>();
+  /** The Grant objects requests act as, per stored record and token scope list (grants/token-scopes.ts). */
+  readonly #grants: TokenGrants = new TokenGrants(this.graph, (record) => this.scopeVocabularyOf(record));
   readonly #missingChallenge: string;
   readonly #invalidChallenge: string;
 
   constructor(options: GrantKitOptions) {
-    validateOptions(options);
-    const store = options.store ?? new MemoryStore();
-    this.#onError = options.onError ?? ((e) => console.error('grantkit:', e instanceof Error ? e.message : String(e)));
-    if (options.cache) {
-      const cached = new CachedStore(store, new GrantCache(options.cache === true ? {} : options.cache));
+    const o = resolveOptions(options);
+    const store = o.store;
+    this.#onError = o.onError;
+    if (o.cache) {
+      const cached = new CachedStore(store, new GrantCache(o.cache));
       this.#started = false;
       this.#ready = cached.attach(this.#onError).then((unsubscribe) => {
         this.#unsubscribe = unsubscribe;
@@ -116,53 +110,37 @@ export class GrantKit implements Services, V3Services {
     } else {
       this.store = store;
     }
-    this.keyring = new Keyring(typeof options.secretKeys === 'string' ? [options.secretKeys] : options.secretKeys);
-    this.clients = new ClientRegistry(options.clients);
-    const providers = new Map<string, NativeProvider>();
-    for (const p of options.providers ?? []) {
-      if (providers.has(p.name)) throw new TypeError(`grantkit: option "providers" lists "${p.name}" twice`);
-      providers.set(p.name, p);
-    }
-    this.providers = providers;
-    this.defaultScopes = this.#validateDefaults(options.defaultScopes);
-    this.realm = options.realm ?? 'grantkit';
-    this.#clock = options.clock ?? Date.now;
-    this.#timeoutMs = options.storeTimeoutMs ?? 2000;
+    this.keyring = new Keyring(o.secretKeys);
+    this.clients = new ClientRegistry(o.clients);
+    this.providers = new Map(o.providers.map((p) => [p.name, p]));
+    this.defaultScopes = o.defaultScopes;
+    this.realm = o.realm;
+    this.#clock = o.clock;
+    this.#timeoutMs = o.storeTimeoutMs;
     this.#missingChallenge = bearerChallenge(this.realm);
     this.#invalidChallenge = bearerChallenge(this.realm, 'invalid_token');
-    const requireHttps = options.requireHttps ?? 'production';
-    this.#https = { required: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps };
-    if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
+    this.#https = { required: o.requireHttps };
     this.events = new GrantEvents(this.#onError);
-    const firstClient = options.clients[0]!.id;
+    const firstClient = o.clients[0]!.id;
     this.apiKeys = new ApiKeys(this.store, this.#clock, firstClient, (id) => this.clients.get(id) !== undefined);
     this.connectors = new Connectors({
-      // The raw store, not the cache wrapper: only it may implement ConnectorStore.
-      store: options.connectors ?? (isConnectorStore(store) ? store : new MemoryStore()),
+      store: o.connectors,
       grants: this.store,
       keyring: this.keyring,
       now: this.#clock,
       events: this.events,
-      endpoints: options.providerEndpoints,
+      endpoints: o.providerEndpoints,
       hasClient: (id) => this.clients.get(id) !== undefined,
     });
-    this.providerTimeoutMs = options.providerTimeoutMs ?? 5000;
-    this.detector = new ProviderDetector(options.providerLookup, this.providerTimeoutMs);
-    this.issuer = options.issuer ?? 'grantkit';
-    this.hosted = new HostedOAuth(options.hostedOAuth, options.clients);
+    this.providerTimeoutMs = o.providerTimeoutMs;
+    this.detector = new ProviderDetector(o.providerLookup, this.providerTimeoutMs);
+    this.issuer = o.issuer;
+    this.hosted = new HostedOAuth(o.hostedOAuth);
     // The raw store, not the cache wrapper: it knows where its data lives.
     const raw: Store = store;
     this.#raw = raw;
-    this.limits = new RateLimits(options.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
-    for (const endpoint of options.webhooks ?? []) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
-  }
-
-  #validateDefaults(value: GrantKitOptions['defaultScopes']): readonly string[] {
-    try {
-      return Object.freeze(parseScopes(value ?? DEFAULT_V2_SCOPES, this.graph, DEFAULT_V2_SCOPES, 'defaultScopes'));
-    } catch (e) {
-      throw new TypeError(`grantkit: option "defaultScopes": ${e instanceof Error ? e.message : String(e)}`);
-    }
+    this.limits = new RateLimits(o.rateLimits, (spec) => raw.rateLimiter?.(spec) ?? memoryLimiter(spec), this.#timeoutMs);
+    for (const endpoint of o.webhooks) this.events.on('*', new WebhookDelivery(endpoint, this.#onError).handle);
   }
 
   now(): number {
@@ -311,20 +289,18 @@ export class GrantKit implements Services, V3Services {
         if (!record || record.clientId !== clientId) return grantNotFound();
         // Docs: an invalid or expired grant answers 401 on data calls until the user re-authenticates.
         if (record.status !== 'valid') return new GrantkitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
-        return this.#grantOf(record);
+        return this.#grants.ofGrant(record);
       },
       (e: unknown) => this.#storeFailed(e),
     );
   }
 
-  #grantOf(record: GrantRecord): Grant {
-    let grant = this.#grantCache.get(record);
-    if (grant === undefined) {
-      const vocabulary = this.scopeVocabularyOf(record);
-      grant = toGrant(record, vocabulary, this.graph.closure(record.scopes, vocabulary));
-      this.#grantCache.set(record, grant);
-    }
-    return grant;
+  /**
+   * The grant as one of its tokens acts on it: `scopes` are the token's own within the grant's
+   * (grants/token-scopes.ts). Every place that reports or enforces what a token may do asks here.
+   */
+  grantOfToken(record: GrantRecord, token: Pick<TokenRecord, 'scopes'>): Grant {
+    return this.#grants.ofToken(record, token.scopes);
   }
 
   /**
@@ -355,7 +331,8 @@ export class GrantKit implements Services, V3Services {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
-      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
+      const scopes = this.#grants.ofToken(r.grant, r.token.scopes).scopes;
+      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant, scopes };
     }
     return this.#invalid();
   }
@@ -383,35 +360,8 @@ export class GrantKit implements Services, V3Services {
     // with this one lookup: no scope lists compared, no second cache read.
     const memo = this.#resolutions.get(r.token);
     if (memo !== undefined && memo.record === record) return memo.grant;
-    const grant = this.#grantOfToken(record, r.token.scopes);
+    const grant = this.#grants.ofToken(record, r.token.scopes);
     this.#resolutions.set(r.token, { record, grant });
-    return grant;
-  }
-
-  /**
-   * A token acts with the scopes it was issued with, intersected with its grant's current scopes:
-   * a later sign-in that widens the grant never widens an older token, and one that narrows the
-   * grant narrows every token. Computed once per (record, scope list) and kept, like #grantOf.
-   */
-  #grantOfToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
-    if (tokenScopes === null || tokenScopes === undefined) return this.#grantOf(record);
-    const key = tokenScopes.join(' ');
-    if (key === record.scopes.join(' ')) return this.#grantOf(record);
-    let byScopes = this.#narrowedCache.get(record);
-    let grant = byScopes?.get(key);
-    if (grant !== undefined) return grant;
-    const vocabulary = this.scopeVocabularyOf(record);
-    const grantMask = this.graph.closure(record.scopes, vocabulary);
-    const tokenMask = this.graph.closure(tokenScopes, vocabulary);
-    const mask = new Uint32Array(grantMask.length);
-    for (let w = 0; w < mask.length; w++) mask[w] = grantMask[w]! & tokenMask[w]!;
-    // Listed: the token's scopes the grant still satisfies (open provider strings match literally).
-    const scopes = Object.freeze(tokenScopes.filter((s) => this.graph.satisfies(record.scopes, s, vocabulary)));
-    grant = toGrant({ ...record, scopes }, vocabulary, mask);
-    if (byScopes === undefined) this.#narrowedCache.set(record, (byScopes = new Map()));
-    // Bounded: a record sees few distinct token scope lists.
-    if (byScopes.size > 64) byScopes.clear();
-    byScopes.set(key, grant);
     return grant;
   }
 
@@ -528,21 +478,8 @@ export class GrantKit implements Services, V3Services {
       };
       return serialize(await route.handler({ kit: this, req, params }));
     } catch (e) {
-      return serialize(this.renderError(e, route.family));
+      return serialize(renderThrown(e, route.family, this.#onError));
     }
-  }
-
-  /** A guard's or resolver's error as a response, in the format of the app route's family. */
-  failure(err: GrantkitError, path: string): SerializedResponse {
-    return serialize(renderError(err, familyOfPath(path)));
-  }
-
-  /** The same error for an app that handles errors itself: body and headers filled in. */
-  throwable(err: GrantkitError, path: string): GrantkitError {
-    const d = renderError(err, familyOfPath(path));
-    err.body = d.body;
-    err.headers = d.headers;
-    return err;
   }
 
   /**
@@ -570,18 +507,6 @@ export class GrantKit implements Services, V3Services {
       const allow = match.allow.join(', ');
       return new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
     };
-  }
-
-  /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
-  renderError(e: unknown, family: ErrorFamily): ResponseDescriptor {
-    if (isGrantkitError(e)) return renderError(e, family);
-    this.#onError(e);
-    return renderError(new GrantkitError('internal', 'Internal error.'), family);
-  }
-
-  /** The error format of an app route (for guards): v3 grant paths get the v3 envelope. */
-  familyOf(path: string): ErrorFamily {
-    return familyOfPath(path);
   }
 }
 
@@ -617,11 +542,6 @@ function grantDenied(reason: 'other' | 'unreadable'): GrantkitError {
 function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
   if (outcome instanceof GrantkitError) return outcome;
   return guard.check(outcome) ?? outcome;
-}
-
-/** Applies a guard to an outcome already known (resolve() ran earlier on this request). */
-export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): AuthOutcome {
-  return guard === null ? outcome : checked(outcome, guard);
 }
 
 /** The connection facts of a route input, for the HTTPS rule: the Node request's socket when the stream is one. */

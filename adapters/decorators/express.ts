@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { ExpressGrantKit } from '../express/index.js';
+import type { GrantKitMiddleware } from '../../src/adapter.js';
 import { bindMethods, type Handlers } from './bind.js';
 import type { AccessRule } from './rules.js';
 
@@ -11,11 +11,11 @@ import type { AccessRule } from './rules.js';
  * const contacts = expressController(grantkit(kit), new Contacts());
  * app.get('/contacts', contacts.list);
  */
-export function expressController<T extends object>(gk: ExpressGrantKit, instance: T): Handlers<T, RequestHandler> {
+export function expressController<T extends object>(gk: GrantKitMiddleware<RequestHandler>, instance: T): Handlers<T, RequestHandler> {
   return bindMethods(instance, (rule, method) => handler(gk, rule, method));
 }
 
-function handler(gk: ExpressGrantKit, rule: AccessRule, method: (...args: unknown[]) => unknown): RequestHandler {
+function handler(gk: GrantKitMiddleware<RequestHandler>, rule: AccessRule, method: (...args: unknown[]) => unknown): RequestHandler {
   const call = (req: Request, res: Response, next: NextFunction): void => {
     try {
       const out = method(req, res, next);

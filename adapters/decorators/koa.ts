@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { KoaGrantKit } from '../koa/index.js';
+import type { GrantKitMiddleware } from '../../src/adapter.js';
 import { bindMethods, type Handlers } from './bind.js';
 import type { AccessRule } from './rules.js';
 
@@ -11,11 +11,11 @@ import type { AccessRule } from './rules.js';
  * const contacts = koaController(grantkit(kit), new Contacts());
  * router.get('/contacts', contacts.list);
  */
-export function koaController<T extends object>(gk: KoaGrantKit, instance: T): Handlers<T, Middleware> {
+export function koaController<T extends object>(gk: GrantKitMiddleware<Middleware>, instance: T): Handlers<T, Middleware> {
   return bindMethods(instance, (rule, method) => handler(gk, rule, method));
 }
 
-function handler(gk: KoaGrantKit, rule: AccessRule, method: (...args: unknown[]) => unknown): Middleware {
+function handler(gk: GrantKitMiddleware<Middleware>, rule: AccessRule, method: (...args: unknown[]) => unknown): Middleware {
   if (rule.kind === 'public') return (ctx, next) => method(ctx, next);
   const guard = rule.mode === 'any' ? gk.requireScopes(...rule.scopes) : gk.requireAllScopes(...rule.scopes);
   // The guard calls this in place of `next` when the grant passes; the method keeps the real next.

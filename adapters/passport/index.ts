@@ -1,8 +1,17 @@
 import type { Request, Response } from 'express';
 import { Strategy } from 'passport-strategy';
-import { GrantkitError, type AuthOutcome, type GrantKit } from '../../src/index.js';
-// Importing the Express adapter's types brings its `req.grant` augmentation: this strategy sets it too.
-import type {} from '../express/index.js';
+import { guardFailure, requestInput, writeServerResponse } from '../../src/adapter.js';
+import { GrantkitError, type AuthOutcome, type Grant, type GrantKit } from '../../src/index.js';
+
+// The strategy sets `req.grant`, so it declares the property itself, as grantkit/express does.
+declare global {
+  namespace Express {
+    interface Request {
+      /** The grant the request's token resolved to; set by this strategy. */
+      grant?: Grant;
+    }
+  }
+}
 
 export interface GrantkitStrategyOptions {
   /**
@@ -39,17 +48,7 @@ export class GrantkitStrategy extends Strategy {
   }
 
   override authenticate(req: Request): void {
-    const outcome = this.kit.authenticateRequest({
-      method: req.method,
-      path: req.path,
-      originalUrl: req.originalUrl,
-      headers: req.headers,
-      rawHeaders: req.rawHeaders,
-      params: req.params as Record<string, unknown> | undefined,
-      body: (req as { body?: unknown }).body,
-      transport: req,
-      ip: req.ip,
-    });
+    const outcome = this.kit.authenticateRequest(requestInput(req, req, (req as { body?: unknown }).body));
     if (outcome instanceof Promise) outcome.then((o) => this.settle(req, o), (e: unknown) => this.error(asError(e)));
     else this.settle(req, outcome);
   }
@@ -65,10 +64,7 @@ export class GrantkitStrategy extends Strategy {
     }
     // Passport's own 401 is text/plain "Unauthorized"; grantkit's clients expect the documented
     // JSON body, so the response is written here and passport's chain ends with it.
-    const r = this.kit.failure(outcome, req.originalUrl);
-    res.statusCode = r.status;
-    for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-    res.end(r.payload);
+    writeServerResponse(res, guardFailure(outcome, req.originalUrl));
   }
 }
 

@@ -13,7 +13,7 @@ export class Keyring {
 
   /** Each secret is any string of 32 or more characters, stretched with HKDF-SHA256. */
   constructor(secrets: readonly string[]) {
-    if (secrets.length === 0) throw new TypeError('grantkit: option "secretKeys" needs at least one key');
+    if (secrets.length === 0) throw new TypeError('grantkit: a Keyring needs at least one secret');
     this.#keys = secrets.map((s) => {
       const key = Buffer.from(hkdfSync('sha256', s, 'grantkit.keyring.v1', 'grantkit settings encryption', 32));
       return { id: hash('sha256', key, 'hex').slice(0, 12), key };

@@ -56,6 +56,9 @@ export interface RateLimitsOptions {
 
 export type RateLimitName = Exclude<keyof RateLimitsOptions, 'skip'>;
 
+/** The limits after resolution (kit/options.ts): each one set or `false`, `skip` always a function. */
+export type ResolvedRateLimits = { readonly [N in RateLimitName]: RateLimit | false } & { readonly skip: (ip: string) => boolean };
+
 export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.freeze({
   loginPerAddressAndIp: { limit: 5, windowSeconds: 15 * 60 },
   loginPerAddress: { limit: 20, windowSeconds: 60 * 60 },
@@ -133,17 +136,12 @@ export class RateLimits {
   readonly #timeoutMs: number;
   readonly #Res = limiterClass('RateLimiterRes');
 
-  /**
-   * `backend` builds the counters of one limit where the store keeps its data. `false` turns
-   * every limit off; in the object, `false` turns one off.
-   */
-  constructor(options: RateLimitsOptions | false | undefined, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number) {
+  /** `backend` builds the counters of one limit where the store keeps its data. A limit set to `false` is off. */
+  constructor(limits: ResolvedRateLimits, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
-    const opts = options === false ? undefined : options;
-    this.#skip = opts?.skip ?? (() => false);
-    if (options === false) return;
-    for (const name of Object.keys(DEFAULT_RATE_LIMITS) as RateLimitName[]) {
-      const rule = opts?.[name] === undefined ? DEFAULT_RATE_LIMITS[name] : opts[name];
+    this.#skip = limits.skip;
+    for (const name of Object.keys(PREFIX) as RateLimitName[]) {
+      const rule = limits[name];
       if (rule === false) continue;
       this.#limits.set(name, {
         backend: backend({ keyPrefix: PREFIX[name], points: rule.limit, duration: rule.windowSeconds }),

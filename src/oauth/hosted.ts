@@ -1,7 +1,5 @@
-import type { ClientOptions } from '../options.js';
 import type { ConnectorRecord, ProviderEndpoints } from '../connectors/records.js';
 import { GrantkitError } from '../errors/error.js';
-import { isAllowedCallbackScheme } from './callback-uri.js';
 import { IdTokenSigner, type IdTokenKeyOptions } from './id-token.js';
 import { UpstreamStrategy } from './strategy.js';
 
@@ -29,7 +27,20 @@ export interface HostedOAuthOptions {
   readonly idTokenKey?: IdTokenKeyOptions;
 }
 
-/** Hosted codes live 10 minutes (RFC 6749 §4.1.2 recommends at most 10). */
+/** The hosted OAuth settings after resolution (kit/options.ts): defaults filled, `publicUrl` without a trailing slash. */
+export interface ResolvedHostedOAuth {
+  readonly publicUrl: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenIdleSeconds: number;
+  readonly refreshTokenMaxSeconds: number;
+  readonly allowTokenResponse: boolean;
+  readonly allowPlainPkce: boolean;
+  readonly corsOrigins: readonly string[];
+  /** Undefined: a key pair is generated at start-up. */
+  readonly idTokenKey: IdTokenKeyOptions | undefined;
+}
+
+/** Hosted codes live 10 minutes (RFC 6749 section 4.1.2 recommends at most 10). */
 export const HOSTED_CODE_TTL_MS = 10 * 60 * 1000;
 
 /** Providers that sign users in at an OAuth provider through a connector. */
@@ -50,25 +61,15 @@ export class HostedOAuth {
   readonly signer: IdTokenSigner;
   readonly #strategies = new Map<string, { stamp: string; strategy: UpstreamStrategy }>();
 
-  constructor(options: HostedOAuthOptions = {}, clients: readonly ClientOptions[] = []) {
-    this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
-    this.accessTokenTtlMs = (options.accessTokenTtlSeconds ?? 3600) * 1000;
-    this.refreshIdleMs = (options.refreshTokenIdleSeconds ?? 30 * 86400) * 1000;
-    this.refreshMaxMs = (options.refreshTokenMaxSeconds ?? 365 * 86400) * 1000;
-    this.allowTokenResponse = options.allowTokenResponse ?? false;
-    this.allowPlainPkce = options.allowPlainPkce ?? false;
-    this.corsOrigins = new Set(options.corsOrigins ?? []);
-    this.signer = new IdTokenSigner(options.idTokenKey);
-    // A bad callback URI is a configuration mistake: say so at start-up, not at the first login.
-    clients.forEach((c, i) =>
-      c.callbackUris?.forEach((uri, j) => {
-        if (!isAllowedCallbackScheme(uri)) {
-          throw new TypeError(
-            `grantkit: option "clients[${i}].callbackUris[${j}]" must be https (http only for localhost and 127.0.0.1), without a fragment`,
-          );
-        }
-      }),
-    );
+  constructor(settings: ResolvedHostedOAuth) {
+    this.publicUrl = settings.publicUrl;
+    this.accessTokenTtlMs = settings.accessTokenTtlSeconds * 1000;
+    this.refreshIdleMs = settings.refreshTokenIdleSeconds * 1000;
+    this.refreshMaxMs = settings.refreshTokenMaxSeconds * 1000;
+    this.allowTokenResponse = settings.allowTokenResponse;
+    this.allowPlainPkce = settings.allowPlainPkce;
+    this.corsOrigins = new Set(settings.corsOrigins);
+    this.signer = new IdTokenSigner(settings.idTokenKey);
   }
 
   /** Where the provider sends the user back for this connector's provider. */

@@ -1,4 +1,4 @@
-import type { Route } from './router.js';
+import type { Route } from './route.js';
 
 /**
  * A route that checks a client secret (or API key) runs under the per-IP secret limit: over it, 429

@@ -1,29 +1,10 @@
 import { GrantkitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
-import type { ResponseDescriptor, RequestLike } from '../http/types.js';
-import type { V3Services } from '../v3-services.js';
 import { hostedRoutes } from './oauth/index.js';
 import { v2Routes } from './v2/index.js';
 import { v3Routes } from './v3/index.js';
 import { accountRoutes } from './accounts/index.js';
-
-export interface RouteContext {
-  /** The kit: the foundation's services plus what v3 routes need (API keys, connectors, events). */
-  readonly kit: V3Services;
-  readonly req: RequestLike;
-  readonly params: Readonly<Record<string, string>>;
-}
-
-/** One of grantkit's own routes, as a plain request → response descriptor function. */
-export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-  /** Segments; `:name` captures one (percent-decoded). */
-  readonly path: string;
-  readonly family: ErrorFamily;
-  /** Whether the adapter must read the body before calling. */
-  readonly readsBody: boolean;
-  handler(ctx: RouteContext): Promise<ResponseDescriptor>;
-}
+import type { Route } from './route.js';
 
 export interface MatchedRoute {
   readonly route: Route;

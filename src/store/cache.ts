@@ -7,6 +7,9 @@ export interface GrantCacheOptions {
   readonly maxEntries?: number;
 }
 
+/** The cache settings after resolution (kit/options.ts): both bounds set, the TTL at most 5000 ms. */
+export type ResolvedCache = Readonly<Required<GrantCacheOptions>>;
+
 interface Entry {
   readonly resolved: Resolved;
   readonly until: number;
@@ -25,9 +28,9 @@ export class GrantCache {
   readonly #entries = new Map<string, Entry>();
   #serving = true;
 
-  constructor(options: GrantCacheOptions = {}) {
-    this.#ttlMs = Math.min(options.ttlMs ?? 5000, 5000);
-    this.#max = options.maxEntries ?? 100_000;
+  constructor(settings: ResolvedCache) {
+    this.#ttlMs = settings.ttlMs;
+    this.#max = settings.maxEntries;
   }
 
   get ttlMs(): number {

@@ -1,7 +1,7 @@
 import type { GrantEvent } from '../events/events.js';
 import { SIGNATURE_HEADER, signWebhookBody } from './signature.js';
 
-/** Delays before each retry (seed/issue 5): 1 s, 5 s, 30 s, 2 min, 10 min. Six attempts in all. */
+/** Delays before each retry: 1 s, 5 s, 30 s, 2 min, 10 min. Six attempts in all. */
 export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 30_000, 120_000, 600_000]);
 
 /** Runs `task` after `delayMs`. The default is an unref'd setTimeout; tests inject their own. */
@@ -21,6 +21,16 @@ export interface WebhookEndpoint {
   readonly onAttempt?: (report: WebhookAttempt) => void;
 }
 
+/** An endpoint after resolution (kit/options.ts): the event types, timeout and scheduler filled in. */
+export interface ResolvedWebhook {
+  readonly url: string;
+  readonly secret: string;
+  readonly types: readonly GrantEvent['type'][];
+  readonly timeoutMs: number;
+  readonly scheduler: WebhookScheduler;
+  readonly onAttempt: ((report: WebhookAttempt) => void) | undefined;
+}
+
 export interface WebhookAttempt {
   readonly eventId: string;
   readonly url: string;
@@ -33,12 +43,13 @@ export interface WebhookAttempt {
   readonly nextRetryInMs: number | null;
 }
 
-const defaultScheduler: WebhookScheduler = (task, delayMs) => {
+/** The scheduler of an endpoint that brings none. */
+export const defaultWebhookScheduler: WebhookScheduler = (task, delayMs) => {
   // unref: pending retries must not keep a process alive that is otherwise shutting down.
   setTimeout(task, delayMs).unref();
 };
 
-/** The CloudEvents envelope of §3.14 for one attempt. The attempt number is inside, so each attempt is re-signed. */
+/** The CloudEvents envelope Nylas sends for grant webhooks, for one attempt. The attempt number is inside, so each attempt is re-signed. */
 export function webhookEnvelope(event: GrantEvent, attempt: number): Record<string, unknown> {
   return {
     specversion: '1.0',
@@ -56,20 +67,19 @@ export function webhookEnvelope(event: GrantEvent, attempt: number): Record<stri
  * the first attempt starts on the scheduler, and any 2xx counts as delivered.
  */
 export class WebhookDelivery {
-  readonly #endpoint: WebhookEndpoint;
+  readonly #endpoint: ResolvedWebhook;
   readonly #schedule: WebhookScheduler;
   readonly #onError: (e: unknown) => void;
 
-  constructor(endpoint: WebhookEndpoint, onError: (e: unknown) => void) {
+  constructor(endpoint: ResolvedWebhook, onError: (e: unknown) => void) {
     this.#endpoint = endpoint;
-    this.#schedule = endpoint.scheduler ?? defaultScheduler;
+    this.#schedule = endpoint.scheduler;
     this.#onError = onError;
   }
 
   /** Subscriber for `kit.events.on('*', ...)`. */
   readonly handle = (event: GrantEvent): void => {
-    const types = this.#endpoint.types;
-    if (types !== undefined && !types.includes(event.type)) return;
+    if (!this.#endpoint.types.includes(event.type)) return;
     this.#schedule(() => void this.#attempt(event, 1), 0);
   };
 
@@ -85,7 +95,7 @@ export class WebhookDelivery {
           'user-agent': 'grantkit-webhooks',
         },
         body,
-        signal: AbortSignal.timeout(this.#endpoint.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.#endpoint.timeoutMs),
         redirect: 'manual', // a redirect is not a delivery, and must not carry the signed body elsewhere
       });
       status = res.status;

@@ -1,6 +1,6 @@
 import { deleteGrant } from '../../grants/lifecycle.js';
 import { json } from '../../http/types.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { clientAccount, managementClient } from './client-secret.js';
 
 /**

@@ -1,5 +1,5 @@
 import { json } from '../../http/types.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { clientAccount, managementAccount, managementClient } from './client-secret.js';
 
 /** GET /a/{client_id}/accounts/{id} (§1.9). */

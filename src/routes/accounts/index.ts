@@ -1,5 +1,5 @@
 import { secretLimited } from '../limited.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { accountsDelete } from './delete.js';
 import { accountsGet } from './get.js';
 import { accountsList } from './list.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { queryObject } from '../../http/body.js';
 import { json } from '../../http/types.js';
 import { parseInput } from '../../http/validate.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { managementAccount, managementClient } from './client-secret.js';
 
 const query = z.object({

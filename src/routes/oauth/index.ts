@@ -8,7 +8,7 @@ import { hostedCallback } from '../../oauth/callback.js';
 import { hostedServices } from '../../oauth/services.js';
 import { exchangeV2, exchangeV3 } from '../../oauth/token.js';
 import { secretLimited } from '../limited.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 
 /** GET /oauth/authorize: v2 hosted sign-in (§1.2). */

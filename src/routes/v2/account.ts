@@ -1,7 +1,7 @@
 import { GrantkitError } from '../../errors/error.js';
 import { v2Account } from '../../grants/views.js';
 import { json } from '../../http/types.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 
 /** GET /account: the account of the access token. Any valid token may read it. */
 export const account: Route = {

@@ -1,5 +1,5 @@
 import { secretLimited } from '../limited.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { account } from './account.js';
 import { connectAuthorize } from './connect-authorize.js';
 import { connectToken } from './connect-token.js';

@@ -1,4 +1,4 @@
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 
 /** `/v3/integrations` is the connectors API's former name (seed 003); it stays an alias. */
 export function withIntegrationsAlias(route: Route): Route[] {

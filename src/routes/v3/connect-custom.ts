@@ -1,5 +1,5 @@
 import { authenticateCustom } from '../../flows/custom.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, v3Json } from './common.js';
 
 /**

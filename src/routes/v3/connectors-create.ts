@@ -1,5 +1,5 @@
 import { connectorView } from '../../connectors/views.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, v3Json } from './common.js';
 import { connectorCreateInput } from './connector-input.js';
 

@@ -1,7 +1,7 @@
 import { connectorView } from '../../connectors/views.js';
 import { queryObject } from '../../http/body.js';
 import { parseInput } from '../../http/validate.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, v3Json } from './common.js';
 import { pageQuery } from './connector-input.js';
 

@@ -1,4 +1,4 @@
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, v3Json } from './common.js';
 
 /** DELETE /v3/connectors/{provider}/creds/{id} (§3.11); the connector's active credential is refused. */

@@ -1,6 +1,6 @@
 import { credentialView } from '../../connectors/views.js';
 import { parseInput } from '../../http/validate.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, v3Json } from './common.js';
 import { credentialUpdateBody } from './credential-input.js';
 

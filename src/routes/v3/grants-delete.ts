@@ -1,5 +1,5 @@
 import { deleteGrant } from '../../grants/lifecycle.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, namedGrant, v3Json } from './common.js';
 
 /**

@@ -1,9 +1,10 @@
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { caller, namedGrant, v3Json } from './common.js';
 
 /**
  * GET /v3/grants/{grant_id}, and GET /v3/grants/me with an access token (§3.8). An API key reads
- * any grant of its client (by id or email); an access token reads only its own.
+ * any grant of its client (by id or email); an access token reads only its own, with the scopes
+ * the token acts with.
  */
 export const grantsFind: Route = {
   method: 'GET',
@@ -11,7 +12,9 @@ export const grantsFind: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    const grant = await namedGrant(kit, await caller(kit, req), params['grant_id']!, true);
-    return v3Json(200, { data: kit.grantView(grant) });
+    const c = await caller(kit, req);
+    const grant = await namedGrant(kit, c, params['grant_id']!, true);
+    // An access token is shown its grant as it may act on it: its own scopes, not the grant's wider ones.
+    return v3Json(200, { data: kit.grantView(c.kind === 'access' ? { ...grant, scopes: c.scopes } : grant) });
   },
 };

@@ -7,7 +7,7 @@ import { grantMeta, recordedConnector, sealGrantSettings } from '../../grants/se
 import { parseInput } from '../../http/validate.js';
 import { scopeVocabularyOf } from '../../scopes/vocabulary.js';
 import type { GrantRecord } from '../../store/records.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { apiKeyCaller, namedGrant, v3Json } from './common.js';
 
 const body = z.object({

@@ -1,4 +1,4 @@
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { withIntegrationsAlias } from './aliases.js';
 import { connectCustom } from './connect-custom.js';
 import { connectRevoke } from './connect-revoke.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { queryObject } from '../../http/body.js';
 import { parseInput } from '../../http/validate.js';
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import { caller, v3Json } from './common.js';
 
 const query = z.object({
