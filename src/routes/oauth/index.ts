@@ -7,7 +7,6 @@ import { authorizeV2, authorizeV3 } from '../../oauth/authorize.js';
 import { hostedCallback } from '../../oauth/callback.js';
 import { hostedServices } from '../../oauth/services.js';
 import { exchangeV2, exchangeV3 } from '../../oauth/token.js';
-import { secretLimited } from '../limited.js';
 import type { Route } from '../route.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 
@@ -99,14 +98,3 @@ export const jwks: Route = {
     return json(200, await hostedServices(kit).hosted.signer.jwks(), { 'cache-control': 'public, max-age=300' });
   },
 };
-
-export const hostedRoutes: readonly Route[] = [
-  oauthAuthorize,
-  secretLimited(oauthTokenGet),
-  secretLimited(oauthTokenPost),
-  oauthCallback,
-  connectAuth,
-  connectToken,
-  connectTokenPreflight,
-  jwks,
-];

@@ -1,9 +1,6 @@
 import { GrantkitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
-import { hostedRoutes } from './oauth/index.js';
-import { v2Routes } from './v2/index.js';
-import { v3Routes } from './v3/index.js';
-import { accountRoutes } from './accounts/index.js';
+import { routeFamilies } from './families.js';
 import type { Route } from './route.js';
 
 export interface MatchedRoute {
@@ -12,30 +9,37 @@ export interface MatchedRoute {
 }
 
 interface Compiled {
-  route: Route;
-  segments: readonly string[];
+  readonly route: Route;
+  readonly segments: readonly string[];
 }
 
-/** Routes by first path segment, so a request for the app's own routes costs one Map read. */
-const byFirstSegment = new Map<string, Compiled[]>();
+/** A kit's own routes, matched once per request. */
+export interface RouteTable {
+  /** The route for this method and path, a 405 route for one of its paths with another method, else undefined. */
+  match(method: string, path: string): MatchedRoute | undefined;
+}
 
-export function registerRoutes(routes: readonly Route[]): void {
-  for (const route of routes) {
-    const segments = route.path.split('/').slice(1);
-    const first = segments[0]!;
-    if (first.startsWith(':')) throw new TypeError('grantkit: a route cannot start with a parameter');
-    let list = byFirstSegment.get(first);
-    if (!list) byFirstSegment.set(first, (list = []));
-    list.push({ route, segments });
+/**
+ * Builds a route table from route families (all of them unless told otherwise). The kit builds its
+ * own once, so two kits never share one and nothing is registered at import time. Routes are kept
+ * by first path segment, so a request for the app's own routes costs one Map read.
+ */
+export function buildRouteTable(families: Iterable<readonly Route[]> = Object.values(routeFamilies)): RouteTable {
+  const byFirstSegment = new Map<string, Compiled[]>();
+  for (const routes of families) {
+    for (const route of routes) {
+      const segments = route.path.split('/').slice(1);
+      const first = segments[0]!;
+      if (first.startsWith(':')) throw new TypeError('grantkit: a route cannot start with a parameter');
+      let list = byFirstSegment.get(first);
+      if (!list) byFirstSegment.set(first, (list = []));
+      list.push({ route, segments });
+    }
   }
+  return { match: (method, path) => matchRoute(byFirstSegment, method, path) };
 }
 
-registerRoutes(v2Routes);
-registerRoutes(hostedRoutes);
-registerRoutes(accountRoutes);
-registerRoutes(v3Routes);
-
-export function matchRoute(method: string, path: string): MatchedRoute | undefined {
+function matchRoute(byFirstSegment: ReadonlyMap<string, readonly Compiled[]>, method: string, path: string): MatchedRoute | undefined {
   const slash = path.indexOf('/', 1);
   const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
   const candidates = byFirstSegment.get(first);
