@@ -1,6 +1,6 @@
-import { authenticateCustom } from '../../flows/custom.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
+import { authenticateCustom } from '../../../flows/custom.js';
+import type { Route } from '../../route.js';
+import { apiKeyCaller, v3Json } from '../common.js';
 
 /**
  * POST /v3/connect/custom (§3.5, seed 002 "Custom authentication"): 201 with the new grant, or 200

@@ -1,9 +1,9 @@
-import { connectorView } from '../../connectors/views.js';
-import { queryObject } from '../../http/body.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
-import { pageQuery } from './connector-input.js';
+import { connectorView } from '../../../connectors/views.js';
+import { queryObject } from '../../../http/body.js';
+import { parseInput } from '../../../http/validate.js';
+import type { Route } from '../../route.js';
+import { apiKeyCaller, v3Json } from '../common.js';
+import { pageQuery } from './input.js';
 
 /** GET /v3/connectors (§3.10), limit/offset paged. */
 export const connectorsList: Route = {

@@ -1,8 +1,8 @@
-import { readAuthorization } from '../../auth/credentials.js';
-import { redeemNative } from '../../flows/native.js';
-import { v2Account } from '../../grants/views.js';
-import { json, NO_STORE } from '../../http/types.js';
-import type { Route } from '../route.js';
+import { readAuthorization } from '../../../auth/credentials.js';
+import { redeemNative } from '../../../flows/native.js';
+import { v2Account } from '../../../grants/views.js';
+import { json, NO_STORE } from '../../../http/types.js';
+import type { Route } from '../../route.js';
 
 /** POST /connect/token → the account object with `access_token` (§1.5). */
 export const connectToken: Route = {

@@ -1,7 +1,7 @@
-import { connectorView } from '../../connectors/views.js';
-import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
+import { connectorView } from '../../../../connectors/views.js';
+import { GrantkitError } from '../../../../errors/error.js';
+import type { Route } from '../../../route.js';
+import { apiKeyCaller, v3Json } from '../../common.js';
 
 /** GET /v3/connectors/{provider} (§3.10). */
 export const connectorsFind: Route = {

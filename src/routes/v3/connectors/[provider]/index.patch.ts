@@ -1,7 +1,7 @@
-import { connectorView } from '../../connectors/views.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
-import { connectorPatchInput } from './connector-input.js';
+import { connectorView } from '../../../../connectors/views.js';
+import type { Route } from '../../../route.js';
+import { apiKeyCaller, v3Json } from '../../common.js';
+import { connectorPatchInput } from '../input.js';
 
 /**
  * PATCH /v3/connectors/{provider} as the spec documents it, and PUT as the v8 SDK sends it
@@ -18,5 +18,3 @@ export const connectorsPatch: Route = {
     return v3Json(200, { data: connectorView(connector) });
   },
 };
-
-export const connectorsPut: Route = { ...connectorsPatch, method: 'PUT' };

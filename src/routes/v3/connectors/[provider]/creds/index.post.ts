@@ -1,8 +1,8 @@
-import { credentialView } from '../../connectors/views.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
-import { credentialCreateBody } from './credential-input.js';
+import { credentialView } from '../../../../../connectors/views.js';
+import { parseInput } from '../../../../../http/validate.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller, v3Json } from '../../../common.js';
+import { credentialCreateBody } from './input.js';
 
 /**
  * POST /v3/connectors/{provider}/creds (§3.11): 201 with the new credential, or 200 with the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ConnectorInput, ConnectorPatch } from '../../connectors/connectors.js';
-import { parseInput } from '../../http/validate.js';
+import type { ConnectorInput, ConnectorPatch } from '../../../connectors/connectors.js';
+import { parseInput } from '../../../http/validate.js';
 
 /**
  * The wire form of connectors (§3.10) mapped onto the library's ConnectorInput. Settings take the

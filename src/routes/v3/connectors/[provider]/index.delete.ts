@@ -1,6 +1,6 @@
-import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
+import { GrantkitError } from '../../../../errors/error.js';
+import type { Route } from '../../../route.js';
+import { apiKeyCaller, v3Json } from '../../common.js';
 
 /** DELETE /v3/connectors/{provider} (§3.10): its credentials go too, and its grants stop working. */
 export const connectorsDelete: Route = {

@@ -1,5 +1,5 @@
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller, v3Json } from '../../../common.js';
 
 /** DELETE /v3/connectors/{provider}/creds/{id} (§3.11); the connector's active credential is refused. */
 export const credentialsDelete: Route = {

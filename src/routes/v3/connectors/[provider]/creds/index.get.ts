@@ -1,9 +1,9 @@
-import { credentialView } from '../../connectors/views.js';
-import { queryObject } from '../../http/body.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
-import { pageQuery } from './connector-input.js';
+import { credentialView } from '../../../../../connectors/views.js';
+import { queryObject } from '../../../../../http/body.js';
+import { parseInput } from '../../../../../http/validate.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller, v3Json } from '../../../common.js';
+import { pageQuery } from '../../input.js';
 
 /** GET /v3/connectors/{provider}/creds (§3.11): paged and sorted by created_at or updated_at. */
 export const credentialsList: Route = {

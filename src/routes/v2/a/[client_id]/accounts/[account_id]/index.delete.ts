@@ -1,7 +1,7 @@
-import { deleteGrant } from '../../grants/lifecycle.js';
-import { json } from '../../http/types.js';
-import type { Route } from '../route.js';
-import { clientAccount, managementClient } from './client-secret.js';
+import { deleteGrant } from '../../../../../../grants/lifecycle.js';
+import { json } from '../../../../../../http/types.js';
+import type { Route } from '../../../../../route.js';
+import { clientAccount, managementClient } from '../management.js';
 
 /**
  * DELETE /a/{client_id}/accounts/{id} (§1.9): the same grant the v3 API deletes, tokens and all;

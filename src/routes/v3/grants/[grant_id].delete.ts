@@ -1,6 +1,6 @@
-import { deleteGrant } from '../../grants/lifecycle.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, namedGrant, v3Json } from './common.js';
+import { deleteGrant } from '../../../grants/lifecycle.js';
+import type { Route } from '../../route.js';
+import { apiKeyCaller, namedGrant, v3Json } from '../common.js';
 
 /**
  * DELETE /v3/grants/{grant_id} (§3.8): the grant and every token of it, for good. A grant made

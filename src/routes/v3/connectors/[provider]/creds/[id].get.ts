@@ -1,7 +1,7 @@
-import { credentialView } from '../../connectors/views.js';
-import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
+import { credentialView } from '../../../../../connectors/views.js';
+import { GrantkitError } from '../../../../../errors/error.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller, v3Json } from '../../../common.js';
 
 /** GET /v3/connectors/{provider}/creds/{id} (§3.11). */
 export const credentialsFind: Route = {

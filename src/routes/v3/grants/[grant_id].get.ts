@@ -1,5 +1,5 @@
-import type { Route } from '../route.js';
-import { caller, namedGrant, v3Json } from './common.js';
+import type { Route } from '../../route.js';
+import { caller, namedGrant, v3Json } from '../common.js';
 
 /**
  * GET /v3/grants/{grant_id}, and GET /v3/grants/me with an access token (§3.8). An API key reads

@@ -1,10 +1,10 @@
-import { readAuthorization } from '../../auth/credentials.js';
-import type { RegisteredClient } from '../../clients.js';
-import { GrantkitError } from '../../errors/error.js';
-import { CREDENTIALS_MESSAGE } from '../../errors/messages.js';
-import type { RequestLike } from '../../http/types.js';
-import type { GrantRecord } from '../../store/records.js';
-import type { V3Services } from '../../v3-services.js';
+import { readAuthorization } from '../../../../../auth/credentials.js';
+import type { RegisteredClient } from '../../../../../clients.js';
+import { GrantkitError } from '../../../../../errors/error.js';
+import { CREDENTIALS_MESSAGE } from '../../../../../errors/messages.js';
+import type { RequestLike } from '../../../../../http/types.js';
+import type { GrantRecord } from '../../../../../store/records.js';
+import type { V3Services } from '../../../../../v3-services.js';
 
 /**
  * The v2 management routes `/a/{client_id}/...` authenticate with the client secret as HTTP Basic

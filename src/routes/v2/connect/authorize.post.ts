@@ -1,7 +1,7 @@
-import { readAuthorization } from '../../auth/credentials.js';
-import { authorizeNative } from '../../flows/native.js';
-import { json, NO_STORE } from '../../http/types.js';
-import type { Route } from '../route.js';
+import { readAuthorization } from '../../../auth/credentials.js';
+import { authorizeNative } from '../../../flows/native.js';
+import { json, NO_STORE } from '../../../http/types.js';
+import type { Route } from '../../route.js';
 
 /** POST /connect/authorize → `{code}` (and `warnings` when a provider rule has a caveat). */
 export const connectAuthorize: Route = {

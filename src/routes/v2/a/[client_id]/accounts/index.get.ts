@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { queryObject } from '../../http/body.js';
-import { json } from '../../http/types.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
-import { managementAccount, managementClient } from './client-secret.js';
+import { queryObject } from '../../../../../http/body.js';
+import { json } from '../../../../../http/types.js';
+import { parseInput } from '../../../../../http/validate.js';
+import type { Route } from '../../../../route.js';
+import { managementAccount, managementClient } from './management.js';
 
 const query = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

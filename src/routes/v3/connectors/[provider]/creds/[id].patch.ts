@@ -1,8 +1,8 @@
-import { credentialView } from '../../connectors/views.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, v3Json } from './common.js';
-import { credentialUpdateBody } from './credential-input.js';
+import { credentialView } from '../../../../../connectors/views.js';
+import { parseInput } from '../../../../../http/validate.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller, v3Json } from '../../../common.js';
+import { credentialUpdateBody } from './input.js';
 
 /** PATCH /v3/connectors/{provider}/creds/{id} (§3.11): a new name and/or new data (re-sealed). */
 export const credentialsUpdate: Route = {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { GrantkitError } from '../../errors/error.js';
-import { grantEvent } from '../../events/events.js';
-import { verifyCustom } from '../../flows/custom.js';
-import { authorizeSignIn } from '../../grants/reauthentication.js';
-import { grantMeta, recordedConnector, sealGrantSettings } from '../../grants/sealed-settings.js';
-import { parseInput } from '../../http/validate.js';
-import { scopeVocabularyOf } from '../../scopes/vocabulary.js';
-import type { GrantRecord } from '../../store/records.js';
-import type { Route } from '../route.js';
-import { apiKeyCaller, namedGrant, v3Json } from './common.js';
+import { GrantkitError } from '../../../errors/error.js';
+import { grantEvent } from '../../../events/events.js';
+import { verifyCustom } from '../../../flows/custom.js';
+import { authorizeSignIn } from '../../../grants/reauthentication.js';
+import { grantMeta, recordedConnector, sealGrantSettings } from '../../../grants/sealed-settings.js';
+import { parseInput } from '../../../http/validate.js';
+import { scopeVocabularyOf } from '../../../scopes/vocabulary.js';
+import type { GrantRecord } from '../../../store/records.js';
+import type { Route } from '../../route.js';
+import { apiKeyCaller, namedGrant, v3Json } from '../common.js';
 
 const body = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),

@@ -1,6 +1,6 @@
-import { json } from '../../http/types.js';
-import type { Route } from '../route.js';
-import { clientAccount, managementAccount, managementClient } from './client-secret.js';
+import { json } from '../../../../../../http/types.js';
+import type { Route } from '../../../../../route.js';
+import { clientAccount, managementAccount, managementClient } from '../management.js';
 
 /** GET /a/{client_id}/accounts/{id} (§1.9). */
 export const accountsGet: Route = {

@@ -1,7 +1,7 @@
-import { accessTokenOf, readAuthorization } from '../../auth/credentials.js';
-import { hashSecret } from '../../crypto/tokens.js';
-import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../route.js';
+import { accessTokenOf, readAuthorization } from '../../../auth/credentials.js';
+import { hashSecret } from '../../../crypto/tokens.js';
+import { GrantkitError } from '../../../errors/error.js';
+import type { Route } from '../../route.js';
 
 /**
  * POST /oauth/revoke: the token authenticates itself and is revoked. 200 with an empty body,
