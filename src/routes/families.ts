@@ -2,7 +2,14 @@ import { accountsDelete } from './v2/a/[client_id]/accounts/[account_id]/index.d
 import { accountsGet } from './v2/a/[client_id]/accounts/[account_id]/index.get.js';
 import { accountsList } from './v2/a/[client_id]/accounts/index.get.js';
 import { secretLimited } from './limited.js';
-import { connectAuth, connectToken, connectTokenPreflight, jwks, oauthAuthorize, oauthCallback, oauthTokenGet, oauthTokenPost } from './oauth/index.js';
+import { oauthAuthorize } from './v2/oauth/authorize.get.js';
+import { oauthCallback } from './v2/oauth/callback/[provider].get.js';
+import { oauthTokenGet } from './v2/oauth/token.get.js';
+import { oauthTokenPost } from './v2/oauth/token.post.js';
+import { connectAuth } from './v3/connect/auth.get.js';
+import { connectTokenPreflight } from './v3/connect/token.options.js';
+import { connectToken } from './v3/connect/token.post.js';
+import { jwks } from './well-known/jwks.json.get.js';
 import type { Route } from './route.js';
 import { account } from './v2/account.get.js';
 import { connectAuthorize } from './v2/connect/authorize.post.js';

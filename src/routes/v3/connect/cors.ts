@@ -1,5 +1,5 @@
 /**
- * CORS for POST /v3/connect/token only (issue 4 item 5): a single-page app finishes PKCE from the
+ * CORS for POST /v3/connect/token only: a single-page app finishes PKCE from the
  * browser. Only the origins the app configures get an Access-Control-Allow-Origin, and never
  * with credentials (the endpoint takes no cookies).
  */
