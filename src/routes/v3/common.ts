@@ -8,7 +8,7 @@ import type { GrantRecord } from '../../store/records.js';
 import type { AppCaller, V3Services } from '../../v3-services.js';
 
 /**
- * Shared pieces of the v3 admin routes: the `{request_id, data}` envelope (§0.2: every 2xx has a
+ * Shared pieces of the v3 admin routes: the `{request_id, data}` envelope (every 2xx has a
  * JSON body, and the SDK reads `requestId` from the body on success, from `x-request-id` on
  * errors; both are sent), and caller checks.
  */
@@ -24,7 +24,7 @@ export async function caller(kit: V3Services, req: RequestLike): Promise<AppCall
   return c;
 }
 
-/** Application-level routes (grants admin, connectors, custom auth) take an API key only (§3.1). */
+/** Application-level routes (grants admin, connectors, custom auth) take an API key only. */
 export async function apiKeyCaller(kit: V3Services, req: RequestLike): Promise<Extract<AppCaller, { kind: 'api_key' }>> {
   const c = await caller(kit, req);
   if (c.kind !== 'api_key') {

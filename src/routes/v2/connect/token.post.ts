@@ -4,7 +4,7 @@ import { v2Account } from '../../../grants/views.js';
 import { json, NO_STORE } from '../../../http/types.js';
 import type { Route } from '../../route.js';
 
-/** POST /connect/token → the account object with `access_token` (§1.5). */
+/** POST /connect/token → the account object with `access_token`. */
 export const connectToken: Route = {
   method: 'POST',
   path: '/connect/token',

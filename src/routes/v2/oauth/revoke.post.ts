@@ -5,7 +5,7 @@ import type { Route } from '../../route.js';
 
 /**
  * POST /oauth/revoke: the token authenticates itself and is revoked. 200 with an empty body,
- * which every v2 SDK reads as success (§1.7).
+ * which every v2 SDK reads as success.
  */
 export const oauthRevoke: Route = {
   method: 'POST',

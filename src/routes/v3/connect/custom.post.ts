@@ -3,7 +3,7 @@ import type { Route } from '../../route.js';
 import { apiKeyCaller, v3Json } from '../common.js';
 
 /**
- * POST /v3/connect/custom (§3.5, seed 002 "Custom authentication"): 201 with the new grant, or 200
+ * POST /v3/connect/custom (custom authentication): 201 with the new grant, or 200
  * with the re-authenticated one (same email, same id).
  */
 export const connectCustom: Route = {

@@ -5,7 +5,7 @@ import type { Route } from '../../route.js';
 import { apiKeyCaller, v3Json } from '../common.js';
 import { pageQuery } from './input.js';
 
-/** GET /v3/connectors (§3.10), limit/offset paged. */
+/** GET /v3/connectors: the client's connectors, limit/offset paged. */
 export const connectorsList: Route = {
   method: 'GET',
   path: '/v3/connectors',

@@ -3,7 +3,7 @@ import type { Route } from '../../route.js';
 import { apiKeyCaller, v3Json } from '../common.js';
 import { connectorCreateInput } from './input.js';
 
-/** POST /v3/connectors (§3.10): 201 with the connector, its secret never echoed; 409 when the provider has one. */
+/** POST /v3/connectors: 201 with the connector, its secret never echoed; 409 when the provider has one. */
 export const connectorsCreate: Route = {
   method: 'POST',
   path: '/v3/connectors',

@@ -3,7 +3,7 @@ import type { ConnectorInput, ConnectorPatch } from '../../../connectors/connect
 import { parseInput } from '../../../http/validate.js';
 
 /**
- * The wire form of connectors (§3.10) mapped onto the library's ConnectorInput. Settings take the
+ * The wire form of connectors mapped onto the library's ConnectorInput. Settings take the
  * documented keys only, so a secret sent under a misspelt key is refused rather than stored and
  * echoed in the clear. Endpoint overrides are not settable over HTTP (an API-key holder could
  * otherwise send the client secret to a host of their choosing); use `providerEndpoints`.

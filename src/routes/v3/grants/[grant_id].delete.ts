@@ -3,7 +3,7 @@ import type { Route } from '../../route.js';
 import { apiKeyCaller, namedGrant, v3Json } from '../common.js';
 
 /**
- * DELETE /v3/grants/{grant_id} (§3.8): the grant and every token of it, for good. A grant made
+ * DELETE /v3/grants/{grant_id}: the grant and every token of it, for good. A grant made
  * through the v2 flow is the same object and goes the same way. Answers `{request_id}`: the SDK
  * parses every 2xx body.
  */

@@ -2,7 +2,7 @@ import type { Route } from '../../route.js';
 import { caller, namedGrant, v3Json } from '../common.js';
 
 /**
- * GET /v3/grants/{grant_id}, and GET /v3/grants/me with an access token (§3.8). An API key reads
+ * GET /v3/grants/{grant_id}, and GET /v3/grants/me with an access token. An API key reads
  * any grant of its client (by id or email); an access token reads only its own.
  */
 export const grantsFind: Route = {

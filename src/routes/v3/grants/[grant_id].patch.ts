@@ -16,8 +16,8 @@ const body = z.object({
 });
 
 /**
- * PATCH /v3/grants/{grant_id} (§3.8). `scope` may only narrow the grant: widening needs the user
- * to consent again (seed 004: "changing scopes means authenticating again"), so it is a 400.
+ * PATCH /v3/grants/{grant_id}. `scope` may only narrow the grant: widening needs the user
+ * to consent again (changing scopes means authenticating again), so it is a 400.
  * `settings` replaces the provider credentials, checked with the provider like custom auth; they
  * must belong to the same account.
  */

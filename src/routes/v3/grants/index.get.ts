@@ -6,7 +6,7 @@ import { apiKeyCaller, v3Json } from '../common.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/** §3.8 filters. Parameters grantkit has no data for (ip, account_id, workspace_id...) are accepted and ignored. */
+/** The filters Nylas documents for listing grants. Parameters grantkit has no data for (ip, account_id, workspace_id...) are accepted and ignored. */
 const query = z.object({
   limit: int(1, 200).default(10),
   offset: int(0, 1_000_000).default(0),
@@ -19,7 +19,7 @@ const query = z.object({
   provider: z.string().max(64).optional(),
 });
 
-/** GET /v3/grants: the API key's client's grants, filtered, sorted and paged (§3.8). */
+/** GET /v3/grants: the API key's client's grants, filtered, sorted and paged. */
 export const grantsList: Route = {
   method: 'GET',
   path: '/v3/grants',

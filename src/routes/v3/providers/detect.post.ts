@@ -10,7 +10,7 @@ const query = z.object({
   all_provider_types: z.enum(['true', 'false']).optional(),
 });
 
-/** POST /v3/providers/detect?email=... (§3.12): the built-in table, then the optional lookup. */
+/** POST /v3/providers/detect?email=...: the built-in table, then the optional lookup. */
 export const providersDetect: Route = {
   method: 'POST',
   path: '/v3/providers/detect',

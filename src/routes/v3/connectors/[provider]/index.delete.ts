@@ -2,7 +2,7 @@ import { GrantkitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
 import { apiKeyCaller, v3Json } from '../../common.js';
 
-/** DELETE /v3/connectors/{provider} (§3.10): its credentials go too, and its grants stop working. */
+/** DELETE /v3/connectors/{provider}: its credentials go too, and its grants stop working. */
 export const connectorsDelete: Route = {
   method: 'DELETE',
   path: '/v3/connectors/:provider',

@@ -3,7 +3,7 @@ import { GrantkitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
 import { apiKeyCaller, v3Json } from '../../common.js';
 
-/** GET /v3/connectors/{provider} (§3.10). */
+/** GET /v3/connectors/{provider}: the client's connector for that provider, its secret never returned. */
 export const connectorsFind: Route = {
   method: 'GET',
   path: '/v3/connectors/:provider',

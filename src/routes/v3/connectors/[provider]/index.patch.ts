@@ -3,10 +3,7 @@ import type { Route } from '../../../route.js';
 import { apiKeyCaller, v3Json } from '../../common.js';
 import { connectorPatchInput } from '../input.js';
 
-/**
- * PATCH /v3/connectors/{provider} as the spec documents it, and PUT as the v8 SDK sends it
- * (nylas-api.md §0.10). Both are partial updates.
- */
+/** PATCH /v3/connectors/{provider}, as Nylas documents it: a partial update. PUT does the same (index.put.ts). */
 export const connectorsPatch: Route = {
   method: 'PATCH',
   path: '/v3/connectors/:provider',

@@ -10,7 +10,7 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** GET /a/{client_id}/accounts?offset&limit (§1.9): a bare array, as v2 answers. */
+/** GET /a/{client_id}/accounts?offset&limit: a bare array, as v2 answers. */
 export const accountsList: Route = {
   method: 'GET',
   path: '/a/:client_id/accounts',

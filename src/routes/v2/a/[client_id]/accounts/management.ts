@@ -8,7 +8,7 @@ import type { V3Services } from '../../../../../v3-services.js';
 
 /**
  * The v2 management routes `/a/{client_id}/...` authenticate with the client secret as HTTP Basic
- * `secret:` (§1.9; the v6 SDK sends exactly that). The path's client must be the secret's.
+ * `secret:` (the v6 SDK sends exactly that). The path's client must be the secret's.
  */
 export function managementClient(kit: V3Services, req: RequestLike, clientId: string): RegisteredClient {
   const cred = readAuthorization(req.headers.authorization);
@@ -27,7 +27,7 @@ export async function clientAccount(kit: V3Services, client: RegisteredClient, i
   return grant;
 }
 
-/** The management account object of §1.9 (note `email`, not `email_address`, here). */
+/** The v2 management API's account object (note `email`, not `email_address`, here). */
 export function managementAccount(g: GrantRecord): Record<string, unknown> {
   return {
     id: g.id,

@@ -1,7 +1,7 @@
 import type { Route } from '../../../../route.js';
 import { apiKeyCaller, v3Json } from '../../../common.js';
 
-/** DELETE /v3/connectors/{provider}/creds/{id} (§3.11); the connector's active credential is refused. */
+/** DELETE /v3/connectors/{provider}/creds/{id}: the connector's active credential is refused. */
 export const credentialsDelete: Route = {
   method: 'DELETE',
   path: '/v3/connectors/:provider/creds/:id',

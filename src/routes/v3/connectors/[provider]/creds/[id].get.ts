@@ -3,7 +3,7 @@ import { GrantkitError } from '../../../../../errors/error.js';
 import type { Route } from '../../../../route.js';
 import { apiKeyCaller, v3Json } from '../../../common.js';
 
-/** GET /v3/connectors/{provider}/creds/{id} (§3.11). */
+/** GET /v3/connectors/{provider}/creds/{id}: one credential of the connector, its data never returned. */
 export const credentialsFind: Route = {
   method: 'GET',
   path: '/v3/connectors/:provider/creds/:id',

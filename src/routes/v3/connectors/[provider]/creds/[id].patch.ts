@@ -4,7 +4,7 @@ import type { Route } from '../../../../route.js';
 import { apiKeyCaller, v3Json } from '../../../common.js';
 import { credentialUpdateBody } from './input.js';
 
-/** PATCH /v3/connectors/{provider}/creds/{id} (§3.11): a new name and/or new data (re-sealed). */
+/** PATCH /v3/connectors/{provider}/creds/{id}: a new name and/or new data (re-sealed). */
 export const credentialsUpdate: Route = {
   method: 'PATCH',
   path: '/v3/connectors/:provider/creds/:id',

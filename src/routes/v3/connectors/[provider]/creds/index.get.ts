@@ -5,7 +5,7 @@ import type { Route } from '../../../../route.js';
 import { apiKeyCaller, v3Json } from '../../../common.js';
 import { pageQuery } from '../../input.js';
 
-/** GET /v3/connectors/{provider}/creds (§3.11): paged and sorted by created_at or updated_at. */
+/** GET /v3/connectors/{provider}/creds: paged and sorted by created_at or updated_at. */
 export const credentialsList: Route = {
   method: 'GET',
   path: '/v3/connectors/:provider/creds',

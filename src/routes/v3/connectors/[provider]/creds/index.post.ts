@@ -5,7 +5,7 @@ import { apiKeyCaller, v3Json } from '../../../common.js';
 import { credentialCreateBody } from './input.js';
 
 /**
- * POST /v3/connectors/{provider}/creds (§3.11): 201 with the new credential, or 200 with the
+ * POST /v3/connectors/{provider}/creds: 201 with the new credential, or 200 with the
  * existing one when the same name, type and data were sent before. The data is sealed and never returned.
  */
 export const credentialsCreate: Route = {

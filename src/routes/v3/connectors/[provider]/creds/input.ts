@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The wire form of credentials (§3.11). Data values are strings, as in a service account JSON. */
+/** The wire form of credentials. Data values are strings, as in a service account JSON. */
 const data = z.record(z.string().max(128), z.string().max(16_384)).refine((d) => Object.keys(d).length <= 64, 'has too many fields');
 
 export const credentialCreateBody = z.object({

@@ -4,7 +4,7 @@ import type { Route } from '../../../../../route.js';
 import { clientAccount, managementClient } from '../management.js';
 
 /**
- * DELETE /a/{client_id}/accounts/{id} (§1.9): the same grant the v3 API deletes, tokens and all;
+ * DELETE /a/{client_id}/accounts/{id}: the same grant the v3 API deletes, tokens and all;
  * `grant.deleted` fires. Answers `{"success": true}` (the v2 response is undocumented; JSON keeps every SDK happy).
  */
 export const accountsDelete: Route = {

@@ -2,7 +2,7 @@ import { json } from '../../../../../../http/types.js';
 import type { Route } from '../../../../../route.js';
 import { clientAccount, managementAccount, managementClient } from '../management.js';
 
-/** GET /a/{client_id}/accounts/{id} (§1.9). */
+/** GET /a/{client_id}/accounts/{id}: one account of the client, as the v2 management API shows it. */
 export const accountsGet: Route = {
   method: 'GET',
   path: '/a/:client_id/accounts/:account_id',
