@@ -3,7 +3,7 @@ import { GrantkitError } from '../../errors/error.js';
 import type { HostedServices } from '../../oauth/services.js';
 import type { AppCaller, V3Services } from '../../v3-services.js';
 import type { Route } from '../route.js';
-import { caller } from './common.js';
+import { caller } from './caller.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);

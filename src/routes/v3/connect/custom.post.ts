@@ -1,6 +1,7 @@
 import { authenticateCustom } from '../../../flows/custom.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, v3Json } from '../common.js';
+import { apiKeyCaller } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 /**
  * POST /v3/connect/custom (custom authentication): 201 with the new grant, or 200

@@ -2,7 +2,8 @@ import { connectorView } from '../../../connectors/views.js';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, v3Json } from '../common.js';
+import { apiKeyCaller } from '../caller.js';
+import { v3Json } from '../envelope.js';
 import { pageQuery } from './input.js';
 
 /** GET /v3/connectors: the client's connectors, limit/offset paged. */

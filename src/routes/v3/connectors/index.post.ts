@@ -1,6 +1,7 @@
 import { connectorView } from '../../../connectors/views.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, v3Json } from '../common.js';
+import { apiKeyCaller } from '../caller.js';
+import { v3Json } from '../envelope.js';
 import { connectorCreateInput } from './input.js';
 
 /** POST /v3/connectors: 201 with the connector, its secret never echoed; 409 when the provider has one. */

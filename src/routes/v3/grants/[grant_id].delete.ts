@@ -1,6 +1,7 @@
 import { deleteGrant } from '../../../grants/lifecycle.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, namedGrant, v3Json } from '../common.js';
+import { apiKeyCaller, namedGrant } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 /**
  * DELETE /v3/grants/{grant_id}: the grant and every token of it, for good. A grant made

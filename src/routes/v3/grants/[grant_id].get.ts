@@ -1,5 +1,6 @@
 import type { Route } from '../../route.js';
-import { caller, namedGrant, v3Json } from '../common.js';
+import { caller, namedGrant } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 /**
  * GET /v3/grants/{grant_id}, and GET /v3/grants/me with an access token. An API key reads

@@ -8,7 +8,8 @@ import { parseInput } from '../../../http/validate.js';
 import { scopeVocabularyOf } from '../../../scopes/vocabulary.js';
 import type { GrantRecord } from '../../../store/records.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, namedGrant, v3Json } from '../common.js';
+import { apiKeyCaller, namedGrant } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 const body = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller, v3Json } from '../common.js';
+import { apiKeyCaller } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

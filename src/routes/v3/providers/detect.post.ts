@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
 import type { Route } from '../../route.js';
-import { caller, v3Json } from '../common.js';
+import { caller } from '../caller.js';
+import { v3Json } from '../envelope.js';
 
 const query = z.object({
   email: z.string().max(320).regex(/^[^\s@]{1,256}@[^\s@]{1,255}$/, 'must be an email address'),

@@ -1,6 +1,7 @@
 import { GrantkitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
-import { apiKeyCaller, v3Json } from '../../common.js';
+import { apiKeyCaller } from '../../caller.js';
+import { v3Json } from '../../envelope.js';
 
 /** DELETE /v3/connectors/{provider}: its credentials go too, and its grants stop working. */
 export const connectorsDelete: Route = {

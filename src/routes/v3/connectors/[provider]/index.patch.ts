@@ -1,6 +1,7 @@
 import { connectorView } from '../../../../connectors/views.js';
 import type { Route } from '../../../route.js';
-import { apiKeyCaller, v3Json } from '../../common.js';
+import { apiKeyCaller } from '../../caller.js';
+import { v3Json } from '../../envelope.js';
 import { connectorPatchInput } from '../input.js';
 
 /** PATCH /v3/connectors/{provider}, as Nylas documents it: a partial update. PUT does the same (index.put.ts). */

@@ -1,5 +1,6 @@
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller, v3Json } from '../../../common.js';
+import { apiKeyCaller } from '../../../caller.js';
+import { v3Json } from '../../../envelope.js';
 
 /** DELETE /v3/connectors/{provider}/creds/{id}: the connector's active credential is refused. */
 export const credentialsDelete: Route = {

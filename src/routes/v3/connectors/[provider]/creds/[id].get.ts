@@ -1,7 +1,8 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { GrantkitError } from '../../../../../errors/error.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller, v3Json } from '../../../common.js';
+import { apiKeyCaller } from '../../../caller.js';
+import { v3Json } from '../../../envelope.js';
 
 /** GET /v3/connectors/{provider}/creds/{id}: one credential of the connector, its data never returned. */
 export const credentialsFind: Route = {

@@ -1,7 +1,8 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller, v3Json } from '../../../common.js';
+import { apiKeyCaller } from '../../../caller.js';
+import { v3Json } from '../../../envelope.js';
 import { credentialUpdateBody } from './input.js';
 
 /** PATCH /v3/connectors/{provider}/creds/{id}: a new name and/or new data (re-sealed). */

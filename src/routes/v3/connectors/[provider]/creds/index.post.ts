@@ -1,7 +1,8 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller, v3Json } from '../../../common.js';
+import { apiKeyCaller } from '../../../caller.js';
+import { v3Json } from '../../../envelope.js';
 import { credentialCreateBody } from './input.js';
 
 /**

@@ -1,21 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { GrantkitError } from '../../errors/error.js';
 import { grantNotFound } from '../../grants/errors.js';
 import { namesOwnGrant } from '../../grants/ownership.js';
 import { parseGrantRef } from '../../grants/ref.js';
-import type { RequestLike, ResponseDescriptor } from '../../http/types.js';
+import type { RequestLike } from '../../http/types.js';
 import type { GrantRecord } from '../../store/records.js';
 import type { AppCaller, V3Services } from '../../v3-services.js';
 
-/**
- * Shared pieces of the v3 admin routes: the `{request_id, data}` envelope (every 2xx has a
- * JSON body, and the SDK reads `requestId` from the body on success, from `x-request-id` on
- * errors; both are sent), and caller checks.
- */
-export function v3Json(status: number, fields: Record<string, unknown>): ResponseDescriptor {
-  const requestId = randomUUID();
-  return { status, headers: { 'x-request-id': requestId }, body: { request_id: requestId, ...fields } };
-}
+// Who calls a v3 application route (an API key or an access token), and which grant it may name.
 
 /** Any authenticated caller (API key or access token), or the 401. */
 export async function caller(kit: V3Services, req: RequestLike): Promise<AppCaller> {
