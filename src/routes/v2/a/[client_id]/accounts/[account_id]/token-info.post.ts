@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { readAuthorization } from '../../auth/credentials.js';
-import { hashSecret } from '../../crypto/tokens.js';
-import { GrantkitError } from '../../errors/error.js';
-import { CREDENTIALS_MESSAGE } from '../../errors/messages.js';
-import { json } from '../../http/types.js';
-import { parseInput } from '../../http/validate.js';
-import type { Route } from '../route.js';
+import { readAuthorization } from '../../../../../../auth/credentials.js';
+import { hashSecret } from '../../../../../../crypto/tokens.js';
+import { GrantkitError } from '../../../../../../errors/error.js';
+import { CREDENTIALS_MESSAGE } from '../../../../../../errors/messages.js';
+import { json } from '../../../../../../http/types.js';
+import { parseInput } from '../../../../../../http/validate.js';
+import type { Route } from '../../../../../route.js';
 
 const body = z.object({ access_token: z.string().min(1).max(4096) });
 const seconds = (ms: number): number => Math.floor(ms / 1000);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GrantkitError } from '../../errors/error.js';
-import type { HostedServices } from '../../oauth/services.js';
-import type { AppCaller, V3Services } from '../../v3-services.js';
-import type { Route } from '../route.js';
-import { caller } from './caller.js';
+import { GrantkitError } from '../../../errors/error.js';
+import type { HostedServices } from '../../../oauth/services.js';
+import type { AppCaller, V3Services } from '../../../v3-services.js';
+import type { Route } from '../../route.js';
+import { caller } from '../caller.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);

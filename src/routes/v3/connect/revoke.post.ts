@@ -1,7 +1,7 @@
-import { hashSecret } from '../../crypto/tokens.js';
-import { GrantkitError } from '../../errors/error.js';
-import type { Route } from '../route.js';
-import { caller } from './caller.js';
+import { hashSecret } from '../../../crypto/tokens.js';
+import { GrantkitError } from '../../../errors/error.js';
+import type { Route } from '../../route.js';
+import { caller } from '../caller.js';
 import { findOwnedToken } from './token-lookup.js';
 
 /**

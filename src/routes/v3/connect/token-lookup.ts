@@ -1,7 +1,7 @@
-import { hashSecret } from '../../crypto/tokens.js';
-import { GrantkitError } from '../../errors/error.js';
-import type { GrantRecord, TokenRecord } from '../../store/records.js';
-import type { AppCaller, V3Services } from '../../v3-services.js';
+import { hashSecret } from '../../../crypto/tokens.js';
+import { GrantkitError } from '../../../errors/error.js';
+import type { GrantRecord, TokenRecord } from '../../../store/records.js';
+import type { AppCaller, V3Services } from '../../../v3-services.js';
 
 /** §3.6/§3.7: Nylas answers an unknown, expired or revoked token with 400 `invalid_token`. */
 export function tokenExpiredOrRevoked(): GrantkitError {
