@@ -1,3 +1,26 @@
+/**
+ * grantkit's own routes, and how their files are laid out.
+ *
+ * One route per file, filed by its URL: the folders and the file name spell the path, and the
+ * file name ends in the method. `[name]` is a path parameter (`:name` in the route), and a path
+ * that has routes below it keeps its own in `index.<method>.ts`:
+ *
+ *   v2/connect/token.post.ts                               POST    /connect/token
+ *   v2/a/[client_id]/accounts/[account_id]/index.get.ts    GET     /a/:client_id/accounts/:account_id
+ *   v3/connect/token.post.ts                               POST    /v3/connect/token
+ *   v3/connect/token.options.ts                            OPTIONS /v3/connect/token
+ *   v3/grants/index.get.ts                                 GET     /v3/grants
+ *   v3/grants/[grant_id].patch.ts                          PATCH   /v3/grants/:grant_id
+ *   well-known/jwks.json.get.ts                            GET     /.well-known/jwks.json
+ *
+ * The first folder is the API generation: v3 paths begin with /v3, v2 paths have no prefix, so
+ * `v2/` stands for the root. `/.well-known` is filed as `well-known/`, without the dot that would
+ * hide the folder. A file whose name has no method is not a route: it holds what the routes
+ * beside and below it share (caller checks, a body schema, CORS headers). Which routes an app
+ * gets is decided by families.ts, not by the files present; the `/v3/integrations` aliases of the
+ * connector routes have no files of their own, families.ts derives them.
+ * test/core/route-table.test.ts holds every route file to this layout.
+ */
 import { GrantkitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
 import { routeFamilies } from './families.js';
