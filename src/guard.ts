@@ -1,6 +1,6 @@
 import { GrantkitError } from './errors/error.js';
 import { insufficientScopeMessage } from './errors/messages.js';
-import { bearerChallenge } from './errors/www-authenticate.js';
+import { bearerChallenge } from './errors/challenges.js';
 import { kScopeMask, type Grant } from './grants/grant.js';
 import { covers, intersects, type ScopeGraph, type ScopeMask } from './scopes/graph.js';
 

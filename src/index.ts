@@ -2,16 +2,13 @@
  * grantkit: Nylas-style grants, one-time codes, tokens and scope guards for Express and Koa.
  * This is the framework-agnostic core; the adapters live under grantkit/express and grantkit/koa.
  */
-export { createGrantKit, GrantKit, checkOutcome, type AuthOutcome, type GuardInput, type RouteInput } from './kit.js';
-export { grantParamNames } from './grants/ownership.js';
+export { createGrantKit, GrantKit, type AuthOutcome } from './kit.js';
 export type { GrantKitOptions, ClientOptions } from './kit/options.js';
 export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
 export { notReadyResponse } from './not-ready.js';
 export { type ErrorFamily } from './errors/formats.js';
 export { ScopeGuard, type GuardMode } from './guard.js';
-export type { GrantKitMiddleware, AdapterOptions } from './adapter-surface.js';
-export { type Grant, kScopeMask } from './grants/grant.js';
-export type { SerializedResponse } from './http/serialize.js';
+export type { Grant } from './grants/grant.js';
 export type { RequestLike, ResponseDescriptor } from './http/types.js';
 export { V2_SCOPES, V2_SCOPE_DESCRIPTIONS, DEFAULT_V2_SCOPES, type V2Scope } from './scopes/catalog.js';
 export { V2_IMPLICATIONS } from './scopes/implications.js';

@@ -4,16 +4,15 @@ import { ClientRegistry } from './clients.js';
 import { Keyring } from './crypto/keyring.js';
 import { hashSecret } from './crypto/tokens.js';
 import { GrantkitError, isGrantkitError } from './errors/error.js';
-import { type ErrorFamily, familyOfPath, renderError } from './errors/formats.js';
+import { renderThrown } from './errors/formats.js';
 import { CREDENTIALS_MESSAGE } from './errors/messages.js';
-import { bearerChallenge } from './errors/www-authenticate.js';
-import { type Grant, toGrant } from './grants/grant.js';
+import { bearerChallenge } from './errors/challenges.js';
+import type { Grant } from './grants/grant.js';
 import { type GuardMode, ScopeGuard } from './guard.js';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parseBody, readBody } from './http/body.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
-import type { ResponseDescriptor } from './http/types.js';
 import { compileEndpointTable, type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-shape.js';
 import { type GrantKitOptions, resolveOptions } from './kit/options.js';
@@ -26,7 +25,7 @@ import type { Services } from './services.js';
 import { storeUnavailable, withTimeout } from './store/fail-closed.js';
 import { GrantCache } from './store/cache.js';
 import { CachedStore } from './store/cached.js';
-import type { GrantRecord, Resolved } from './store/records.js';
+import type { GrantRecord, Resolved, TokenRecord } from './store/records.js';
 import type { MaybePromise, Store } from './store/store.js';
 import { ApiKeys } from './apikeys.js';
 import { Connectors } from './connectors/connectors.js';
@@ -35,6 +34,7 @@ import { expireGrant } from './grants/lifecycle.js';
 import { decideNaming, DEFAULT_GRANT_PARAMS, grantsNamed, type GrantNaming } from './grants/ownership.js';
 import { grantNotFound } from './grants/errors.js';
 import { grantMeta, recordedConnector } from './grants/sealed-settings.js';
+import { TokenGrants } from './grants/token-scopes.js';
 import { v3Grant } from './grants/v3-view.js';
 import { type HttpsPolicy, httpsViolation, type TransportLike } from './http/transport.js';
 import { ProviderDetector } from './providers/detect.js';
@@ -90,10 +90,8 @@ export class GrantKit implements Services, V3Services {
   /** False until `#ready` settles: until then every request gets 503 with Retry-After (not-ready.ts). */
   #started = true;
   #unsubscribe: (() => Promise<void>) | undefined;
-  /** One Grant object per stored record object: the memory store hands out the same record each time. */
-  readonly #grantCache = new WeakMap<GrantRecord, Grant>();
-  /** The same, for tokens that carry fewer scopes than their grant: per record, by the token's scope list. */
-  readonly #narrowedCache = new WeakMap<GrantRecord, Map<string, Grant>>();
+  /** The Grant objects requests act as, per stored record and token scope list (grants/token-scopes.ts). */
+  readonly #grants: TokenGrants = new TokenGrants(this.graph, (record) => this.scopeVocabularyOf(record));
   readonly #missingChallenge: string;
   readonly #invalidChallenge: string;
 
@@ -291,20 +289,18 @@ export class GrantKit implements Services, V3Services {
         if (!record || record.clientId !== clientId) return grantNotFound();
         // Docs: an invalid or expired grant answers 401 on data calls until the user re-authenticates.
         if (record.status !== 'valid') return new GrantkitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
-        return this.#grantOf(record);
+        return this.#grants.ofGrant(record);
       },
       (e: unknown) => this.#storeFailed(e),
     );
   }
 
-  #grantOf(record: GrantRecord): Grant {
-    let grant = this.#grantCache.get(record);
-    if (grant === undefined) {
-      const vocabulary = this.scopeVocabularyOf(record);
-      grant = toGrant(record, vocabulary, this.graph.closure(record.scopes, vocabulary));
-      this.#grantCache.set(record, grant);
-    }
-    return grant;
+  /**
+   * The grant as one of its tokens acts on it: `scopes` are the token's own within the grant's
+   * (grants/token-scopes.ts). Every place that reports or enforces what a token may do asks here.
+   */
+  grantOfToken(record: GrantRecord, token: Pick<TokenRecord, 'scopes'>): Grant {
+    return this.#grants.ofToken(record, token.scopes);
   }
 
   /**
@@ -335,7 +331,8 @@ export class GrantKit implements Services, V3Services {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.#invalid();
     if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
-      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant };
+      const scopes = this.#grants.ofToken(r.grant, r.token.scopes).scopes;
+      return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant, scopes };
     }
     return this.#invalid();
   }
@@ -362,35 +359,8 @@ export class GrantKit implements Services, V3Services {
     // The memo on a reused resolution saves a WeakMap read per request (one less hash lookup at 1M grants).
     const memo = r.memo as GrantMemo | undefined;
     if (memo !== undefined && memo.owner === this && memo.record === record) return memo.grant;
-    const grant = this.#grantOfToken(record, r.token.scopes);
+    const grant = this.#grants.ofToken(record, r.token.scopes);
     if (!Object.isFrozen(r)) r.memo = { owner: this, record, grant } satisfies GrantMemo;
-    return grant;
-  }
-
-  /**
-   * A token acts with the scopes it was issued with, intersected with its grant's current scopes:
-   * a later sign-in that widens the grant never widens an older token, and one that narrows the
-   * grant narrows every token. Computed once per (record, scope list) and kept, like #grantOf.
-   */
-  #grantOfToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
-    if (tokenScopes === null || tokenScopes === undefined) return this.#grantOf(record);
-    const key = tokenScopes.join(' ');
-    if (key === record.scopes.join(' ')) return this.#grantOf(record);
-    let byScopes = this.#narrowedCache.get(record);
-    let grant = byScopes?.get(key);
-    if (grant !== undefined) return grant;
-    const vocabulary = this.scopeVocabularyOf(record);
-    const grantMask = this.graph.closure(record.scopes, vocabulary);
-    const tokenMask = this.graph.closure(tokenScopes, vocabulary);
-    const mask = new Uint32Array(grantMask.length);
-    for (let w = 0; w < mask.length; w++) mask[w] = grantMask[w]! & tokenMask[w]!;
-    // Listed: the token's scopes the grant still satisfies (open provider strings match literally).
-    const scopes = Object.freeze(tokenScopes.filter((s) => this.graph.satisfies(record.scopes, s, vocabulary)));
-    grant = toGrant({ ...record, scopes }, vocabulary, mask);
-    if (byScopes === undefined) this.#narrowedCache.set(record, (byScopes = new Map()));
-    // Bounded: a record sees few distinct token scope lists.
-    if (byScopes.size > 64) byScopes.clear();
-    byScopes.set(key, grant);
     return grant;
   }
 
@@ -507,21 +477,8 @@ export class GrantKit implements Services, V3Services {
       };
       return serialize(await route.handler({ kit: this, req, params }));
     } catch (e) {
-      return serialize(this.renderError(e, route.family));
+      return serialize(renderThrown(e, route.family, this.#onError));
     }
-  }
-
-  /** A guard's or resolver's error as a response, in the format of the app route's family. */
-  failure(err: GrantkitError, path: string): SerializedResponse {
-    return serialize(renderError(err, familyOfPath(path)));
-  }
-
-  /** The same error for an app that handles errors itself: body and headers filled in. */
-  throwable(err: GrantkitError, path: string): GrantkitError {
-    const d = renderError(err, familyOfPath(path));
-    err.body = d.body;
-    err.headers = d.headers;
-    return err;
   }
 
   /**
@@ -549,18 +506,6 @@ export class GrantKit implements Services, V3Services {
       const allow = match.allow.join(', ');
       return new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
     };
-  }
-
-  /** Any thrown value as a descriptor: GrantkitErrors as they are, anything else as a bare 500 with no detail. */
-  renderError(e: unknown, family: ErrorFamily): ResponseDescriptor {
-    if (isGrantkitError(e)) return renderError(e, family);
-    this.#onError(e);
-    return renderError(new GrantkitError('internal', 'Internal error.'), family);
-  }
-
-  /** The error format of an app route (for guards): v3 grant paths get the v3 envelope. */
-  familyOf(path: string): ErrorFamily {
-    return familyOfPath(path);
   }
 }
 
@@ -596,11 +541,6 @@ function grantDenied(reason: 'other' | 'unreadable'): GrantkitError {
 function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
   if (outcome instanceof GrantkitError) return outcome;
   return guard.check(outcome) ?? outcome;
-}
-
-/** Applies a guard to an outcome already known (resolve() ran earlier on this request). */
-export function checkOutcome(outcome: AuthOutcome, guard: ScopeGuard | null): AuthOutcome {
-  return guard === null ? outcome : checked(outcome, guard);
 }
 
 /** The connection facts of a route input, for the HTTPS rule: the Node request's socket when the stream is one. */

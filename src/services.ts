@@ -24,8 +24,14 @@ export interface Services {
 import type { MaybePromise } from './store/store.js';
 import type { Grant } from './grants/grant.js';
 import type { GrantkitError } from './errors/error.js';
+import type { GrantRecord, TokenRecord } from './store/records.js';
 
 /** Services plus request authentication: what a route handler is given. */
 export interface RouteServices extends Services {
   authenticate(authorization: string | string[] | undefined, path: string): MaybePromise<Grant | GrantkitError>;
+  /**
+   * The grant as one of its tokens acts on it: `scopes` are the token's own within the grant's
+   * (grants/token-scopes.ts). What reports or enforces a token's scopes reads them here.
+   */
+  grantOfToken(record: GrantRecord, token: Pick<TokenRecord, 'scopes'>): Grant;
 }

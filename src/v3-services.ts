@@ -10,11 +10,19 @@ import type { MaybePromise } from './store/store.js';
 
 /**
  * Who is calling an application-level route: an API key (any grant of its client) or an access
- * token (its own grant only).
+ * token (its own grant only). For an access token, `grant` is the stored record, with the grant's
+ * scopes; `scopes` are the ones the token acts with (grants/token-scopes.ts), which is what a route
+ * reports to it.
  */
 export type AppCaller =
   | { readonly kind: 'api_key'; readonly clientId: string; readonly token: TokenRecord }
-  | { readonly kind: 'access'; readonly clientId: string; readonly token: TokenRecord; readonly grant: GrantRecord };
+  | {
+      readonly kind: 'access';
+      readonly clientId: string;
+      readonly token: TokenRecord;
+      readonly grant: GrantRecord;
+      readonly scopes: readonly string[];
+    };
 
 /** What v3 routes and flows need from the kit on top of the foundation's services. */
 export interface V3Services extends RouteServices {

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { GrantKitMiddleware } from '../../src/index.js';
+import type { GrantKitMiddleware } from '../../src/adapter.js';
 import { bindMethods, type Handlers } from './bind.js';
 import type { AccessRule } from './rules.js';
 

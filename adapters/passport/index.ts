@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { Strategy } from 'passport-strategy';
+import { guardFailure, requestInput, writeServerResponse } from '../../src/adapter.js';
 import { GrantkitError, type AuthOutcome, type Grant, type GrantKit } from '../../src/index.js';
 
 // The strategy sets `req.grant`, so it declares the property itself, as grantkit/express does.
@@ -47,17 +48,7 @@ export class GrantkitStrategy extends Strategy {
   }
 
   override authenticate(req: Request): void {
-    const outcome = this.kit.authenticateRequest({
-      method: req.method,
-      path: req.path,
-      originalUrl: req.originalUrl,
-      headers: req.headers,
-      rawHeaders: req.rawHeaders,
-      params: req.params as Record<string, unknown> | undefined,
-      body: (req as { body?: unknown }).body,
-      transport: req,
-      ip: req.ip,
-    });
+    const outcome = this.kit.authenticateRequest(requestInput(req, req, (req as { body?: unknown }).body));
     if (outcome instanceof Promise) outcome.then((o) => this.settle(req, o), (e: unknown) => this.error(asError(e)));
     else this.settle(req, outcome);
   }
@@ -73,10 +64,7 @@ export class GrantkitStrategy extends Strategy {
     }
     // Passport's own 401 is text/plain "Unauthorized"; grantkit's clients expect the documented
     // JSON body, so the response is written here and passport's chain ends with it.
-    const r = this.kit.failure(outcome, req.originalUrl);
-    res.statusCode = r.status;
-    for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-    res.end(r.payload);
+    writeServerResponse(res, guardFailure(outcome, req.originalUrl));
   }
 }
 

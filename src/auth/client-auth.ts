@@ -1,6 +1,6 @@
 import { GrantkitError } from '../errors/error.js';
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
-import { basicChallenge } from '../errors/www-authenticate.js';
+import { basicChallenge } from '../errors/challenges.js';
 import { readAuthorization, type Credential } from './credentials.js';
 
 /**

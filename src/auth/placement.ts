@@ -1,5 +1,5 @@
 import { GrantkitError } from '../errors/error.js';
-import { bearerChallenge } from '../errors/www-authenticate.js';
+import { bearerChallenge } from '../errors/challenges.js';
 
 /**
  * Where the caller's credential may travel on a bearer-protected request (the guards, `gate()`,

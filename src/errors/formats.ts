@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isV3Path } from '../http/path-shape.js';
 import type { ResponseDescriptor } from '../http/types.js';
-import type { GrantkitError, GrantkitErrorCode } from './error.js';
+import { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './error.js';
 
 /**
  * A route family decides the body of an error:
@@ -101,4 +101,33 @@ export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDe
  */
 export function familyOfPath(path: string): ErrorFamily {
   return isV3Path(path) ? 'v3' : 'v2';
+}
+
+/**
+ * An error a guard, `gate()` or `resolve()` found, in the format of the app route it protects
+ * (`url` is the full request target, mount prefix included).
+ */
+export function renderGuardError(err: GrantkitError, url: string): ResponseDescriptor {
+  return renderError(err, familyOfPath(url));
+}
+
+/**
+ * The same error for an app that handles errors itself (the adapters' `throwErrors`): the rendered
+ * body and headers go onto the error, where Express's and Koa's error handlers read them.
+ */
+export function withRenderedBody(err: GrantkitError, url: string): GrantkitError {
+  const d = renderGuardError(err, url);
+  err.body = d.body;
+  err.headers = d.headers;
+  return err;
+}
+
+/**
+ * Any value a route threw, as a descriptor: a GrantkitError as it is; anything else is reported
+ * (`report`, the kit's onError) and answered as a bare 500 that says nothing of its cause.
+ */
+export function renderThrown(e: unknown, family: ErrorFamily, report: (e: unknown) => void): ResponseDescriptor {
+  if (isGrantkitError(e)) return renderError(e, family);
+  report(e);
+  return renderError(new GrantkitError('internal', 'Internal error.'), family);
 }

@@ -1,12 +1,12 @@
-/** Error texts that the seeds and issue #2 fix to the letter. */
+/** Error texts as the Nylas API writes them, kept to the letter: clients compare them. */
 export const CREDENTIALS_MESSAGE = 'Could not verify access credentials.';
 
-/** Python-style list rendering, as in seed 001: ['email.read_only', 'email.send']. */
+/** Python-style list rendering, as the Nylas API writes it: ['email.read_only', 'email.send']. */
 function pyList(items: readonly string[]): string {
   return `[${items.map((s) => `'${s}'`).join(', ')}]`;
 }
 
-/** The seed 001 403 text; `mode` picks "at least one of" or "all of". */
+/** The text of the 403 for missing scopes; `mode` picks "at least one of" or "all of". */
 export function insufficientScopeMessage(
   granted: readonly string[],
   required: readonly string[],

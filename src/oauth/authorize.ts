@@ -12,7 +12,8 @@ import { planV2, planV3, type ScopePlan } from './consent.js';
 import { newFlowNonce, setFlowCookie } from './flow-cookie.js';
 import { FLOW_TTL_MS, saveFlow, type FlowData } from './flow-state.js';
 import { HOSTED_PROVIDERS } from './hosted.js';
-import { errorPage, PAGE_HEADERS, pickerPage, rateLimitedPage } from './pages.js';
+import { errorPage, PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
+import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
 import type { HostedServices } from './services.js';
 
@@ -84,8 +85,8 @@ export interface AuthorizeError {
 /** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
 export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseDescriptor {
   const oauthError = oauthErrorOf(err);
-  if (err.code === 'rate_limited') return rateLimitedPage(Number(err.headers['retry-after'] ?? 60));
-  if (!to.redirect) return errorPage(err.status >= 500 ? err.status : 400, err.v3Type ?? oauthError, err.message);
+  // A rate-limited sign-in is always a page: the user must read when to try again.
+  if (err.code === 'rate_limited' || !to.redirect) return renderErrorPage(err, err.v3Type ?? oauthError);
   const location = withParams(to.redirectUri, {
     error: oauthError,
     error_description: err.message,

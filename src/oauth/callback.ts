@@ -14,7 +14,7 @@ import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { checkHostedSignIn, upsertHostedGrant } from './grants.js';
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
-import { errorPage, PAGE_HEADERS } from './pages.js';
+import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
 import type { HostedServices } from './services.js';
 
 const callbackQuery = z.object({

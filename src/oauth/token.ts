@@ -271,9 +271,10 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
     await kit.guarded(kit.store.revokeFamily(family, now));
     throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
   }
-  // The chain keeps the scopes its code was issued with, within the grant's current ones: a later
-  // sign-in that widened the grant does not widen this chain.
-  const carried = old.scopes ? grant.scopes.filter((s) => old.scopes!.includes(s)) : grant.scopes;
+  // The chain keeps the scopes its code was issued with, within the grant's current ones, by the
+  // same rule as its access tokens (grants/token-scopes.ts): a later sign-in that widened the grant
+  // does not widen this chain, and one that narrowed it narrows the chain to what is left.
+  const carried = kit.grantOfToken(grant, old).scopes;
   let accessScopes: readonly string[] = carried;
   if (scope !== undefined && scope.trim() !== '') {
     const requested = [...new Set(scope.trim().split(/\s+/))];

@@ -393,13 +393,13 @@ export const V3_CONNECT_CASES: readonly V3Case[] = [
     wwwAuthenticate: MISSING,
   },
   {
-    name: 'GET /v3/connect/tokeninfo?access_token= answers the claims, uncached',
+    name: 'GET /v3/connect/tokeninfo?access_token= answers the claims and the scopes the token acts with, uncached',
     request: (fx) => get(`/v3/connect/tokeninfo?access_token=${fx.tokens.calendar}`, key),
     status: 200,
     headers: { 'cache-control': 'no-store' },
     check: (b, fx) => {
       const d = b['data'] as Record<string, unknown>;
-      assert.deepEqual({ ...d, iss: undefined }, { iss: undefined, aud: CLIENT_ID, sub: fx.accounts.calendar, email: 'calendar@example.com', iat: S });
+      assert.deepEqual({ ...d, iss: undefined }, { iss: undefined, aud: CLIENT_ID, sub: fx.accounts.calendar, email: 'calendar@example.com', iat: S, scope: 'calendar.read_only' });
       assert.equal(typeof d['iss'], 'string');
     },
   },

@@ -1,5 +1,6 @@
 import { readAuthorization } from '../../../../../auth/credentials.js';
 import type { RegisteredClient } from '../../../../../clients.js';
+import { basicChallenge } from '../../../../../errors/challenges.js';
 import { GrantkitError } from '../../../../../errors/error.js';
 import { CREDENTIALS_MESSAGE } from '../../../../../errors/messages.js';
 import type { RequestLike } from '../../../../../http/types.js';
@@ -15,7 +16,7 @@ export function managementClient(kit: V3Services, req: RequestLike, clientId: st
   const client = kit.clients.get(clientId);
   const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
   if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': `Basic realm="${kit.realm}"` } });
+    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.realm) } });
   }
   return client;
 }

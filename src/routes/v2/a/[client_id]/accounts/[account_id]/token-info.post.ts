@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readAuthorization } from '../../../../../../auth/credentials.js';
 import { hashSecret } from '../../../../../../crypto/tokens.js';
+import { basicChallenge } from '../../../../../../errors/challenges.js';
 import { GrantkitError } from '../../../../../../errors/error.js';
 import { CREDENTIALS_MESSAGE } from '../../../../../../errors/messages.js';
 import { json } from '../../../../../../http/types.js';
@@ -24,7 +25,7 @@ export const tokenInfo: Route = {
     const client = kit.clients.get(params['client_id']!);
     const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
     if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-      throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': `Basic realm="${kit.realm}"` } });
+      throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.realm) } });
     }
     const { access_token } = parseInput(body, req.body);
     const found = await kit.guarded(Promise.resolve(kit.store.resolve(hashSecret(access_token), kit.now())));
@@ -34,7 +35,8 @@ export const tokenInfo: Route = {
     }
     return json(200, {
       created_at: seconds(found.token.createdAt),
-      scopes: grant.scopes.join(','),
+      // The token's scopes within the grant's, not the grant's: a later sign-in may have widened it.
+      scopes: kit.grantOfToken(grant, found.token).scopes.join(','),
       state: grant.status,
       updated_at: seconds(grant.updatedAt),
     });

@@ -1,0 +1,242 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GrantkitError } from './errors/error.js';
+import { renderGuardError, withRenderedBody } from './errors/formats.js';
+import type { Grant } from './grants/grant.js';
+import { grantParamNames } from './grants/ownership.js';
+import type { ScopeGuard } from './guard.js';
+import { serialize, type SerializedResponse } from './http/serialize.js';
+import type { TransportLike } from './http/transport.js';
+import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
+import type { EndpointRule } from './scopes/gating.js';
+
+/**
+ * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
+ * request, and how a result becomes a response. Internal: adapters import it by relative path,
+ * and each one only says how its framework reads a request and writes a response (a
+ * FrameworkBinding). Nothing here imports a framework.
+ */
+
+/**
+ * The five names every framework adapter offers, generic over that framework's middleware type,
+ * so grantkit/express and grantkit/koa cannot drift apart.
+ */
+export interface GrantKitMiddleware<M> {
+  /** grantkit's own routes (/connect/*, /oauth/*, /v3/connect/*, /v3/grants, /account, /a/*, …). */
+  routes(): M;
+  /** Attaches the grant when the token is good; leaves it unset otherwise and lets a guard decide. */
+  resolve(): M;
+  /** Passes when the grant satisfies at least one of the scopes (the hierarchy included). */
+  requireScopes(...scopes: string[]): M;
+  /** Passes when the grant satisfies every one of the scopes. */
+  requireAllScopes(...scopes: string[]): M;
+  /**
+   * Guards every route the endpoint table lists (default: the v2 table), in any case, with or
+   * without a trailing slash, HEAD as GET; refuses a method the table does not list on a path it
+   * lists (405, OPTIONS aside); passes the rest through.
+   */
+  gate(rules?: readonly EndpointRule[]): M;
+}
+
+export interface AdapterOptions {
+  /**
+   * Hand guard failures to the app's own error handling (Express `next(err)`, a throw on Koa)
+   * as a GrantkitError with status, headers, expose and the rendered body, instead of answering.
+   */
+  readonly throwErrors?: boolean;
+  /**
+   * The route parameter that names a grant in the app's routes, when it is not `grant`,
+   * `grant_id` or `grantId` (those are always read). A guard on a route with that parameter lets
+   * an access token through only for its own grant.
+   */
+  readonly grantParam?: string | readonly string[];
+}
+
+/**
+ * A framework's handle on one request (Express `req`, Koa `ctx`): both carry these under the same
+ * names, and both are the transport the HTTPS rule reads (`secure` honours the app's proxy setting).
+ */
+export interface RequestHandle extends TransportLike {
+  readonly method: string;
+  /** The path relative to where the middleware is mounted. */
+  readonly path: string;
+  /** The whole request target, mount prefix and query included. */
+  readonly originalUrl: string;
+  /** The client address under the app's own proxy settings (rate-limit keys). */
+  readonly ip?: string | undefined;
+  readonly secure: boolean;
+  /** The route's parameters once the framework has matched a route (@koa/router sets ctx.params). */
+  readonly params?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** How one framework reads a request and answers it; an adapter is one of these and nothing more. */
+export interface FrameworkBinding<C extends RequestHandle, N extends () => unknown, M> {
+  /** Node's request under the handle (Express: `req` itself; Koa: `ctx.req`). */
+  node(cx: C): IncomingMessage;
+  /** What the host app's body parser left, if one ran. */
+  body(cx: C): unknown;
+  /** The raw query string, without `?`. */
+  query(cx: C): string;
+  /** Sets the grant where the app reads it (`req.grant`, `ctx.state.grant`). */
+  setGrant(cx: C, grant: Grant): void;
+  write(cx: C, r: SerializedResponse): void;
+  /** Hands an error to the framework's own error handling (Express `next(err)`, a throw on Koa). */
+  raise(err: unknown, next: N): unknown;
+  /** The framework's middleware that runs `step`, named as `step` is. */
+  mount(step: (cx: C, next: N) => unknown): M;
+}
+
+/** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
+const kOutcome = Symbol('grantkit.outcome');
+interface Remembered {
+  [kOutcome]?: AuthOutcome;
+}
+
+/** The five middleware over one framework binding. */
+export function adapt<C extends RequestHandle, N extends () => unknown, M>(
+  kit: GrantKit,
+  options: Readonly<AdapterOptions>,
+  binding: FrameworkBinding<C, N, M>,
+): GrantKitMiddleware<M> {
+  const core = new AdapterCore(kit, options, binding);
+  return {
+    routes: () => core.routes(),
+    resolve: () => core.resolve(),
+    requireScopes(...scopes) {
+      const guard = kit.guard('any', scopes);
+      return core.guarded(() => guard);
+    },
+    requireAllScopes(...scopes) {
+      const guard = kit.guard('all', scopes);
+      return core.guarded(() => guard);
+    },
+    gate(rules) {
+      const lookup = kit.gate(rules);
+      return core.guarded((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+    },
+  };
+}
+
+/**
+ * What a guard finds for a request: its scope guard, `null` (any valid token passes), an error to
+ * answer at once, or undefined (not guarded: pass through).
+ */
+type GuardFor<C> = (cx: C) => ScopeGuard | null | GrantkitError | undefined;
+
+/** The middleware steps of one adapter instance, over its binding. */
+class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
+  /** Whether resolve() was ever mounted: only then can a request carry its remembered outcome. */
+  #resolving = false;
+  readonly #kit: GrantKit;
+  readonly #b: FrameworkBinding<C, N, M>;
+  readonly #grantParams: readonly string[];
+  readonly #throwErrors: boolean;
+
+  constructor(kit: GrantKit, options: Readonly<AdapterOptions>, binding: FrameworkBinding<C, N, M>) {
+    this.#kit = kit;
+    this.#b = binding;
+    this.#grantParams = grantParamNames(options.grantParam);
+    this.#throwErrors = Boolean(options.throwErrors);
+  }
+
+  routes(): M {
+    const grantkitRoutes = (cx: C, next: N): unknown => {
+      const matched = this.#kit.match(cx.method, cx.path);
+      if (!matched) return next();
+      return this.#kit.run(matched, this.#routeInput(cx)).then(
+        (r) => this.#b.write(cx, r),
+        (e: unknown) => this.#b.raise(e, next),
+      );
+    };
+    return this.#b.mount(grantkitRoutes);
+  }
+
+  resolve(): M {
+    this.#resolving = true;
+    const grantkitResolve = (cx: C, next: N): unknown => {
+      const outcome = this.#kit.authenticateRequest(this.#input(cx), this.#grantParams);
+      if (!(outcome instanceof Promise)) return this.#remember(cx, next, outcome);
+      return outcome.then((o) => this.#remember(cx, next, o), (e: unknown) => this.#b.raise(e, next));
+    };
+    return this.#b.mount(grantkitResolve);
+  }
+
+  /** One layer: authentication and the scope check together, synchronous when the store is. */
+  guarded(guardFor: GuardFor<C>): M {
+    const grantkitGuard = (cx: C, next: N): unknown => {
+      const guard = guardFor(cx);
+      if (guard === undefined) return next();
+      if (guard instanceof GrantkitError) return this.#finish(cx, next, guard);
+      // Only read the tag when some resolve() exists: an absent symbol is looked up through the
+      // request's whole prototype chain, a measurable cost on every guarded request.
+      const prior = this.#resolving ? (cx as C & Remembered)[kOutcome] : undefined;
+      const outcome = this.#kit.authorizeRequest(this.#input(cx), guard, prior, this.#grantParams);
+      if (!(outcome instanceof Promise)) return this.#finish(cx, next, outcome);
+      return outcome.then((o) => this.#finish(cx, next, o), (e: unknown) => this.#b.raise(e, next));
+    };
+    return this.#b.mount(grantkitGuard);
+  }
+
+  /** A guard's verdict: the grant set and on to the next middleware, or the error answered or raised. */
+  #finish(cx: C, next: N, outcome: AuthOutcome): unknown {
+    if (!(outcome instanceof GrantkitError)) {
+      this.#b.setGrant(cx, outcome);
+      return next();
+    }
+    if (this.#throwErrors) return this.#b.raise(withRenderedBody(outcome, cx.originalUrl), next);
+    this.#b.write(cx, guardFailure(outcome, cx.originalUrl));
+    return undefined;
+  }
+
+  /** resolve()'s outcome, kept on the request for the guards after it: a good grant is set, an error left to them. */
+  #remember(cx: C, next: N, outcome: AuthOutcome): unknown {
+    (cx as C & Remembered)[kOutcome] = outcome;
+    if (!(outcome instanceof GrantkitError)) this.#b.setGrant(cx, outcome);
+    return next();
+  }
+
+  #input(cx: C): GuardInput {
+    return requestInput(cx, this.#b.node(cx), this.#b.body(cx));
+  }
+
+  /** A request for one of grantkit's own routes: the body as the host app parsed it, or left in the stream. */
+  #routeInput(cx: C): RouteInput {
+    const node = this.#b.node(cx);
+    return {
+      method: cx.method,
+      path: cx.path,
+      query: this.#b.query(cx),
+      headers: node.headers,
+      secure: cx.secure,
+      ip: cx.ip,
+      body: this.#b.body(cx),
+      stream: node,
+    };
+  }
+}
+
+/** What the framework knows about a request, for a guard, `gate()` or `resolve()` to decide on. */
+export function requestInput(cx: RequestHandle, node: IncomingMessage, body: unknown): GuardInput {
+  return {
+    method: cx.method,
+    path: cx.path,
+    originalUrl: cx.originalUrl,
+    headers: node.headers,
+    rawHeaders: node.rawHeaders,
+    params: cx.params,
+    body,
+    transport: cx,
+    ip: cx.ip,
+  };
+}
+
+/** A guard's or resolve()'s error as the response, in the format of the app route it protects. */
+export function guardFailure(err: GrantkitError, url: string): SerializedResponse {
+  return serialize(renderGuardError(err, url));
+}
+
+/** Writes a response onto Node's own response object (Express's `res`; passport writes through it too). */
+export function writeServerResponse(res: ServerResponse, r: SerializedResponse): void {
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
+  res.end(r.payload);
+}

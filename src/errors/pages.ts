@@ -1,0 +1,58 @@
+import type { ResponseDescriptor } from '../http/types.js';
+import type { GrantkitError } from './error.js';
+
+/**
+ * Errors as HTML, for the requests a user's browser makes during hosted sign-in: an error page
+ * (never a redirect when the client or its callback URI is in doubt) and the rate-limit page, on
+ * the one page shell that every sign-in page uses (the provider picker too). Sign-in pages and
+ * their redirects must not leak their URL through Referer or be framed (RFC 9700 sections 4.2
+ * and 4.16), hence the headers.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'",
+  'cache-control': 'no-store',
+  pragma: 'no-cache',
+  'x-content-type-options': 'nosniff',
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped). */
+export function page(status: number, title: string, inner: string): ResponseDescriptor {
+  const content =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${escapeHtml(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}` +
+    `a.p{display:block;padding:.75rem 1rem;margin:.5rem 0;border:1px solid #ccc;border-radius:.5rem;text-decoration:none;color:inherit}</style>` +
+    `</head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
+  return { status, headers: { ...PAGE_HEADERS }, text: { contentType: 'text/html; charset=utf-8', content } };
+}
+
+/** An error shown to the user. `type` is the machine-readable reason (e.g. `grant.callback_uri_not_allowed`). */
+export function errorPage(status: number, type: string, message: string): ResponseDescriptor {
+  return page(status, 'Sign-in failed', `<p>${escapeHtml(message)}</p><p><code data-error-type>${escapeHtml(type)}</code></p>`);
+}
+
+/**
+ * A rate-limited sign-in: 429 with Retry-After, and a page that says when to try again (the
+ * user's browser does not read headers).
+ */
+export function rateLimitedPage(retryAfterSeconds: number): ResponseDescriptor {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const when = retryAfterSeconds < 60 ? `${retryAfterSeconds} seconds` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const d = page(429, 'Too many attempts', `<p>Too many sign-in attempts. Try again in ${escapeHtml(when)}.</p><p><code data-error-type>rate_limit_error</code></p>`);
+  return { ...d, headers: { ...d.headers, 'retry-after': String(retryAfterSeconds) } };
+}
+
+/**
+ * A request-time error as the page the user sees: the rate-limit page for a 429, otherwise an
+ * error page with the error's own status for a server failure and 400 for anything the request
+ * did wrong. `type` is the machine-readable reason the page shows.
+ */
+export function renderErrorPage(err: GrantkitError, type: string): ResponseDescriptor {
+  if (err.code === 'rate_limited') return rateLimitedPage(Number(err.headers['retry-after'] ?? 60));
+  return errorPage(err.status >= 500 ? err.status : 400, type, err.message);
+}

@@ -1,0 +1,113 @@
+import { covers, type ScopeGraph, type ScopeMask } from '../scopes/graph.js';
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
+import type { GrantRecord } from '../store/records.js';
+import { type Grant, toGrant } from './grant.js';
+
+/**
+ * The scopes a token acts with: the ones it was issued with (`TokenRecord.scopes`), within its
+ * grant's current scopes. A later sign-in that widens the grant never widens an older token, and
+ * one that narrows the grant narrows every token. A token that recorded none (stored before tokens
+ * recorded their scopes) acts with the grant's.
+ *
+ * The list is what the token is reported to have (v2 token-info, v3 tokeninfo, `/v3/grants/me`,
+ * the 403 text, a refresh's `scope`): its own scopes the grant still satisfies, in the token's
+ * order, then the grant's scopes the token satisfies, so a token issued with `email.modify` on a
+ * grant narrowed to `email.read_only` reports `email.read_only`. Scopes the graph does not know
+ * (open provider strings) and the vocabulary's identity scopes (v3 `openid`, `email`) match only
+ * literally. Guards test a bitset, which is exact; the list may omit a scope that two unrelated
+ * scopes both imply, so it never claims more than the token may do.
+ */
+export function actingScopes(
+  graph: ScopeGraph,
+  grantScopes: readonly string[],
+  tokenScopes: readonly string[] | null | undefined,
+  vocabulary: ScopeVocabulary,
+): readonly string[] {
+  if (tokenScopes === null || tokenScopes === undefined || sameList(tokenScopes, grantScopes)) return grantScopes;
+  return narrowed(graph, grantScopes, tokenScopes, vocabulary).scopes;
+}
+
+/** What a token acts with when it recorded other scopes than its grant's: the list, and the guards' bitset. */
+function narrowed(
+  graph: ScopeGraph,
+  grantScopes: readonly string[],
+  tokenScopes: readonly string[],
+  vocabulary: ScopeVocabulary,
+): { readonly scopes: readonly string[]; readonly mask: ScopeMask } {
+  const grantMask = graph.closure(grantScopes, vocabulary);
+  const tokenMask = graph.closure(tokenScopes, vocabulary);
+  const listed = new Set<string>();
+  for (const s of tokenScopes) if (holds(graph, grantScopes, grantMask, s, vocabulary)) listed.add(s);
+  for (const s of grantScopes) if (holds(graph, tokenScopes, tokenMask, s, vocabulary)) listed.add(s);
+  // The bitset is exact: everything both the token's and the grant's scopes satisfy.
+  const mask = new Uint32Array(grantMask.length);
+  for (let w = 0; w < mask.length; w++) mask[w] = grantMask[w]! & tokenMask[w]!;
+  return { scopes: Object.freeze([...listed]), mask };
+}
+
+/** The same list in the same order: the token was issued with the grant's scopes as they are now. */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Does a holder of `held` (whose closure is `heldMask`) have `scope`, read in `vocabulary`? */
+function holds(graph: ScopeGraph, held: readonly string[], heldMask: ScopeMask, scope: string, vocabulary: ScopeVocabulary): boolean {
+  if (held.includes(scope)) return true;
+  // Unknown names and identity scopes close over nothing: only the literal test above applies.
+  const own = graph.closure([scope], vocabulary);
+  return !isEmpty(own) && covers(heldMask, own);
+}
+
+function isEmpty(mask: ScopeMask): boolean {
+  for (let w = 0; w < mask.length; w++) if (mask[w] !== 0) return false;
+  return true;
+}
+
+/**
+ * The `Grant` objects requests are authenticated as (`req.grant`), built once per stored record and
+ * token scope list and kept: the memory store hands out the same record object each time, so a
+ * request costs a WeakMap read. The kit holds one; nothing else builds them.
+ */
+export class TokenGrants {
+  readonly #graph: ScopeGraph;
+  readonly #vocabularyOf: (record: GrantRecord) => ScopeVocabulary;
+  readonly #whole = new WeakMap<GrantRecord, Grant>();
+  /** Tokens that act with other scopes than their grant's: per record, by the token's scope list. */
+  readonly #narrowed = new WeakMap<GrantRecord, Map<string, Grant>>();
+
+  constructor(graph: ScopeGraph, vocabularyOf: (record: GrantRecord) => ScopeVocabulary) {
+    this.#graph = graph;
+    this.#vocabularyOf = vocabularyOf;
+  }
+
+  /** The grant with its own scopes: what an API key naming it acts with. */
+  ofGrant(record: GrantRecord): Grant {
+    let grant = this.#whole.get(record);
+    if (grant === undefined) {
+      const vocabulary = this.#vocabularyOf(record);
+      grant = toGrant(record, vocabulary, this.#graph.closure(record.scopes, vocabulary));
+      this.#whole.set(record, grant);
+    }
+    return grant;
+  }
+
+  /** The grant as a token of it acts: `scopes` and the guards' bitset are the token's (actingScopes()). */
+  ofToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
+    if (tokenScopes === null || tokenScopes === undefined || sameList(tokenScopes, record.scopes)) return this.ofGrant(record);
+    // JSON keeps lists apart that a plain join would merge (["a b"] and ["a", "b"]).
+    const key = JSON.stringify(tokenScopes);
+    let byScopes = this.#narrowed.get(record);
+    let grant = byScopes?.get(key);
+    if (grant !== undefined) return grant;
+    const vocabulary = this.#vocabularyOf(record);
+    const { scopes, mask } = narrowed(this.#graph, record.scopes, tokenScopes, vocabulary);
+    grant = toGrant({ ...record, scopes }, vocabulary, mask);
+    if (byScopes === undefined) this.#narrowed.set(record, (byScopes = new Map()));
+    // Bounded: a record sees few distinct token scope lists.
+    if (byScopes.size > 64) byScopes.clear();
+    byScopes.set(key, grant);
+    return grant;
+  }
+}
