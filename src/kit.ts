@@ -18,7 +18,7 @@ import { foldedSegments, gateMethod, isV3Path, v3GrantsAt } from './http/path-sh
 import { type GrantKitOptions, resolveOptions } from './kit/options.js';
 import type { NativeProvider } from './providers/provider.js';
 import { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings } from './providers/access.js';
-import { type MatchedRoute, matchRoute } from './routes/router.js';
+import { buildRouteTable, type MatchedRoute } from './routes/table.js';
 import { v2ScopeGraph, type ScopeGraph } from './scopes/graph.js';
 import { type ScopeVocabulary, scopeVocabularyOf } from './scopes/vocabulary.js';
 import type { Services } from './services.js';
@@ -79,6 +79,8 @@ export class GrantKit implements Services, V3Services {
   /** Brute-force limits on credentials, counted where the store keeps its data (limits/rate-limits.ts). */
   readonly limits: RateLimits;
   readonly #https: HttpsPolicy;
+  /** grantkit's own routes, built for this kit. */
+  readonly #routes = buildRouteTable();
   /** The store itself, not the cache in front of it: what it holds, and its rate-limit counters. */
   readonly #raw: Store;
   readonly #clock: () => number;
@@ -438,7 +440,7 @@ export class GrantKit implements Services, V3Services {
 
   /** Is this one of grantkit's own routes? Cheap for everything else (one Map read). */
   match(method: string, path: string): MatchedRoute | undefined {
-    return matchRoute(method, path);
+    return this.#routes.match(method, path);
   }
 
   /**

@@ -25,7 +25,7 @@ const refused: ReadonlyArray<readonly [string, string]> = [
   ['src/scopes/graph.ts', "import type { Grant } from '../grants/grant.js';"],
   ['src/scopes/graph.ts', "import { z } from 'zod';"],
   ['src/store/memory.ts', "import type { Route } from '../routes/route.js';"],
-  ['src/store/sql/sqlite.ts', "import { v2Routes } from '../../routes/v2/index.js';"],
+  ['src/store/sql/sqlite.ts', "import { routeFamilies } from '../../routes/families.js';"],
   ['adapters/decorators/express.ts', "import type { ExpressGrantKit } from '../express/index.js';"],
   ['adapters/passport/index.ts', "import type {} from '../express/index.js';"],
   ['adapters/express/index.ts', "import { grantkit } from '../koa/index.js';"],

@@ -1,0 +1,45 @@
+import { readAuthorization } from '../../../../../auth/credentials.js';
+import type { RegisteredClient } from '../../../../../clients.js';
+import { basicChallenge } from '../../../../../errors/challenges.js';
+import { GrantkitError } from '../../../../../errors/error.js';
+import { CREDENTIALS_MESSAGE } from '../../../../../errors/messages.js';
+import type { RequestLike } from '../../../../../http/types.js';
+import type { GrantRecord } from '../../../../../store/records.js';
+import type { V3Services } from '../../../../../v3-services.js';
+
+/**
+ * The v2 management routes `/a/{client_id}/...` authenticate with the client secret as HTTP Basic
+ * `secret:` (the v6 SDK sends exactly that). The path's client must be the secret's.
+ */
+export function managementClient(kit: V3Services, req: RequestLike, clientId: string): RegisteredClient {
+  const cred = readAuthorization(req.headers.authorization);
+  const client = kit.clients.get(clientId);
+  const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
+  if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
+    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.realm) } });
+  }
+  return client;
+}
+
+/** One account of the client, or 404 (another client's account is not found either). */
+export async function clientAccount(kit: V3Services, client: RegisteredClient, id: string): Promise<GrantRecord> {
+  const grant = await kit.guarded(kit.store.getGrant(id));
+  if (!grant || grant.clientId !== client.id) throw new GrantkitError('not_found', 'No such account.');
+  return grant;
+}
+
+/** The v2 management API's account object (note `email`, not `email_address`, here). */
+export function managementAccount(g: GrantRecord): Record<string, unknown> {
+  return {
+    id: g.id,
+    account_id: g.id,
+    billing_state: 'paid',
+    email: g.email,
+    provider: g.provider,
+    sync_state: g.status === 'valid' ? 'running' : 'invalid-credentials',
+    trial: false,
+    namespace_id: g.id,
+    authentication_type: 'password',
+    metadata: {},
+  };
+}

@@ -1,0 +1,12 @@
+import { hostedCallback } from '../../../../oauth/callback.js';
+import { hostedServices } from '../../../../oauth/services.js';
+import type { Route } from '../../../route.js';
+
+/** GET /oauth/callback/:provider: where Google, Microsoft or the oauth2 provider send the user back. */
+export const oauthCallback: Route = {
+  method: 'GET',
+  path: '/oauth/callback/:provider',
+  family: 'v2',
+  readsBody: false,
+  handler: ({ kit, req, params }) => hostedCallback(hostedServices(kit), params['provider'] ?? '', req),
+};

@@ -1,0 +1,22 @@
+import { accessTokenOf, readAuthorization } from '../../../auth/credentials.js';
+import { hashSecret } from '../../../crypto/tokens.js';
+import { GrantkitError } from '../../../errors/error.js';
+import type { Route } from '../../route.js';
+
+/**
+ * POST /oauth/revoke: the token authenticates itself and is revoked. 200 with an empty body,
+ * which every v2 SDK reads as success.
+ */
+export const oauthRevoke: Route = {
+  method: 'POST',
+  path: '/oauth/revoke',
+  family: 'v2',
+  readsBody: false,
+  async handler({ kit, req }) {
+    const grant = await kit.authenticate(req.headers.authorization, req.path);
+    if (grant instanceof GrantkitError) throw grant;
+    const token = accessTokenOf(readAuthorization(req.headers.authorization))!;
+    await kit.guarded(kit.store.revokeToken(hashSecret(token)));
+    return { status: 200, headers: {} };
+  },
+};

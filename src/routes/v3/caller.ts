@@ -1,0 +1,53 @@
+import { GrantkitError } from '../../errors/error.js';
+import { grantNotFound } from '../../grants/errors.js';
+import { namesOwnGrant } from '../../grants/ownership.js';
+import { parseGrantRef } from '../../grants/ref.js';
+import type { RequestLike } from '../../http/types.js';
+import type { GrantRecord } from '../../store/records.js';
+import type { AppCaller, V3Services } from '../../v3-services.js';
+
+// Who calls a v3 application route (an API key or an access token), and which grant it may name.
+
+/** Any authenticated caller (API key or access token), or the 401. */
+export async function caller(kit: V3Services, req: RequestLike): Promise<AppCaller> {
+  const c = await kit.authenticateApp(req.headers.authorization, undefined, req.ip);
+  if (c instanceof GrantkitError) throw c;
+  return c;
+}
+
+/** Application-level routes (grants admin, connectors, custom auth) take an API key only. */
+export async function apiKeyCaller(kit: V3Services, req: RequestLike): Promise<Extract<AppCaller, { kind: 'api_key' }>> {
+  const c = await caller(kit, req);
+  if (c.kind !== 'api_key') {
+    throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
+  }
+  return c;
+}
+
+/**
+ * The grant a `{grant_id}` path parameter names for the grants API: the same rules as on data
+ * paths (kit.authenticate), except that records are returned whatever their status, so an
+ * invalid grant can still be read, updated and deleted.
+ */
+export async function namedGrant(kit: V3Services, c: AppCaller, raw: string, allowAccessToken: boolean): Promise<GrantRecord> {
+  // The router has decoded the segment already; parseGrantRef decodes again, so re-encode '%'.
+  const ref = parseGrantRef(raw.replace(/%/g, '%25'));
+  if (ref === undefined) throw grantNotFound();
+  if (c.kind === 'access') {
+    if (!allowAccessToken) {
+      throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
+    }
+    const own = c.grant;
+    if (!namesOwnGrant(ref, own)) throw new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
+    return own;
+  }
+  if (ref.kind === 'me') {
+    throw new GrantkitError('invalid_request', '"me" needs an access token; with an API key, name the grant by id or email.');
+  }
+  const record =
+    ref.kind === 'id'
+      ? await kit.guarded(kit.store.getGrant(ref.id))
+      : await kit.guarded(kit.store.findGrantByEmail(c.clientId, ref.email));
+  if (!record || record.clientId !== c.clientId) throw grantNotFound();
+  return record;
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { GrantkitError } from '../../../errors/error.js';
+import type { HostedServices } from '../../../oauth/services.js';
+import type { AppCaller, V3Services } from '../../../v3-services.js';
+import type { Route } from '../../route.js';
+import { caller } from '../caller.js';
+import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+/**
+ * GET /v3/connect/tokeninfo?access_token=... | ?id_token=... (§3.7): RFC 9068-style claims of a
+ * token the caller owns; an access token's also carry `scope`, which Nylas's do not. OAuth-style errors (the path contains `connect/token`, which the SDK keys on).
+ */
+export const connectTokenInfo: Route = {
+  method: 'GET',
+  path: '/v3/connect/tokeninfo',
+  family: 'oauth',
+  readsBody: false,
+  async handler({ kit, req }) {
+    const c = await caller(kit, req);
+    const access = req.query.getAll('access_token');
+    const id = req.query.getAll('id_token');
+    if (access.length + id.length !== 1) {
+      throw new GrantkitError('invalid_request', 'Send exactly one of "access_token" or "id_token".');
+    }
+    const data = id.length === 1 ? await idTokenClaims(kit, c, id[0]!) : await accessTokenClaims(kit, c, access[0]!);
+    const requestId = randomUUID();
+    return { status: 200, headers: { 'x-request-id': requestId, 'cache-control': 'no-store' }, body: { request_id: requestId, data } };
+  },
+};
+
+async function accessTokenClaims(kit: V3Services, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
+  const { token, grant } = await findOwnedToken(kit, c, raw);
+  if (token.kind !== 'access' || grant === null || grant.status !== 'valid') throw tokenExpiredOrRevoked();
+  const data: Record<string, unknown> = {
+    iss: kit.issuer,
+    aud: token.clientId,
+    sub: grant.id,
+    email: grant.email,
+    iat: seconds(token.createdAt),
+  };
+  // v2 tokens live until revoked: no `exp` rather than a made-up one.
+  if (token.expiresAt !== null) data['exp'] = seconds(token.expiresAt);
+  // RFC 9068 §2.2.3: space-separated, the scopes the token acts with (its own within the grant's).
+  data['scope'] = kit.grantOfToken(grant, token).scopes.join(' ');
+  return data;
+}
+
+/**
+ * An id_token hosted OAuth issued (token.ts signs it with `kit.hosted.signer`): its signature,
+ * issuer and expiry are checked on the kit's clock, so a token from another issuer or key, a
+ * tampered one and an expired one all read as `invalid_token`. As for access tokens, the caller
+ * must own it (its client is the audience; an access token's grant is the subject), so an API key
+ * learns nothing about another client's users. The claims are those signed: an id_token states who
+ * signed in, and stays true of that sign-in even if the grant is revoked later.
+ */
+async function idTokenClaims(kit: V3Services, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
+  // A kit without hosted OAuth has never issued an id_token, so none can be valid.
+  const hosted = (kit as Partial<HostedServices>).hosted;
+  if (hosted === undefined) throw tokenExpiredOrRevoked();
+  const payload = await hosted.signer.verify(raw, kit.issuer, kit.now());
+  if (payload === undefined) throw tokenExpiredOrRevoked();
+  const { iss, aud, sub, iat, exp } = payload;
+  const email = payload['email'];
+  if (
+    typeof iss !== 'string' ||
+    typeof aud !== 'string' ||
+    typeof sub !== 'string' ||
+    typeof email !== 'string' ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number'
+  ) {
+    throw tokenExpiredOrRevoked();
+  }
+  const owned = aud === c.clientId && (c.kind !== 'access' || sub === c.grant.id);
+  if (!owned) throw tokenExpiredOrRevoked();
+  return { iss, aud, sub, email, iat, exp };
+}

@@ -1,0 +1,19 @@
+import { credentialView } from '../../../../../connectors/views.js';
+import { GrantkitError } from '../../../../../errors/error.js';
+import type { Route } from '../../../../route.js';
+import { apiKeyCaller } from '../../../caller.js';
+import { v3Json } from '../../../envelope.js';
+
+/** GET /v3/connectors/{provider}/creds/{id}: one credential of the connector, its data never returned. */
+export const credentialsFind: Route = {
+  method: 'GET',
+  path: '/v3/connectors/:provider/creds/:id',
+  family: 'v3',
+  readsBody: false,
+  async handler({ kit, req, params }) {
+    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const credential = await kit.guarded(connectors.getCredential(params['provider']!, params['id']!));
+    if (!credential) throw new GrantkitError('not_found', 'Credential not found.');
+    return v3Json(200, { data: credentialView(credential) });
+  },
+};

@@ -1,0 +1,14 @@
+import { json } from '../../http/types.js';
+import { hostedServices } from '../../oauth/services.js';
+import type { Route } from '../route.js';
+
+/** GET /.well-known/jwks.json: the public key that signs id_tokens. */
+export const jwks: Route = {
+  method: 'GET',
+  path: '/.well-known/jwks.json',
+  family: 'oauth',
+  readsBody: false,
+  async handler({ kit }) {
+    return json(200, await hostedServices(kit).hosted.signer.jwks(), { 'cache-control': 'public, max-age=300' });
+  },
+};
