@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { Bench } from 'tinybench';
 import { createGrantKit, GrantkitError, MemoryStore, sandboxProvider, type GrantKit, type ScopeGuard } from '../src/index.js';
 import { authorizeNative, redeemNative } from '../src/flows/native.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { SqliteStore } from '../src/store/sql/sqlite.js';
 import type { Store } from '../src/store/store.js';
 import { MESSAGE_PREFIX } from './protocol.js';
 import { REQUIRED_SCOPE, TOKEN_SCOPES } from './servers/common.js';

@@ -70,10 +70,10 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
   }
   if (kind === 'sqlite') {
     if (cache) return 'SQLite resolves synchronously in-process; no cache variant';
-    const mod = await importStore('sqlite');
+    const mod = await importStore('sql/sqlite');
     if (typeof mod === 'string') return mod;
     const SqliteStore = mod['SqliteStore'] as StoreClass | undefined;
-    if (!SqliteStore) return 'src/store/sqlite.ts exports no SqliteStore';
+    if (!SqliteStore) return 'src/store/sql/sqlite.ts exports no SqliteStore';
     const { default: Database } = await import('better-sqlite3');
     // A real file with WAL, as an app would run it, in a fresh temp path so runs never share state.
     const db = new Database(join(tmpdir(), `grantkit-bench-${process.pid}-${Date.now()}.db`));
@@ -94,10 +94,10 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
   }
   if (kind === 'postgres') {
     if (!(await reachable('127.0.0.1', 5432))) return 'PostgreSQL is not reachable on 127.0.0.1:5432';
-    const mod = await importStore('postgres');
+    const mod = await importStore('sql/postgres');
     if (typeof mod === 'string') return mod;
     const PostgresStore = mod['PostgresStore'] as StoreClass | undefined;
-    if (!PostgresStore) return 'src/store/postgres.ts exports no PostgresStore';
+    if (!PostgresStore) return 'src/store/sql/postgres.ts exports no PostgresStore';
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
     pool.on('error', () => {});
@@ -117,10 +117,10 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
   }
   // redis
   if (!(await reachable('127.0.0.1', 6379))) return 'Redis is not reachable on 127.0.0.1:6379';
-  const mod = await importStore('redis');
+  const mod = await importStore('redis/store');
   if (typeof mod === 'string') return mod;
   const RedisStore = mod['RedisStore'] as StoreClass | undefined;
-  if (!RedisStore) return `src/store/redis.ts exports no RedisStore (exports: ${Object.keys(mod).join(', ')})`;
+  if (!RedisStore) return `src/store/redis/store.ts exports no RedisStore (exports: ${Object.keys(mod).join(', ')})`;
   const { Redis } = await import('ioredis');
   const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {

@@ -2,7 +2,7 @@ import { GrantkitError } from '../errors/error.js';
 
 /**
  * A store that is down or slow must never let a request through, and never answer 401 as if the
- * token were bad: the answer is 503 with Retry-After, within the timeout (issue #6, security #10).
+ * token were bad: the answer is 503 with Retry-After, within the timeout.
  */
 export function storeUnavailable(cause?: unknown): GrantkitError {
   return new GrantkitError('store_unavailable', 'The grant store is unavailable; try again shortly.', {

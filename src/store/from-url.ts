@@ -20,15 +20,15 @@ export async function storeFromUrl(url: string, variable = 'GRANTKIT_STORE'): Pr
       return new MemoryStore();
     }
     case 'sqlite': {
-      const { SqliteStore } = await load(() => import('./sqlite.js'), spec, variable);
+      const { SqliteStore } = await load(() => import('./sql/sqlite.js'), spec, variable);
       return new SqliteStore({ filename: spec.path });
     }
     case 'postgres': {
-      const { PostgresStore } = await load(() => import('./postgres.js'), spec, variable);
+      const { PostgresStore } = await load(() => import('./sql/postgres.js'), spec, variable);
       return new PostgresStore({ connectionString: spec.url, ...(spec.schema === undefined ? {} : { schema: spec.schema }) });
     }
     case 'redis': {
-      const { RedisStore } = await load(() => import('./redis.js'), spec, variable);
+      const { RedisStore } = await load(() => import('./redis/store.js'), spec, variable);
       return new RedisStore({ url: spec.url, ...(spec.prefix === undefined ? {} : { prefix: spec.prefix }) });
     }
   }

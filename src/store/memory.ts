@@ -22,7 +22,7 @@ interface Entry {
   token: TokenRecord;
   consumedAt: number | null;
   slot: GrantSlot | null;
-  /** Handed out again while the grant is unchanged, so the core's memo on it keeps paying off. */
+  /** Handed out again while the grant is unchanged, so the hot path allocates nothing. */
   resolved: Resolved | null;
 }
 

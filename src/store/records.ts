@@ -84,12 +84,6 @@ export interface Resolved {
   readonly token: TokenRecord;
   /** Null for an API key, or when the grant is gone. */
   readonly grant: GrantRecord | null;
-  /**
-   * Free for the core to cache what it derives from this resolution (the compiled grant). A store
-   * that hands out the same object while nothing changed (memory, the cache) saves that work on
-   * every request; others may leave it out.
-   */
-  memo?: unknown;
 }
 
 export interface Consumed {

@@ -9,7 +9,7 @@ import type express from 'express';
 import request from 'supertest';
 import { newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.js';
-import { RedisStore } from '../../src/store/redis.js';
+import { RedisStore } from '../../src/store/redis/store.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY } from '../helpers.js';
 import { accessToken, call, freePort, startApp, stop, within, type AppProcess } from './processes.js';
 

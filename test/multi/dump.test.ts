@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { createGrantKit, MemoryStore, type NativeProvider, type Store } from '../../src/index.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, SECRET_KEY } from '../helpers.js';
 

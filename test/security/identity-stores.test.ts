@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { MIGRATIONS } from '../../src/store/postgres-migrations.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { MIGRATIONS } from '../../src/store/sql/migrations.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { GrantRecord, TokenRecord } from '../../src/store/records.js';
 import { dropSchema, postgresUrl, probePostgres } from '../stores/servers.js';
 

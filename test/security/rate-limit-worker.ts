@@ -3,7 +3,7 @@
  * through the kit's limits, then exits. Used by rate-limits.test.ts.
  */
 import { createGrantKit, ProviderAuthError } from '../../src/index.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 
 const [file, count, email, ip, limit] = process.argv.slice(2) as [string, string, string, string, string];
 const store = new SqliteStore({ filename: file });

@@ -22,9 +22,9 @@ import {
   type RateLimiterSpec,
   type Store,
 } from '../../src/index.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { memoryLimiter } from '../../src/limits/backends.js';
 import { rateLimited } from '../../src/limits/rate-limits.js';
 import { errorResponse } from '../../src/oauth/authorize.js';

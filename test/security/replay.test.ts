@@ -11,9 +11,9 @@ import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.
 import { TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { issueHostedCode } from '../../src/oauth/hosted-code.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import express from 'express';
 import pg from 'pg';
-import { MIGRATIONS } from '../../src/store/postgres-migrations.js';
+import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import { grantkit } from '../../adapters/express/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
@@ -18,9 +18,9 @@ import { v2ScopeGraph } from '../../src/scopes/graph.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
 import { Browser, paramsOf } from '../oauth/harness.js';
 import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../helpers.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
 
 /**

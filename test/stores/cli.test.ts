@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
 import type { GrantRecord } from '../../src/store/records.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, probePostgres } from './servers.js';
 

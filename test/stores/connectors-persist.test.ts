@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGrantKit, type GrantKit } from '../../src/index.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { CLIENT_ID, CLIENT_SECRET, SECRET_KEY } from '../helpers.js';
 
 /**

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { storeContract, type LegacyConnectorRows } from '../../src/store/contract.js';
-import { MIGRATIONS } from '../../src/store/postgres-migrations.js';
+import { storeContract, type LegacyConnectorRows } from '../../src/testing/index.js';
+import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import type { ConnectorRecord, CredentialRecord } from '../../src/connectors/records.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from './servers.js';
 
 storeContract('memory', async () => ({

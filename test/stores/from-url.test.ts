@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryStore } from '../../src/store/memory.js';
 import { parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sql/sqlite.js';
 
 describe('GRANTKIT_STORE parsing', () => {
   it('reads every documented form', () => {

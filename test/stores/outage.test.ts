@@ -7,8 +7,8 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { GrantRecord, Invalidation, TokenRecord } from '../../src/store/records.js';
-import { PostgresStore } from '../../src/store/postgres.js';
-import { RedisStore } from '../../src/store/redis.js';
+import { PostgresStore } from '../../src/store/sql/postgres.js';
+import { RedisStore } from '../../src/store/redis/store.js';
 import type { Store } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, probePostgres } from './servers.js';
 

@@ -1,9 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import { LocalBroadcast } from './broadcast.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
-import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from './records.js';
-import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+import { LocalBroadcast } from '../broadcast.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './filter.js';
 import {
   APP_OWNER,
   CONNECTOR_COLUMNS,
@@ -25,10 +25,11 @@ import {
   type JoinedGrantRow,
   type ListEncoder,
   type TokenRow,
-} from './sql-rows.js';
-import type { Store } from './store.js';
-import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from './rows.js';
+import type { Store } from '../store.js';
+import { applySqliteSchema } from './sqlite-schema.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
 export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
 
@@ -39,148 +40,6 @@ type ResolvedRow = LiveTokenRow & JoinedGrantRow;
 
 // Lists are kept as JSON text: it gives back exactly the strings that went in.
 const JSON_LIST: ListEncoder = (list) => JSON.stringify(list);
-
-// `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
-// toLowerCase, so both must agree on which emails are "the same".
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS grantkit_grants (
-  id          TEXT PRIMARY KEY,
-  client_id   TEXT NOT NULL,
-  provider    TEXT NOT NULL,
-  email       TEXT NOT NULL,
-  email_lower TEXT NOT NULL,
-  name        TEXT NOT NULL,
-  scopes      TEXT NOT NULL,
-  status      TEXT NOT NULL,
-  settings    TEXT,
-  created_at  INTEGER NOT NULL,
-  updated_at  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS grantkit_grants_email ON grantkit_grants (client_id, email_lower);
-CREATE INDEX IF NOT EXISTS grantkit_grants_created ON grantkit_grants (created_at);
-CREATE TABLE IF NOT EXISTS grantkit_tokens (
-  hash        TEXT PRIMARY KEY,
-  kind        TEXT NOT NULL,
-  client_id   TEXT NOT NULL,
-  grant_id    TEXT,
-  family      TEXT,
-  created_at  INTEGER NOT NULL,
-  expires_at  INTEGER,
-  data        TEXT,
-  consumed_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS grantkit_tokens_grant ON grantkit_tokens (grant_id);
-CREATE INDEX IF NOT EXISTS grantkit_tokens_family ON grantkit_tokens (family);
-CREATE INDEX IF NOT EXISTS grantkit_tokens_kind ON grantkit_tokens (kind, client_id);
-CREATE INDEX IF NOT EXISTS grantkit_tokens_expires ON grantkit_tokens (expires_at);
-CREATE TABLE IF NOT EXISTS grantkit_connectors (
-  seq                  INTEGER PRIMARY KEY,
-  provider             TEXT NOT NULL UNIQUE,
-  id                   TEXT NOT NULL,
-  name                 TEXT NOT NULL,
-  client_id            TEXT,
-  client_secret        TEXT,
-  settings             TEXT NOT NULL,
-  default_scopes       TEXT NOT NULL,
-  allowed_scopes       TEXT,
-  endpoints            TEXT,
-  active_credential_id TEXT,
-  created_at           INTEGER NOT NULL,
-  updated_at           INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS grantkit_credentials (
-  seq        INTEGER PRIMARY KEY,
-  id         TEXT NOT NULL UNIQUE,
-  provider   TEXT NOT NULL,
-  name       TEXT NOT NULL,
-  type       TEXT NOT NULL,
-  data       TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS grantkit_credentials_provider ON grantkit_credentials (provider, seq);
-CREATE TABLE IF NOT EXISTS grantkit_revoked_families (
-  family     TEXT PRIMARY KEY,
-  revoked_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS grantkit_revoked_tokens (
-  hash       TEXT PRIMARY KEY,
-  revoked_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS grantkit_revoked_tokens_age ON grantkit_revoked_tokens (revoked_at);
-CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
-  key    TEXT PRIMARY KEY,
-  points INTEGER NOT NULL DEFAULT 0,
-  expire INTEGER
-);
-`;
-// The rate-limit table has rate-limiter-flexible's layout; its expiry is wall-clock milliseconds.
-// Revoked tokens are tombstones (revoked-family.ts): hashes only, dated on the wall clock too.
-// Connectors and credentials list in the order they were first put, as in the memory store (a
-// replacement keeps its place). `seq` holds that order: an INTEGER PRIMARY KEY is the rowid itself,
-// which VACUUM keeps (an implicit rowid it may renumber), and the upserts below never rewrite it
-// (INSERT OR REPLACE would delete the row and give it a new one).
-
-/**
- * Columns added after the first release, nullable: a file made by an older version gets them on
- * open (ALTER TABLE ... ADD COLUMN), and older versions keep reading the file, ignoring them.
- */
-const ADDED_COLUMNS: readonly (readonly [table: string, column: string, type: string])[] = [
-  ['grantkit_grants', 'scope_vocabulary', 'TEXT'],
-  ['grantkit_grants', 'identity', 'TEXT'],
-  ['grantkit_tokens', 'scopes', 'TEXT'],
-];
-
-function addColumns(db: Database): void {
-  for (const [table, column, type] of ADDED_COLUMNS) {
-    const have = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
-    if (!have.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-  }
-}
-
-/**
- * Connector ownership, added after the first schema: connectors become keyed by (owner, provider)
- * instead of provider alone. SQLite cannot drop the old UNIQUE (provider), so the table is rebuilt,
- * keeping `seq` (the list order). No earlier row records its creator, so every existing connector
- * and credential becomes the app's (owner '') and keeps serving every client (clients NULL). Runs
- * once per file, in an IMMEDIATE transaction that re-checks, so processes starting together agree.
- */
-function upgradeConnectorOwners(db: Database): void {
-  const hasOwner = (): boolean =>
-    (db.prepare('PRAGMA table_info(grantkit_connectors)').all() as { name: string }[]).some((c) => c.name === 'owner');
-  if (hasOwner()) return;
-  db.transaction(() => {
-    if (hasOwner()) return;
-    db.exec(`
-CREATE TABLE grantkit_connectors_owned (
-  seq                  INTEGER PRIMARY KEY,
-  owner                TEXT NOT NULL DEFAULT '',
-  provider             TEXT NOT NULL,
-  id                   TEXT NOT NULL,
-  name                 TEXT NOT NULL,
-  client_id            TEXT,
-  client_secret        TEXT,
-  settings             TEXT NOT NULL,
-  default_scopes       TEXT NOT NULL,
-  allowed_scopes       TEXT,
-  endpoints            TEXT,
-  active_credential_id TEXT,
-  clients              TEXT,
-  created_at           INTEGER NOT NULL,
-  updated_at           INTEGER NOT NULL,
-  UNIQUE (owner, provider)
-);
-INSERT INTO grantkit_connectors_owned (seq, provider, id, name, client_id, client_secret, settings, default_scopes,
-  allowed_scopes, endpoints, active_credential_id, created_at, updated_at)
-SELECT seq, provider, id, name, client_id, client_secret, settings, default_scopes,
-  allowed_scopes, endpoints, active_credential_id, created_at, updated_at FROM grantkit_connectors;
-DROP TABLE grantkit_connectors;
-ALTER TABLE grantkit_connectors_owned RENAME TO grantkit_connectors;
-ALTER TABLE grantkit_credentials ADD COLUMN owner TEXT NOT NULL DEFAULT '';
-CREATE INDEX IF NOT EXISTS grantkit_credentials_owner_provider ON grantkit_credentials (owner, provider, seq);
-`);
-  }).immediate();
-}
 
 const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
 /** The kinds a revocation keeps a tombstone of: the bearer tokens (revoked-family.ts). */
@@ -225,9 +84,7 @@ export class SqliteStore implements Store, ConnectorStore {
       // WAL lets readers run while one process writes; an in-memory database cannot use it.
       if (options.filename !== ':memory:' && options.filename !== '') this.#db.pragma('journal_mode = WAL');
     }
-    this.#db.exec(SCHEMA);
-    addColumns(this.#db);
-    upgradeConnectorOwners(this.#db);
+    applySqliteSchema(this.#db);
     const db = this.#db;
     this.#sql = {
       getGrant: db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`),
@@ -286,7 +143,7 @@ export class SqliteStore implements Store, ConnectorStore {
       sweep: db.prepare<[number]>('DELETE FROM grantkit_tokens WHERE expires_at <= ?'),
       sweepFamilies: db.prepare<[number]>('DELETE FROM grantkit_revoked_families WHERE revoked_at <= ?'),
       sweepRevokedTokens: db.prepare<[number]>('DELETE FROM grantkit_revoked_tokens WHERE revoked_at <= ?'),
-      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
+      // A connector is keyed by (owner, provider); owner '' is the app's (see rows.ts).
       getConnector: db.prepare<[string, string], ConnectorRow>(
         `SELECT ${CONNECTOR_COLUMNS} FROM grantkit_connectors WHERE owner = ? AND provider = ?`,
       ),

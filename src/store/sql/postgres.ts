@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
-import { MIGRATIONS } from './postgres-migrations.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
-import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
+import { MIGRATIONS } from './migrations.js';
+import { listenTransport } from './postgres-listener.js';
+import { postgresStatements, quoteIdent, type PostgresStatements } from './postgres-statements.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import { Broadcast, invalidationPayload } from '../broadcast.js';
 import type {
   Consumed,
   GrantFilter,
@@ -13,15 +15,13 @@ import type {
   Resolved,
   TokenFilter,
   TokenRecord,
-} from './records.js';
-import { grantListClauses, tokenListWhere, type Bind } from './sql-filter.js';
+} from '../records.js';
+import { grantListClauses, tokenListWhere, type Bind } from './filter.js';
 import {
   APP_OWNER,
   CONNECTOR_COLUMN_NAMES,
-  CONNECTOR_COLUMNS,
   connectorParams,
   CREDENTIAL_COLUMN_NAMES,
-  CREDENTIAL_COLUMNS,
   credentialParams,
   GRANT_COLUMN_NAMES,
   GRANT_COLUMNS,
@@ -41,10 +41,10 @@ import {
   type ListEncoder,
   type Params,
   type TokenRow,
-} from './sql-rows.js';
-import type { Store } from './store.js';
-import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from './rows.js';
+import type { Store } from '../store.js';
+import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
 export interface PostgresStoreOptions {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
@@ -92,7 +92,7 @@ export class PostgresStore implements Store, ConnectorStore {
   readonly #owned: boolean;
   readonly #schema: string;
   readonly #timeoutMs: number;
-  readonly #sql;
+  readonly #sql: PostgresStatements;
   readonly #channel: string;
   readonly #broadcast: Broadcast;
   #writesSinceSweep = 0;
@@ -121,139 +121,7 @@ export class PostgresStore implements Store, ConnectorStore {
       timeoutMs: this.#timeoutMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     });
-    const s = quoteIdent(this.#schema);
-    const G = `${s}.grantkit_grants`;
-    const T = `${s}.grantkit_tokens`;
-    const live = `hash = $1 AND (expires_at IS NULL OR expires_at > $2)`;
-    // A snapshot read of the row plus an UPDATE that wins only while consumed_at is still null:
-    // a concurrent winner makes the UPDATE re-check and match nothing, so first_use is false.
-    const consumeCtes = `
-      cur AS (SELECT ${TOKEN_COLUMNS} FROM ${T} WHERE ${live}),
-      won AS (UPDATE ${T} SET consumed_at = $2 WHERE ${live} AND consumed_at IS NULL RETURNING hash)`;
-    const K = `${s}.grantkit_connectors`;
-    const C = `${s}.grantkit_credentials`;
-    const F = `${s}.grantkit_token_families`;
-    const R = `${s}.grantkit_revoked_tokens`;
-    // Tombstones (revoked-family.ts) of the access tokens and API keys a revocation deletes: a CTE
-    // reading the DELETE's RETURNING, so they are written by the very statement that deletes, from
-    // the rows it found. $4 is the wall-clock time. A data-modifying CTE runs whether or not read.
-    const bury = (deleted: string) => `
-      buried AS (
-        INSERT INTO ${R} (hash, revoked_at) SELECT hash, $4::bigint FROM ${deleted} WHERE kind IN ('access', 'api_key')
-        ON CONFLICT (hash) DO UPDATE SET revoked_at = EXCLUDED.revoked_at)`;
-    // Revoked families (revoked-family.ts). A token write of a family first upserts the family's
-    // row: ON CONFLICT DO UPDATE locks the row and sees its latest committed version, even one
-    // newer than the statement's snapshot, so `gate` yields a row only while the family is not
-    // revoked, and the token is inserted only then. revokeFamily marks the row and, in a second
-    // statement (a fresh snapshot), deletes the tokens: a write that held the row lock first has
-    // committed by then and is deleted; a write after it sees the mark and stores nothing.
-    const familyGate = (family: string, seenAt: string, also: string) => `
-      gate AS (
-        INSERT INTO ${F} AS f (family, revoked_at, seen_at) SELECT ${family}, NULL, ${seenAt}
-        WHERE ${family}::text IS NOT NULL ${also}
-        ON CONFLICT (family) DO UPDATE SET seen_at = GREATEST(f.seen_at, EXCLUDED.seen_at) WHERE f.revoked_at IS NULL
-        RETURNING 1)`;
-    const tokenValues = '$1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9';
-    const upsertToken = `
-      WITH ${familyGate('$5', '$6::bigint', '')}
-      INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at) SELECT ${tokenValues}, NULL
-      WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM gate)
-      ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
-        grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
-        expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL`;
-    this.#sql = {
-      G,
-      T,
-      F,
-      R,
-      K,
-      C,
-      getGrant: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE id = $1`,
-      // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
-      grantByEmail: `SELECT ${GRANT_COLUMNS} FROM ${G} WHERE client_id = $1 AND email_lower = $2
-        ORDER BY updated_at DESC, id COLLATE "C" DESC LIMIT 1`,
-      // The NOTIFYs below sit in the statement's own result, so they are sent whenever it runs and
-      // delivered on commit: a listener that re-reads on the message sees the change.
-      putGrant: `WITH up AS (
-          INSERT INTO ${G} (${GRANT_COLUMNS}, email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-          ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, provider = EXCLUDED.provider,
-            email = EXCLUDED.email, email_lower = EXCLUDED.email_lower, name = EXCLUDED.name,
-            scopes = EXCLUDED.scopes, status = EXCLUDED.status, settings = EXCLUDED.settings,
-            created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-            scope_vocabulary = EXCLUDED.scope_vocabulary, identity = EXCLUDED.identity
-          RETURNING id)
-        SELECT pg_notify($14, $15) AS notified FROM up`,
-      deleteGrant: `WITH gone AS (DELETE FROM ${G} WHERE id = $1 RETURNING id),
-        tokens AS (DELETE FROM ${T} WHERE grant_id IN (SELECT id FROM gone) RETURNING hash, kind),
-        ${bury('tokens')}
-        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
-      putToken: upsertToken,
-      resolve: `SELECT t.hash, t.kind, t.client_id, t.grant_id, t.family, t.created_at, t.expires_at, t.data, t.scopes,
-          g.id AS g_id, g.client_id AS g_client_id, g.provider AS g_provider, g.email AS g_email,
-          g.name AS g_name, g.scopes AS g_scopes, g.status AS g_status, g.settings AS g_settings,
-          g.created_at AS g_created_at, g.updated_at AS g_updated_at, g.scope_vocabulary AS g_scope_vocabulary,
-          g.identity AS g_identity
-        FROM ${T} t LEFT JOIN ${G} g ON g.id = t.grant_id
-        WHERE t.hash = $1 AND t.kind IN ('access', 'api_key') AND (t.expires_at IS NULL OR t.expires_at > $2)
-          AND (t.family IS NULL OR NOT EXISTS (SELECT 1 FROM ${F} f WHERE f.family = t.family AND f.revoked_at IS NOT NULL))`,
-      consume: `WITH ${consumeCtes}
-        SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
-      // The insert reads `won`, so the next token is stored only by the one call that consumed the old.
-      rotate: `WITH ${consumeCtes},
-        ${familyGate('$7', '$8::bigint', 'AND EXISTS (SELECT 1 FROM won)')},
-        put AS (
-          INSERT INTO ${T} (${TOKEN_COLUMNS}, consumed_at)
-          SELECT $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11, NULL
-          WHERE EXISTS (SELECT 1 FROM won) AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM gate))
-          ON CONFLICT (hash) DO UPDATE SET kind = EXCLUDED.kind, client_id = EXCLUDED.client_id,
-            grant_id = EXCLUDED.grant_id, family = EXCLUDED.family, created_at = EXCLUDED.created_at,
-            expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, scopes = EXCLUDED.scopes, consumed_at = NULL
-        )
-        SELECT cur.*, EXISTS (SELECT 1 FROM won) AS first_use FROM cur`,
-      revokeToken: `WITH gone AS (DELETE FROM ${T} WHERE hash = $1 RETURNING ${TOKEN_COLUMNS}),
-        ${bury('gone')}
-        SELECT gone.*, pg_notify($2, $3) AS notified FROM gone`,
-      markFamily: `INSERT INTO ${F} AS f (family, revoked_at, seen_at) VALUES ($1, $2::bigint, $2::bigint)
-        ON CONFLICT (family) DO UPDATE SET revoked_at = COALESCE(f.revoked_at, EXCLUDED.revoked_at)`,
-      revokeFamily: `WITH gone AS (DELETE FROM ${T} WHERE family = $1 RETURNING hash, kind),
-        ${bury('gone')}
-        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
-      revokeGrantTokens: `WITH gone AS (DELETE FROM ${T} WHERE grant_id = $1 RETURNING hash, kind),
-        ${bury('gone')}
-        SELECT count(*)::int AS n, pg_notify($2, $3) AS notified FROM gone`,
-      // Asked only after resolve found nothing: held (live or expired), or buried.
-      knows: `SELECT 1 AS one FROM ${T} WHERE hash = $1 UNION ALL SELECT 1 FROM ${R} WHERE hash = $1 LIMIT 1`,
-      // Bounded, so a long-idle instance does not start one huge delete inside the statement timeout.
-      sweep: `DELETE FROM ${T} WHERE hash IN (SELECT hash FROM ${T} WHERE expires_at <= $1 LIMIT 1000)`,
-      // Rows of families neither written nor revoked within the retention. Dropping one that is not
-      // revoked loses nothing: its next write creates it again.
-      sweepFamilies: `DELETE FROM ${F} WHERE family IN (SELECT family FROM ${F} WHERE COALESCE(revoked_at, seen_at) <= $1 LIMIT 1000)`,
-      sweepRevokedTokens: `DELETE FROM ${R} WHERE hash IN (SELECT hash FROM ${R} WHERE revoked_at <= $1 LIMIT 1000)`,
-      // Connectors and credentials: no NOTIFY, as they are never in a cached resolution.
-      // Lists follow `seq`, the order rows were first put; the upserts leave it alone.
-      // A connector is keyed by (owner, provider); owner '' is the app's (see sql-rows.ts).
-      getConnector: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} WHERE owner = $1 AND provider = $2`,
-      putConnector: `INSERT INTO ${K} (${CONNECTOR_COLUMNS})
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13, $14)
-        ON CONFLICT (owner, provider) DO UPDATE SET id = EXCLUDED.id, name = EXCLUDED.name, client_id = EXCLUDED.client_id,
-          client_secret = EXCLUDED.client_secret, settings = EXCLUDED.settings, default_scopes = EXCLUDED.default_scopes,
-          allowed_scopes = EXCLUDED.allowed_scopes, endpoints = EXCLUDED.endpoints,
-          active_credential_id = EXCLUDED.active_credential_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-          clients = EXCLUDED.clients`,
-      // One statement, so the connector and its credentials go together or not at all. Every
-      // data-modifying CTE runs whether or not it is read; the credentials go even when the
-      // connector is already gone, as in the memory store.
-      deleteConnector: `WITH creds AS (DELETE FROM ${C} WHERE owner = $1 AND provider = $2),
-        gone AS (DELETE FROM ${K} WHERE owner = $1 AND provider = $2 RETURNING 1)
-        SELECT count(*)::int AS n FROM gone`,
-      listConnectors: `SELECT ${CONNECTOR_COLUMNS} FROM ${K} ORDER BY seq`,
-      getCredential: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE id = $1`,
-      putCredential: `INSERT INTO ${C} (${CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8)
-        ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, name = EXCLUDED.name, type = EXCLUDED.type,
-          data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, owner = EXCLUDED.owner`,
-      deleteCredential: `DELETE FROM ${C} WHERE id = $1`,
-      listCredentials: `SELECT ${CREDENTIAL_COLUMNS} FROM ${C} WHERE owner = $1 AND provider = $2 ORDER BY seq`,
-    };
+    this.#sql = postgresStatements(this.#schema);
   }
 
   /**
@@ -377,7 +245,7 @@ export class PostgresStore implements Store, ConnectorStore {
     return row && toToken(row);
   }
 
-  /** Two statements, the mark first: see `familyGate` for why one would not do. */
+  /** Two statements, the mark first: see `familyGate` in postgres-statements.ts for why one would not do. */
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     await this.#query(this.#sql.markFamily, [family, now]);
     const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family }), Date.now()]);
@@ -485,44 +353,6 @@ export class PostgresStore implements Store, ConnectorStore {
   }
 }
 
-/**
- * LISTEN on a connection of its own, outside the pool: a pooled connection is shared and may be
- * recycled, and a listener must stay put. It is made with the pool's own settings.
- */
-function listenTransport(pool: Pool, channel: string, timeoutMs: number): ChannelTransport {
-  return {
-    async open(onMessage, onLost) {
-      const client = new pg.Client({ ...pool.options, connectionTimeoutMillis: timeoutMs, keepAlive: true });
-      let closed = false;
-      const lose = (): void => {
-        if (closed) return;
-        closed = true;
-        onLost();
-      };
-      client.on('error', lose);
-      client.on('end', lose);
-      client.on('notification', (m) => {
-        if (m.channel === channel && m.payload !== undefined) onMessage(m.payload);
-      });
-      try {
-        await client.connect();
-        await client.query(`LISTEN ${quoteIdent(channel)}`);
-      } catch (e) {
-        closed = true;
-        client.end().catch(() => {});
-        throw e;
-      }
-      return {
-        ping: () => client.query('SELECT 1'),
-        close: () => {
-          closed = true;
-          // With a query in flight (a heartbeat on a hung connection) pg destroys the socket at once.
-          client.end().catch(() => {});
-        },
-      };
-    },
-  };
-}
 
 function tokenValues(t: TokenRecord): unknown[] {
   return positional(tokenParams(t), TOKEN_COLUMN_NAMES);
@@ -536,8 +366,4 @@ function positional<C extends string>(params: Params<C>, columns: readonly C[]):
 /** Positional parameters (`$n`), appended to `values` in the order they are bound. */
 function positionalBind(values: unknown[]): Bind {
   return (_name, value) => `$${values.push(value)}`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Broadcast, invalidationPayload, type ChannelTransport } from './broadcast.js';
-import { applyGrantFilter } from './filter.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
+import { Broadcast, invalidationPayload } from '../broadcast.js';
+import { applyGrantFilter } from '../filter.js';
+import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
 import type {
   Consumed,
   GrantFilter,
@@ -12,10 +11,26 @@ import type {
   Resolved,
   TokenFilter,
   TokenRecord,
-} from './records.js';
-import type { Store } from './store.js';
-import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+} from '../records.js';
+import type { Store } from '../store.js';
+import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import {
+  connectorJson,
+  consumed,
+  credentialJson,
+  emailField,
+  grantJson,
+  parseConnector,
+  parseCredential,
+  parseGrant,
+  parseToken,
+  slot,
+  strings,
+  tokenJson,
+} from './codec.js';
+import { SCRIPTS, type Script } from './scripts.js';
+import { subscriberTransport } from './subscriber.js';
 
 export interface RedisStoreOptions {
   /** A client of your own; the store then leaves its options and its quit() to you. */
@@ -74,237 +89,6 @@ export interface RedisStoreOptions {
 const GC_GRACE_MS = 60 * 60 * 1000;
 const DEFAULT_TIMEOUT_MS = 1000;
 const DEFAULT_HEARTBEAT_MS = 1000;
-
-const LIB = `
-local P = ARGV[1]
-
-local function publish(payload)
-  redis.call('PUBLISH', P .. 'invalidate', payload)
-end
-
-local function servernow()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
--- Adds a member, drops the members the server has already collected, and lets the index itself
--- expire with its longest-lived member.
-local function index(key, deadline, hash, now)
-  redis.call('ZADD', key, deadline, hash)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. now)
-  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  if top[2] == 'inf' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, top[2]) end
-end
-
--- With bury (a TTL in ms), a revocation: an access token or API key leaves its tombstone.
-local function drop(hash, bury)
-  local key = P .. 't:' .. hash
-  local t = redis.call('HMGET', key, 'k', 'g', 'f')
-  if not t[1] then return 0 end
-  if bury and (t[1] == 'access' or t[1] == 'api_key') then
-    redis.call('SET', P .. 'rt:' .. hash, '1', 'PX', bury)
-  end
-  redis.call('DEL', key)
-  redis.call('ZREM', P .. 'tk:' .. t[1], hash)
-  if t[2] ~= '' then redis.call('ZREM', P .. 'tg:' .. t[2], hash) end
-  if t[3] ~= '' then redis.call('ZREM', P .. 'tf:' .. t[3], hash) end
-  return 1
-end
-
-local function dropindexed(key, bury)
-  local n = 0
-  for _, hash in ipairs(redis.call('ZRANGE', key, 0, -1)) do n = n + drop(hash, bury) end
-  redis.call('DEL', key)
-  return n
-end
-
-local function revoked(f)
-  return f ~= '' and redis.call('EXISTS', P .. 'rf:' .. f) == 1
-end
-
--- hash, record JSON, kind, grant id, family, expiresAt, ttl ('' = none). A token of a revoked
--- family is not stored: scripts run atomically, so no revocation can slip in between.
-local function put(hash, r, k, g, f, e, ttl)
-  if revoked(f) then return end
-  drop(hash)
-  local key = P .. 't:' .. hash
-  redis.call('HSET', key, 'r', r, 'k', k, 'g', g, 'f', f, 'e', e)
-  local now = servernow()
-  local deadline = 'inf'
-  if ttl ~= '' then
-    deadline = now + tonumber(ttl)
-    redis.call('PEXPIREAT', key, deadline)
-  end
-  index(P .. 'tk:' .. k, deadline, hash, now)
-  if g ~= '' then index(P .. 'tg:' .. g, deadline, hash, now) end
-  if f ~= '' then index(P .. 'tf:' .. f, deadline, hash, now) end
-end
-
--- nil when unknown or expired at now; else the record JSON and 1 on first use, 0 on a replay.
-local function consume(hash, now)
-  local key = P .. 't:' .. hash
-  local t = redis.call('HMGET', key, 'r', 'e', 'c')
-  if not t[1] then return nil end
-  if t[2] ~= '' and tonumber(t[2]) <= tonumber(now) then return nil end
-  if t[3] then return t[1], 0 end
-  redis.call('HSET', key, 'c', now)
-  return t[1], 1
-end
-`;
-
-/** A Lua script run by its SHA, loaded again after a Redis restart flushed the script cache. */
-class Script {
-  readonly lua: string;
-  readonly sha: string;
-  constructor(body: string) {
-    this.lua = LIB + body;
-    this.sha = createHash('sha1').update(this.lua).digest('hex');
-  }
-}
-
-const SCRIPTS = {
-  // ARGV: P, id, grant JSON, email field, client id, createdAt, invalidation
-  putGrant: new Script(`
-local id = ARGV[2]
-local gk = P .. 'g:' .. id
-local old = redis.call('HMGET', gk, 'e', 'c')
-if old[1] then
-  if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 'emails', old[1]) end
-  if old[2] ~= ARGV[5] then redis.call('ZREM', P .. 'gc:' .. old[2], id) end
-end
-redis.call('HSET', gk, 'j', ARGV[3], 'e', ARGV[4], 'c', ARGV[5])
-redis.call('HSET', P .. 'emails', ARGV[4], id)
-redis.call('ZADD', P .. 'grants', ARGV[6], id)
-redis.call('ZADD', P .. 'gc:' .. ARGV[5], ARGV[6], id)
-publish(ARGV[7])
-return 1`),
-  // ARGV: P, email field
-  grantByEmail: new Script(`
-local id = redis.call('HGET', P .. 'emails', ARGV[2])
-if not id then return false end
-return redis.call('HGET', P .. 'g:' .. id, 'j')`),
-  // ARGV: P, id, invalidation, tombstone TTL
-  deleteGrant: new Script(`
-local id = ARGV[2]
-local gk = P .. 'g:' .. id
-local old = redis.call('HMGET', gk, 'e', 'c')
-if not old[1] then return 0 end
-redis.call('DEL', gk)
-if redis.call('HGET', P .. 'emails', old[1]) == id then redis.call('HDEL', P .. 'emails', old[1]) end
-redis.call('ZREM', P .. 'grants', id)
-redis.call('ZREM', P .. 'gc:' .. old[2], id)
-dropindexed(P .. 'tg:' .. id, ARGV[4])
-publish(ARGV[3])
-return 1`),
-  // ARGV: P, zset key suffix, min score, max score
-  listGrants: new Script(`
-local out = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ARGV[2], ARGV[3], ARGV[4])) do
-  local j = redis.call('HGET', P .. 'g:' .. id, 'j')
-  if j then out[#out + 1] = j end
-end
-return out`),
-  // ARGV: P, hash, record JSON, kind, grant id, family, expiresAt, ttl
-  putToken: new Script(`
-put(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
-return 1`),
-  // ARGV: P, hash, now
-  resolve: new Script(`
-local t = redis.call('HMGET', P .. 't:' .. ARGV[2], 'r', 'k', 'e', 'g', 'f')
-if not t[1] then return false end
-if t[2] ~= 'access' and t[2] ~= 'api_key' then return false end
-if t[3] ~= '' and tonumber(t[3]) <= tonumber(ARGV[3]) then return false end
-if revoked(t[5]) then return false end
-local g = false
-if t[4] ~= '' then g = redis.call('HGET', P .. 'g:' .. t[4], 'j') end
-return { t[1], g }`),
-  // ARGV: P, hash, now
-  consume: new Script(`
-local r, first = consume(ARGV[2], ARGV[3])
-if not r then return false end
-return { r, first }`),
-  // ARGV: P, old hash, now, then the next token as for putToken
-  rotate: new Script(`
-local r, first = consume(ARGV[2], ARGV[3])
-if not r then return false end
-if first == 1 then put(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
-return { r, first }`),
-  // ARGV: P, hash, invalidation, tombstone TTL
-  revokeToken: new Script(`
-local r = redis.call('HGET', P .. 't:' .. ARGV[2], 'r')
-if not r then return false end
-drop(ARGV[2], ARGV[4])
-publish(ARGV[3])
-return r`),
-  // ARGV: P, family, revokedAt, marker TTL, invalidation, tombstone TTL. The marker first, in the same script.
-  revokeFamily: new Script(`
-redis.call('SET', P .. 'rf:' .. ARGV[2], ARGV[3], 'PX', ARGV[4])
-local n = dropindexed(P .. 'tf:' .. ARGV[2], ARGV[6])
-publish(ARGV[5])
-return n`),
-  // ARGV: P, index key suffix, invalidation, tombstone TTL
-  revokeIndexed: new Script(`
-local n = dropindexed(P .. ARGV[2], ARGV[4])
-publish(ARGV[3])
-return n`),
-  // ARGV: P, index key suffix
-  listTokens: new Script(`
-local out = {}
-for _, hash in ipairs(redis.call('ZRANGE', P .. ARGV[2], 0, -1)) do
-  local r = redis.call('HGET', P .. 't:' .. hash, 'r')
-  if r then out[#out + 1] = r end
-end
-return out`),
-  // ARGV: P, slot, connector JSON
-  putConnector: new Script(`
-redis.call('SET', P .. 'cn:' .. ARGV[2], ARGV[3])
-if not redis.call('ZSCORE', P .. 'connectors', ARGV[2]) then
-  redis.call('ZADD', P .. 'connectors', redis.call('INCR', P .. 'cseq'), ARGV[2])
-end
-return 1`),
-  // ARGV: P, slot. The connector and its credentials in one script, so no reader sees one
-  // without the other; the credentials go even when the connector is already gone, as in memory.
-  deleteConnector: new Script(`
-local idx = P .. 'crp:' .. ARGV[2]
-for _, id in ipairs(redis.call('ZRANGE', idx, 0, -1)) do redis.call('DEL', P .. 'cr:' .. id) end
-redis.call('DEL', idx)
-redis.call('ZREM', P .. 'connectors', ARGV[2])
-return redis.call('DEL', P .. 'cn:' .. ARGV[2])`),
-  // ARGV: P
-  listConnectors: new Script(`
-local out = {}
-for _, provider in ipairs(redis.call('ZRANGE', P .. 'connectors', 0, -1)) do
-  local j = redis.call('GET', P .. 'cn:' .. provider)
-  if j then out[#out + 1] = j end
-end
-return out`),
-  // ARGV: P, id, slot, credential JSON. A credential moved to another connector keeps its place.
-  putCredential: new Script(`
-local key = P .. 'cr:' .. ARGV[2]
-local old = redis.call('HMGET', key, 'p', 's')
-local seq = old[2]
-if not seq then seq = redis.call('INCR', P .. 'cseq') end
-if old[1] and old[1] ~= ARGV[3] then redis.call('ZREM', P .. 'crp:' .. old[1], ARGV[2]) end
-redis.call('HSET', key, 'j', ARGV[4], 'p', ARGV[3], 's', seq)
-redis.call('ZADD', P .. 'crp:' .. ARGV[3], seq, ARGV[2])
-return 1`),
-  // ARGV: P, id
-  deleteCredential: new Script(`
-local key = P .. 'cr:' .. ARGV[2]
-local provider = redis.call('HGET', key, 'p')
-if not provider then return 0 end
-redis.call('DEL', key)
-redis.call('ZREM', P .. 'crp:' .. provider, ARGV[2])
-return 1`),
-  // ARGV: P, slot
-  listCredentials: new Script(`
-local out = {}
-for _, id in ipairs(redis.call('ZRANGE', P .. 'crp:' .. ARGV[2], 0, -1)) do
-  local j = redis.call('HGET', P .. 'cr:' .. id, 'j')
-  if j then out[#out + 1] = j end
-end
-return out`),
-} as const;
 
 type Arg = string | number;
 
@@ -594,118 +378,7 @@ export class RedisStore implements Store, ConnectorStore {
   }
 }
 
-/**
- * A subscriber connection of its own (a subscribed connection can run nothing else), made with the
- * command client's settings. It never reconnects or resubscribes by itself: the Broadcast does,
- * so that it knows when messages may have been lost.
- */
-function subscriberTransport(redis: Redis, channel: string, timeoutMs: number): ChannelTransport {
-  return {
-    async open(onMessage, onLost) {
-      const sub = redis.duplicate({
-        lazyConnect: true,
-        retryStrategy: () => null,
-        autoResubscribe: false,
-        enableOfflineQueue: true,
-        maxRetriesPerRequest: 0,
-        connectTimeout: Math.max(timeoutMs, 1000),
-      });
-      let closed = false;
-      const lose = (): void => {
-        if (closed) return;
-        closed = true;
-        onLost();
-      };
-      sub.on('error', () => {}); // each error is followed by 'close', which is what counts
-      sub.on('close', lose);
-      sub.on('end', lose);
-      sub.on('message', (ch: string, message: string) => {
-        if (ch === channel) onMessage(message);
-      });
-      try {
-        await sub.connect();
-        await sub.subscribe(channel);
-      } catch (e) {
-        closed = true;
-        sub.disconnect();
-        throw e;
-      }
-      return {
-        ping: () => sub.ping(),
-        close: () => {
-          closed = true;
-          sub.disconnect();
-        },
-      };
-    },
-  };
-}
-
-function emailField(clientId: string, email: string): string {
-  return JSON.stringify([clientId, email.toLowerCase()]);
-}
-
 function tokenArgs(t: TokenRecord): Arg[] {
   const ttl = t.expiresAt === null ? '' : Math.max(t.expiresAt - t.createdAt, 0) + GC_GRACE_MS;
   return [t.hash, tokenJson(t), t.kind, t.grantId ?? '', t.family ?? '', t.expiresAt ?? '', ttl];
-}
-
-function consumed(reply: unknown): Consumed | undefined {
-  if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
-  return { record: parseToken(reply[0]), firstUse: reply[1] === 1 };
-}
-
-function strings(reply: unknown): string[] {
-  return Array.isArray(reply) ? reply.filter((x): x is string => typeof x === 'string') : [];
-}
-
-// Field by field, so nothing a caller attached to the object (say, the plaintext) is ever stored.
-function grantJson(g: GrantRecord): string {
-  const { id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary } = g;
-  // JSON leaves out an undefined scopeVocabulary or identity, so an older grant reads back without them.
-  const identity = g.identity ? { subject: g.identity.subject, strength: g.identity.strength, method: g.identity.method } : undefined;
-  return JSON.stringify({ id, clientId, provider, email, name, scopes, status, settings, createdAt, updatedAt, scopeVocabulary, identity });
-}
-
-function tokenJson(t: TokenRecord): string {
-  const { hash, kind, clientId, grantId, family, createdAt, expiresAt, data } = t;
-  // `scopes` only when recorded: older tokens (none) act with their grant's scopes.
-  const scopes = t.scopes ? [...t.scopes] : undefined;
-  return JSON.stringify({ hash, kind, clientId, grantId, family, createdAt, expiresAt, data, scopes });
-}
-
-function connectorJson(c: ConnectorRecord): string {
-  const { id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, owner, clients, createdAt, updatedAt } = c;
-  return JSON.stringify({ id, provider, name, clientId, clientSecret, settings, defaultScopes, allowedScopes, endpoints, activeCredentialId, owner, clients, createdAt, updatedAt });
-}
-
-function credentialJson(c: CredentialRecord): string {
-  const { id, provider, owner, name, type, data, createdAt, updatedAt } = c;
-  return JSON.stringify({ id, provider, owner, name, type, data, createdAt, updatedAt });
-}
-
-/** Where a connector of that owner and provider lives (see the layout above). */
-function slot(provider: string, owner: string | null): string {
-  return owner === null ? provider : JSON.stringify([owner, provider]);
-}
-
-// Rows written before connectors had owners have no `owner` or `clients`: they are the app's and
-// serve every client.
-function parseConnector(json: string): ConnectorRecord {
-  const c = JSON.parse(json) as ConnectorRecord;
-  return { ...c, owner: c.owner ?? null, clients: c.clients ?? null };
-}
-
-function parseCredential(json: string): CredentialRecord {
-  const c = JSON.parse(json) as CredentialRecord;
-  return { ...c, owner: c.owner ?? null };
-}
-
-// Records are written by this store from typed values, so parsing trusts their shape.
-function parseGrant(json: string): GrantRecord {
-  return JSON.parse(json) as GrantRecord;
-}
-
-function parseToken(json: string): TokenRecord {
-  return JSON.parse(json) as TokenRecord;
 }

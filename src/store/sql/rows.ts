@@ -1,6 +1,6 @@
-import { isScopeVocabulary } from '../scopes/vocabulary.js';
-import type { GrantIdentity, GrantRecord, GrantStatus, TokenKind, TokenRecord } from './records.js';
-import type { ConnectorRecord, CredentialRecord, CredentialType } from '../connectors/records.js';
+import { isScopeVocabulary } from '../../scopes/vocabulary.js';
+import type { GrantIdentity, GrantRecord, GrantStatus, TokenKind, TokenRecord } from '../records.js';
+import type { ConnectorRecord, CredentialRecord, CredentialType } from '../../connectors/records.js';
 
 /**
  * Rows of the SQL stores (SQLite and PostgreSQL) and the records they hold, both ways. The two

@@ -1,4 +1,4 @@
-import type { GrantFilter, TokenFilter } from './records.js';
+import type { GrantFilter, TokenFilter } from '../records.js';
 
 /**
  * The list filters of the SQL stores (SQLite and PostgreSQL) as WHERE and ORDER BY text. What a
