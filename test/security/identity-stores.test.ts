@@ -10,7 +10,7 @@ import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { GrantRecord, TokenRecord } from '../../src/store/records.js';
-import { dropSchema, postgresUrl, probePostgres } from '../stores/servers.js';
+import { dropSchema, postgresUrl, probePostgres, firstReleaseSchema } from '../stores/servers.js';
 
 /** Data written before grants recorded their proof and tokens their scopes. */
 const LEGACY_GRANT: GrantRecord = {
@@ -63,13 +63,7 @@ describe('grants and tokens stored before identities and token scopes were recor
     await client.connect();
     try {
       // A database at the previous release: migrations 1 and 2 applied, one grant and one token in it.
-      await client.query(`CREATE SCHEMA "${schema}"`);
-      await client.query(`SET search_path TO "${schema}"`);
-      await client.query('CREATE TABLE grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-      for (const m of MIGRATIONS.filter((x) => x.id <= 2)) {
-        await client.query(m.sql);
-        await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, 0)', [m.id, m.name]);
-      }
+      await firstReleaseSchema(client, schema);
       const g = LEGACY_GRANT;
       await client.query(
         `INSERT INTO grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import express from 'express';
 import pg from 'pg';
-import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import { grantkit } from '../../adapters/express/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
@@ -21,7 +20,7 @@ import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../helpers.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from '../stores/servers.js';
 
 /**
  * The same scope name means different things in the two vocabularies: in v2 Nylas scopes `email`
@@ -394,13 +393,7 @@ describe('stores holding grants from before grants recorded their vocabulary', (
     await client.connect();
     try {
       // A database at the previous release: migrations 1 and 2 applied, holding one grant.
-      await client.query(`CREATE SCHEMA "${schema}"`);
-      await client.query(`SET search_path TO "${schema}"`);
-      await client.query('CREATE TABLE grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-      for (const m of MIGRATIONS.filter((x) => x.id <= 2)) {
-        await client.query(m.sql);
-        await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, 0)', [m.id, m.name]);
-      }
+      await firstReleaseSchema(client, schema);
       await client.query(
         `INSERT INTO grantkit_grants (id, client_id, provider, email, email_lower, name, scopes, status, settings, created_at, updated_at)
          VALUES ('old', $1, 'sandbox', 'old@example.com', 'old@example.com', '', ARRAY['email'], 'valid', NULL, 1, 1)`,

@@ -6,13 +6,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { storeContract, type LegacyConnectorRows } from '../../src/testing/index.js';
-import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import type { ConnectorRecord, CredentialRecord } from '../../src/connectors/records.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from './servers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from './servers.js';
 
 storeContract('memory', async () => ({
   store: new MemoryStore(),
@@ -106,13 +105,7 @@ storeContract(
         const client = new pg.Client({ connectionString: postgresUrl });
         await client.connect();
         try {
-          await client.query(`CREATE SCHEMA ${old}`);
-          await client.query(`SET search_path TO ${old}`);
-          await client.query('CREATE TABLE grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-          for (const m of MIGRATIONS.filter((x) => x.id <= 2)) {
-            await client.query(m.sql);
-            await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, 0)', [m.id, m.name]);
-          }
+          await firstReleaseSchema(client, old);
           for (const c of rows.connectors) {
             await client.query(
               `INSERT INTO grantkit_connectors (${OLD_CONNECTOR_COLUMNS}) VALUES (${Array.from({ length: 12 }, (_, i) => `$${i + 1}`).join(', ')})`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 
 /** The test server: CI provides it; elsewhere the suites skip when it is not there. */
 export const postgresUrl = process.env['GRANTKIT_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -87,4 +88,18 @@ export function freshRedisUrl(): FreshStoreUrl {
   const url = new URL(redisUrl);
   url.searchParams.set('prefix', prefix);
   return { url: url.href, cleanup: () => deleteKeys(prefix) };
+}
+
+/**
+ * Makes `schema` a database as the first release left it: migrations 1 and 2 applied and recorded,
+ * nothing after. The client's search_path is left on that schema, so the caller can insert old rows.
+ */
+export async function firstReleaseSchema(client: pg.Client, schema: string): Promise<void> {
+  await client.query(`CREATE SCHEMA "${schema}"`);
+  await client.query(`SET search_path TO "${schema}"`);
+  await client.query('CREATE TABLE grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  for (const m of MIGRATIONS.filter((x) => x.id <= 2)) {
+    await client.query(m.sql);
+    await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, 0)', [m.id, m.name]);
+  }
 }
