@@ -44,7 +44,7 @@ export type { RateLimiterSpec, RateLimiterBackend } from './limits/backends.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
 export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';
-// v3 (issue 5): API keys, connectors, grant events, webhooks, provider detection.
+// v3: API keys, connectors, grant events, webhooks, provider detection.
 export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
 export {
   ClientConnectors,
@@ -85,7 +85,7 @@ export {
 export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
 export type { TransportLike } from './http/transport.js';
 export type { AppCaller } from './v3-services.js';
-// Native verifiers and provider access (issue 4, items 8 and 9).
+// Native verifiers and provider access.
 export { ProviderUnavailableError } from './providers/provider.js';
 export { googleProvider, GOOGLE_TOKEN_URL, type GoogleProviderOptions } from './providers/google.js';
 export { microsoftProvider, microsoftTokenUrl, type MicrosoftProviderOptions } from './providers/microsoft.js';
@@ -101,7 +101,7 @@ export {
   type RefreshedToken,
 } from './providers/oauth-refresh.js';
 export { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings, type MailServerSettings } from './providers/access.js';
-// Hosted OAuth (issue 4, items 1–7).
+// Hosted OAuth.
 export { HostedOAuth, HOSTED_CODE_TTL_MS, HOSTED_PROVIDERS, type HostedOAuthOptions } from './oauth/hosted.js';
 export { FLOW_TTL_MS } from './oauth/flow-state.js';
 export type { IdTokenKeyOptions } from './oauth/id-token.js';

@@ -1,7 +1,7 @@
 import type { RegisteredClient } from '../clients.js';
 
 /**
- * Callback URIs (issue 4 item 5): registered per client in code and compared as exact strings,
+ * Callback URIs: registered per client in code and compared as exact strings,
  * with no normalisation, prefix or wildcard (RFC 9700 §4.1.3). Only https, except loopback
  * (`http://localhost`, `http://127.0.0.1`) for development and native apps.
  */

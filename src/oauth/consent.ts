@@ -5,7 +5,7 @@ import { isExchangeScope, MICROSOFT_IDENTITY_SCOPES, shortGraphScope, V2_TO_MICR
 import type { ConnectorRecord } from '../connectors/records.js';
 
 /**
- * One scope model for v2 and v3 (issue 4 item 3): what to ask the provider for, and what the grant
+ * One scope model for v2 and v3: what to ask the provider for, and what the grant
  * keeps once the provider answers. The grant keeps the requested scopes the provider granted;
  * when the provider granted less than the request needs, the authentication fails with
  * `grant.scopes_conflict`.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, importPKCS8, jwtVerify, type CryptoKey, type JWK, type JWTPayload, SignJWT } from 'jose';
 
 /**
- * Signs v3 id_tokens (issue 4 item 7) and publishes the public key at /.well-known/jwks.json.
+ * Signs v3 id_tokens and publishes the public key at /.well-known/jwks.json.
  *
  * The key comes from the configuration (`hostedOAuth.idTokenKey`, a PKCS#8 PEM). Without one, an
  * RS256 key pair is generated at start-up: id_tokens then stop verifying after a restart, and

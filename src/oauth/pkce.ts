@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { GrantkitError } from '../errors/error.js';
 
 /**
- * PKCE between grantkit and its clients, with rules per method (issue 4 item 6):
+ * PKCE between grantkit and its clients, with rules per method:
  * - `S256` (RFC 7636): the verifier is 43–128 unreserved characters and the challenge the
  *   43-character base64url of its SHA-256;
  * - `s256` (the official SDKs, §3.4): the challenge is base64 of the *hex* SHA-256, padding

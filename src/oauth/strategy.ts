@@ -2,7 +2,7 @@ import OAuth2Strategy from 'passport-oauth2';
 import type { ProviderEndpoints } from '../connectors/records.js';
 
 /**
- * The upstream login (issue 4 item 2): one passport-oauth2 `OAuth2Strategy` per connector, with
+ * The upstream login: one passport-oauth2 `OAuth2Strategy` per connector, with
  * state and PKCE (S256) toward the provider. Passport normally keeps state in express-session;
  * here its state store is grantkit's store (see flow-state.ts), and the strategy is driven
  * directly with a minimal request object, so the core imports no web framework.

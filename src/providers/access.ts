@@ -15,7 +15,7 @@ import {
 import type { NativeProvider } from './provider.js';
 
 /**
- * Provider access for the app's backend (issue 4, item 8): a fresh Gmail or Graph access token
+ * Provider access for the app's backend: a fresh Gmail or Graph access token
  * for a grant, and the server settings of an IMAP-family grant.
  *
  * Where a grant's refresh token is, by how it was made (all inside the sealed settings):
