@@ -1,7 +1,7 @@
 /**
  * The connector model (seed 003: "A connector stores information ... so you don't need to include
- * them manually in all API calls"), shared by custom authentication and hosted OAuth
- *. One connector per owner and provider: the app's own, configured in code, and one per
+ * them manually in all API calls"), shared by custom authentication and hosted OAuth.
+ * One connector per owner and provider: the app's own, configured in code, and one per
  * client created over HTTP with that client's API key. Secrets are sealed by the keyring: a connector's client
  * secret with AAD `connector:<id>`, a credential's data with AAD `credential:<id>`.
  */
