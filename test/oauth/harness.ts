@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -262,4 +263,31 @@ export class Browser {
 /** Query parameters of the URL the browser stopped at. */
 export function paramsOf(url: string): URLSearchParams {
   return new URL(url).searchParams;
+}
+
+/**
+ * Signs in at the example's sandbox OAuth server: fills its login form (the hidden fields, then the
+ * email and the sandbox password), allows, and follows the redirect back through grantkit's callback
+ * in the same browser (the flow cookie) to the app's callback, whose query it returns.
+ */
+export async function sandboxSignIn(browser: Browser, authorizeUrl: string, email: string): Promise<URLSearchParams> {
+  const login = await browser.run(authorizeUrl);
+  assert.equal(login.status, 200, login.body.slice(0, 300));
+  const fields = new URLSearchParams();
+  for (const m of login.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) {
+    fields.set(m[1]!, m[2]!.replace(/&#(\d+);/g, (_e, n: string) => String.fromCharCode(Number(n))));
+  }
+  fields.set('email', email);
+  fields.set('password', 'sandbox');
+  fields.set('action', 'allow');
+  const posted = await fetch(new URL('/authorize', login.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: fields.toString(),
+    redirect: 'manual',
+  });
+  const back = posted.headers.get('location');
+  assert.equal(posted.status, 302);
+  assert.ok(back);
+  return paramsOf((await browser.run(back)).url);
 }

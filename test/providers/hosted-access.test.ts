@@ -6,7 +6,7 @@ import express from 'express';
 import { grantkit } from '../../adapters/express/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import type { GrantKit, MemoryStore } from '../../src/index.js';
-import { Browser, paramsOf } from '../oauth/harness.js';
+import { Browser, paramsOf, sandboxSignIn } from '../oauth/harness.js';
 import { CLIENT_ID, CLIENT_SECRET, makeKit, type TestClock } from '../helpers.js';
 
 /**
@@ -19,31 +19,6 @@ import { CLIENT_ID, CLIENT_SECRET, makeKit, type TestClock } from '../helpers.js
 const HOUR = 3600 * 1000;
 const APP_CALLBACK = 'http://127.0.0.1:9/callback';
 const UPSTREAM = { id: 'upstream-client', secret: 'upstream-secret' } as const;
-
-/** The sandbox's login form: its hidden fields, then the email and the sandbox password. */
-async function signIn(browser: Browser, authorizeUrl: string, email: string): Promise<URLSearchParams> {
-  const login = await browser.run(authorizeUrl);
-  assert.equal(login.status, 200, login.body.slice(0, 300));
-  const fields = new URLSearchParams();
-  for (const m of login.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) {
-    fields.set(m[1]!, m[2]!.replace(/&#(\d+);/g, (_e, n: string) => String.fromCharCode(Number(n))));
-  }
-  fields.set('email', email);
-  fields.set('password', 'sandbox');
-  fields.set('action', 'allow');
-  const posted = await fetch(new URL('/authorize', login.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: fields.toString(),
-    redirect: 'manual',
-  });
-  const back = posted.headers.get('location');
-  assert.equal(posted.status, 302);
-  assert.ok(back);
-  // Back to grantkit's callback in the same browser (the flow cookie), then on to the app.
-  const done = await browser.run(back);
-  return paramsOf(done.url);
-}
 
 describe('provider access for hosted OAuth grants (connector found by the id recorded at sign-in)', () => {
   let sandbox: SandboxOAuthServer;
@@ -86,7 +61,7 @@ describe('provider access for hosted OAuth grants (connector found by the id rec
 
   async function v2GmailGrant(email: string): Promise<string> {
     const q = new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: APP_CALLBACK, response_type: 'code', provider: 'gmail', scopes: 'email.read_only' });
-    const code = (await signIn(new Browser(), `${base}/oauth/authorize?${q}`, email)).get('code');
+    const code = (await sandboxSignIn(new Browser(), `${base}/oauth/authorize?${q}`, email)).get('code');
     assert.ok(code);
     const res = await fetch(`${base}/oauth/token`, {
       method: 'POST',
@@ -114,7 +89,7 @@ describe('provider access for hosted OAuth grants (connector found by the id rec
 
   it('a v3 `oauth2` grant: refreshed at the oauth2 connector\'s token URL', async () => {
     const q = new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: APP_CALLBACK, response_type: 'code', provider: 'oauth2', scope: 'email.read_only' });
-    const code = (await signIn(new Browser(), `${base}/v3/connect/auth?${q}`, 'sso-user@example.com')).get('code');
+    const code = (await sandboxSignIn(new Browser(), `${base}/v3/connect/auth?${q}`, 'sso-user@example.com')).get('code');
     assert.ok(code);
     const res = await fetch(`${base}/v3/connect/token`, {
       method: 'POST',

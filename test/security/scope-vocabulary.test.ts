@@ -15,7 +15,7 @@ import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js'
 import type { GrantKit, GrantRecord, MemoryStore } from '../../src/index.js';
 import { v2ScopeGraph } from '../../src/scopes/graph.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
-import { Browser, paramsOf } from '../oauth/harness.js';
+import { Browser, sandboxSignIn } from '../oauth/harness.js';
 import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../helpers.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
@@ -79,29 +79,6 @@ describe('the scope graph reads a grant in its vocabulary (one table)', () => {
     assert.equal(v2ScopeGraph.satisfies(['email.modify x'], 'email.modify', 'v3'), false);
   });
 });
-
-/** The sandbox's login form: its hidden fields, then the email and the sandbox password. */
-async function signIn(browser: Browser, authorizeUrl: string, email: string): Promise<URLSearchParams> {
-  const login = await browser.run(authorizeUrl);
-  assert.equal(login.status, 200, login.body.slice(0, 300));
-  const fields = new URLSearchParams();
-  for (const m of login.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) {
-    fields.set(m[1]!, m[2]!.replace(/&#(\d+);/g, (_e, n: string) => String.fromCharCode(Number(n))));
-  }
-  fields.set('email', email);
-  fields.set('password', 'sandbox');
-  fields.set('action', 'allow');
-  const posted = await fetch(new URL('/authorize', login.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: fields.toString(),
-    redirect: 'manual',
-  });
-  const back = posted.headers.get('location');
-  assert.equal(posted.status, 302);
-  assert.ok(back);
-  return paramsOf((await browser.run(back)).url);
-}
 
 /** What each kind of mailbox access answers for a credential: the status of one route per kind. */
 interface Access {
@@ -176,7 +153,7 @@ describe('grants are read in the vocabulary they were granted in', () => {
   /** A v3 hosted sign-in through the example's sandbox (the `oauth2` connector) with these scopes. */
   async function hostedV3(scope: string, email: string): Promise<{ accessToken: string; grantId: string; scope: string }> {
     const q = new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: APP_CALLBACK, response_type: 'code', provider: 'oauth2', scope });
-    const code = (await signIn(new Browser(), `${base}/v3/connect/auth?${q}`, email)).get('code');
+    const code = (await sandboxSignIn(new Browser(), `${base}/v3/connect/auth?${q}`, email)).get('code');
     assert.ok(code);
     const res = await fetch(`${base}/v3/connect/token`, {
       method: 'POST',
@@ -249,7 +226,7 @@ describe('grants are read in the vocabulary they were granted in', () => {
 
   it('the v2 superscope `email` keeps full mailbox access on a hosted v2 grant', async () => {
     const q = new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: APP_CALLBACK, response_type: 'code', provider: 'gmail', scopes: 'email' });
-    const code = (await signIn(new Browser(), `${base}/oauth/authorize?${q}`, 'hosted-v2@example.com')).get('code');
+    const code = (await sandboxSignIn(new Browser(), `${base}/oauth/authorize?${q}`, 'hosted-v2@example.com')).get('code');
     assert.ok(code);
     const res = await fetch(`${base}/oauth/token`, {
       method: 'POST',
