@@ -3,7 +3,7 @@ import type { Store } from './store/store.js';
 import type { TokenRecord } from './store/records.js';
 
 /**
- * v3 application-level API keys (seed 002: "an API key ... can be used with any Grant ID").
+ * v3 application-level API keys (Nylas: "an API key ... can be used with any Grant ID").
  *
  * A key is shown once, when it is created, and stored as its SHA-256 only: a TokenRecord of kind
  * `api_key` with no grant, so `store.resolve()` finds it on the same hot path as an access token.

@@ -339,7 +339,7 @@ export class GrantKit implements Services, V3Services {
     return this.#invalid();
   }
 
-  /** The v3 grant object of a stored grant (§3.9); never its settings. */
+  /** The v3 grant object of a stored grant; never its settings. */
   grantView(record: GrantRecord): Record<string, unknown> {
     return v3Grant(record, grantMeta(this.keyring, record));
   }
@@ -485,7 +485,7 @@ export class GrantKit implements Services, V3Services {
   }
 
   /**
-   * Compiles an endpoint table (default: the v2 table of nylas-api.md §2.3) into a lookup from
+   * Compiles an endpoint table (default: Nylas's v2 endpoint table) into a lookup from
    * method and path to the guard that protects it: undefined when the table does not list the
    * path (or for OPTIONS, which carries no credentials), `null` when any valid token may pass, and
    * a 405 when the table lists the path under other methods only.

@@ -47,7 +47,7 @@ export const DEMO_ROUTES: readonly DemoRoute[] = [
 const V3_RESOURCES = ['messages', 'threads', 'events', 'calendars', 'contacts'];
 
 /**
- * The v3 demo routes: the same resources under `/v3/grants/:grant/...` (seed 002: "GET /messages
+ * The v3 demo routes: the same resources under `/v3/grants/:grant/...` (Nylas v3: "GET /messages
  * becomes /v3/grants/[grant-id]/messages"), every method. `kit.gate()` strips the grant prefix and
  * guards them with the same table; `:grant` is an id, an email, or `me` with an access token.
  */

@@ -3,7 +3,7 @@ import { GrantkitError, type ConnectorInput, type GrantKit } from '../../src/ind
 import { startSandboxOAuthServer, type SandboxOAuthServer } from './sandbox-oauth.js';
 
 /**
- * Hosted OAuth in the examples (issue 4, item 10): the public URL and callback URIs from the
+ * Hosted OAuth in the examples: the public URL and callback URIs from the
  * environment, the sandbox provider on loopback with its `oauth2` connector, and the real Google
  * and Microsoft connectors when their credentials are set. Shared by the three examples so they
  * behave alike.

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A sandbox OAuth 2.0 authorization server for the example (issue 4, item 10): a real server on
+ * A sandbox OAuth 2.0 authorization server for the example: a real server on
  * loopback that stands in for Google or Microsoft, so a newcomer can click through the hosted flow
  * without an account anywhere. Its login form accepts any email address with the password
  * `sandbox`, and it grants whatever scopes were asked for: there is no mailbox behind it.
@@ -71,7 +71,7 @@ interface CodeEntry {
   readonly challenge: { readonly value: string; readonly method: 'S256' | 'plain' } | undefined;
   readonly expiresAt: number;
   used: boolean;
-  /** Refresh token issued from it, so a replayed code can take it back (RFC 6749 §4.1.2). */
+  /** Refresh token issued from it, so a replayed code can take it back (RFC 6749 section 4.1.2). */
   issued: string | undefined;
 }
 
@@ -322,7 +322,7 @@ ${error ? `<p class="err">${html(error)}</p>` : ''}
           counts.revoke++;
           const form = await readForm(req);
           const token = form.get('token') ?? '';
-          // RFC 7009 §2.2: 200 whether or not the token was known.
+          // RFC 7009 section 2.2: 200 whether or not the token was known.
           if (refreshTokens.has(token)) revokeRefresh(token);
           accessTokens.delete(token);
           return json(res, 200, {});

@@ -1,6 +1,6 @@
 /**
  * Reads the Authorization header into what it claims to be. Nothing is looked up here.
- * v2 accepts an access token as Bearer or as a Basic username with an empty password (§1.1);
+ * v2 accepts an access token as Bearer or as a Basic username with an empty password;
  * the v2 management routes take the client secret the same Basic way.
  */
 export type Credential =

@@ -5,7 +5,7 @@ import { bearerChallenge } from '../errors/challenges.js';
  * Where the caller's credential may travel on a bearer-protected request (the guards, `gate()`,
  * `resolve()`, `/account`, `/v3/grants/*`): in one Authorization header, and only there.
  *
- * RFC 6750 §2: a client "MUST NOT use more than one method to transmit the token in each
+ * RFC 6750 section 2: a client "MUST NOT use more than one method to transmit the token in each
  * request". A token in the header and an `access_token` in the query or body leaves two answers
  * to "who is calling", and whichever one a layer reads, another may read the other; two
  * Authorization headers are the same ambiguity, and Node keeps only the first in `req.headers`

@@ -19,7 +19,7 @@ import {
 
 /** A connector as the app describes it (camelCase; the HTTP routes map the wire form onto this). */
 
-/** The v2 provider names hosted grants get from each connector (nylas-api.md §1.4). */
+/** The v2 provider names hosted grants get from each connector. */
 const V2_ALIAS: Readonly<Record<string, string>> = { google: 'gmail', microsoft: 'office365' };
 
 export interface ConnectorInput {
@@ -306,7 +306,7 @@ export class Connectors {
     return this.#updateCredential(await this.#require(provider, null), id, patch);
   }
 
-  /** The active credential of a connector cannot be deleted (§3.11); make another active first. */
+  /** The active credential of a connector cannot be deleted; make another active first. */
   async deleteCredential(provider: string, id: string): Promise<void> {
     return this.#deleteCredential(await this.#require(provider, null), id);
   }

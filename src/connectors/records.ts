@@ -1,12 +1,12 @@
 /**
- * The connector model (seed 003: "A connector stores information ... so you don't need to include
+ * The connector model (Nylas: "A connector stores information ... so you don't need to include
  * them manually in all API calls"), shared by custom authentication and hosted OAuth.
  * One connector per owner and provider: the app's own, configured in code, and one per
  * client created over HTTP with that client's API key. Secrets are sealed by the keyring: a connector's client
  * secret with AAD `connector:<id>`, a credential's data with AAD `credential:<id>`.
  */
 
-/** The provider names a connector may have (nylas-api.md §3.10). */
+/** The provider names a connector may have. */
 /** `oauth2` is grantkit's generic OAuth 2.0 connector (hosted OAuth): its endpoint URLs must be set on it. */
 export const CONNECTOR_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar', 'zoom', 'oauth2'] as const;
 export type ConnectorProvider = (typeof CONNECTOR_PROVIDERS)[number];
@@ -36,7 +36,7 @@ export interface ConnectorRecord {
   /** Scopes a grant gets when its request names none (the wire field `scope`). */
   readonly defaultScopes: readonly string[];
   /**
-   * When set, every grant scope must be one of these strings, literally (seed 002: "the strings must
+   * When set, every grant scope must be one of these strings, literally (Nylas: "the strings must
    * literally match those set on the provider auth application"). Null: no restriction.
    */
   readonly allowedScopes: readonly string[] | null;

@@ -2,7 +2,7 @@ import type { ConnectorRecord, CredentialRecord } from './records.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-/** The connector object of §3.10. The client secret is never echoed; the client id and other settings are. */
+/** The v3 connector object. The client secret is never echoed; the client id and other settings are. */
 export function connectorView(c: ConnectorRecord): Record<string, unknown> {
   const settings: Record<string, string> = { ...c.settings };
   if (c.clientId !== null) settings['client_id'] = c.clientId;
@@ -20,7 +20,7 @@ export function connectorView(c: ConnectorRecord): Record<string, unknown> {
   return view;
 }
 
-/** The credential object of §3.11: never the data, sealed or not. */
+/** The v3 credential object: never the data, sealed or not. */
 export function credentialView(c: CredentialRecord): Record<string, unknown> {
   return {
     id: c.id,

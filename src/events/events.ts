@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Grant lifecycle events (seed 002, "Re-authentication and webhook notifications"; nylas-api.md
- * §3.14). The app subscribes in-process with `kit.events.on(...)`; webhook delivery is one such
+ * Grant lifecycle events (Nylas's re-authentication and
+ * webhook notifications). The app subscribes in-process with `kit.events.on(...)`; webhook delivery is one such
  * subscriber. Listeners run after the current request's work (on setImmediate), so a slow or
  * throwing listener never delays or breaks a response.
  */
 export type GrantEventType = 'grant.created' | 'grant.updated' | 'grant.deleted' | 'grant.expired';
 
-/** Nylas's notification codes per trigger (§3.14); 25027 marks an update that was a re-authentication. */
+/** Nylas's notification codes per trigger; 25027 marks an update that was a re-authentication. */
 export const GRANT_EVENT_CODES: Readonly<Record<GrantEventType, number>> = {
   'grant.created': 25012,
   'grant.updated': 25014,
@@ -17,7 +17,7 @@ export const GRANT_EVENT_CODES: Readonly<Record<GrantEventType, number>> = {
 };
 export const REAUTHENTICATION_CODE = 25027;
 
-/** `data.object` of the webhook, field for field (§3.14). */
+/** `data.object` of the webhook, field for field. */
 export interface GrantEventObject {
   readonly code: number;
   readonly grant_id: string;

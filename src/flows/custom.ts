@@ -62,7 +62,7 @@ export interface CustomAuthentication {
 }
 
 /**
- * POST /v3/connect/custom (seed 002, "Custom authentication"): credentials become a grant once
+ * POST /v3/connect/custom: credentials become a grant once
  * the provider has vouched for them. Three kinds, picked from `settings`:
  * - `{email_address, credential_id}`: a bulk grant through a service account (Google) or admin
  *   consent (Microsoft), checked at the provider's token endpoint;
@@ -197,7 +197,7 @@ async function verifyRefresh(
   let client = { clientId: c.clientId ?? '', clientSecret: kit.connectors.clientSecret(c) ?? '' };
   const credentialId = settings['credential_id'];
   if (credentialId !== undefined) {
-    // A credential override: another auth app's client id and secret for this grant (§3.5).
+    // A credential override: another auth app's client id and secret for this grant.
     const cred = typeof credentialId === 'string' ? await kit.guarded(kit.connectors.credentialOf(c, credentialId)) : undefined;
     if (!cred || cred.type !== 'connector') throw bad('"settings.credential_id" does not name a "connector" credential of this connector.');
     const data = kit.connectors.credentialData(cred);
@@ -234,7 +234,7 @@ async function verifyNative(
 ): Promise<VerifiedCustom> {
   const provider = kit.providers.get(providerName);
   if (!provider) throw bad(`Provider "${providerName.slice(0, 64)}" is not enabled.`);
-  // Where each provider's settings name the account (§3.5): sandbox/EWS `email`, IMAP `imap_username`, iCloud `username`.
+  // Where each provider's settings name the account: sandbox/EWS `email`, IMAP `imap_username`, iCloud `username`.
   const email = [settings['email'], settings['email_address'], settings['imap_username'], settings['username']].find(
     (v) => typeof v === 'string' && v !== '',
   );
@@ -273,7 +273,7 @@ function parseSettingsScopes(v: unknown): string[] | undefined {
 }
 
 /**
- * Seed 002: grant scopes win over the connector's defaults; at least one set must be given; and
+ * As in Nylas v3: grant scopes win over the connector's defaults; at least one set must be given; and
  * scopes must literally match the ones the auth application allows.
  */
 function connectorScopes(c: ConnectorRecord, requested: readonly string[] | undefined): string[] {

@@ -16,7 +16,7 @@ import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import { emitVia, grantEvent } from '../events/events.js';
 import { checkV2ServiceAccount, isV2ServiceAccount } from '../providers/service-accounts.js';
 
-/** Seed 004: "This code is only valid for 15 minutes." */
+/** Nylas native authentication: "This code is only valid for 15 minutes." */
 export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
 
 const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
@@ -129,7 +129,7 @@ export interface NativeRedemption {
 
 /**
  * POST /connect/token: redeems a code once. A replay is refused and kills the token the first
- * redemption issued (RFC 6749 §4.1.2). A second authorization for the same (client, email)
+ * redemption issued (RFC 6749 section 4.1.2). A second authorization for the same (client, email)
  * re-authenticates the existing grant: same id, the new scopes.
  */
 export async function redeemNative(kit: Services, input: unknown, cred: Credential): Promise<NativeRedemption> {

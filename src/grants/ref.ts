@@ -1,5 +1,5 @@
 /**
- * The `{grant}` segment of `/v3/grants/{grant}/...` (nylas-api.md §3.1, "Grant ID patterns"):
+ * The `{grant}` segment of `/v3/grants/{grant}/...`:
  * the grant id, `grant:<id>`, an email address, `email:<email>`, or `me`. The SDK percent-encodes
  * it (`a%40b.com`), so it is decoded first.
  */

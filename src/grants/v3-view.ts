@@ -4,7 +4,7 @@ import type { GrantMeta } from './sealed-settings.js';
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
- * The v3 grant object (§3.9). `settings` is always `{}`: provider credentials never leave the
+ * The v3 grant object. `settings` is always `{}`: provider credentials never leave the
  * store. `verified` is grantkit's: false for a bulk grant the provider could not be asked about.
  */
 export function v3Grant(g: GrantRecord, meta: GrantMeta): Record<string, unknown> {

@@ -5,7 +5,7 @@ type AccountSource = Pick<GrantRecord, 'id' | 'name' | 'email' | 'provider' | 's
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-/** The v2 account object (§1.5/§1.9). No settings, ever. */
+/** The v2 account object. No settings, ever. */
 export function v2Account(grant: AccountSource, organizationUnit: 'label' | 'folder'): Record<string, unknown> {
   return {
     id: grant.id,

@@ -47,7 +47,7 @@ function parseText(text: string): Record<string, unknown> {
   return parseForm(trimmed);
 }
 
-/** A form body. A repeated parameter is ambiguous and refused (RFC 6749 §3.1). */
+/** A form body. A repeated parameter is ambiguous and refused (RFC 6749 section 3.1). */
 export function parseForm(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of new URLSearchParams(text)) {

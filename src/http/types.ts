@@ -27,7 +27,7 @@ export interface ResponseDescriptor {
   text?: { readonly contentType: string; readonly content: string };
 }
 
-/** Responses that carry a token or a code must not be cached (RFC 6749 §5.1). */
+/** Responses that carry a token or a code must not be cached (RFC 6749 section 5.1). */
 export const NO_STORE: Readonly<Record<string, string>> = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ResponseDescriptor {

@@ -21,7 +21,7 @@ import type { HostedServices } from './services.js';
 const V2_PROVIDERS: Readonly<Record<string, 'google' | 'microsoft'>> = { gmail: 'google', office365: 'microsoft' };
 const V2_NAME: Readonly<Record<'google' | 'microsoft', string>> = { google: 'gmail', microsoft: 'office365' };
 const LABEL: Readonly<Record<string, string>> = { google: 'Google', microsoft: 'Microsoft', oauth2: 'Single sign-on' };
-/** Seed 002: v3 no longer accepts Microsoft Basic (password) sign-in. */
+/** Nylas v3 no longer accepts Microsoft Basic (password) sign-in. */
 const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
 
 const opt = (max: number) => z.string().max(max).optional();
@@ -61,7 +61,7 @@ function readQuery<T extends z.ZodType>(schema: T, req: RequestLike): z.infer<T>
   return parseInput(schema, queryObject(req.query));
 }
 
-/** Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 §4.1.2.1). */
+/** Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 section 4.1.2.1). */
 function checkClient(kit: HostedServices, clientId: string, redirectUri: string): RegisteredClient | ResponseDescriptor {
   const client = kit.clients.get(clientId);
   if (!client) return errorPage(400, 'invalid_client', 'Unknown client_id.');
@@ -96,7 +96,7 @@ export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseD
   return { status: 302, headers: { location, ...PAGE_HEADERS } };
 }
 
-/** RFC 6749 §4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
+/** RFC 6749 section 4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
 function oauthErrorOf(err: GrantkitError): string {
   if (err.code === 'unsupported_response_type') return 'unsupported_response_type';
   if (err.code === 'provider_auth_failed' || err.v3Type === 'grant.scopes_conflict') return 'access_denied';
@@ -194,7 +194,7 @@ function pkce(kit: HostedServices, client: RegisteredClient, challenge: string |
   return { challenge, method: checkChallenge(challenge, method === '' ? undefined : method, { allowPlain: kit.hosted.allowPlainPkce }) };
 }
 
-/** GET /oauth/authorize (v2, §1.2). */
+/** GET /oauth/authorize (v2 hosted authentication). */
 export async function authorizeV2(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
   const q = readQuery(v2Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);
@@ -242,7 +242,7 @@ export async function authorizeV2(kit: HostedServices, req: RequestLike): Promis
   }
 }
 
-/** GET /v3/connect/auth (§3.2). */
+/** GET /v3/connect/auth. */
 export async function authorizeV3(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
   const q = readQuery(v3Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);

@@ -2,7 +2,7 @@ import type { RegisteredClient } from '../clients.js';
 
 /**
  * Callback URIs: registered per client in code and compared as exact strings,
- * with no normalisation, prefix or wildcard (RFC 9700 §4.1.3). Only https, except loopback
+ * with no normalisation, prefix or wildcard (RFC 9700 section 4.1.3). Only https, except loopback
  * (`http://localhost`, `http://127.0.0.1`) for development and native apps.
  */
 export function isAllowedCallbackScheme(uri: string): boolean {
@@ -12,7 +12,7 @@ export function isAllowedCallbackScheme(uri: string): boolean {
   } catch {
     return false;
   }
-  if (url.hash !== '') return false; // RFC 6749 §3.1.2: no fragment
+  if (url.hash !== '') return false; // RFC 6749 section 3.1.2: no fragment
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
 }

@@ -36,7 +36,7 @@ export function identityScopes(provider: string): readonly string[] {
   return [];
 }
 
-/** v2: the closed vocabulary, mapped to provider scopes by the table of §2.4. */
+/** v2: the closed vocabulary, mapped to provider scopes by Nylas's v2 scope table. */
 export function planV2(provider: 'google' | 'microsoft', scopes: readonly V2Scope[]): ScopePlan {
   const table = provider === 'google' ? V2_TO_GOOGLE : V2_TO_MICROSOFT;
   const needs: Record<string, readonly string[]> = {};
@@ -49,7 +49,7 @@ export function planV2(provider: 'google' | 'microsoft', scopes: readonly V2Scop
 }
 
 /**
- * v3 (seed 002): provider scopes as given. Request scopes win over the connector's defaults, at
+ * v3: provider scopes as given. Request scopes win over the connector's defaults, at
  * least one set must exist, and each must literally match the connector's allowed list. Exchange
  * scopes are refused.
  */
@@ -78,7 +78,7 @@ export function planV3(connector: ConnectorRecord, requested: readonly string[] 
  * What the grant keeps: the requested scopes the provider granted. A requested data scope that
  * came back missing is `grant.scopes_conflict`; a requested identity scope (`offline_access`,
  * `openid`...) that providers leave out of `scope` is just dropped. A provider that reports no
- * `scope` granted what was asked (RFC 6749 §5.1).
+ * `scope` granted what was asked (RFC 6749 section 5.1).
  */
 export function consented(plan: ScopePlan, provider: string, grantedScope: unknown): string[] {
   if (typeof grantedScope !== 'string' || grantedScope.trim() === '') return [...plan.requested];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashSecret, secretMatchesHash } from '../crypto/tokens.js';
 
 /**
- * Binds a hosted flow to the browser that started it (RFC 6749 §10.12, RFC 9700 §4.7): the redirect
+ * Binds a hosted flow to the browser that started it (RFC 6749 section 10.12, RFC 9700 section 4.7): the redirect
  * to the provider sets a cookie named after the flow, and the callback refuses a state whose
  * cookie the browser does not send. One cookie per flow, so two tabs signing in at once both work.
  * SameSite=Lax: the provider's redirect back is a top-level GET, which carries it.

@@ -2,7 +2,7 @@ import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { Services } from '../services.js';
 import type { PkceMethod } from './pkce.js';
 
-/** Issue 4 item 7: flow state lives 15 minutes (the user signs in at the provider meanwhile). */
+/** Flow state lives 15 minutes (the user signs in at the provider meanwhile). */
 export const FLOW_TTL_MS = 15 * 60 * 1000;
 
 /**
@@ -83,7 +83,7 @@ export type TakeResult =
 
 /**
  * Consumes a flow atomically: of two callbacks with one state, one wins. A flow that started with
- * another provider is refused (RFC 9700 §4.4 mix-up: a callback on provider A's route carrying the
+ * another provider is refused (RFC 9700 section 4.4 mix-up: a callback on provider A's route carrying the
  * state of a provider-B flow), and is burned all the same.
  */
 export async function takeFlow(kit: Services, token: string, provider: string): Promise<TakeResult> {

@@ -5,7 +5,7 @@ import { GrantkitError } from '../errors/error.js';
  * PKCE between grantkit and its clients, with rules per method:
  * - `S256` (RFC 7636): the verifier is 43–128 unreserved characters and the challenge the
  *   43-character base64url of its SHA-256;
- * - `s256` (the official SDKs, §3.4): the challenge is base64 of the *hex* SHA-256, padding
+ * - `s256` (what the official SDKs send): the challenge is base64 of the *hex* SHA-256, padding
  *   stripped (86 characters), and the verifier 36–128 characters (the SDK's is a UUID);
  * - `plain`: the challenge is the verifier; only when the app enables it.
  */
@@ -22,7 +22,7 @@ export interface PkcePolicy {
 
 /**
  * Checks a challenge at authorization time, so a malformed one fails before the user signs in.
- * A missing method means `plain` per RFC 7636 §4.3 (and the spec's default), which is refused
+ * A missing method means `plain` per RFC 7636 section 4.3 (and the spec's default), which is refused
  * unless enabled.
  */
 export function checkChallenge(challenge: string, method: string | undefined, policy: PkcePolicy): PkceMethod {

@@ -15,7 +15,7 @@ import type { HostedServices } from './services.js';
 /**
  * The token endpoints of hosted OAuth: code redemption (v2 and v3) and refresh rotation (v3).
  * A code is consumed before anything else is checked against it, so a wrong verifier, client or
- * redirect URI burns it (RFC 7636 §4.6): retries cannot brute-force a verifier.
+ * redirect URI burns it (RFC 7636 section 4.6): retries cannot brute-force a verifier.
  */
 
 const str = (max: number) => z.string().min(1).max(max);
@@ -40,7 +40,7 @@ const v2Body = z.object({
   redirect_uri: z.string().max(2048).optional(),
 });
 
-/** The v3 token response (§3.3): flat JSON. */
+/** The v3 token response: flat JSON. */
 export interface V3TokenResponse {
   readonly access_token: string;
   readonly expires_in: number;
@@ -62,7 +62,7 @@ function invalidClient(): GrantkitError {
 }
 
 /**
- * v3 client authentication: the client secret, or (§0.9: SDK 8.4.0 sends the API key as
+ * v3 client authentication: the client secret, or (the v8 SDK, from 8.4.0, sends the API key as
  * `client_secret`) an API key of the same client. Undefined: nothing was presented.
  */
 async function clientSecretOk(kit: HostedServices, client: RegisteredClient, secret: string | undefined): Promise<boolean | undefined> {
@@ -91,7 +91,7 @@ export async function exchangeV3(kit: HostedServices, input: unknown, authorizat
   }
   if (body.code === undefined) throw new GrantkitError('invalid_request', '"code" is required.');
   if (body.redirect_uri === undefined || body.redirect_uri === '') throw new GrantkitError('invalid_request', '"redirect_uri" is required.');
-  // The secret may be left out when PKCE stands in for it (§3.3, SDK commit d5a47c6).
+  // The secret may be left out when PKCE stands in for it (as the v3 token endpoint and the v8 SDK allow).
   const hasVerifier = body.code_verifier !== undefined && body.code_verifier !== '';
   if (auth === undefined && !hasVerifier && client.secretHash !== null) throw invalidClient();
   const { pending, codeHash } = await takeCode(kit, body.code, 'v3', client.id, body.redirect_uri);
@@ -99,7 +99,7 @@ export async function exchangeV3(kit: HostedServices, input: unknown, authorizat
     if (!hasVerifier) throw invalidGrant('"code_verifier" is required: the authorization used PKCE.');
     if (!verifierMatches(body.code_verifier!, pending.challenge, pending.method)) throw invalidGrant('The code_verifier does not match the code_challenge.');
   } else if (hasVerifier) {
-    // RFC 9700 §4.8: a verifier for a code issued without a challenge is a downgrade attempt.
+    // RFC 9700 section 4.8: a verifier for a code issued without a challenge is a downgrade attempt.
     throw invalidGrant('This code was issued without a code_challenge; do not send a code_verifier.');
   } else if (auth === undefined) {
     throw invalidClient();
@@ -110,7 +110,7 @@ export async function exchangeV3(kit: HostedServices, input: unknown, authorizat
   return { ...tokens, provider: pending.grantProvider };
 }
 
-/** GET|POST /oauth/token (v2, §1.3): the code for a non-expiring access token. */
+/** GET|POST /oauth/token (v2): the code for a non-expiring access token. */
 export async function exchangeV2(
   kit: HostedServices,
   input: unknown,
@@ -127,7 +127,7 @@ export async function exchangeV2(
 
 /**
  * Consumes a hosted code once. A replay is refused and revokes every token the first redemption
- * issued (RFC 6749 §4.1.2). The code is bound to its API, client and callback URI.
+ * issued (RFC 6749 section 4.1.2). The code is bound to its API, client and callback URI.
  */
 async function takeCode(
   kit: HostedServices,
@@ -147,7 +147,7 @@ async function takeCode(
   }
   if (pending.api !== api) throw invalidGrant(`This code was issued by the ${pending.api} hosted flow.`);
   if (consumed.record.clientId !== clientId) throw invalidGrant('The code was not issued to this client.');
-  // v2 SDKs do not send redirect_uri at the exchange; when sent, it must match (RFC 6749 §4.1.3).
+  // v2 SDKs do not send redirect_uri at the exchange; when sent, it must match (RFC 6749 section 4.1.3).
   if (redirectUri !== undefined && redirectUri !== pending.redirectUri) throw invalidGrant('"redirect_uri" does not match the authorization request.');
   return { pending, codeHash };
 }
@@ -227,7 +227,7 @@ async function issueV3Tokens(
 }
 
 /**
- * Refresh rotation (RFC 9700 §4.14.2): the presented token is consumed and its successor stored in
+ * Refresh rotation (RFC 9700 section 4.14.2): the presented token is consumed and its successor stored in
  * one compare-and-swap. A token used twice means it leaked: the whole family (the live refresh
  * token and its access tokens) is revoked. A refresh cannot widen the grant's scopes.
  */
@@ -262,7 +262,7 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
     throw invalidGrant('The refresh token was already used; every token of its chain is revoked.');
   }
   if (old.clientId !== client.id || old.grantId === null) {
-    // Another client holding this token means it leaked (RFC 6749 §10.4): kill the chain.
+    // Another client holding this token means it leaked (RFC 6749 section 10.4): kill the chain.
     await kit.guarded(kit.store.revokeFamily(family, now));
     throw invalidGrant('The refresh token was not issued to this client.');
   }

@@ -1,7 +1,7 @@
 import { resolveMx } from 'node:dns/promises';
 
 /**
- * `POST /v3/providers/detect` (§3.12): which provider serves an address. A built-in table of
+ * `POST /v3/providers/detect`: which provider serves an address. A built-in table of
  * well-known consumer domains answers first; an optional lookup (e.g. DNS MX, for company
  * domains hosted by Google or Microsoft) is asked only when the table has no answer, and only
  * for as long as the kit's bound allows. The lookup is off by default: it leaks the domain to DNS

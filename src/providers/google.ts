@@ -18,7 +18,7 @@ export interface GoogleProviderOptions {
 /**
  * Gmail / Google Workspace: the grant is a Google refresh token, checked by one refresh at Google's
  * token endpoint. v2 settings: `google_client_id`, `google_client_secret`, `google_refresh_token`
- * (§1.4). v3: `refresh_token`. An `invalid_grant` answer is a 401; Google unreachable is a 502.
+ *. v3: `refresh_token`. An `invalid_grant` answer is a 401; Google unreachable is a 502.
  */
 export function googleProvider(options: GoogleProviderOptions = {}): OAuthNativeProvider {
   return refreshTokenProvider({

@@ -22,7 +22,7 @@ export function microsoftTokenUrl(tenant = 'common'): string {
 /**
  * Office 365 / Microsoft 365: the grant is a Microsoft identity platform refresh token, checked by
  * one refresh. v2 settings: `microsoft_client_id`, `microsoft_client_secret`,
- * `microsoft_refresh_token`, and `redirect_uri` when the app registered one (§1.4). v3:
+ * `microsoft_refresh_token`, and `redirect_uri` when the app registered one. v3:
  * `refresh_token`. Microsoft rotates refresh tokens; the newest one is what is kept.
  */
 export function microsoftProvider(options: MicrosoftProviderOptions = {}): OAuthNativeProvider {

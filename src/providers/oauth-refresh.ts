@@ -1,7 +1,7 @@
 import { ProviderAuthError, ProviderUnavailableError, type NativeProvider } from './provider.js';
 
 /**
- * One refresh-token grant (RFC 6749 §6) at a provider's token endpoint: what the Google and
+ * One refresh-token grant (RFC 6749 section 6) at a provider's token endpoint: what the Google and
  * Microsoft verifiers use to check a refresh token, and what `kit.providerAccessToken()` uses to
  * mint a fresh access token. The answer falls in one of three classes, because they mean different
  * things for a grant:
@@ -96,7 +96,7 @@ export async function refreshAccessToken(req: RefreshRequest, timeoutMs = DEFAUL
 
 /**
  * The claims of an id_token received straight from the token endpoint over TLS. OpenID Connect
- * Core §3.1.3.7 lets a client skip the signature check in that case; grantkit reads only `email`
+ * Core section 3.1.3.7 lets a client skip the signature check in that case; grantkit reads only `email`
  * and `name` from it, to refuse a refresh token that belongs to another account.
  */
 export function idTokenClaims(idToken: string | undefined): Readonly<Record<string, unknown>> | undefined {

@@ -13,9 +13,9 @@ import type { VerifiedAccount } from './provider.js';
 /**
  * The shape shared by the Google and Microsoft verifiers: a grant is a refresh token, checked by
  * one refresh at the token endpoint. Two wire forms of `settings` are read:
- * - v2 native auth (§1.4): `<prefix>_client_id`, `<prefix>_client_secret`, `<prefix>_refresh_token`
+ * - v2 native auth: `<prefix>_client_id`, `<prefix>_client_secret`, `<prefix>_refresh_token`
  *   (the app's own OAuth client travels with each account);
- * - v3 custom auth (§3.5): `refresh_token`, with the client id and secret of the provider's auth
+ * - v3 custom auth: `refresh_token`, with the client id and secret of the provider's auth
  *   application from the provider options (the connector's), or from `client_id`/`client_secret`.
  * What is kept is what a later refresh needs, in the form it came in, and nothing else.
  */

@@ -1,7 +1,7 @@
 import { GrantkitError } from '../errors/error.js';
 
 /**
- * Provider-specific scope rules from seed 001, checked when an authorization is requested.
+ * Provider-specific scope rules from Nylas's v2 scope documentation, checked when an authorization is requested.
  * They key on the provider's wire name, whichever verifier serves it.
  */
 const IMAP_FAMILY = new Set(['imap', 'yahoo', 'aol', 'icloud', 'hotmail', 'outlook']);

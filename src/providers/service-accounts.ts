@@ -1,8 +1,8 @@
 import { GrantkitError } from '../errors/error.js';
 
 /**
- * Seed 001: "Nylas is currently able to onboard Google G Suite and Exchange-based accounts for
- * calendar data only via Service Accounts." This is the v2 rule; v3 bulk grants (seed 002) work
+ * Nylas's v2 documentation: "Nylas is currently able to onboard Google G Suite and Exchange-based accounts for
+ * calendar data only via Service Accounts." This is the v2 rule; v3 bulk grants work
  * for Google and Graph with the scopes the connector allows, and live in flows/custom.ts.
  *
  * A v2 native authorization is a service account when its settings say `service_account: true`

@@ -1,5 +1,5 @@
 /**
- * The closed Nylas v2 scope vocabulary (seed 001 plus `email` and `calendar.free_busy`),
+ * The closed Nylas v2 scope vocabulary (Nylas's documented scopes plus `email` and `calendar.free_busy`),
  * with the plain-words descriptions the README and consent pages show.
  */
 export const V2_SCOPES = [

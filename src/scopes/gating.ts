@@ -3,7 +3,7 @@ import type { V2Scope } from './catalog.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
- * One row of the v2 endpoint table (nylas-api.md §2.3): requests with this method and path are
+ * One row of the v2 endpoint table: requests with this method and path are
  * admitted by a grant that satisfies at least one of `scopes`. `'any'` admits every valid token.
  * An empty list admits nobody: the route exists but no scope allows it (writes on /resources).
  */

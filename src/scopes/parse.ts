@@ -3,7 +3,7 @@ import type { ScopeGraph } from './graph.js';
 
 /**
  * Scopes as they arrive on the wire: a comma-separated string, an array, or an array of comma
- * strings (seed 001's Ruby example sends `['email.read_only,email.send']`). Whitespace around a
+ * strings (Nylas's Ruby example sends `['email.read_only,email.send']`). Whitespace around a
  * name is ignored; duplicates collapse, first appearance wins the order.
  *
  * Missing (`undefined`/`null`) means the configured default; present but empty is a 400;

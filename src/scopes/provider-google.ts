@@ -1,7 +1,7 @@
 import type { V2Scope } from './catalog.js';
 
 /**
- * Google's scopes as grantkit knows them. Google grants report fully-qualified scopes (§3.9), so
+ * Google's scopes as grantkit knows them. Google grants report fully-qualified scopes, so
  * the graph holds the full URIs; `openid`, `email` and `profile` stay unknown to it (they satisfy
  * nothing but themselves).
  */
@@ -29,7 +29,7 @@ export const GOOGLE_SCOPES: readonly string[] = [
 
 /**
  * What each Google scope satisfies: Google's own hierarchy, and the bridge into the Nylas
- * vocabulary (v3 x-scopes, §3.15) so that `requireScopes('email.read_only')` admits a v3 grant
+ * vocabulary (v3 x-scopes) so that `requireScopes('email.read_only')` admits a v3 grant
  * holding `gmail.readonly`. Bridges are conservative: a Google scope satisfies a Nylas scope only
  * when it allows everything the Nylas description promises.
  */
@@ -50,11 +50,11 @@ export const GOOGLE_IMPLICATIONS: Readonly<Record<string, readonly string[]>> = 
   [g('admin.directory.resource.calendar.readonly')]: ['room_resources.read_only'],
 };
 
-/** Always requested from Google: who the user is (required in Google refresh tokens, §2.4). */
+/** Always requested from Google: who the user is (required in Google refresh tokens). */
 export const GOOGLE_IDENTITY_SCOPES: readonly string[] = ['openid', g('userinfo.email'), g('userinfo.profile')];
 
 /**
- * v2 Nylas scope → Google scopes to request (§2.4). `email` → `https://mail.google.com/` is
+ * v2 Nylas scope → Google scopes to request. `email` → `https://mail.google.com/` is
  * reconstructed (the reference marks it unconfirmed); `calendar.free_busy` is an Exchange scope
  * and reads as calendar.readonly here.
  */

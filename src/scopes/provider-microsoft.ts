@@ -2,7 +2,7 @@ import type { V2Scope } from './catalog.js';
 
 /**
  * Microsoft Graph scopes. Graph grants report short names (`Mail.Read`), while connectors accept
- * both forms (§3.9), so the graph knows both: the full URI satisfies its short name.
+ * both forms, so the graph knows both: the full URI satisfies its short name.
  */
 export const GRAPH_PREFIX = 'https://graph.microsoft.com/';
 
@@ -20,7 +20,7 @@ const SHORT: readonly string[] = [
 
 export const MICROSOFT_SCOPES: readonly string[] = [...SHORT, ...SHORT.map((s) => GRAPH_PREFIX + s)];
 
-/** Graph's hierarchy plus the bridge into the Nylas vocabulary (§2.4, §3.15). */
+/** Graph's hierarchy plus the bridge into the Nylas vocabulary. */
 const SHORT_IMPLICATIONS: Readonly<Record<string, readonly string[]>> = {
   'Mail.ReadWrite': ['email.modify', 'Mail.Read'],
   'Mail.Read': ['email.read_only', 'Mail.ReadBasic'],
@@ -39,11 +39,11 @@ export const MICROSOFT_IMPLICATIONS: Readonly<Record<string, readonly string[]>>
   ...Object.fromEntries(SHORT.map((s) => [GRAPH_PREFIX + s, [s]])),
 };
 
-/** Always requested from Microsoft (§2.4): a refresh token, the id token, and /me. */
+/** Always requested from Microsoft: a refresh token, the id token, and /me. */
 export const MICROSOFT_IDENTITY_SCOPES: readonly string[] = ['offline_access', 'openid', 'profile', 'email', 'User.Read'];
 
 /**
- * v2 Nylas scope → Graph scopes to request (§2.4). Graph has no metadata-only scope that Nylas
+ * v2 Nylas scope → Graph scopes to request. Graph has no metadata-only scope that Nylas
  * used, so `email.metadata` asks for Mail.Read and the grant keeps only `email.metadata`: grantkit's
  * guards then refuse body-level routes, although the provider token could read bodies.
  */
@@ -69,7 +69,7 @@ export function shortGraphScope(scope: string): string {
 }
 
 /**
- * Exchange (EAS/EWS) scopes, which v3 refuses (seed 002: "no longer supports or accepts Microsoft
+ * Exchange (EAS/EWS) scopes, which v3 refuses (Nylas v3 "no longer supports or accepts Microsoft
  * Exchange scopes"), in any host form (`https://outlook.office365.com/EWS.AccessAsUser.All`).
  */
 export function isExchangeScope(scope: string): boolean {

@@ -5,7 +5,7 @@ import { caller } from '../caller.js';
 import { findOwnedToken } from './token-lookup.js';
 
 /**
- * POST /v3/connect/revoke?token=<token> (§3.6): revokes the token, the tokens descended from the
+ * POST /v3/connect/revoke?token=<token>: revokes the token, the tokens descended from the
  * same code or refresh chain (its children and its refresh token), but not the grant. OAuth-style
  * errors: the SDK picks NylasOAuthError for paths containing `connect/revoke`. Nylas's behaviour
  * wins over RFC 7009 here: an unknown token is a 400 `invalid_token`, not a silent 200.

@@ -3,7 +3,7 @@ import { GrantkitError } from '../../../errors/error.js';
 import type { GrantRecord, TokenRecord } from '../../../store/records.js';
 import type { AppCaller, V3Services } from '../../../v3-services.js';
 
-/** §3.6/§3.7: Nylas answers an unknown, expired or revoked token with 400 `invalid_token`. */
+/** Revoke and tokeninfo: Nylas answers an unknown, expired or revoked token with 400 `invalid_token`. */
 export function tokenExpiredOrRevoked(): GrantkitError {
   return new GrantkitError('unknown_token', 'Token expired or revoked');
 }

@@ -9,7 +9,7 @@ import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
- * GET /v3/connect/tokeninfo?access_token=... | ?id_token=... (§3.7): RFC 9068-style claims of a
+ * GET /v3/connect/tokeninfo?access_token=... | ?id_token=...: RFC 9068-style claims of a
  * token the caller owns; an access token's also carry `scope`, which Nylas's do not. OAuth-style errors (the path contains `connect/token`, which the SDK keys on).
  */
 export const connectTokenInfo: Route = {
@@ -42,7 +42,7 @@ async function accessTokenClaims(kit: V3Services, c: AppCaller, raw: string): Pr
   };
   // v2 tokens live until revoked: no `exp` rather than a made-up one.
   if (token.expiresAt !== null) data['exp'] = seconds(token.expiresAt);
-  // RFC 9068 §2.2.3: space-separated, the scopes the token acts with (its own within the grant's).
+  // RFC 9068 section 2.2.3: space-separated, the scopes the token acts with (its own within the grant's).
   data['scope'] = kit.grantOfToken(grant, token).scopes.join(' ');
   return data;
 }

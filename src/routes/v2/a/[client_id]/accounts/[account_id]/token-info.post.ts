@@ -12,7 +12,7 @@ const body = z.object({ access_token: z.string().min(1).max(4096) });
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
- * POST /a/{client_id}/accounts/{id}/token-info (§1.8): the client secret as Basic `secret:`,
+ * POST /a/{client_id}/accounts/{id}/token-info: the client secret as Basic `secret:`,
  * the token in the body. A token of another account or client is reported as not found.
  */
 export const tokenInfo: Route = {
