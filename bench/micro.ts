@@ -19,6 +19,7 @@ import type { Store } from '../src/store/store.js';
 import { MESSAGE_PREFIX } from './protocol.js';
 import { REQUIRED_SCOPE, TOKEN_SCOPES } from './servers/common.js';
 import { CLIENT_ID, fillGrants } from './servers/grantkit-setup.js';
+import { kitContext } from '../src/kit.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -125,7 +126,7 @@ async function authorizeCost(kind: 'memory' | 'sqlite', grants: number): Promise
 // ---------------------------------------------------------------- code exchanges
 
 async function exchangesPerSecond(): Promise<number> {
-  const kit = kitOn(new MemoryStore());
+  const kit = kitContext(kitOn(new MemoryStore()));
   const none = { kind: 'none' } as const;
   let i = 0;
   const bench = new Bench({ time: 2000, warmupTime: 300 });

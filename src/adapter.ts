@@ -85,11 +85,11 @@ export interface FrameworkBinding<C extends RequestHandle, N extends () => unkno
   mount(step: (cx: C, next: N) => unknown): M;
 }
 
-/** Remembers what resolve() found, so a later guard on the same request does not resolve again. */
-const kOutcome = Symbol('grantkit.outcome');
-interface Remembered {
-  [kOutcome]?: AuthOutcome;
-}
+/**
+ * What resolve() found, per request handle, so a later guard on the same request does not resolve
+ * again. Weak: it goes with the request.
+ */
+const remembered = new WeakMap<object, AuthOutcome>();
 
 /** The five middleware over one framework binding. */
 export function adapt<C extends RequestHandle, N extends () => unknown, M>(
@@ -166,9 +166,8 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
       const guard = guardFor(cx);
       if (guard === undefined) return next();
       if (guard instanceof GrantkitError) return this.#finish(cx, next, guard);
-      // Only read the tag when some resolve() exists: an absent symbol is looked up through the
-      // request's whole prototype chain, a measurable cost on every guarded request.
-      const prior = this.#resolving ? (cx as C & Remembered)[kOutcome] : undefined;
+      // Only look when some resolve() was mounted: most apps mount none.
+      const prior = this.#resolving ? remembered.get(cx) : undefined;
       const outcome = this.#kit.authorizeRequest(this.#input(cx), guard, prior, this.#grantParams);
       if (!(outcome instanceof Promise)) return this.#finish(cx, next, outcome);
       return outcome.then((o) => this.#finish(cx, next, o), (e: unknown) => this.#b.raise(e, next));
@@ -189,7 +188,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
 
   /** resolve()'s outcome, kept on the request for the guards after it: a good grant is set, an error left to them. */
   #remember(cx: C, next: N, outcome: AuthOutcome): unknown {
-    (cx as C & Remembered)[kOutcome] = outcome;
+    remembered.set(cx, outcome);
     if (!(outcome instanceof GrantkitError)) this.#b.setGrant(cx, outcome);
     return next();
   }

@@ -84,7 +84,7 @@ export {
 } from './webhooks/delivery.js';
 export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
 export type { TransportLike } from './http/transport.js';
-export type { AppCaller } from './v3-services.js';
+export type { AppCaller } from './kit/authentication.js';
 // Native verifiers and provider access.
 export { ProviderUnavailableError } from './providers/provider.js';
 export { googleProvider, GOOGLE_TOKEN_URL, type GoogleProviderOptions } from './providers/google.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createGrantKit, hashSecret, sandboxProvider, type GrantKit } from '../../src/index.js';
 import { authorizeNative, redeemNative } from '../../src/flows/native.js';
+import { kitContext } from '../../src/kit.js';
 import type { Store } from '../../src/store/store.js';
 import { GRANTS_IN_STORE, TOKEN_SCOPES } from './common.js';
 
@@ -35,7 +36,7 @@ export async function seedGrantkit(
   await kit.ready();
   const none = { kind: 'none' } as const;
   const { code } = await authorizeNative(
-    kit,
+    kitContext(kit),
     {
       client_id: CLIENT_ID,
       provider: 'sandbox',
@@ -45,7 +46,7 @@ export async function seedGrantkit(
     },
     none,
   );
-  const { accessToken } = await redeemNative(kit, { client_id: CLIENT_ID, code }, none);
+  const { accessToken } = await redeemNative(kitContext(kit), { client_id: CLIENT_ID, code }, none);
   await batch(() => fillGrants(store, GRANTS_IN_STORE - 1));
   return { kit, accessToken };
 }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { grantMeta } from '../grants/sealed-settings.js';
 import type { GrantRecord } from '../store/records.js';
-import type { Keyring } from '../crypto/keyring.js';
 import { GrantkitError } from '../errors/error.js';
-import { grantEvent, type GrantEvents } from '../events/events.js';
-import type { Store } from '../store/store.js';
-import { endpointsFor, type EndpointOverrides } from './endpoints.js';
+import { grantEvent } from '../events/events.js';
+import type { KitFoundation } from '../kit/foundation.js';
+import { endpointsFor } from './endpoints.js';
 import {
   CONNECTOR_PROVIDERS,
   OAUTH_PROVIDERS,
@@ -62,17 +61,6 @@ const REQUIRED_DATA: Readonly<Record<CredentialType, readonly string[]>> = {
   connector: ['client_id', 'client_secret'],
 };
 
-export interface ConnectorsDeps {
-  readonly store: ConnectorStore;
-  readonly grants: Store;
-  readonly keyring: Keyring;
-  readonly now: () => number;
-  readonly events: GrantEvents;
-  readonly endpoints: EndpointOverrides | undefined;
-  /** Is this a configured client id? (`clients` options must name real clients.) */
-  readonly hasClient: (clientId: string) => boolean;
-}
-
 /**
  * Connectors and their credentials: the one model custom authentication and hosted OAuth share.
  * Secrets go in sealed and come out only through `clientSecret()` and `credentialData()`.
@@ -84,20 +72,24 @@ export interface ConnectorsDeps {
  * through. `serving(provider, client)` is the connector a client's sign-ins use.
  */
 export class Connectors {
-  readonly #d: ConnectorsDeps;
+  /** Grants, keyring, clock, events and the provider endpoint overrides. */
+  readonly #f: KitFoundation;
+  /** Where connectors and credentials are kept: the grant store, or the one `connectors` names. */
+  readonly #store: ConnectorStore;
 
-  constructor(deps: ConnectorsDeps) {
-    this.#d = deps;
+  constructor(foundation: KitFoundation, store: ConnectorStore) {
+    this.#f = foundation;
+    this.#store = store;
   }
 
   /** The app's connector of a provider. */
   get(provider: string): Promise<ConnectorRecord | undefined> {
-    return this.#d.store.getConnector(provider, null);
+    return this.#store.getConnector(provider, null);
   }
 
   /** Every connector, the app's and every client's, oldest first. */
   async list(): Promise<ConnectorRecord[]> {
-    return sorted(await this.#d.store.listConnectors());
+    return sorted(await this.#store.listConnectors());
   }
 
   /**
@@ -105,9 +97,9 @@ export class Connectors {
    * own when it has one, else the app's when it serves that client.
    */
   async serving(provider: string, clientId: string): Promise<ConnectorRecord | undefined> {
-    const own = await this.#d.store.getConnector(provider, clientId);
+    const own = await this.#store.getConnector(provider, clientId);
     if (own) return own;
-    const app = await this.#d.store.getConnector(provider, null);
+    const app = await this.#store.getConnector(provider, null);
     return app && servesClient(app, clientId) ? app : undefined;
   }
 
@@ -123,7 +115,7 @@ export class Connectors {
 
   /** Deletes the app's connector; see `#delete`. */
   async delete(provider: string): Promise<boolean> {
-    const current = await this.#d.store.getConnector(provider, null);
+    const current = await this.#store.getConnector(provider, null);
     if (!current) return false;
     await this.#delete(current);
     return true;
@@ -137,7 +129,7 @@ export class Connectors {
   /** The owner-aware operations behind `ClientConnectors`. */
   #ops(): ConnectorOps {
     return {
-      store: this.#d.store,
+      store: this.#store,
       serving: (provider, clientId) => this.serving(provider, clientId),
       credentialOf: (connector, id) => this.credentialOf(connector, id),
       create: (owner, input) => this.#create(owner, input),
@@ -153,12 +145,12 @@ export class Connectors {
     if (!(CONNECTOR_PROVIDERS as readonly string[]).includes(input.provider)) {
       throw bad(`"provider" must be one of ${CONNECTOR_PROVIDERS.join(', ')}.`);
     }
-    if (await this.#d.store.getConnector(input.provider, owner)) {
+    if (await this.#store.getConnector(input.provider, owner)) {
       throw new GrantkitError('conflict', `A connector for "${input.provider}" already exists; update it instead.`);
     }
     if (owner !== null) {
       // One connector per client and provider: an app connector already serving this client counts.
-      const app = await this.#d.store.getConnector(input.provider, null);
+      const app = await this.#store.getConnector(input.provider, null);
       if (app && servesClient(app, owner)) {
         throw new GrantkitError('conflict', `The application configures the "${input.provider}" connector for this client; it cannot be replaced over the API.`);
       }
@@ -166,14 +158,14 @@ export class Connectors {
     if (OAUTH_PROVIDERS.has(input.provider) && (!input.clientId || !input.clientSecret)) {
       throw bad(`A ${input.provider} connector needs "settings.client_id" and "settings.client_secret".`);
     }
-    const now = this.#d.now();
+    const now = this.#f.now();
     const id = randomUUID();
     const record: ConnectorRecord = {
       id,
       provider: input.provider,
       name: input.name ?? input.provider,
       clientId: input.clientId ?? null,
-      clientSecret: input.clientSecret ? this.#d.keyring.seal(input.clientSecret, `connector:${id}`) : null,
+      clientSecret: input.clientSecret ? this.#f.keyring.seal(input.clientSecret, `connector:${id}`) : null,
       settings: { ...input.settings },
       defaultScopes: [...(input.defaultScopes ?? [])],
       allowedScopes: input.allowedScopes ? [...input.allowedScopes] : null,
@@ -185,7 +177,7 @@ export class Connectors {
       updatedAt: now,
     };
     const checked = await this.#checked(record, input.activeCredentialId);
-    await this.#d.store.putConnector(checked);
+    await this.#store.putConnector(checked);
     return checked;
   }
 
@@ -194,23 +186,23 @@ export class Connectors {
       ...current,
       name: patch.name ?? current.name,
       clientId: patch.clientId ?? current.clientId,
-      clientSecret: patch.clientSecret ? this.#d.keyring.seal(patch.clientSecret, `connector:${current.id}`) : current.clientSecret,
+      clientSecret: patch.clientSecret ? this.#f.keyring.seal(patch.clientSecret, `connector:${current.id}`) : current.clientSecret,
       settings: patch.settings ? { ...current.settings, ...patch.settings } : current.settings,
       defaultScopes: patch.defaultScopes ? [...patch.defaultScopes] : current.defaultScopes,
       allowedScopes: patch.allowedScopes === undefined ? current.allowedScopes : patch.allowedScopes && [...patch.allowedScopes],
       endpoints: patch.endpoints === undefined ? current.endpoints : patch.endpoints,
       clients: current.owner !== null || patch.clients === undefined ? current.clients : this.#clients(patch.clients),
-      updatedAt: this.#d.now(),
+      updatedAt: this.#f.now(),
     };
     const checked = await this.#checked(record, patch.activeCredentialId);
-    await this.#d.store.putConnector(checked);
+    await this.#store.putConnector(checked);
     return checked;
   }
 
   /** A `clients` option: null (every client) or a non-empty list of configured client ids. */
   #clients(clients: readonly string[] | null | undefined): readonly string[] | null {
     if (clients === undefined || clients === null) return null;
-    const unknown = clients.find((id) => !this.#d.hasClient(id));
+    const unknown = clients.find((id) => this.#f.clients.get(id) === undefined);
     if (clients.length === 0 || unknown !== undefined) {
       throw bad(
         unknown === undefined
@@ -227,11 +219,11 @@ export class Connectors {
    * the user re-authenticates through a new connector.
    */
   async #delete(current: ConnectorRecord): Promise<void> {
-    await this.#d.store.deleteConnector(current.provider, current.owner);
-    const now = this.#d.now();
+    await this.#store.deleteConnector(current.provider, current.owner);
+    const now = this.#f.now();
     for (const grant of await this.#connectorGrants(current)) {
-      await this.#d.grants.putGrant({ ...grant, status: 'invalid', updatedAt: now });
-      this.#d.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
+      await this.#f.store.putGrant({ ...grant, status: 'invalid', updatedAt: now });
+      this.#f.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
     }
   }
 
@@ -247,14 +239,14 @@ export class Connectors {
     const filters = byClient === null ? [{}] : byClient.map((clientId) => ({ clientId }));
     const out: GrantRecord[] = [];
     for (const f of filters) {
-      for (const g of await this.#d.grants.listGrants({ ...f, provider: connector.provider, status: 'valid' })) {
-        const id = grantMeta(this.#d.keyring, g).connectorId;
+      for (const g of await this.#f.store.listGrants({ ...f, provider: connector.provider, status: 'valid' })) {
+        const id = grantMeta(this.#f.keyring, g).connectorId;
         if (id === connector.id || (id === undefined && (await this.#servedBy(g.clientId, connector)))) out.push(g);
       }
       const alias = V2_ALIAS[connector.provider];
       if (alias === undefined) continue;
-      const v2 = await this.#d.grants.listGrants({ ...f, provider: alias, status: 'valid' });
-      out.push(...v2.filter((g) => grantMeta(this.#d.keyring, g).connectorId === connector.id));
+      const v2 = await this.#f.store.listGrants({ ...f, provider: alias, status: 'valid' });
+      out.push(...v2.filter((g) => grantMeta(this.#f.keyring, g).connectorId === connector.id));
     }
     return out;
   }
@@ -262,17 +254,17 @@ export class Connectors {
   /** Was this the connector serving the client (an app connector does not serve a client that has its own)? */
   async #servedBy(clientId: string, connector: ConnectorRecord): Promise<boolean> {
     if (!servesClient(connector, clientId)) return false;
-    return connector.owner !== null || !(await this.#d.store.getConnector(connector.provider, clientId));
+    return connector.owner !== null || !(await this.#store.getConnector(connector.provider, clientId));
   }
 
   /** The connector's client secret in the clear, for a call to the provider. */
   clientSecret(c: ConnectorRecord): string | null {
-    return c.clientSecret === null ? null : this.#d.keyring.open(c.clientSecret, `connector:${c.id}`);
+    return c.clientSecret === null ? null : this.#f.keyring.open(c.clientSecret, `connector:${c.id}`);
   }
 
   /** The provider endpoints this connector uses (see endpoints.ts for the override order). */
   endpoints(c: ConnectorRecord, tenant?: string): ProviderEndpoints | undefined {
-    return endpointsFor(c, this.#d.endpoints, tenant);
+    return endpointsFor(c, this.#f.options.providerEndpoints, tenant);
   }
 
   // Credentials. The provider-named methods act on the app's connector of that provider.
@@ -293,13 +285,13 @@ export class Connectors {
 
   /** A credential of this connector, or undefined (another connector's credential is not found here). */
   async credentialOf(connector: ConnectorRecord, id: string): Promise<CredentialRecord | undefined> {
-    const c = await this.#d.store.getCredential(id);
+    const c = await this.#store.getCredential(id);
     return c?.provider === connector.provider && c.owner === connector.owner ? c : undefined;
   }
 
   async listCredentials(provider: string): Promise<CredentialRecord[]> {
     const connector = await this.#require(provider, null);
-    return this.#d.store.listCredentials(connector.provider, connector.owner);
+    return this.#store.listCredentials(connector.provider, connector.owner);
   }
 
   async updateCredential(provider: string, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
@@ -314,12 +306,12 @@ export class Connectors {
   async #createCredential(connector: ConnectorRecord, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
     const { provider, owner } = connector;
     checkCredential(provider, input.type, input.data);
-    const existing = (await this.#d.store.listCredentials(provider, owner)).find((c) => c.name === input.name);
+    const existing = (await this.#store.listCredentials(provider, owner)).find((c) => c.name === input.name);
     if (existing) {
       if (existing.type === input.type && sameData(this.credentialData(existing), input.data)) return { credential: existing, created: false };
       throw new GrantkitError('conflict', `A credential named "${input.name}" already exists for "${provider}".`);
     }
-    const now = this.#d.now();
+    const now = this.#f.now();
     const id = randomUUID();
     const credential: CredentialRecord = {
       id,
@@ -327,11 +319,11 @@ export class Connectors {
       owner,
       name: input.name,
       type: input.type,
-      data: this.#d.keyring.seal(JSON.stringify(input.data), `credential:${id}`),
+      data: this.#f.keyring.seal(JSON.stringify(input.data), `credential:${id}`),
       createdAt: now,
       updatedAt: now,
     };
-    await this.#d.store.putCredential(credential);
+    await this.#store.putCredential(credential);
     return { credential, created: true };
   }
 
@@ -341,16 +333,16 @@ export class Connectors {
     if (!current) throw credentialNotFound();
     if (patch.data) checkCredential(provider, current.type, patch.data);
     if (patch.name !== undefined && patch.name !== current.name) {
-      const clash = (await this.#d.store.listCredentials(provider, owner)).some((c) => c.name === patch.name);
+      const clash = (await this.#store.listCredentials(provider, owner)).some((c) => c.name === patch.name);
       if (clash) throw new GrantkitError('conflict', `A credential named "${patch.name}" already exists for "${provider}".`);
     }
     const updated: CredentialRecord = {
       ...current,
       name: patch.name ?? current.name,
-      data: patch.data ? this.#d.keyring.seal(JSON.stringify(patch.data), `credential:${id}`) : current.data,
-      updatedAt: this.#d.now(),
+      data: patch.data ? this.#f.keyring.seal(JSON.stringify(patch.data), `credential:${id}`) : current.data,
+      updatedAt: this.#f.now(),
     };
-    await this.#d.store.putCredential(updated);
+    await this.#store.putCredential(updated);
     return updated;
   }
 
@@ -360,16 +352,16 @@ export class Connectors {
     if (connector.activeCredentialId === id) {
       throw bad('This credential is the connector\'s active credential; set another "active_credential_id" first.');
     }
-    await this.#d.store.deleteCredential(id);
+    await this.#store.deleteCredential(id);
   }
 
   /** A credential's data in the clear, for a call to the provider. */
   credentialData(c: CredentialRecord): Record<string, string> {
-    return JSON.parse(this.#d.keyring.open(c.data, `credential:${c.id}`)) as Record<string, string>;
+    return JSON.parse(this.#f.keyring.open(c.data, `credential:${c.id}`)) as Record<string, string>;
   }
 
   async #require(provider: string, owner: string | null): Promise<ConnectorRecord> {
-    const c = await this.#d.store.getConnector(provider, owner);
+    const c = await this.#store.getConnector(provider, owner);
     if (!c) throw connectorNotFound(provider);
     return c;
   }

@@ -145,12 +145,3 @@ export function grantEvent(type: GrantEventType, grant: GrantEventSource, nowMs:
   }
   return { id: randomUUID(), type, time: Math.floor(nowMs / 1000), applicationId: grant.clientId, object };
 }
-
-/**
- * Emits through whatever the caller was given, if it carries an emitter. Flows take the narrow
- * `Services` interface, which predates events; the kit they are handed at run time has them.
- */
-export function emitVia(services: object, event: GrantEvent): void {
-  const events = (services as { events?: unknown }).events;
-  if (events instanceof GrantEvents) events.emit(event);
-}

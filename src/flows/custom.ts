@@ -20,7 +20,7 @@ import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
-import type { V3Services } from '../v3-services.js';
+import type { KitContext } from '../kit/context.js';
 
 const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
 
@@ -71,11 +71,11 @@ export interface CustomAuthentication {
  * - anything else: the native provider of that name verifies it (IMAP, iCloud, sandbox...).
  * The same email again re-authenticates the existing grant and keeps its id.
  */
-export async function authenticateCustom(kit: V3Services, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
+export async function authenticateCustom(kit: KitContext, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
   const body = parseInput(customBody, input);
   const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state, { clientId, ip });
   const now = kit.now();
-  const existing = await kit.guarded(kit.store.findGrantByEmail(clientId, verified.email));
+  const existing = await kit.store.findGrantByEmail(clientId, verified.email);
   // After the provider checked the credentials: see grants/reauthentication.ts.
   const decision = authorizeSignIn(kit.keyring, existing, verified.identity, 'v3');
   const id = existing?.id ?? randomUUID();
@@ -93,8 +93,8 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
     scopeVocabulary: verified.scopeVocabulary,
     identity: verified.identity,
   };
-  await kit.guarded(kit.store.putGrant(grant));
-  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
+  await kit.store.putGrant(grant);
+  if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   const integrationId = verified.meta.connectorId ?? null;
   kit.events.emit(
     existing
@@ -109,7 +109,7 @@ export async function authenticateCustom(kit: V3Services, clientId: string, inpu
  * authentication and by PATCH /v3/grants/{id} when it replaces settings.
  */
 export async function verifyCustom(
-  kit: V3Services,
+  kit: KitContext,
   provider: string,
   settings: Readonly<Record<string, unknown>>,
   requestedScopes: readonly string[] | undefined,
@@ -118,7 +118,7 @@ export async function verifyCustom(
   who: Requester,
 ): Promise<VerifiedCustom> {
   // The calling client's connector (its own, or the app's serving it), never another client's.
-  const connector = await kit.guarded(kit.connectors.serving(provider, who.clientId));
+  const connector = await kit.connectors.serving(provider, who.clientId);
   const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
   if (typeof settings['credential_id'] === 'string' && settings['email_address'] !== undefined && settings['refresh_token'] === undefined) {
     return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
@@ -128,7 +128,7 @@ export async function verifyCustom(
 }
 
 async function verifyBulk(
-  kit: V3Services,
+  kit: KitContext,
   provider: string,
   connector: ConnectorRecord | undefined,
   settings: Readonly<Record<string, unknown>>,
@@ -143,7 +143,7 @@ async function verifyBulk(
   }
   const c = needConnector(connector, provider);
   const credentialId = settings['credential_id'] as string;
-  const credential = await kit.guarded(kit.connectors.credentialOf(c, credentialId));
+  const credential = await kit.connectors.credentialOf(c, credentialId);
   const wanted = provider === 'google' ? 'serviceaccount' : 'adminconsent';
   if (!credential || credential.type !== wanted) {
     throw bad(`"settings.credential_id" does not name a "${wanted}" credential of the ${provider} connector.`);
@@ -155,14 +155,14 @@ async function verifyBulk(
   try {
     if (provider === 'google') {
       const endpoints = kit.connectors.endpoints(c)!;
-      await checkServiceAccount(endpoints.tokenUrl, data, email, scopes, kit.now(), kit.providerTimeoutMs);
+      await checkServiceAccount(endpoints.tokenUrl, data, email, scopes, kit.now(), kit.options.providerTimeoutMs);
     } else {
       const tenant = data['tenant'] ?? c.settings['tenant'];
       if (!tenant || tenant === 'common') throw bad('Admin consent needs a tenant: set "tenant" on the credential or the connector.');
       const clientId = data['client_id'] ?? c.clientId;
       const clientSecret = data['client_secret'] ?? kit.connectors.clientSecret(c);
       if (!clientId || !clientSecret) throw bad('Admin consent needs a client id and secret on the credential or the connector.');
-      await checkAdminConsent(kit.connectors.endpoints(c, tenant)!.tokenUrl, { clientId, clientSecret }, kit.providerTimeoutMs);
+      await checkAdminConsent(kit.connectors.endpoints(c, tenant)!.tokenUrl, { clientId, clientSecret }, kit.options.providerTimeoutMs);
     }
   } catch (e) {
     // Offline (no route to the provider): keep the grant, marked unverified, as the README explains.
@@ -182,7 +182,7 @@ async function verifyBulk(
 }
 
 async function verifyRefresh(
-  kit: V3Services,
+  kit: KitContext,
   provider: string,
   connector: ConnectorRecord | undefined,
   settings: Readonly<Record<string, unknown>>,
@@ -198,7 +198,7 @@ async function verifyRefresh(
   const credentialId = settings['credential_id'];
   if (credentialId !== undefined) {
     // A credential override: another auth app's client id and secret for this grant.
-    const cred = typeof credentialId === 'string' ? await kit.guarded(kit.connectors.credentialOf(c, credentialId)) : undefined;
+    const cred = typeof credentialId === 'string' ? await kit.connectors.credentialOf(c, credentialId) : undefined;
     if (!cred || cred.type !== 'connector') throw bad('"settings.credential_id" does not name a "connector" credential of this connector.');
     const data = kit.connectors.credentialData(cred);
     client = { clientId: data['client_id'] ?? '', clientSecret: data['client_secret'] ?? '' };
@@ -207,7 +207,7 @@ async function verifyRefresh(
   if (!endpoints) throw bad(`No endpoints are known for ${provider}.`);
   let checked;
   try {
-    checked = await checkRefreshToken(endpoints, client, refreshToken, kit.providerTimeoutMs);
+    checked = await checkRefreshToken(endpoints, client, refreshToken, kit.options.providerTimeoutMs);
   } catch (e) {
     throw providerFailure(e);
   }
@@ -223,7 +223,7 @@ async function verifyRefresh(
 }
 
 async function verifyNative(
-  kit: V3Services,
+  kit: KitContext,
   providerName: string,
   connector: ConnectorRecord | undefined,
   settings: Readonly<Record<string, unknown>>,
@@ -240,7 +240,7 @@ async function verifyNative(
   );
   if (typeof email !== 'string' || !EMAIL.test(email)) throw bad('"settings.email" must be an email address.');
   // With a connector, scopes are the connector's open provider strings; without, the closed v2 vocabulary.
-  const scopes = connector ? connectorScopes(connector, requested) : parseScopes(requested, kit.graph, kit.defaultScopes, 'scope');
+  const scopes = connector ? connectorScopes(connector, requested) : parseScopes(requested, kit.graph, kit.options.defaultScopes, 'scope');
   if (!connector) checkProviderRules(providerName, scopes);
   let verified;
   try {

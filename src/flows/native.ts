@@ -11,10 +11,10 @@ import { parseInput } from '../http/validate.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
-import type { Services } from '../services.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
-import { emitVia, grantEvent } from '../events/events.js';
+import { grantEvent } from '../events/events.js';
 import { checkV2ServiceAccount, isV2ServiceAccount } from '../providers/service-accounts.js';
+import type { KitContext } from '../kit/context.js';
 
 /** Nylas native authentication: "This code is only valid for 15 minutes." */
 export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
@@ -56,19 +56,19 @@ export interface NativeAuthorization {
  * POST /connect/authorize: checks the client, the scopes and the provider's rules, verifies the
  * credentials with the provider, and issues a one-time code. Nothing is stored when any check fails.
  */
-export async function authorizeNative(kit: Services, input: unknown, cred: Credential, ip?: string): Promise<NativeAuthorization> {
+export async function authorizeNative(kit: KitContext, input: unknown, cred: Credential, ip?: string): Promise<NativeAuthorization> {
   const body = parseInput(authorizeBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
   const email = body.email_address ?? body.email;
   if (email === undefined) throw new GrantkitError('invalid_request', '"email_address" is required.');
   const provider = kit.providers.get(body.provider);
   if (!provider) throw new GrantkitError('invalid_request', `Provider "${body.provider}" is not enabled.`);
-  const scopes = parseScopes(body.scopes, kit.graph, kit.defaultScopes);
+  const scopes = parseScopes(body.scopes, kit.graph, kit.options.defaultScopes);
   const warnings = checkProviderRules(provider.name, scopes);
   if (isV2ServiceAccount(body.settings)) checkV2ServiceAccount(provider.name, scopes);
 
   if (body.reauth_account_id !== undefined) {
-    const existing = await kit.guarded(kit.store.getGrant(body.reauth_account_id));
+    const existing = await kit.store.getGrant(body.reauth_account_id);
     if (!existing || existing.clientId !== body.client_id || existing.email.toLowerCase() !== email.toLowerCase()) {
       throw new GrantkitError('invalid_request', '"reauth_account_id" does not name an account with this email.');
     }
@@ -88,7 +88,7 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
   }
 
   const now = kit.now();
-  const existing = await kit.guarded(kit.store.findGrantByEmail(body.client_id, verified.email));
+  const existing = await kit.store.findGrantByEmail(body.client_id, verified.email);
   const grantId = existing?.id ?? randomUUID();
   const pending: PendingAuthorization = {
     v: 1,
@@ -101,18 +101,16 @@ export async function authorizeNative(kit: Services, input: unknown, cred: Crede
     identity: verified.identity ?? unprovenIdentity(provider.name, verified.email, 'provider'),
   };
   const code = newSecret(TOKEN_PREFIX.code);
-  await kit.guarded(
-    kit.store.putToken({
-      hash: hashSecret(code),
-      kind: 'code',
-      clientId: body.client_id,
-      grantId: null,
-      family: null,
-      createdAt: now,
-      expiresAt: now + NATIVE_CODE_TTL_MS,
-      data: JSON.stringify(pending),
-    }),
-  );
+  await kit.store.putToken({
+    hash: hashSecret(code),
+    kind: 'code',
+    clientId: body.client_id,
+    grantId: null,
+    family: null,
+    createdAt: now,
+    expiresAt: now + NATIVE_CODE_TTL_MS,
+    data: JSON.stringify(pending),
+  });
   return { code, warnings };
 }
 
@@ -132,17 +130,17 @@ export interface NativeRedemption {
  * redemption issued (RFC 6749 section 4.1.2). A second authorization for the same (client, email)
  * re-authenticates the existing grant: same id, the new scopes.
  */
-export async function redeemNative(kit: Services, input: unknown, cred: Credential): Promise<NativeRedemption> {
+export async function redeemNative(kit: KitContext, input: unknown, cred: Credential): Promise<NativeRedemption> {
   const body = parseInput(tokenBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), true);
   const now = kit.now();
   const codeHash = hashSecret(body.code);
-  const consumed = await kit.guarded(kit.store.consume(codeHash, now));
+  const consumed = await kit.store.consume(codeHash, now);
   if (!consumed || consumed.record.kind !== 'code') {
     throw new GrantkitError('invalid_grant', 'The code is invalid or has expired.');
   }
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(codeHash, now));
+    await kit.store.revokeFamily(codeHash, now);
     throw new GrantkitError('invalid_grant', 'The code has already been used.');
   }
   if (consumed.record.clientId !== body.client_id) {
@@ -150,7 +148,7 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
   }
   const pending = JSON.parse(consumed.record.data ?? 'null') as PendingAuthorization;
 
-  const existing = await kit.guarded(kit.store.findGrantByEmail(body.client_id, pending.email));
+  const existing = await kit.store.findGrantByEmail(body.client_id, pending.email);
   // The provider checked the credentials at /connect/authorize; only now may the answer depend on
   // whether the address has a grant. A refusal leaves the grant and its tokens as they were.
   const proof = pending.identity ?? unprovenIdentity(pending.provider, pending.email, 'provider');
@@ -174,11 +172,11 @@ export async function redeemNative(kit: Services, input: unknown, cred: Credenti
     scopeVocabulary: 'v2',
     identity: proof,
   };
-  await kit.guarded(kit.store.putGrant(grant));
+  await kit.store.putGrant(grant);
   // A verified proof that replaces another identity: whatever that identity was given stops working.
-  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
+  if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   // v2 and v3 grants are the same objects, so the v2 flow announces them too.
-  emitVia(kit, existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
+  kit.events.emit(existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
   // v2 access tokens live until revoked; the code's hash is their family, so a replay kills them.
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: codeHash, expiresAt: null });
   return { grant, accessToken };

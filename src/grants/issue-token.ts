@@ -1,6 +1,6 @@
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import type { Services } from '../services.js';
 import type { GrantRecord } from '../store/records.js';
+import type { KitContext } from '../kit/context.js';
 
 export interface GrantTokenSpec {
   readonly kind: 'access' | 'refresh';
@@ -24,20 +24,18 @@ export interface GrantTokenSpec {
  * Mints a token of a grant and stores only its hash, under the fail-closed timeout. Every flow
  * (native, hosted v2 and v3, implicit) issues its tokens here, so they all look alike in the store.
  */
-export async function issueGrantToken(kit: Services, spec: GrantTokenSpec): Promise<string> {
+export async function issueGrantToken(kit: KitContext, spec: GrantTokenSpec): Promise<string> {
   const secret = spec.secret ?? newSecret(spec.kind === 'access' ? TOKEN_PREFIX.access : TOKEN_PREFIX.refresh);
-  await kit.guarded(
-    kit.store.putToken({
-      hash: hashSecret(secret),
-      kind: spec.kind,
-      clientId: spec.grant.clientId,
-      grantId: spec.grant.id,
-      family: spec.family,
-      createdAt: kit.now(),
-      expiresAt: spec.expiresAt,
-      data: spec.data ?? null,
-      scopes: [...(spec.scopes ?? spec.grant.scopes)],
-    }),
-  );
+  await kit.store.putToken({
+    hash: hashSecret(secret),
+    kind: spec.kind,
+    clientId: spec.grant.clientId,
+    grantId: spec.grant.id,
+    family: spec.family,
+    createdAt: kit.now(),
+    expiresAt: spec.expiresAt,
+    data: spec.data ?? null,
+    scopes: [...(spec.scopes ?? spec.grant.scopes)],
+  });
   return secret;
 }

@@ -1,7 +1,7 @@
 import { grantEvent } from '../events/events.js';
 import type { GrantRecord } from '../store/records.js';
-import type { V3Services } from '../v3-services.js';
 import { grantMeta } from './sealed-settings.js';
+import type { KitFoundation } from '../kit/foundation.js';
 
 /**
  * Grant state changes that others must hear about. Each writes through the store, then emits the
@@ -9,9 +9,9 @@ import { grantMeta } from './sealed-settings.js';
  */
 
 /** Deletes a grant and every token of it; `grant.deleted` follows. */
-export async function deleteGrant(kit: V3Services, grant: GrantRecord): Promise<boolean> {
+export async function deleteGrant(kit: KitFoundation, grant: GrantRecord): Promise<boolean> {
   const integrationId = grantMeta(kit.keyring, grant).connectorId ?? null;
-  const deleted = await kit.guarded(kit.store.deleteGrant(grant.id));
+  const deleted = await kit.store.deleteGrant(grant.id);
   if (deleted) kit.events.emit(grantEvent('grant.deleted', grant, kit.now(), { integrationId }));
   return deleted;
 }
@@ -22,12 +22,12 @@ export async function deleteGrant(kit: V3Services, grant: GrantRecord): Promise<
  * provider refuses the grant's credentials. `grant.expired` carries `grant_updated_at`, the start
  * of the gap the app may need to back-fill.
  */
-export async function expireGrant(kit: V3Services, grantId: string): Promise<GrantRecord | undefined> {
-  const grant = await kit.guarded(kit.store.getGrant(grantId));
+export async function expireGrant(kit: KitFoundation, grantId: string): Promise<GrantRecord | undefined> {
+  const grant = await kit.store.getGrant(grantId);
   if (!grant || grant.status === 'invalid') return grant;
   const now = kit.now();
   const expired: GrantRecord = { ...grant, status: 'invalid', updatedAt: now };
-  await kit.guarded(kit.store.putGrant(expired));
+  await kit.store.putGrant(expired);
   const integrationId = grantMeta(kit.keyring, grant).connectorId ?? null;
   kit.events.emit(grantEvent('grant.expired', grant, now, { integrationId, previousUpdatedAt: grant.updatedAt }));
   return expired;

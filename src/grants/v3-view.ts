@@ -1,5 +1,6 @@
+import type { Keyring } from '../crypto/keyring.js';
 import type { GrantRecord } from '../store/records.js';
-import type { GrantMeta } from './sealed-settings.js';
+import { grantMeta, type GrantMeta } from './sealed-settings.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
@@ -23,4 +24,9 @@ export function v3Grant(g: GrantRecord, meta: GrantMeta): Record<string, unknown
   if (meta.state !== undefined) view['state'] = meta.state;
   if (meta.credentialId !== undefined) view['credential_id'] = meta.credentialId;
   return view;
+}
+
+/** The v3 grant object of a stored grant, its sealed metadata opened; never its settings. */
+export function grantView(keyring: Keyring, record: GrantRecord): Record<string, unknown> {
+  return v3Grant(record, grantMeta(keyring, record));
 }

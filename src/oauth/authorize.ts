@@ -15,7 +15,7 @@ import { HOSTED_PROVIDERS } from './hosted.js';
 import { errorPage, PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
 import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
-import type { HostedServices } from './services.js';
+import type { KitContext } from '../kit/context.js';
 
 /** v2 `provider` values that sign in through a hosted connector, and the connector they use. */
 const V2_PROVIDERS: Readonly<Record<string, 'google' | 'microsoft'>> = { gmail: 'google', office365: 'microsoft' };
@@ -62,7 +62,7 @@ function readQuery<T extends z.ZodType>(schema: T, req: RequestLike): z.infer<T>
 }
 
 /** Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 section 4.1.2.1). */
-function checkClient(kit: HostedServices, clientId: string, redirectUri: string): RegisteredClient | ResponseDescriptor {
+function checkClient(kit: KitContext, clientId: string, redirectUri: string): RegisteredClient | ResponseDescriptor {
   const client = kit.clients.get(clientId);
   if (!client) return errorPage(400, 'invalid_client', 'Unknown client_id.');
   if (!callbackAllowed(client, redirectUri)) {
@@ -105,8 +105,8 @@ function oauthErrorOf(err: GrantkitError): string {
 }
 
 /** The connector serving this client for the provider: its own, or the app's when it serves the client. */
-async function requireConnector(kit: HostedServices, provider: string, clientId: string): Promise<ConnectorRecord> {
-  const c = await kit.guarded(kit.connectors.serving(provider, clientId));
+async function requireConnector(kit: KitContext, provider: string, clientId: string): Promise<ConnectorRecord> {
+  const c = await kit.connectors.serving(provider, clientId);
   if (!c) {
     throw new GrantkitError(
       'invalid_request',
@@ -118,14 +118,14 @@ async function requireConnector(kit: HostedServices, provider: string, clientId:
 
 /** The provider picker: the configured hosted connectors, each a link to this request plus `provider`. */
 async function picker(
-  kit: HostedServices,
+  kit: KitContext,
   req: RequestLike,
   clientId: string,
   offer: readonly { provider: string; param: string }[],
 ): Promise<ResponseDescriptor> {
   const choices = [];
   for (const o of offer) {
-    if (!(await kit.guarded(kit.connectors.serving(o.provider, clientId)))) continue;
+    if (!(await kit.connectors.serving(o.provider, clientId))) continue;
     const q = new URLSearchParams(req.query);
     q.set('provider', o.param);
     choices.push({ label: LABEL[o.provider] ?? o.provider, href: `${req.path}?${q.toString()}` });
@@ -150,7 +150,7 @@ interface Start {
 }
 
 /** Saves the flow (through passport's state store) and sends the user to the provider. */
-async function redirectUpstream(kit: HostedServices, s: Start): Promise<ResponseDescriptor> {
+async function redirectUpstream(kit: KitContext, s: Start): Promise<ResponseDescriptor> {
   const flow: FlowData = {
     v: 1,
     api: s.api,
@@ -168,7 +168,7 @@ async function redirectUpstream(kit: HostedServices, s: Start): Promise<Response
     ...(s.loginHint !== undefined ? { loginHint: s.loginHint } : {}),
     ...(s.challenge !== undefined && s.method !== undefined ? { challenge: s.challenge, method: s.method } : {}),
   };
-  const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.providerTimeoutMs);
+  const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.options.providerTimeoutMs);
   let stateToken: string | undefined;
   const nonce = newFlowNonce();
   const outcome = await strategy.authorizationUrl(s.plan.upstream, {
@@ -185,7 +185,7 @@ async function redirectUpstream(kit: HostedServices, s: Start): Promise<Response
 }
 
 /** PKCE rules at authorization: a public client must use it; the challenge must fit its method. */
-function pkce(kit: HostedServices, client: RegisteredClient, challenge: string | undefined, method: string | undefined): { challenge?: string; method?: PkceMethod } {
+function pkce(kit: KitContext, client: RegisteredClient, challenge: string | undefined, method: string | undefined): { challenge?: string; method?: PkceMethod } {
   if (challenge === undefined || challenge === '') {
     if (method !== undefined && method !== '') throw new GrantkitError('invalid_request', '"code_challenge_method" was sent without "code_challenge".');
     if (client.secretHash === null) throw new GrantkitError('invalid_request', 'A public client must use PKCE: send "code_challenge" (S256).');
@@ -195,7 +195,7 @@ function pkce(kit: HostedServices, client: RegisteredClient, challenge: string |
 }
 
 /** GET /oauth/authorize (v2 hosted authentication). */
-export async function authorizeV2(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
+export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
   const q = readQuery(v2Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);
   if (isPage(checked)) return checked;
@@ -220,7 +220,7 @@ export async function authorizeV2(kit: HostedServices, req: RequestLike): Promis
     }
     const connector = await requireConnector(kit, provider, checked.id);
     // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary.
-    const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.defaultScopes) as V2Scope[];
+    const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.options.defaultScopes) as V2Scope[];
     return await redirectUpstream(kit, {
       api: 'v2',
       connector,
@@ -243,7 +243,7 @@ export async function authorizeV2(kit: HostedServices, req: RequestLike): Promis
 }
 
 /** GET /v3/connect/auth. */
-export async function authorizeV3(kit: HostedServices, req: RequestLike): Promise<ResponseDescriptor> {
+export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
   const q = readQuery(v3Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);
   if (isPage(checked)) return checked;

@@ -15,7 +15,7 @@ import { checkHostedSignIn, upsertHostedGrant } from './grants.js';
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
-import type { HostedServices } from './services.js';
+import type { KitContext } from '../kit/context.js';
 
 const callbackQuery = z.object({
   state: z.string().max(512).optional(),
@@ -40,7 +40,7 @@ const MISMATCH: Readonly<Record<string, string>> = {
  * and loads the profile. Success: a one-time code (or, for v2 response_type=token, an access
  * token in the fragment) goes back to the app's callback URI with the app's state.
  */
-export async function hostedCallback(kit: HostedServices, provider: string, req: RequestLike): Promise<ResponseDescriptor> {
+export async function hostedCallback(kit: KitContext, provider: string, req: RequestLike): Promise<ResponseDescriptor> {
   let q: z.infer<typeof callbackQuery>;
   try {
     q = parseInput(callbackQuery.loose(), queryObject(req.query));
@@ -69,9 +69,9 @@ export async function hostedCallback(kit: HostedServices, provider: string, req:
     }
     if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
     // The connector of the client that started the sign-in, never another client's.
-    const connector = await kit.guarded(kit.connectors.serving(provider, flow.clientId));
+    const connector = await kit.connectors.serving(provider, flow.clientId);
     if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
-    const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.providerTimeoutMs);
+    const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
     const outcome = await strategy.callback(q.code, q.state, taken.flow.verifier);
     if (outcome.kind === 'fail') throw new GrantkitError('provider_auth_failed', 'The provider did not complete the sign-in.');
     if (outcome.kind === 'error') {

@@ -1,6 +1,6 @@
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import type { Services } from '../services.js';
 import type { PkceMethod } from './pkce.js';
+import type { KitContext } from '../kit/context.js';
 
 /** Flow state lives 15 minutes (the user signs in at the provider meanwhile). */
 export const FLOW_TTL_MS = 15 * 60 * 1000;
@@ -57,23 +57,21 @@ function flowHash(token: string): string {
  * Saves a flow and returns the secret to send upstream as `state`. `cookieHash` is the hash of the
  * nonce the browser gets in the flow cookie.
  */
-export async function saveFlow(kit: Services, data: FlowData, verifier: string | null, cookieHash: string): Promise<string> {
+export async function saveFlow(kit: KitContext, data: FlowData, verifier: string | null, cookieHash: string): Promise<string> {
   const token = newSecret(TOKEN_PREFIX.flow);
   const hash = flowHash(token);
   const now = kit.now();
   const stored: StoredFlow = { ...data, verifier: verifier === null ? null : kit.keyring.seal(verifier, hash), cookie: cookieHash };
-  await kit.guarded(
-    kit.store.putToken({
-      hash,
-      kind: 'flow',
-      clientId: data.clientId,
-      grantId: null,
-      family: null,
-      createdAt: now,
-      expiresAt: now + FLOW_TTL_MS,
-      data: JSON.stringify(stored),
-    }),
-  );
+  await kit.store.putToken({
+    hash,
+    kind: 'flow',
+    clientId: data.clientId,
+    grantId: null,
+    family: null,
+    createdAt: now,
+    expiresAt: now + FLOW_TTL_MS,
+    data: JSON.stringify(stored),
+  });
   return token;
 }
 
@@ -86,10 +84,10 @@ export type TakeResult =
  * another provider is refused (RFC 9700 section 4.4 mix-up: a callback on provider A's route carrying the
  * state of a provider-B flow), and is burned all the same.
  */
-export async function takeFlow(kit: Services, token: string, provider: string): Promise<TakeResult> {
+export async function takeFlow(kit: KitContext, token: string, provider: string): Promise<TakeResult> {
   if (!token.startsWith(TOKEN_PREFIX.flow) || token.length > 128) return { ok: false, reason: 'unknown' };
   const hash = flowHash(token);
-  const consumed = await kit.guarded(kit.store.consume(hash, kit.now()));
+  const consumed = await kit.store.consume(hash, kit.now());
   if (!consumed || consumed.record.kind !== 'flow') return { ok: false, reason: 'unknown' };
   if (!consumed.firstUse) return { ok: false, reason: 'replayed' };
   const stored = JSON.parse(consumed.record.data ?? 'null') as StoredFlow;

@@ -6,7 +6,7 @@ import { sealGrantSettings } from '../grants/sealed-settings.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import type { ProviderTokens } from './hosted-code.js';
-import type { HostedServices } from './services.js';
+import type { KitContext } from '../kit/context.js';
 
 export interface HostedAccount {
   readonly clientId: string;
@@ -31,8 +31,8 @@ export function hostedProof(account: HostedAccount): GrantIdentity {
  * Refuses a hosted sign-in that may not take the grant of its address (grants/reauthentication.ts),
  * before a code is issued, so the app hears `access_denied` on its callback.
  */
-export async function checkHostedSignIn(kit: HostedServices, account: HostedAccount): Promise<void> {
-  const existing = await kit.guarded(kit.store.findGrantByEmail(account.clientId, account.email));
+export async function checkHostedSignIn(kit: KitContext, account: HostedAccount): Promise<void> {
+  const existing = await kit.store.findGrantByEmail(account.clientId, account.email);
   authorizeSignIn(kit.keyring, existing, hostedProof(account), 'hosted');
 }
 
@@ -43,13 +43,13 @@ export async function checkHostedSignIn(kit: HostedServices, account: HostedAcco
  * The re-authentication rule is applied again here: a grant may have been made since the callback.
  */
 export async function upsertHostedGrant(
-  kit: HostedServices,
+  kit: KitContext,
   account: HostedAccount,
   tokens: ProviderTokens,
   api: 'v2' | 'v3' | 'hosted',
 ): Promise<GrantRecord> {
   const now = kit.now();
-  const existing = await kit.guarded(kit.store.findGrantByEmail(account.clientId, account.email));
+  const existing = await kit.store.findGrantByEmail(account.clientId, account.email);
   const proof = hostedProof(account);
   const decision = authorizeSignIn(kit.keyring, existing, proof, api);
   const id = existing?.id ?? randomUUID();
@@ -71,9 +71,9 @@ export async function upsertHostedGrant(
     scopeVocabulary: account.scopeVocabulary,
     identity: proof,
   };
-  await kit.guarded(kit.store.putGrant(grant));
+  await kit.store.putGrant(grant);
   // A verified proof that replaces another identity: whatever that identity was given stops working.
-  if (decision === 'replace') await kit.guarded(kit.store.revokeGrantTokens(id));
+  if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   const integrationId = account.connectorId;
   kit.events.emit(
     existing

@@ -1,7 +1,7 @@
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import type { Services } from '../services.js';
 import type { GrantIdentity } from '../store/records.js';
 import type { PkceMethod } from './pkce.js';
+import type { KitContext } from '../kit/context.js';
 
 /**
  * What a hosted authorization code stands for until it is redeemed: the account the provider
@@ -49,7 +49,7 @@ export interface ProviderTokens {
 }
 
 export async function issueHostedCode(
-  kit: Services,
+  kit: KitContext,
   pending: Omit<HostedPending, 'providerTokens' | 'v' | 'hosted'>,
   tokens: ProviderTokens,
   ttlMs: number,
@@ -58,18 +58,16 @@ export async function issueHostedCode(
   const hash = hostedCodeHash(code);
   const now = kit.now();
   const data: HostedPending = { v: 1, hosted: true, ...pending, providerTokens: kit.keyring.seal(JSON.stringify(tokens), hash) };
-  await kit.guarded(
-    kit.store.putToken({
-      hash,
-      kind: 'code',
-      clientId: pending.clientId,
-      grantId: null,
-      family: null,
-      createdAt: now,
-      expiresAt: now + ttlMs,
-      data: JSON.stringify(data),
-    }),
-  );
+  await kit.store.putToken({
+    hash,
+    kind: 'code',
+    clientId: pending.clientId,
+    grantId: null,
+    family: null,
+    createdAt: now,
+    expiresAt: now + ttlMs,
+    data: JSON.stringify(data),
+  });
   return code;
 }
 

@@ -10,7 +10,7 @@ import type { GrantRecord, TokenRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
 import { hostedCodeHash, readPending, type HostedPending, type ProviderTokens } from './hosted-code.js';
 import { verifierMatches } from './pkce.js';
-import type { HostedServices } from './services.js';
+import type { KitContext } from '../kit/context.js';
 
 /**
  * The token endpoints of hosted OAuth: code redemption (v2 and v3) and refresh rotation (v3).
@@ -65,10 +65,10 @@ function invalidClient(): GrantkitError {
  * v3 client authentication: the client secret, or (the v8 SDK, from 8.4.0, sends the API key as
  * `client_secret`) an API key of the same client. Undefined: nothing was presented.
  */
-async function clientSecretOk(kit: HostedServices, client: RegisteredClient, secret: string | undefined): Promise<boolean | undefined> {
+async function clientSecretOk(kit: KitContext, client: RegisteredClient, secret: string | undefined): Promise<boolean | undefined> {
   if (secret === undefined || secret === '') return undefined;
   if (kit.clients.secretMatches(client, secret)) return true;
-  const resolved = await kit.guarded(Promise.resolve(kit.store.resolve(hashSecret(secret), kit.now())));
+  const resolved = await kit.store.resolve(hashSecret(secret), kit.now());
   return resolved?.token.kind === 'api_key' && resolved.token.clientId === client.id;
 }
 
@@ -76,9 +76,9 @@ async function clientSecretOk(kit: HostedServices, client: RegisteredClient, sec
  * POST /v3/connect/token. The client's id and secret come from the body or from HTTP Basic
  * (`authorization`); tokenEndpointClient has the rules.
  */
-export async function exchangeV3(kit: HostedServices, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
+export async function exchangeV3(kit: KitContext, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
   const body = parseInput(v3Body, input);
-  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, kit.realm);
+  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, kit.options.realm);
   const client = kit.clients.get(presented.clientId);
   if (!client) throw invalidClient();
   const auth = await clientSecretOk(kit, client, presented.secret);
@@ -112,7 +112,7 @@ export async function exchangeV3(kit: HostedServices, input: unknown, authorizat
 
 /** GET|POST /oauth/token (v2): the code for a non-expiring access token. */
 export async function exchangeV2(
-  kit: HostedServices,
+  kit: KitContext,
   input: unknown,
 ): Promise<{ access_token: string; account_id: string; email_address: string; provider: string; token_type: 'bearer' }> {
   const body = parseInput(v2Body, input);
@@ -130,7 +130,7 @@ export async function exchangeV2(
  * issued (RFC 6749 section 4.1.2). The code is bound to its API, client and callback URI.
  */
 async function takeCode(
-  kit: HostedServices,
+  kit: KitContext,
   code: string,
   api: 'v2' | 'v3',
   clientId: string,
@@ -138,11 +138,11 @@ async function takeCode(
 ): Promise<{ pending: HostedPending; codeHash: string }> {
   const codeHash = hostedCodeHash(code);
   const now = kit.now();
-  const consumed = await kit.guarded(kit.store.consume(codeHash, now));
+  const consumed = await kit.store.consume(codeHash, now);
   const pending = consumed?.record.kind === 'code' ? readPending(consumed.record.data) : undefined;
   if (!consumed || !pending) throw invalidGrant('The code is invalid or has expired.');
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(codeHash, now));
+    await kit.store.revokeFamily(codeHash, now);
     throw invalidGrant('The code has already been used; every token issued from it is revoked.');
   }
   if (pending.api !== api) throw invalidGrant(`This code was issued by the ${pending.api} hosted flow.`);
@@ -152,7 +152,7 @@ async function takeCode(
   return { pending, codeHash };
 }
 
-async function completeGrant(kit: HostedServices, pending: HostedPending, codeHash: string, api: 'v2' | 'v3'): Promise<GrantRecord> {
+async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: string, api: 'v2' | 'v3'): Promise<GrantRecord> {
   const tokens = JSON.parse(kit.keyring.open(pending.providerTokens, codeHash)) as ProviderTokens;
   return upsertHostedGrant(
     kit,
@@ -182,7 +182,7 @@ interface RefreshData {
  * one chain share a family, so a replayed code or refresh token revokes them together.
  */
 async function issueV3Tokens(
-  kit: HostedServices,
+  kit: KitContext,
   grant: GrantRecord,
   family: string,
   now: number,
@@ -207,7 +207,7 @@ async function issueV3Tokens(
   }
   const iat = Math.floor(now / 1000);
   const idToken = await kit.hosted.signer.sign({
-    issuer: kit.issuer,
+    issuer: kit.options.issuer,
     audience: grant.clientId,
     subject: grant.id,
     email: grant.email,
@@ -231,7 +231,7 @@ async function issueV3Tokens(
  * one compare-and-swap. A token used twice means it leaked: the whole family (the live refresh
  * token and its access tokens) is revoked. A refresh cannot widen the grant's scopes.
  */
-async function refresh(kit: HostedServices, client: RegisteredClient, token: string, scope: string | undefined): Promise<V3TokenResponse> {
+async function refresh(kit: KitContext, client: RegisteredClient, token: string, scope: string | undefined): Promise<V3TokenResponse> {
   // Only refresh tokens carry this prefix, so an access token or code never reaches rotate().
   if (!token.startsWith(TOKEN_PREFIX.refresh)) throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
   const now = kit.now();
@@ -250,7 +250,7 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
     expiresAt: now + 60_000,
     data: null,
   };
-  const consumed = await kit.guarded(kit.store.rotate(oldHash, placeholder, now));
+  const consumed = await kit.store.rotate(oldHash, placeholder, now);
   if (!consumed || consumed.record.kind !== 'refresh' || consumed.record.family === null) {
     // Unknown to the store: a guess, counted against the IP. A replay (below) is a known token.
     throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
@@ -258,23 +258,23 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
   const old = consumed.record;
   const family = old.family!;
   if (!consumed.firstUse) {
-    await kit.guarded(kit.store.revokeFamily(family, now));
+    await kit.store.revokeFamily(family, now);
     throw invalidGrant('The refresh token was already used; every token of its chain is revoked.');
   }
   if (old.clientId !== client.id || old.grantId === null) {
     // Another client holding this token means it leaked (RFC 6749 section 10.4): kill the chain.
-    await kit.guarded(kit.store.revokeFamily(family, now));
+    await kit.store.revokeFamily(family, now);
     throw invalidGrant('The refresh token was not issued to this client.');
   }
-  const grant = await kit.guarded(kit.store.getGrant(old.grantId));
+  const grant = await kit.store.getGrant(old.grantId);
   if (!grant || grant.status !== 'valid' || grant.clientId !== client.id) {
-    await kit.guarded(kit.store.revokeFamily(family, now));
+    await kit.store.revokeFamily(family, now);
     throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
   }
   // The chain keeps the scopes its code was issued with, within the grant's current ones, by the
   // same rule as its access tokens (grants/token-scopes.ts): a later sign-in that widened the grant
   // does not widen this chain, and one that narrowed it narrows the chain to what is left.
-  const carried = kit.grantOfToken(grant, old).scopes;
+  const carried = kit.auth.grantOfToken(grant, old).scopes;
   let accessScopes: readonly string[] = carried;
   if (scope !== undefined && scope.trim() !== '') {
     const requested = [...new Set(scope.trim().split(/\s+/))];
@@ -302,7 +302,7 @@ async function refresh(kit: HostedServices, client: RegisteredClient, token: str
 }
 
 async function putToken(
-  kit: HostedServices,
+  kit: KitContext,
   t: {
     kind: 'access' | 'refresh';
     token: string;

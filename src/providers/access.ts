@@ -1,18 +1,16 @@
 import type { Connectors } from '../connectors/connectors.js';
-import type { Keyring } from '../crypto/keyring.js';
 import { GrantkitError } from '../errors/error.js';
 import type { GrantRecord } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import { expireGrant } from '../grants/lifecycle.js';
+import type { KitFoundation } from '../kit/foundation.js';
 import { isImplicitTls } from './mail-presets.js';
 import {
-  DEFAULT_PROVIDER_TIMEOUT_MS,
   InvalidRefreshTokenError,
   isOAuthNativeProvider,
   refreshAccessToken,
   RefreshRefusedError,
   type RefreshRequest,
 } from './oauth-refresh.js';
-import type { NativeProvider } from './provider.js';
 
 /**
  * Provider access for the app's backend: a fresh Gmail or Graph access token
@@ -62,24 +60,6 @@ export type ConnectorClientLookup = (
   settings: Readonly<Record<string, unknown>>,
 ) => Promise<Omit<RefreshRequest, 'refreshToken'> | undefined>;
 
-/**
- * What ProviderAccess needs from the kit. The optional members are read at call time, so the kit
- * can pass itself before its constructor has finished.
- */
-export interface ProviderAccessHost {
-  readonly store: Store;
-  readonly keyring: Keyring;
-  readonly providers: ReadonlyMap<string, NativeProvider>;
-  now(): number;
-  guarded<T>(call: Promise<T>): Promise<T>;
-  /** The connector model: connector-made grants refresh with their connector's client. */
-  readonly connectors?: Connectors;
-  /** Marks a grant invalid and emits `grant.expired`. Without it, a plain store write. */
-  expireGrant?(grantId: string): Promise<unknown>;
-  /** Bound on each call to a provider. Default 10 s. */
-  readonly providerTimeoutMs?: number;
-}
-
 /** Refresh this long before the provider's expiry, so a token handed out is good for a request or two. */
 const EXPIRY_SKEW_MS = 60_000;
 /** When the provider does not say (`expires_in` is RECOMMENDED, not required). */
@@ -92,18 +72,22 @@ interface Cached extends ProviderAccessToken {
 }
 
 export class ProviderAccess {
-  readonly #d: ProviderAccessHost;
+  /** The grants, the keyring, the native providers and the clock. */
+  readonly #f: KitFoundation;
+  /** Connector-made grants refresh with their connector's client. */
+  readonly #connectors: Connectors;
   readonly #cache = new Map<string, Cached>();
   readonly #inflight = new Map<string, Promise<ProviderAccessToken>>();
 
-  constructor(host: ProviderAccessHost) {
-    this.#d = host;
+  constructor(foundation: KitFoundation, connectors: Connectors) {
+    this.#f = foundation;
+    this.#connectors = connectors;
   }
 
   async accessToken(grantId: string): Promise<ProviderAccessToken> {
     const grant = await this.#validGrant(grantId);
     const cached = this.#cache.get(grantId);
-    if (cached !== undefined && cached.sealed === grant.settings && cached.expiresAt - EXPIRY_SKEW_MS > this.#d.now()) {
+    if (cached !== undefined && cached.sealed === grant.settings && cached.expiresAt - EXPIRY_SKEW_MS > this.#f.now()) {
       return { accessToken: cached.accessToken, expiresAt: cached.expiresAt };
     }
     // Hosted OAuth seals the access token it got at sign-in (`access_token`, `access_token_expires_at`):
@@ -134,7 +118,7 @@ export class ProviderAccess {
     const accessToken = s['access_token'];
     const expiresAt = s['access_token_expires_at'];
     if (typeof accessToken !== 'string' || accessToken === '' || typeof expiresAt !== 'number') return undefined;
-    if (expiresAt - EXPIRY_SKEW_MS <= this.#d.now()) return undefined;
+    if (expiresAt - EXPIRY_SKEW_MS <= this.#f.now()) return undefined;
     this.#put(grant.id, { accessToken, expiresAt, sealed: grant.settings });
     return { accessToken, expiresAt };
   }
@@ -150,7 +134,7 @@ export class ProviderAccess {
   }
 
   async #validGrant(grantId: string): Promise<GrantRecord> {
-    const grant = await this.#d.guarded(this.#d.store.getGrant(grantId));
+    const grant = await this.#f.store.getGrant(grantId);
     if (grant === undefined) throw new GrantkitError('grant_not_found', 'Grant not found.');
     if (grant.status !== 'valid') throw grantInvalid();
     return grant;
@@ -158,17 +142,17 @@ export class ProviderAccess {
 
   #open(grant: GrantRecord): Record<string, unknown> {
     if (grant.settings === null) return {};
-    const parsed = JSON.parse(this.#d.keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
+    const parsed = JSON.parse(this.#f.keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
     return typeof parsed === 'object' && parsed !== null ? parsed : {};
   }
 
   async #request(grant: GrantRecord, settings: Readonly<Record<string, unknown>>): Promise<RefreshRequest & { refreshTokenKey: string }> {
     const rt = settings['refresh_token'];
-    if (typeof rt === 'string' && rt !== '' && this.#d.connectors !== undefined) {
-      const client = await this.#d.guarded(connectorClientLookup(this.#d.connectors)(grant, settings));
+    if (typeof rt === 'string' && rt !== '') {
+      const client = await connectorClientLookup(this.#connectors)(grant, settings);
       if (client !== undefined) return { ...client, refreshToken: rt, refreshTokenKey: 'refresh_token' };
     }
-    const provider = this.#d.providers.get(grant.provider);
+    const provider = this.#f.providers.get(grant.provider);
     const request = isOAuthNativeProvider(provider) ? provider.refreshRequest(settings) : undefined;
     if (request !== undefined) return request;
     if (typeof settings['imap_host'] === 'string') {
@@ -184,18 +168,18 @@ export class ProviderAccess {
     const sealed = grant.settings ?? '';
     const settings = this.#open(grant);
     const request = await this.#request(grant, settings);
-    const started = this.#d.now();
+    const started = this.#f.now();
     let refreshed;
     try {
-      refreshed = await refreshAccessToken(request, this.#d.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS);
+      refreshed = await refreshAccessToken(request, this.#f.options.providerTimeoutMs);
     } catch (e) {
       if (e instanceof InvalidRefreshTokenError) {
-        const current = await this.#d.guarded(this.#d.store.getGrant(grant.id));
+        const current = await this.#f.store.getGrant(grant.id);
         // Re-authenticated meanwhile: the dead token was the old one; try the new one once.
         if (current !== undefined && current.status === 'valid' && current.settings !== grant.settings && mayRetry) {
           return this.#refresh(current, false);
         }
-        if (current?.settings === grant.settings) await this.#expire(current);
+        if (current?.settings === grant.settings) await expireGrant(this.#f, current.id);
         this.#cache.delete(grant.id);
         throw grantInvalid();
       }
@@ -218,20 +202,12 @@ export class ProviderAccess {
 
   /** Stores a rotated refresh token, unless the grant changed since it was read. Returns the new sealed settings. */
   async #writeBack(grant: GrantRecord, settings: Record<string, unknown>, key: string, refreshToken: string): Promise<string | undefined> {
-    const current = await this.#d.guarded(this.#d.store.getGrant(grant.id));
+    const current = await this.#f.store.getGrant(grant.id);
     if (current === undefined || current.settings !== grant.settings) return undefined;
-    const sealed = this.#d.keyring.seal(JSON.stringify({ ...settings, [key]: refreshToken }), grant.id);
+    const sealed = this.#f.keyring.seal(JSON.stringify({ ...settings, [key]: refreshToken }), grant.id);
     // updatedAt stays: a credential rotation is not a change the app is told about.
-    await this.#d.guarded(this.#d.store.putGrant({ ...current, settings: sealed }));
+    await this.#f.store.putGrant({ ...current, settings: sealed });
     return sealed;
-  }
-
-  async #expire(grant: GrantRecord): Promise<void> {
-    if (this.#d.expireGrant !== undefined) {
-      await this.#d.expireGrant(grant.id);
-      return;
-    }
-    await this.#d.guarded(this.#d.store.putGrant({ ...grant, status: 'invalid', updatedAt: this.#d.now() }));
   }
 
   #put(grantId: string, entry: Cached): void {

@@ -1,13 +1,13 @@
 import type { ErrorFamily } from '../errors/formats.js';
 import type { ResponseDescriptor, RequestLike } from '../http/types.js';
-import type { V3Services } from '../v3-services.js';
+import type { KitContext } from '../kit/context.js';
 
 // The route type has a module of its own so that route files need not import the router, which
 // imports every route table.
 
 export interface RouteContext {
   /** The kit: the foundation's services plus what v3 routes need (API keys, connectors, events). */
-  readonly kit: V3Services;
+  readonly kit: KitContext;
   readonly req: RequestLike;
   readonly params: Readonly<Record<string, string>>;
 }

@@ -18,10 +18,15 @@ import type { MaybePromise, Store } from './store.js';
 export class CachedStore implements Store {
   readonly #inner: Store;
   readonly #cache: GrantCache;
+  /** Tombstones and rate-limit counters live where the inner store keeps its data: asked there. */
+  readonly knows?: Store['knows'];
+  readonly rateLimiter?: Store['rateLimiter'];
 
   constructor(inner: Store, cache: GrantCache) {
     this.#inner = inner;
     this.#cache = cache;
+    if (inner.knows !== undefined) this.knows = inner.knows.bind(inner);
+    if (inner.rateLimiter !== undefined) this.rateLimiter = inner.rateLimiter.bind(inner);
   }
 
   /** Subscribes the cache to the inner store's broadcast, when it has one. Until then the cache serves nothing. */
@@ -87,8 +92,8 @@ export class CachedStore implements Store {
     this.#cache.invalidate({ tokenHash: hash });
     return gone;
   }
-  async revokeFamily(family: string): Promise<number> {
-    const n = await this.#inner.revokeFamily(family);
+  async revokeFamily(family: string, now?: number): Promise<number> {
+    const n = await this.#inner.revokeFamily(family, now);
     this.#cache.invalidate({ family });
     return n;
   }

@@ -1,4 +1,7 @@
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
 import { GrantkitError } from '../errors/error.js';
+import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
+import type { MaybePromise, Store } from './store.js';
 
 /**
  * A store that is down or slow must never let a request through, and never answer 401 as if the
@@ -11,6 +14,7 @@ export function storeUnavailable(cause?: unknown): GrantkitError {
   });
 }
 
+/** A store call bounded by the timeout; any failure but a GrantkitError becomes the 503. */
 export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(storeUnavailable(new Error(`store call exceeded ${ms} ms`))), ms);
@@ -25,4 +29,134 @@ export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * One store call under the fail-closed rule. A synchronous answer passes straight through, with no
+ * timer and no promise, so the memory and SQLite hot path stays synchronous; a synchronous throw
+ * becomes the 503 at once.
+ */
+function bounded<T>(call: () => MaybePromise<T>, ms: number): MaybePromise<T> {
+  let result: MaybePromise<T>;
+  try {
+    result = call();
+  } catch (e) {
+    throw e instanceof GrantkitError ? e : storeUnavailable(e);
+  }
+  return result instanceof Promise ? withTimeout(result, ms) : result;
+}
+
+/** An asynchronous store call under the fail-closed rule. */
+function timed<T>(call: () => Promise<T>, ms: number): Promise<T> {
+  try {
+    return withTimeout(call(), ms);
+  } catch (e) {
+    return Promise.reject(e instanceof GrantkitError ? e : storeUnavailable(e));
+  }
+}
+
+/**
+ * The kit's view of a store: every call bounded by `storeTimeoutMs`, every failure a 503
+ * `store_unavailable`. Applied once, when the kit is made, so no caller has to remember it.
+ * `subscribe` (start-up, with its own error handling), `rateLimiter` (whose limiters' calls the rate
+ * limits bound with the same timeout, since an over-the-limit answer is a rejection there),
+ * `migrate`, `dump` and `close` pass through.
+ */
+export class FailClosedStore implements Store {
+  readonly #inner: Store;
+  readonly #ms: number;
+  readonly knows?: (hash: string) => Promise<boolean>;
+  readonly subscribe?: Store['subscribe'];
+  readonly rateLimiter?: Store['rateLimiter'];
+  readonly migrate?: Store['migrate'];
+  readonly dump?: Store['dump'];
+  readonly close?: Store['close'];
+
+  constructor(inner: Store, timeoutMs: number) {
+    this.#inner = inner;
+    this.#ms = timeoutMs;
+    const { knows } = inner;
+    if (knows !== undefined) this.knows = (hash) => timed(() => knows.call(inner, hash), timeoutMs);
+    if (inner.subscribe !== undefined) this.subscribe = inner.subscribe.bind(inner);
+    if (inner.rateLimiter !== undefined) this.rateLimiter = inner.rateLimiter.bind(inner);
+    if (inner.migrate !== undefined) this.migrate = inner.migrate.bind(inner);
+    if (inner.dump !== undefined) this.dump = inner.dump.bind(inner);
+    if (inner.close !== undefined) this.close = inner.close.bind(inner);
+  }
+
+  resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
+    return bounded(() => this.#inner.resolve(hash, now), this.#ms);
+  }
+  getGrant(id: string): Promise<GrantRecord | undefined> {
+    return timed(() => this.#inner.getGrant(id), this.#ms);
+  }
+  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    return timed(() => this.#inner.findGrantByEmail(clientId, email), this.#ms);
+  }
+  putGrant(grant: GrantRecord): Promise<void> {
+    return timed(() => this.#inner.putGrant(grant), this.#ms);
+  }
+  deleteGrant(id: string): Promise<boolean> {
+    return timed(() => this.#inner.deleteGrant(id), this.#ms);
+  }
+  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    return timed(() => this.#inner.listGrants(filter), this.#ms);
+  }
+  putToken(token: TokenRecord): Promise<void> {
+    return timed(() => this.#inner.putToken(token), this.#ms);
+  }
+  consume(hash: string, now: number): Promise<Consumed | undefined> {
+    return timed(() => this.#inner.consume(hash, now), this.#ms);
+  }
+  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    return timed(() => this.#inner.rotate(oldHash, next, now), this.#ms);
+  }
+  revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    return timed(() => this.#inner.revokeToken(hash), this.#ms);
+  }
+  revokeFamily(family: string, now?: number): Promise<number> {
+    return timed(() => this.#inner.revokeFamily(family, now), this.#ms);
+  }
+  revokeGrantTokens(grantId: string): Promise<number> {
+    return timed(() => this.#inner.revokeGrantTokens(grantId), this.#ms);
+  }
+  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    return timed(() => this.#inner.listTokens(filter), this.#ms);
+  }
+}
+
+/** The same rule for the connector store, which may be the grant store itself or another one. */
+export class FailClosedConnectorStore implements ConnectorStore {
+  readonly #inner: ConnectorStore;
+  readonly #ms: number;
+
+  constructor(inner: ConnectorStore, timeoutMs: number) {
+    this.#inner = inner;
+    this.#ms = timeoutMs;
+  }
+
+  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    return timed(() => this.#inner.getConnector(provider, owner), this.#ms);
+  }
+  putConnector(connector: ConnectorRecord): Promise<void> {
+    return timed(() => this.#inner.putConnector(connector), this.#ms);
+  }
+  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return timed(() => this.#inner.deleteConnector(provider, owner), this.#ms);
+  }
+  listConnectors(): Promise<ConnectorRecord[]> {
+    return timed(() => this.#inner.listConnectors(), this.#ms);
+  }
+  getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return timed(() => this.#inner.getCredential(id), this.#ms);
+  }
+  putCredential(credential: CredentialRecord): Promise<void> {
+    return timed(() => this.#inner.putCredential(credential), this.#ms);
+  }
+  deleteCredential(id: string): Promise<boolean> {
+    return timed(() => this.#inner.deleteCredential(id), this.#ms);
+  }
+  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return timed(() => this.#inner.listCredentials(provider, owner), this.#ms);
+  }
 }

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { grantkit } from '../../adapters/express/index.js';
 import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.js';
 import { TOKEN_PREFIX } from '../../src/crypto/tokens.js';
+import { kitContext } from '../../src/kit.js';
 import { issueHostedCode } from '../../src/oauth/hosted-code.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
@@ -69,7 +70,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** A hosted v3 code as the provider callback issues one (the upstream sign-in itself is covered in test/oauth). */
 function hostedCode(kit: GrantKit, email: string, offline: boolean): Promise<string> {
   return issueHostedCode(
-    kit,
+    kitContext(kit),
     {
       api: 'v3',
       provider: 'google',

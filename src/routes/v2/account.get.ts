@@ -10,7 +10,7 @@ export const account: Route = {
   family: 'v2',
   readsBody: false,
   async handler({ kit, req }) {
-    const grant = await kit.authenticate(req.headers.authorization, req.path);
+    const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
     if (grant instanceof GrantkitError) throw grant;
     return json(200, v2Account(grant, kit.providers.get(grant.provider)?.organizationUnit ?? 'folder'));
   },

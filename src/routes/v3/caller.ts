@@ -4,19 +4,20 @@ import { namesOwnGrant } from '../../grants/ownership.js';
 import { parseGrantRef } from '../../grants/ref.js';
 import type { RequestLike } from '../../http/types.js';
 import type { GrantRecord } from '../../store/records.js';
-import type { AppCaller, V3Services } from '../../v3-services.js';
+import type { KitContext } from '../../kit/context.js';
+import type { AppCaller } from '../../kit/authentication.js';
 
 // Who calls a v3 application route (an API key or an access token), and which grant it may name.
 
 /** Any authenticated caller (API key or access token), or the 401. */
-export async function caller(kit: V3Services, req: RequestLike): Promise<AppCaller> {
-  const c = await kit.authenticateApp(req.headers.authorization, undefined, req.ip);
+export async function caller(kit: KitContext, req: RequestLike): Promise<AppCaller> {
+  const c = await kit.auth.app(req.headers.authorization, req.ip);
   if (c instanceof GrantkitError) throw c;
   return c;
 }
 
 /** Application-level routes (grants admin, connectors, custom auth) take an API key only. */
-export async function apiKeyCaller(kit: V3Services, req: RequestLike): Promise<Extract<AppCaller, { kind: 'api_key' }>> {
+export async function apiKeyCaller(kit: KitContext, req: RequestLike): Promise<Extract<AppCaller, { kind: 'api_key' }>> {
   const c = await caller(kit, req);
   if (c.kind !== 'api_key') {
     throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
@@ -29,7 +30,7 @@ export async function apiKeyCaller(kit: V3Services, req: RequestLike): Promise<E
  * paths (kit.authenticate), except that records are returned whatever their status, so an
  * invalid grant can still be read, updated and deleted.
  */
-export async function namedGrant(kit: V3Services, c: AppCaller, raw: string, allowAccessToken: boolean): Promise<GrantRecord> {
+export async function namedGrant(kit: KitContext, c: AppCaller, raw: string, allowAccessToken: boolean): Promise<GrantRecord> {
   // The router has decoded the segment already; parseGrantRef decodes again, so re-encode '%'.
   const ref = parseGrantRef(raw.replace(/%/g, '%25'));
   if (ref === undefined) throw grantNotFound();
@@ -46,8 +47,8 @@ export async function namedGrant(kit: V3Services, c: AppCaller, raw: string, all
   }
   const record =
     ref.kind === 'id'
-      ? await kit.guarded(kit.store.getGrant(ref.id))
-      : await kit.guarded(kit.store.findGrantByEmail(c.clientId, ref.email));
+      ? await kit.store.getGrant(ref.id)
+      : await kit.store.findGrantByEmail(c.clientId, ref.email);
   if (!record || record.clientId !== c.clientId) throw grantNotFound();
   return record;
 }

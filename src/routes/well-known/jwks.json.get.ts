@@ -1,5 +1,4 @@
 import { json } from '../../http/types.js';
-import { hostedServices } from '../../oauth/services.js';
 import type { Route } from '../route.js';
 
 /** GET /.well-known/jwks.json: the public key that signs id_tokens. */
@@ -9,6 +8,6 @@ export const jwks: Route = {
   family: 'oauth',
   readsBody: false,
   async handler({ kit }) {
-    return json(200, await hostedServices(kit).hosted.signer.jwks(), { 'cache-control': 'public, max-age=300' });
+    return json(200, await kit.hosted.signer.jwks(), { 'cache-control': 'public, max-age=300' });
   },
 };

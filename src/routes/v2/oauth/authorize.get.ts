@@ -1,5 +1,4 @@
 import { authorizeV2 } from '../../../oauth/authorize.js';
-import { hostedServices } from '../../../oauth/services.js';
 import type { Route } from '../../route.js';
 
 /** GET /oauth/authorize: v2 hosted sign-in, which ends with a redirect to the app's callback. */
@@ -8,5 +7,5 @@ export const oauthAuthorize: Route = {
   path: '/oauth/authorize',
   family: 'v2',
   readsBody: false,
-  handler: ({ kit, req }) => authorizeV2(hostedServices(kit), req),
+  handler: ({ kit, req }) => authorizeV2(kit, req),
 };

@@ -13,10 +13,10 @@ export const oauthRevoke: Route = {
   family: 'v2',
   readsBody: false,
   async handler({ kit, req }) {
-    const grant = await kit.authenticate(req.headers.authorization, req.path);
+    const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
     if (grant instanceof GrantkitError) throw grant;
     const token = accessTokenOf(readAuthorization(req.headers.authorization))!;
-    await kit.guarded(kit.store.revokeToken(hashSecret(token)));
+    await kit.store.revokeToken(hashSecret(token));
     return { status: 200, headers: {} };
   },
 };

@@ -1,6 +1,5 @@
 import { queryObject } from '../../../http/body.js';
 import { json, NO_STORE } from '../../../http/types.js';
-import { hostedServices } from '../../../oauth/services.js';
 import { exchangeV2 } from '../../../oauth/token.js';
 import type { Route } from '../../route.js';
 
@@ -10,5 +9,5 @@ export const oauthTokenGet: Route = {
   path: '/oauth/token',
   family: 'v2',
   readsBody: false,
-  handler: async ({ kit, req }) => json(200, await exchangeV2(hostedServices(kit), queryObject(req.query)), { ...NO_STORE }),
+  handler: async ({ kit, req }) => json(200, await exchangeV2(kit, queryObject(req.query)), { ...NO_STORE }),
 };

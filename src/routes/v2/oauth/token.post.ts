@@ -1,5 +1,4 @@
 import { json, NO_STORE } from '../../../http/types.js';
-import { hostedServices } from '../../../oauth/services.js';
 import { exchangeV2 } from '../../../oauth/token.js';
 import type { Route } from '../../route.js';
 
@@ -9,5 +8,5 @@ export const oauthTokenPost: Route = {
   path: '/oauth/token',
   family: 'v2',
   readsBody: true,
-  handler: async ({ kit, req }) => json(200, await exchangeV2(hostedServices(kit), req.body), { ...NO_STORE }),
+  handler: async ({ kit, req }) => json(200, await exchangeV2(kit, req.body), { ...NO_STORE }),
 };

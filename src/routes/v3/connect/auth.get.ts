@@ -1,5 +1,4 @@
 import { authorizeV3 } from '../../../oauth/authorize.js';
-import { hostedServices } from '../../../oauth/services.js';
 import type { Route } from '../../route.js';
 
 /** GET /v3/connect/auth: v3 hosted sign-in, which ends with a redirect to the app's callback. */
@@ -8,5 +7,5 @@ export const connectAuth: Route = {
   path: '/v3/connect/auth',
   family: 'v3',
   readsBody: false,
-  handler: ({ kit, req }) => authorizeV3(hostedServices(kit), req),
+  handler: ({ kit, req }) => authorizeV3(kit, req),
 };

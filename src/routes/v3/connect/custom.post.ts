@@ -1,3 +1,4 @@
+import { grantView } from '../../../grants/v3-view.js';
 import { authenticateCustom } from '../../../flows/custom.js';
 import type { Route } from '../../route.js';
 import { apiKeyCaller } from '../caller.js';
@@ -15,6 +16,6 @@ export const connectCustom: Route = {
   async handler({ kit, req }) {
     const c = await apiKeyCaller(kit, req);
     const { grant, created } = await authenticateCustom(kit, c.clientId, req.body, req.ip);
-    return v3Json(created ? 201 : 200, { data: kit.grantView(grant) });
+    return v3Json(created ? 201 : 200, { data: grantView(kit.keyring, grant) });
   },
 };

@@ -20,8 +20,8 @@ export const connectRevoke: Route = {
     const tokens = req.query.getAll('token');
     if (tokens.length !== 1 || tokens[0] === '') throw new GrantkitError('invalid_request', 'Send exactly one "token" query parameter.');
     const { token } = await findOwnedToken(kit, c, tokens[0]!);
-    await kit.guarded(kit.store.revokeToken(hashSecret(tokens[0]!)));
-    if (token.family !== null) await kit.guarded(kit.store.revokeFamily(token.family, kit.now()));
+    await kit.store.revokeToken(hashSecret(tokens[0]!));
+    if (token.family !== null) await kit.store.revokeFamily(token.family, kit.now());
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: {} };
   },
 };

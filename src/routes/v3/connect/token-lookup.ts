@@ -1,7 +1,8 @@
 import { hashSecret } from '../../../crypto/tokens.js';
 import { GrantkitError } from '../../../errors/error.js';
 import type { GrantRecord, TokenRecord } from '../../../store/records.js';
-import type { AppCaller, V3Services } from '../../../v3-services.js';
+import type { KitContext } from '../../../kit/context.js';
+import type { AppCaller } from '../../../kit/authentication.js';
 
 /** Revoke and tokeninfo: Nylas answers an unknown, expired or revoked token with 400 `invalid_token`. */
 export function tokenExpiredOrRevoked(): GrantkitError {
@@ -18,18 +19,18 @@ export interface FoundToken {
  * tokens of an access token's own grant. Anything else reads as unknown, so nobody learns whether
  * another client's token exists.
  */
-export async function findOwnedToken(kit: V3Services, c: AppCaller, token: string): Promise<FoundToken> {
+export async function findOwnedToken(kit: KitContext, c: AppCaller, token: string): Promise<FoundToken> {
   const hash = hashSecret(token);
   const now = kit.now();
   let found: FoundToken | undefined;
-  const resolved = await kit.guarded(Promise.resolve(kit.store.resolve(hash, now)));
+  const resolved = await kit.store.resolve(hash, now);
   if (resolved?.token.kind === 'access') found = resolved;
   else if (resolved === undefined) {
     // Refresh tokens are not on the resolve path; look among the caller's own.
     const scope = c.kind === 'access' ? { kind: 'refresh' as const, grantId: c.grant.id } : { kind: 'refresh' as const, clientId: c.clientId };
-    const refresh = (await kit.guarded(kit.store.listTokens(scope))).find((t) => t.hash === hash);
+    const refresh = (await kit.store.listTokens(scope)).find((t) => t.hash === hash);
     if (refresh && (refresh.expiresAt === null || refresh.expiresAt > now)) {
-      const grant = refresh.grantId === null ? null : ((await kit.guarded(kit.store.getGrant(refresh.grantId))) ?? null);
+      const grant = refresh.grantId === null ? null : ((await kit.store.getGrant(refresh.grantId)) ?? null);
       found = { token: refresh, grant };
     }
   }

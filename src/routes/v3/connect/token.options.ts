@@ -1,4 +1,3 @@
-import { hostedServices } from '../../../oauth/services.js';
 import type { Route } from '../../route.js';
 import { preflightHeaders } from './cors.js';
 
@@ -9,6 +8,6 @@ export const connectTokenPreflight: Route = {
   family: 'oauth',
   readsBody: false,
   async handler({ kit, req }) {
-    return { status: 204, headers: preflightHeaders(hostedServices(kit).hosted.corsOrigins, req.headers.origin) };
+    return { status: 204, headers: preflightHeaders(kit.hosted.corsOrigins, req.headers.origin) };
   },
 };

@@ -2,7 +2,6 @@ import { isBasicScheme, withClientChallenge } from '../../../auth/client-auth.js
 import { GrantkitError } from '../../../errors/error.js';
 import { renderError } from '../../../errors/formats.js';
 import { json, NO_STORE } from '../../../http/types.js';
-import { hostedServices } from '../../../oauth/services.js';
 import { exchangeV3 } from '../../../oauth/token.js';
 import type { Route } from '../../route.js';
 import { corsHeaders } from './cors.js';
@@ -14,14 +13,14 @@ export const connectToken: Route = {
   family: 'oauth',
   readsBody: true,
   async handler({ kit, req }) {
-    const hosted = hostedServices(kit);
+    const hosted = kit;
     const cors = corsHeaders(hosted.hosted.corsOrigins, req.headers.origin);
     try {
       return json(200, await kit.limits.secret(req.ip, () => exchangeV3(hosted, req.body, req.headers.authorization)), { ...NO_STORE, ...cors });
     } catch (e) {
       if (!(e instanceof GrantkitError)) throw e;
       // A client that tried HTTP Basic and failed gets 401 with a Basic challenge (RFC 6749 section 5.2).
-      const d = renderError(withClientChallenge(e, isBasicScheme(req.headers.authorization), kit.realm), 'oauth');
+      const d = renderError(withClientChallenge(e, isBasicScheme(req.headers.authorization), kit.options.realm), 'oauth');
       return { ...d, headers: { ...d.headers, ...NO_STORE, ...cors } };
     }
   },

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GrantkitError } from '../../../errors/error.js';
-import type { HostedServices } from '../../../oauth/services.js';
-import type { AppCaller, V3Services } from '../../../v3-services.js';
 import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
+import type { KitContext } from '../../../kit/context.js';
+import type { AppCaller } from '../../../kit/authentication.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
@@ -30,11 +30,11 @@ export const connectTokenInfo: Route = {
   },
 };
 
-async function accessTokenClaims(kit: V3Services, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
+async function accessTokenClaims(kit: KitContext, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
   const { token, grant } = await findOwnedToken(kit, c, raw);
   if (token.kind !== 'access' || grant === null || grant.status !== 'valid') throw tokenExpiredOrRevoked();
   const data: Record<string, unknown> = {
-    iss: kit.issuer,
+    iss: kit.options.issuer,
     aud: token.clientId,
     sub: grant.id,
     email: grant.email,
@@ -43,7 +43,7 @@ async function accessTokenClaims(kit: V3Services, c: AppCaller, raw: string): Pr
   // v2 tokens live until revoked: no `exp` rather than a made-up one.
   if (token.expiresAt !== null) data['exp'] = seconds(token.expiresAt);
   // RFC 9068 section 2.2.3: space-separated, the scopes the token acts with (its own within the grant's).
-  data['scope'] = kit.grantOfToken(grant, token).scopes.join(' ');
+  data['scope'] = kit.auth.grantOfToken(grant, token).scopes.join(' ');
   return data;
 }
 
@@ -55,11 +55,11 @@ async function accessTokenClaims(kit: V3Services, c: AppCaller, raw: string): Pr
  * learns nothing about another client's users. The claims are those signed: an id_token states who
  * signed in, and stays true of that sign-in even if the grant is revoked later.
  */
-async function idTokenClaims(kit: V3Services, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
+async function idTokenClaims(kit: KitContext, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
   // A kit without hosted OAuth has never issued an id_token, so none can be valid.
-  const hosted = (kit as Partial<HostedServices>).hosted;
+  const hosted = (kit as Partial<KitContext>).hosted;
   if (hosted === undefined) throw tokenExpiredOrRevoked();
-  const payload = await hosted.signer.verify(raw, kit.issuer, kit.now());
+  const payload = await hosted.signer.verify(raw, kit.options.issuer, kit.now());
   if (payload === undefined) throw tokenExpiredOrRevoked();
   const { iss, aud, sub, iat, exp } = payload;
   const email = payload['email'];

@@ -1,3 +1,4 @@
+import { grantView } from '../../../grants/v3-view.js';
 import type { Route } from '../../route.js';
 import { caller, namedGrant } from '../caller.js';
 import { v3Json } from '../envelope.js';
@@ -16,6 +17,6 @@ export const grantsFind: Route = {
     const c = await caller(kit, req);
     const grant = await namedGrant(kit, c, params['grant_id']!, true);
     // An access token is shown its grant as it may act on it: its own scopes, not the grant's wider ones.
-    return v3Json(200, { data: kit.grantView(c.kind === 'access' ? { ...grant, scopes: c.scopes } : grant) });
+    return v3Json(200, { data: grantView(kit.keyring, c.kind === 'access' ? { ...grant, scopes: c.scopes } : grant) });
   },
 };

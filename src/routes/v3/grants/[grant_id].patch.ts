@@ -1,3 +1,4 @@
+import { grantView } from '../../../grants/v3-view.js';
 import { z } from 'zod';
 import { GrantkitError } from '../../../errors/error.js';
 import { grantEvent } from '../../../events/events.js';
@@ -64,14 +65,14 @@ export const grantsUpdate: Route = {
     // recorded it gets it written now, worked out before the settings are replaced.
     const scopeVocabulary = scopeVocabularyOf(current, () => recordedConnector(kit.keyring, current));
     const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary, ...(identity ? { identity } : {}) };
-    await kit.guarded(kit.store.putGrant(updated));
-    if (replace) await kit.guarded(kit.store.revokeGrantTokens(current.id));
+    await kit.store.putGrant(updated);
+    if (replace) await kit.store.revokeGrantTokens(current.id);
     kit.events.emit(
       grantEvent('grant.updated', updated, now, {
         integrationId: meta.connectorId ?? null,
         reauthentication: patch.settings !== undefined,
       }),
     );
-    return v3Json(200, { data: kit.grantView(updated) });
+    return v3Json(200, { data: grantView(kit.keyring, updated) });
   },
 };

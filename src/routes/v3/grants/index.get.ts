@@ -1,3 +1,4 @@
+import { grantView } from '../../../grants/v3-view.js';
 import { z } from 'zod';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
@@ -29,20 +30,18 @@ export const grantsList: Route = {
   async handler({ kit, req }) {
     const c = await apiKeyCaller(kit, req);
     const q = parseInput(query, queryObject(req.query));
-    const grants = await kit.guarded(
-      kit.store.listGrants({
-        clientId: c.clientId,
-        ...(q.email === undefined ? {} : { email: q.email }),
-        ...(q.provider === undefined ? {} : { provider: q.provider }),
-        ...(q.grant_status === undefined ? {} : { status: q.grant_status }),
-        ...(q.since === undefined ? {} : { since: q.since * 1000 }),
-        ...(q.before === undefined ? {} : { before: q.before * 1000 }),
-        sortBy: q.sort_by === 'created_at' ? 'createdAt' : 'updatedAt',
-        order: q.order_by,
-        limit: q.limit,
-        offset: q.offset,
-      }),
-    );
-    return v3Json(200, { data: grants.map((g) => kit.grantView(g)), limit: q.limit, offset: q.offset });
+    const grants = await kit.store.listGrants({
+      clientId: c.clientId,
+      ...(q.email === undefined ? {} : { email: q.email }),
+      ...(q.provider === undefined ? {} : { provider: q.provider }),
+      ...(q.grant_status === undefined ? {} : { status: q.grant_status }),
+      ...(q.since === undefined ? {} : { since: q.since * 1000 }),
+      ...(q.before === undefined ? {} : { before: q.before * 1000 }),
+      sortBy: q.sort_by === 'created_at' ? 'createdAt' : 'updatedAt',
+      order: q.order_by,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return v3Json(200, { data: grants.map((g) => grantView(kit.keyring, g)), limit: q.limit, offset: q.offset });
   },
 };

@@ -1,5 +1,4 @@
 import { hostedCallback } from '../../../../oauth/callback.js';
-import { hostedServices } from '../../../../oauth/services.js';
 import type { Route } from '../../../route.js';
 
 /** GET /oauth/callback/:provider: where Google, Microsoft or the oauth2 provider send the user back. */
@@ -8,5 +7,5 @@ export const oauthCallback: Route = {
   path: '/oauth/callback/:provider',
   family: 'v2',
   readsBody: false,
-  handler: ({ kit, req, params }) => hostedCallback(hostedServices(kit), params['provider'] ?? '', req),
+  handler: ({ kit, req, params }) => hostedCallback(kit, params['provider'] ?? '', req),
 };

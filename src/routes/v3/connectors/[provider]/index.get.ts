@@ -12,7 +12,7 @@ export const connectorsFind: Route = {
   readsBody: false,
   async handler({ kit, req, params }) {
     const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
-    const connector = await kit.guarded(connectors.get(params['provider']!));
+    const connector = await connectors.get(params['provider']!);
     if (!connector) throw new GrantkitError('not_found', 'Connector not found.');
     return v3Json(200, { data: connectorView(connector) });
   },

@@ -19,7 +19,7 @@ export const accountsList: Route = {
   async handler({ kit, req, params }) {
     const client = managementClient(kit, req, params['client_id']!);
     const { offset, limit } = parseInput(query, queryObject(req.query));
-    const grants = await kit.guarded(kit.store.listGrants({ clientId: client.id, sortBy: 'createdAt', order: 'asc', offset, limit }));
+    const grants = await kit.store.listGrants({ clientId: client.id, sortBy: 'createdAt', order: 'asc', offset, limit });
     return json(200, grants.map(managementAccount));
   },
 };

@@ -5,25 +5,25 @@ import { GrantkitError } from '../../../../../errors/error.js';
 import { CREDENTIALS_MESSAGE } from '../../../../../errors/messages.js';
 import type { RequestLike } from '../../../../../http/types.js';
 import type { GrantRecord } from '../../../../../store/records.js';
-import type { V3Services } from '../../../../../v3-services.js';
+import type { KitContext } from '../../../../../kit/context.js';
 
 /**
  * The v2 management routes `/a/{client_id}/...` authenticate with the client secret as HTTP Basic
  * `secret:` (the v6 SDK sends exactly that). The path's client must be the secret's.
  */
-export function managementClient(kit: V3Services, req: RequestLike, clientId: string): RegisteredClient {
+export function managementClient(kit: KitContext, req: RequestLike, clientId: string): RegisteredClient {
   const cred = readAuthorization(req.headers.authorization);
   const client = kit.clients.get(clientId);
   const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
   if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.realm) } });
+    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.options.realm) } });
   }
   return client;
 }
 
 /** One account of the client, or 404 (another client's account is not found either). */
-export async function clientAccount(kit: V3Services, client: RegisteredClient, id: string): Promise<GrantRecord> {
-  const grant = await kit.guarded(kit.store.getGrant(id));
+export async function clientAccount(kit: KitContext, client: RegisteredClient, id: string): Promise<GrantRecord> {
+  const grant = await kit.store.getGrant(id);
   if (!grant || grant.clientId !== client.id) throw new GrantkitError('not_found', 'No such account.');
   return grant;
 }

@@ -12,7 +12,7 @@ export const credentialsFind: Route = {
   readsBody: false,
   async handler({ kit, req, params }) {
     const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
-    const credential = await kit.guarded(connectors.getCredential(params['provider']!, params['id']!));
+    const credential = await connectors.getCredential(params['provider']!, params['id']!);
     if (!credential) throw new GrantkitError('not_found', 'Credential not found.');
     return v3Json(200, { data: credentialView(credential) });
   },

@@ -17,7 +17,7 @@ export const credentialsList: Route = {
     const q = parseInput(pageQuery, queryObject(req.query));
     const key = q.sort_by === 'updated_at' || q.sort_by === 'updatedAt' ? 'updatedAt' : 'createdAt';
     const dir = q.order_by === 'asc' ? 1 : -1;
-    const all = await kit.guarded(connectors.listCredentials(params['provider']!));
+    const all = await connectors.listCredentials(params['provider']!);
     all.sort((a, b) => (a[key] - b[key]) * dir || (a.id < b.id ? -1 : 1));
     return v3Json(200, { data: all.slice(q.offset, q.offset + q.limit).map(credentialView), limit: q.limit, offset: q.offset });
   },

@@ -25,10 +25,10 @@ export const tokenInfo: Route = {
     const client = kit.clients.get(params['client_id']!);
     const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
     if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-      throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.realm) } });
+      throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.options.realm) } });
     }
     const { access_token } = parseInput(body, req.body);
-    const found = await kit.guarded(Promise.resolve(kit.store.resolve(hashSecret(access_token), kit.now())));
+    const found = await kit.store.resolve(hashSecret(access_token), kit.now());
     const grant = found?.grant;
     if (!found || !grant || found.token.kind !== 'access' || grant.id !== params['account_id'] || grant.clientId !== client.id) {
       throw new GrantkitError('not_found', 'No such access token for this account.');
@@ -36,7 +36,7 @@ export const tokenInfo: Route = {
     return json(200, {
       created_at: seconds(found.token.createdAt),
       // The token's scopes within the grant's, not the grant's: a later sign-in may have widened it.
-      scopes: kit.grantOfToken(grant, found.token).scopes.join(','),
+      scopes: kit.auth.grantOfToken(grant, found.token).scopes.join(','),
       state: grant.status,
       updated_at: seconds(grant.updatedAt),
     });

@@ -1,0 +1,50 @@
+import { headerOnlyRoute, misplacedCredential } from '../auth/placement.js';
+import { renderThrown } from '../errors/formats.js';
+import { parseBody, readBody } from '../http/body.js';
+import { serialize, type SerializedResponse } from '../http/serialize.js';
+import { httpsViolation, type TransportLike } from '../http/transport.js';
+import { notReady } from './readiness.js';
+import type { MatchedRoute } from '../routes/table.js';
+import type { KitContext } from './context.js';
+import type { RouteInput } from './inputs.js';
+
+/**
+ * Runs one of grantkit's own routes. Reads the body when the route needs one and the host app has
+ * not parsed it already. Never rejects: every failure becomes a response in the route's format.
+ */
+export async function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
+  const { route, params } = matched;
+  try {
+    if (!kit.readiness.started) throw notReady();
+    if (kit.options.requireHttps && route.path.startsWith('/v3/')) {
+      const refused = httpsViolation({ required: true }, transportOf(input));
+      if (refused) throw refused;
+    }
+    const raw = route.readsBody && input.body === undefined ? await readBody(input.stream) : input.body;
+    const body = route.readsBody ? parseBody(raw) : {};
+    if (headerOnlyRoute(route.path)) {
+      const misplaced = misplacedCredential(
+        { authorization: input.headers.authorization, rawHeaders: input.stream.rawHeaders, query: input.query, body: route.readsBody ? body : raw },
+        kit.options.realm,
+      );
+      if (misplaced) throw misplaced;
+    }
+    const req = {
+      method: input.method,
+      path: input.path,
+      query: new URLSearchParams(input.query),
+      headers: input.headers,
+      body,
+      secure: input.secure,
+      ip: input.ip ?? input.stream.socket.remoteAddress,
+    };
+    return serialize(await route.handler({ kit, req, params }));
+  } catch (e) {
+    return serialize(renderThrown(e, route.family, kit.options.onError));
+  }
+}
+
+/** The connection facts of a route input, for the HTTPS rule. */
+function transportOf(input: RouteInput): TransportLike {
+  return { socket: input.stream.socket, headers: input.headers, secure: input.secure };
+}
