@@ -1,7 +1,18 @@
 import { GrantkitError } from '../errors/error.js';
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
+import { hashSecret } from '../crypto/tokens.js';
 import { basicChallenge } from '../errors/challenges.js';
+import { CREDENTIALS_MESSAGE } from '../errors/messages.js';
+import type { Store } from '../store/store.js';
 import { readAuthorization, type Credential } from './credentials.js';
+
+/**
+ * How a client authenticates, in every form grantkit accepts, and nothing else anywhere:
+ * - the body's `client_secret` (native `/connect/*`, hosted v2 `/oauth/token`);
+ * - HTTP Basic as Nylas sends it, `secret:` (the v6 SDK; the v2 management routes take only this);
+ * - HTTP Basic as RFC 6749 sends it, `client_id:secret`, each part form-encoded (`/v3/connect/token`);
+ * - an API key of the same client in place of the secret (the v8 SDK sends one as `client_secret`).
+ */
 
 /**
  * Which client secret a request presents, if any. HTTP Basic comes in Nylas's form
@@ -43,7 +54,50 @@ export function authenticateClient(
   return client;
 }
 
-function invalidClient(): GrantkitError {
+/**
+ * A confidential client by its id and secret, both required (hosted v2 `/oauth/token`): an unknown
+ * client and a wrong secret get the same answer.
+ */
+export function clientWithSecret(clients: ClientRegistry, clientId: string, secret: string): RegisteredClient {
+  const client = clients.get(clientId);
+  if (!client || !clients.secretMatches(client, secret)) throw invalidClient();
+  return client;
+}
+
+/**
+ * The v2 management routes (`/a/{client_id}/…`): the client secret as HTTP Basic `secret:`, for
+ * the client the path names. Anything else is 401 with the Basic challenge.
+ */
+export function basicSecretClient(clients: ClientRegistry, clientId: string, authorization: string | string[] | undefined, realm: string): RegisteredClient {
+  const cred = readAuthorization(authorization);
+  const client = clients.get(clientId);
+  const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
+  if (!client || secret === undefined || !clients.secretMatches(client, secret)) {
+    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(realm) } });
+  }
+  return client;
+}
+
+/**
+ * The v3 token endpoint's check of a presented secret: the client's secret, or an API key of the
+ * same client (the v8 SDK, from 8.4.0, sends the API key as `client_secret`). Undefined when
+ * nothing was presented; false when what was presented is neither.
+ */
+export async function secretOrApiKeyMatches(
+  clients: ClientRegistry,
+  store: Store,
+  now: number,
+  client: RegisteredClient,
+  secret: string | undefined,
+): Promise<boolean | undefined> {
+  if (secret === undefined || secret === '') return undefined;
+  if (clients.secretMatches(client, secret)) return true;
+  const resolved = await store.resolve(hashSecret(secret), now);
+  return resolved?.token.kind === 'api_key' && resolved.token.clientId === client.id;
+}
+
+/** The one answer to a failed client authentication. */
+export function invalidClient(): GrantkitError {
   return new GrantkitError('invalid_client', 'Client authentication failed.');
 }
 

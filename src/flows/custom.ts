@@ -6,7 +6,6 @@ import {
   checkAdminConsent,
   checkRefreshToken,
   checkServiceAccount,
-  InvalidCredentialError,
   ProviderUnreachableError,
 } from '../connectors/provider-calls.js';
 import { GrantkitError } from '../errors/error.js';
@@ -15,7 +14,7 @@ import { oauthIdentity, unprovenIdentity } from '../grants/identity.js';
 import { authorizeSignIn } from '../grants/reauthentication.js';
 import { sealGrantSettings, type GrantMeta } from '../grants/sealed-settings.js';
 import { parseInput } from '../http/validate.js';
-import { ProviderAuthError } from '../providers/provider.js';
+import { providerFailure } from '../providers/failures.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
@@ -284,13 +283,6 @@ function connectorScopes(c: ConnectorRecord, requested: readonly string[] | unde
     if (outside !== undefined) throw bad(`Scope "${outside.slice(0, 128)}" is not allowed by the ${c.provider} connector.`);
   }
   return scopes;
-}
-
-function providerFailure(e: unknown): GrantkitError {
-  if (e instanceof GrantkitError) return e;
-  if (e instanceof ProviderAuthError) return new GrantkitError('provider_auth_failed', 'The provider did not accept these credentials.');
-  if (e instanceof InvalidCredentialError) return bad(`The credential cannot be used: ${e.message}.`);
-  return new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
 }
 
 function bad(message: string): GrantkitError {

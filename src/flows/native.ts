@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import { GrantkitError, isGrantkitError } from '../errors/error.js';
+import { GrantkitError } from '../errors/error.js';
 import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
 import { authorizeSignIn } from '../grants/reauthentication.js';
 import { parseInput } from '../http/validate.js';
-import { ProviderAuthError } from '../providers/provider.js';
+import { providerFailure } from '../providers/failures.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
@@ -81,10 +81,7 @@ export async function authorizeNative(kit: KitContext, input: unknown, cred: Cre
       provider.verify({ email, name: body.name ?? '', settings: body.settings ?? {} }),
     );
   } catch (e) {
-    // A provider's own 400 (a missing or malformed setting) is passed on as it is.
-    if (isGrantkitError(e)) throw e;
-    if (e instanceof ProviderAuthError) throw new GrantkitError('provider_auth_failed', 'The provider did not accept these credentials.');
-    throw new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
+    throw providerFailure(e);
   }
 
   const now = kit.now();

@@ -15,11 +15,10 @@ import { HOSTED_PROVIDERS } from './hosted.js';
 import { errorPage, PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
 import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
+import { V2_HOSTED_CONNECTORS, v2HostedConnector, v2HostedName } from '../providers/families.js';
 import type { KitContext } from '../kit/context.js';
 
-/** v2 `provider` values that sign in through a hosted connector, and the connector they use. */
-const V2_PROVIDERS: Readonly<Record<string, 'google' | 'microsoft'>> = { gmail: 'google', office365: 'microsoft' };
-const V2_NAME: Readonly<Record<'google' | 'microsoft', string>> = { google: 'gmail', microsoft: 'office365' };
+/** How the provider picker names each connector. */
 const LABEL: Readonly<Record<string, string>> = { google: 'Google', microsoft: 'Microsoft', oauth2: 'Single sign-on' };
 /** Nylas v3 no longer accepts Microsoft Basic (password) sign-in. */
 const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
@@ -209,12 +208,14 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
       throw new GrantkitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
     }
     if (q.provider === undefined || q.provider === '') {
-      return await picker(kit, req, checked.id, [
-        { provider: 'google', param: 'gmail' },
-        { provider: 'microsoft', param: 'office365' },
-      ]);
+      return await picker(
+        kit,
+        req,
+        checked.id,
+        Object.entries(V2_HOSTED_CONNECTORS).map(([param, provider]) => ({ provider, param })),
+      );
     }
-    const provider = V2_PROVIDERS[q.provider];
+    const provider = v2HostedConnector(q.provider);
     if (provider === undefined) {
       throw new GrantkitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
     }
@@ -224,7 +225,7 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
     return await redirectUpstream(kit, {
       api: 'v2',
       connector,
-      grantProvider: V2_NAME[provider],
+      grantProvider: v2HostedName(provider),
       client: checked,
       redirectUri: q.redirect_uri,
       responseType: responseType as 'code' | 'token',

@@ -1,6 +1,6 @@
 import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
-import { tokenEndpointClient } from '../auth/client-auth.js';
+import { clientWithSecret, invalidClient, secretOrApiKeyMatches, tokenEndpointClient } from '../auth/client-auth.js';
 import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError } from '../errors/error.js';
@@ -57,21 +57,6 @@ function invalidGrant(message: string): GrantkitError {
   return new GrantkitError('invalid_grant', message);
 }
 
-function invalidClient(): GrantkitError {
-  return new GrantkitError('invalid_client', 'Client authentication failed.');
-}
-
-/**
- * v3 client authentication: the client secret, or (the v8 SDK, from 8.4.0, sends the API key as
- * `client_secret`) an API key of the same client. Undefined: nothing was presented.
- */
-async function clientSecretOk(kit: KitContext, client: RegisteredClient, secret: string | undefined): Promise<boolean | undefined> {
-  if (secret === undefined || secret === '') return undefined;
-  if (kit.clients.secretMatches(client, secret)) return true;
-  const resolved = await kit.store.resolve(hashSecret(secret), kit.now());
-  return resolved?.token.kind === 'api_key' && resolved.token.clientId === client.id;
-}
-
 /**
  * POST /v3/connect/token. The client's id and secret come from the body or from HTTP Basic
  * (`authorization`); tokenEndpointClient has the rules.
@@ -81,7 +66,7 @@ export async function exchangeV3(kit: KitContext, input: unknown, authorization?
   const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, kit.options.realm);
   const client = kit.clients.get(presented.clientId);
   if (!client) throw invalidClient();
-  const auth = await clientSecretOk(kit, client, presented.secret);
+  const auth = await secretOrApiKeyMatches(kit.clients, kit.store, kit.now(), client, presented.secret);
   if (auth === false) throw invalidClient();
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.
@@ -116,8 +101,7 @@ export async function exchangeV2(
   input: unknown,
 ): Promise<{ access_token: string; account_id: string; email_address: string; provider: string; token_type: 'bearer' }> {
   const body = parseInput(v2Body, input);
-  const client = kit.clients.get(body.client_id);
-  if (!client || !kit.clients.secretMatches(client, body.client_secret)) throw invalidClient();
+  const client = clientWithSecret(kit.clients, body.client_id, body.client_secret);
   const { pending, codeHash } = await takeCode(kit, body.code, 'v2', client.id, body.redirect_uri);
   const grant = await completeGrant(kit, pending, codeHash, 'v2');
   const accessToken = newSecret(TOKEN_PREFIX.access);

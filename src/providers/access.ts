@@ -2,6 +2,7 @@ import type { Connectors } from '../connectors/connectors.js';
 import { GrantkitError } from '../errors/error.js';
 import type { GrantRecord } from '../store/records.js';
 import { expireGrant } from '../grants/lifecycle.js';
+import { connectorOfProvider } from './families.js';
 import type { KitFoundation } from '../kit/foundation.js';
 import { isImplicitTls } from './mail-presets.js';
 import {
@@ -220,9 +221,6 @@ export class ProviderAccess {
   }
 }
 
-/** The connector of each v2 hosted provider name (authorize.ts makes `gmail` grants through `google`). */
-const V2_CONNECTOR: Readonly<Record<string, string>> = { gmail: 'google', office365: 'microsoft' };
-
 /**
  * The client of a connector-made grant: the `credential_id` override's client id and secret when
  * the grant has one, else the connector's; the token URL is the connector's (Microsoft: its tenant).
@@ -240,7 +238,7 @@ export function connectorClientLookup(connectors: Connectors): ConnectorClientLo
     const connector =
       typeof connectorId === 'string'
         ? (await connectors.list()).find((c) => c.id === connectorId)
-        : await connectors.serving(V2_CONNECTOR[grant.provider] ?? grant.provider, grant.clientId);
+        : await connectors.serving(connectorOfProvider(grant.provider), grant.clientId);
     if (connector === undefined) return undefined;
     const endpoints = connectors.endpoints(connector);
     if (endpoints === undefined) return undefined;

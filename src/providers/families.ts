@@ -25,6 +25,31 @@ const FAMILY: Readonly<Record<string, string>> = {
   outlook: 'imap',
 };
 
+/**
+ * The providers v2 signs in through hosted OAuth, by their v2 names, and the v3 connector each
+ * one uses: a hosted v2 sign-in makes a `gmail` grant through the `google` connector, and an
+ * `office365` grant through `microsoft`.
+ */
+export const V2_HOSTED_CONNECTORS: Readonly<Record<'gmail' | 'office365', 'google' | 'microsoft'>> = Object.freeze({
+  gmail: 'google',
+  office365: 'microsoft',
+});
+
+/** The v3 connector of a v2 hosted provider name, or undefined when v2 has no hosted sign-in for it. */
+export function v2HostedConnector(v2Name: string): 'google' | 'microsoft' | undefined {
+  return v2Name === 'gmail' || v2Name === 'office365' ? V2_HOSTED_CONNECTORS[v2Name] : undefined;
+}
+
+/** The v2 name of a grant a hosted v2 sign-in makes through a v3 connector. */
+export function v2HostedName(connector: 'google' | 'microsoft'): 'gmail' | 'office365' {
+  return connector === 'google' ? 'gmail' : 'office365';
+}
+
+/** The connector a grant's provider name is served by: a v2 hosted name maps to its connector, any other name is its own. */
+export function connectorOfProvider(provider: string): string {
+  return v2HostedConnector(provider) ?? provider;
+}
+
 /** The family of a provider name: `google`, `microsoft`, `ews`, `imap`, or the name itself for any other provider. */
 export function providerFamily(provider: string): string {
   return FAMILY[provider.toLowerCase()] ?? provider.toLowerCase();

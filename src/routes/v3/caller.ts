@@ -1,5 +1,5 @@
 import { GrantkitError } from '../../errors/error.js';
-import { grantNotFound } from '../../grants/errors.js';
+import { grantAccessDenied, grantNotFound, meNeedsAccessToken } from '../../grants/errors.js';
 import { namesOwnGrant } from '../../grants/ownership.js';
 import { parseGrantRef } from '../../grants/ref.js';
 import type { RequestLike } from '../../http/types.js';
@@ -39,12 +39,10 @@ export async function namedGrant(kit: KitContext, c: AppCaller, raw: string, all
       throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
     }
     const own = c.grant;
-    if (!namesOwnGrant(ref, own)) throw new GrantkitError('grant_access_denied', 'Access to Grant denied: an access token may only name its own grant.');
+    if (!namesOwnGrant(ref, own)) throw grantAccessDenied('other');
     return own;
   }
-  if (ref.kind === 'me') {
-    throw new GrantkitError('invalid_request', '"me" needs an access token; with an API key, name the grant by id or email.');
-  }
+  if (ref.kind === 'me') throw meNeedsAccessToken();
   const record =
     ref.kind === 'id'
       ? await kit.store.getGrant(ref.id)

@@ -56,10 +56,7 @@ async function accessTokenClaims(kit: KitContext, c: AppCaller, raw: string): Pr
  * signed in, and stays true of that sign-in even if the grant is revoked later.
  */
 async function idTokenClaims(kit: KitContext, c: AppCaller, raw: string): Promise<Record<string, unknown>> {
-  // A kit without hosted OAuth has never issued an id_token, so none can be valid.
-  const hosted = (kit as Partial<KitContext>).hosted;
-  if (hosted === undefined) throw tokenExpiredOrRevoked();
-  const payload = await hosted.signer.verify(raw, kit.options.issuer, kit.now());
+  const payload = await kit.hosted.signer.verify(raw, kit.options.issuer, kit.now());
   if (payload === undefined) throw tokenExpiredOrRevoked();
   const { iss, aud, sub, iat, exp } = payload;
   const email = payload['email'];

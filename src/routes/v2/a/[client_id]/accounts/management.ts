@@ -1,8 +1,6 @@
-import { readAuthorization } from '../../../../../auth/credentials.js';
+import { basicSecretClient } from '../../../../../auth/client-auth.js';
 import type { RegisteredClient } from '../../../../../clients.js';
-import { basicChallenge } from '../../../../../errors/challenges.js';
 import { GrantkitError } from '../../../../../errors/error.js';
-import { CREDENTIALS_MESSAGE } from '../../../../../errors/messages.js';
 import type { RequestLike } from '../../../../../http/types.js';
 import type { GrantRecord } from '../../../../../store/records.js';
 import type { KitContext } from '../../../../../kit/context.js';
@@ -12,13 +10,7 @@ import type { KitContext } from '../../../../../kit/context.js';
  * `secret:` (the v6 SDK sends exactly that). The path's client must be the secret's.
  */
 export function managementClient(kit: KitContext, req: RequestLike, clientId: string): RegisteredClient {
-  const cred = readAuthorization(req.headers.authorization);
-  const client = kit.clients.get(clientId);
-  const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
-  if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.options.realm) } });
-  }
-  return client;
+  return basicSecretClient(kit.clients, clientId, req.headers.authorization, kit.options.realm);
 }
 
 /** One account of the client, or 404 (another client's account is not found either). */

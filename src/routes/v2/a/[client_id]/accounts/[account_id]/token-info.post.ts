@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { readAuthorization } from '../../../../../../auth/credentials.js';
 import { hashSecret } from '../../../../../../crypto/tokens.js';
-import { basicChallenge } from '../../../../../../errors/challenges.js';
 import { GrantkitError } from '../../../../../../errors/error.js';
-import { CREDENTIALS_MESSAGE } from '../../../../../../errors/messages.js';
 import { json } from '../../../../../../http/types.js';
 import { parseInput } from '../../../../../../http/validate.js';
 import type { Route } from '../../../../../route.js';
+import { managementClient } from '../management.js';
 
 const body = z.object({ access_token: z.string().min(1).max(4096) });
 const seconds = (ms: number): number => Math.floor(ms / 1000);
@@ -21,12 +19,7 @@ export const tokenInfo: Route = {
   family: 'v2',
   readsBody: true,
   async handler({ kit, req, params }) {
-    const cred = readAuthorization(req.headers.authorization);
-    const client = kit.clients.get(params['client_id']!);
-    const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
-    if (!client || secret === undefined || !kit.clients.secretMatches(client, secret)) {
-      throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(kit.options.realm) } });
-    }
+    const client = managementClient(kit, req, params['client_id']!);
     const { access_token } = parseInput(body, req.body);
     const found = await kit.store.resolve(hashSecret(access_token), kit.now());
     const grant = found?.grant;
