@@ -151,6 +151,6 @@ export function grantEvent(type: GrantEventType, grant: GrantEventSource, nowMs:
  * `Services` interface, which predates events; the kit they are handed at run time has them.
  */
 export function emitVia(services: object, event: GrantEvent): void {
-  const events = (services as { events?: unknown }).events;
+  const events = 'events' in services ? services.events : undefined;
   if (events instanceof GrantEvents) events.emit(event);
 }
