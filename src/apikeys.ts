@@ -121,8 +121,8 @@ function publicId(hash: string): string {
 function toInfo(r: TokenRecord): ApiKeyInfo {
   let label = '';
   try {
-    const parsed = JSON.parse(r.data ?? '{}') as Partial<KeyData>;
-    if (typeof parsed.label === 'string') label = parsed.label;
+    const parsed: unknown = JSON.parse(r.data ?? '{}');
+    if (typeof parsed === 'object' && parsed !== null && 'label' in parsed && typeof parsed.label === 'string') label = parsed.label;
   } catch {
     // A record written by something else: keep the key usable, show no label.
   }

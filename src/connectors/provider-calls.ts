@@ -1,4 +1,5 @@
 import { importPKCS8, SignJWT } from 'jose';
+import { isJsonObject } from '../http/json-object.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { ProviderAuthError } from '../providers/provider.js';
 import type { ProviderEndpoints } from './records.js';
@@ -38,7 +39,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = await res.json();
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    if (isJsonObject(parsed)) body = parsed;
   } catch {
     // Not JSON: judged by the status alone.
   }

@@ -110,18 +110,20 @@ export interface ConnectorStore {
   listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]>;
 }
 
+/** Every method of ConnectorStore, by name: the type makes this list complete. */
+const CONNECTOR_STORE_METHODS: Readonly<Record<keyof ConnectorStore, true>> = {
+  getConnector: true,
+  putConnector: true,
+  deleteConnector: true,
+  listConnectors: true,
+  getCredential: true,
+  putCredential: true,
+  deleteCredential: true,
+  listCredentials: true,
+};
+
 /** Structural check: does this store also keep connectors? */
 export function isConnectorStore(s: unknown): s is ConnectorStore {
   if (typeof s !== 'object' || s === null) return false;
-  const c = s as Partial<Record<keyof ConnectorStore, unknown>>;
-  return (
-    typeof c.getConnector === 'function' &&
-    typeof c.putConnector === 'function' &&
-    typeof c.deleteConnector === 'function' &&
-    typeof c.listConnectors === 'function' &&
-    typeof c.getCredential === 'function' &&
-    typeof c.putCredential === 'function' &&
-    typeof c.deleteCredential === 'function' &&
-    typeof c.listCredentials === 'function'
-  );
+  return Object.keys(CONNECTOR_STORE_METHODS).every((method) => typeof Reflect.get(s, method) === 'function');
 }

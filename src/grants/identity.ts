@@ -1,5 +1,6 @@
 import type { Keyring } from '../crypto/keyring.js';
 import { GrantkitError } from '../errors/error.js';
+import { isJsonObject } from '../http/json-object.js';
 import { familyKey, normalizeHost, providerFamily } from '../providers/families.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
 
@@ -81,9 +82,9 @@ export function recordedIdentity(grant: GrantRecord, keyring: Keyring): GrantIde
   if (grant.identity) return grant.identity;
   if (providerFamily(grant.provider) === 'imap' && grant.settings !== null) {
     try {
-      const s = JSON.parse(keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
-      const host = text(s['imap_host']);
-      const login = text(s['imap_username']);
+      const s: unknown = JSON.parse(keyring.open(grant.settings, grant.id));
+      const host = isJsonObject(s) ? text(s['imap_host']) : undefined;
+      const login = isJsonObject(s) ? text(s['imap_username']) : undefined;
       if (host !== undefined && login !== undefined) {
         return { subject: `${familyKey(grant.provider, host)}|${login.toLowerCase()}`, strength: 'unverified', method: 'imap' };
       }

@@ -1,4 +1,5 @@
 import type { Keyring } from '../crypto/keyring.js';
+import { isJsonObject } from '../http/json-object.js';
 import type { GrantRecord } from '../store/records.js';
 
 /**
@@ -30,8 +31,8 @@ export function sealGrantSettings(keyring: Keyring, grantId: string, settings: R
 export function recordedConnector(keyring: Keyring, grant: Pick<GrantRecord, 'id' | 'settings'>): string | null | undefined {
   if (grant.settings === null) return null;
   try {
-    const meta = (JSON.parse(keyring.open(grant.settings, grant.id)) as Record<string, unknown>)[META_KEY];
-    const id = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['connectorId'] : undefined;
+    const meta = sealedMeta(keyring, grant.id, grant.settings);
+    const id = isJsonObject(meta) ? meta['connectorId'] : undefined;
     return typeof id === 'string' ? id : null;
   } catch {
     return undefined;
@@ -42,11 +43,34 @@ export function recordedConnector(keyring: Keyring, grant: Pick<GrantRecord, 'id
 export function grantMeta(keyring: Keyring, grant: Pick<GrantRecord, 'id' | 'settings'>): GrantMeta {
   if (grant.settings === null) return DEFAULT_META;
   try {
-    const parsed = JSON.parse(keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
-    const meta = parsed[META_KEY];
-    return typeof meta === 'object' && meta !== null ? (meta as GrantMeta) : DEFAULT_META;
+    const meta = sealedMeta(keyring, grant.id, grant.settings);
+    return isGrantMeta(meta) ? meta : DEFAULT_META;
   } catch {
     // A key removed from the ring: the grant still lists, without its metadata.
     return DEFAULT_META;
   }
+}
+
+/**
+ * What the settings hold under the reserved key, unchecked. Throws when they cannot be opened,
+ * and when they open to JSON `null`, which has no keys to read.
+ */
+function sealedMeta(keyring: Keyring, grantId: string, settings: string): unknown {
+  const parsed: unknown = JSON.parse(keyring.open(settings, grantId));
+  if (parsed === null) throw new TypeError('the sealed settings are null');
+  return isJsonObject(parsed) ? parsed[META_KEY] : undefined;
+}
+
+function isGrantMeta(value: unknown): value is GrantMeta {
+  return (
+    isJsonObject(value) &&
+    typeof value['verified'] === 'boolean' &&
+    optionalString(value['state']) &&
+    optionalString(value['credentialId']) &&
+    optionalString(value['connectorId'])
+  );
+}
+
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
 }

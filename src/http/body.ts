@@ -6,15 +6,23 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /** Reads a request stream into a buffer, refusing more than `limit` bytes. */
 export async function readBody(stream: Readable, limit = BODY_LIMIT_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buf = bytesOf(chunk);
     size += buf.length;
     if (size > limit) throw new GrantkitError('payload_too_large', 'Request body is too large.');
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+/** A stream chunk as bytes: a Buffer (any Uint8Array) as it is, a string (a stream with an encoding set) as UTF-8. */
+function bytesOf(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk);
+  // An object-mode stream: nothing a client can send, and no body to read.
+  throw new GrantkitError('invalid_request', 'Request body is not a byte stream.');
 }
 
 /**
@@ -49,7 +57,8 @@ function parseText(text: string): Record<string, unknown> {
 
 /** A form body. A repeated parameter is ambiguous and refused (RFC 6749 section 3.1). */
 export function parseForm(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // No prototype, so a parameter named `__proto__` is a parameter like any other.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of new URLSearchParams(text)) {
     if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
     out[k] = v;
@@ -59,7 +68,7 @@ export function parseForm(text: string): Record<string, unknown> {
 
 /** The query as an object, with the same rule on repeats. */
 export function queryObject(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of query) {
     if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
     out[k] = v;
@@ -69,6 +78,6 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
+  const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }

@@ -76,6 +76,12 @@ export function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, '');
 }
 
+/** Whether a name is one of the password providers, the ones with servers in MAIL_PRESETS. */
+export function isPasswordProviderName(name: string): name is PasswordProviderName {
+  return Object.hasOwn(MAIL_PRESETS, name);
+}
+
 function presetHost(provider: string): string | undefined {
-  return (MAIL_PRESETS as Readonly<Record<string, { imap: { host: string } } | undefined>>)[provider.toLowerCase() as PasswordProviderName]?.imap.host;
+  const name = provider.toLowerCase();
+  return isPasswordProviderName(name) ? MAIL_PRESETS[name].imap.host : undefined;
 }

@@ -71,7 +71,7 @@ export async function imapLogin(login: ImapLogin, options: ImapLoginOptions): Pr
   try {
     await client.connect();
   } catch (e) {
-    if (typeof e === 'object' && e !== null && (e as { authenticationFailed?: unknown }).authenticationFailed === true) {
+    if (typeof e === 'object' && e !== null && 'authenticationFailed' in e && e.authenticationFailed === true) {
       throw new ProviderAuthError('the IMAP server refused the login');
     }
     throw new ProviderUnavailableError('the IMAP server could not be reached', { cause: e });

@@ -1,5 +1,6 @@
 import { GrantkitError } from '../errors/error.js';
 import { imapIdentity } from '../grants/identity.js';
+import { isPasswordProviderName } from './families.js';
 import { imapLogin } from './imap-login.js';
 import { resolvePublicHost, systemLookup, type HostLookup } from './public-address.js';
 import { MAIL_PRESETS, presetNameForEmail, type MailPreset, type PasswordProviderName } from './mail-presets.js';
@@ -139,7 +140,7 @@ export function passwordProvider(name: PasswordProviderName, options: PasswordPr
 
 /** The five password providers at once, for `providers: [...passwordProviders()]`. */
 export function passwordProviders(options: { readonly timeoutMs?: number } = {}): NativeProvider[] {
-  return (Object.keys(MAIL_PRESETS) as PasswordProviderName[]).map((n) => passwordProvider(n, options));
+  return Object.keys(MAIL_PRESETS).filter(isPasswordProviderName).map((n) => passwordProvider(n, options));
 }
 
 function str(settings: Readonly<Record<string, unknown>>, key: string, required: boolean): string | undefined {

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../http/json-object.js';
 import { ProviderAuthError, ProviderUnavailableError, type NativeProvider } from './provider.js';
 
 /**
@@ -129,13 +130,13 @@ export interface OAuthNativeProvider extends NativeProvider {
 }
 
 export function isOAuthNativeProvider(p: NativeProvider | undefined): p is OAuthNativeProvider {
-  return typeof (p as Partial<OAuthNativeProvider> | undefined)?.refreshRequest === 'function';
+  return p !== undefined && 'refreshRequest' in p && typeof p.refreshRequest === 'function';
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isJsonObject(v) ? v : undefined;
   } catch {
     return undefined;
   }

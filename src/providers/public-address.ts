@@ -32,14 +32,13 @@ export function isPublicAddress(address: string): boolean {
 }
 
 function isPublic(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  if (ip.kind() === 'ipv4') return ip.range() === 'unicast';
-  const v6 = ip as ipaddr.IPv6;
-  if (v6.isIPv4MappedAddress()) return isPublic(v6.toIPv4Address());
-  const bytes = v6.toByteArray();
-  if (v6.match(NAT64)) return isPublic(new ipaddr.IPv4(bytes.slice(12, 16)));
-  if (v6.range() === '6to4') return isPublic(new ipaddr.IPv4(bytes.slice(2, 6)));
-  if (v6.match(IPV4_COMPATIBLE)) return false;
-  return v6.range() === 'unicast';
+  if (ip instanceof ipaddr.IPv4) return ip.range() === 'unicast';
+  if (ip.isIPv4MappedAddress()) return isPublic(ip.toIPv4Address());
+  const bytes = ip.toByteArray();
+  if (ip.match(NAT64)) return isPublic(new ipaddr.IPv4(bytes.slice(12, 16)));
+  if (ip.range() === '6to4') return isPublic(new ipaddr.IPv4(bytes.slice(2, 6)));
+  if (ip.match(IPV4_COMPATIBLE)) return false;
+  return ip.range() === 'unicast';
 }
 
 /** One DNS answer: every address the name has. */

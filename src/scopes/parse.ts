@@ -18,9 +18,8 @@ export function parseScopes(
   if (value === undefined || value === null) return [...defaults];
   let parts: string[];
   if (typeof value === 'string') parts = value.split(',');
-  else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    parts = (value as string[]).flatMap((v) => v.split(','));
-  } else {
+  else if (isStringArray(value)) parts = value.flatMap((v) => v.split(','));
+  else {
     throw new GrantkitError('invalid_request', `"${field}" must be a comma-separated string or an array of strings.`);
   }
   const names = parts.map((p) => p.trim()).filter((p) => p !== '');
@@ -31,4 +30,8 @@ export function parseScopes(
     throw new GrantkitError('invalid_request', `Unknown scope ${shown} in "${field}".`);
   }
   return [...new Set(names)];
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
