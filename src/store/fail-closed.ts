@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/records.js';
 import { GrantkitError } from '../errors/error.js';
 import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
@@ -60,9 +60,10 @@ function timed<T>(call: () => Promise<T>, ms: number): Promise<T> {
  * `store_unavailable`. Applied once, when the kit is made, so no caller has to remember it.
  * `subscribe` (start-up, with its own error handling), `rateLimiter` (whose limiters' calls the rate
  * limits bound with the same timeout, since an over-the-limit answer is a rejection there),
- * `migrate`, `dump` and `close` pass through.
+ * `migrate`, `dump` and `close` pass through. A store that keeps connectors too (the memory store,
+ * SQLite, PostgreSQL, Redis) keeps its connector methods here, under the same rule.
  */
-export class FailClosedStore implements Store {
+export class FailClosedStore implements Store, Partial<ConnectorStore> {
   readonly #inner: Store;
   readonly #ms: number;
   readonly knows?: (hash: string) => Promise<boolean>;
@@ -71,10 +72,29 @@ export class FailClosedStore implements Store {
   readonly migrate?: Store['migrate'];
   readonly dump?: Store['dump'];
   readonly close?: Store['close'];
+  readonly getConnector?: ConnectorStore['getConnector'];
+  readonly putConnector?: ConnectorStore['putConnector'];
+  readonly deleteConnector?: ConnectorStore['deleteConnector'];
+  readonly listConnectors?: ConnectorStore['listConnectors'];
+  readonly getCredential?: ConnectorStore['getCredential'];
+  readonly putCredential?: ConnectorStore['putCredential'];
+  readonly deleteCredential?: ConnectorStore['deleteCredential'];
+  readonly listCredentials?: ConnectorStore['listCredentials'];
 
   constructor(inner: Store, timeoutMs: number) {
     this.#inner = inner;
     this.#ms = timeoutMs;
+    if (isConnectorStore(inner)) {
+      const c = new FailClosedConnectorStore(inner, timeoutMs);
+      this.getConnector = c.getConnector.bind(c);
+      this.putConnector = c.putConnector.bind(c);
+      this.deleteConnector = c.deleteConnector.bind(c);
+      this.listConnectors = c.listConnectors.bind(c);
+      this.getCredential = c.getCredential.bind(c);
+      this.putCredential = c.putCredential.bind(c);
+      this.deleteCredential = c.deleteCredential.bind(c);
+      this.listCredentials = c.listCredentials.bind(c);
+    }
     const { knows } = inner;
     if (knows !== undefined) this.knows = (hash) => timed(() => knows.call(inner, hash), timeoutMs);
     if (inner.subscribe !== undefined) this.subscribe = inner.subscribe.bind(inner);
