@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,29 +10,16 @@ import { PostgresStore } from '../../src/store/sql/postgres.js';
 import type { GrantRecord } from '../../src/store/records.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { runGrantkit, type Run } from '../core/cli/child.js';
 import { dropSchema, postgresUrl, probePostgres } from './servers.js';
 
-const BIN = new URL('../../bin/grantkit.js', import.meta.url).pathname;
 const OLD_KEY = 'old-key-'.padEnd(40, 'o');
 const NEW_KEY = 'new-key-'.padEnd(40, 'n');
 const LOST_KEY = 'lost-key-'.padEnd(40, 'l');
 const PASSWORD = `pw-${randomUUID()}`;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `npx grantkit …` as a user runs it: a child process, through the bin shim. */
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `npx grantkit …` as a user runs it: a child process. */
+const cli = runGrantkit;
 
 function cliSuite(name: string, open: () => Promise<{ url: string; store: Store; cleanup: () => Promise<void> }>, skip: string | false): void {
   describe(`grantkit CLI against ${name}`, { skip }, () => {
