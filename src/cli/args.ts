@@ -1,63 +1,91 @@
-/**
- * The CLI's arguments: positionals and `--name value` / `--name=value` / `--flag` options. Every
- * command declares the options it knows, so a typo is an error instead of being ignored.
- */
-export interface ParsedArgs {
-  readonly positionals: readonly string[];
-  readonly options: ReadonlyMap<string, string | true>;
-}
+import { parseArgs } from 'node:util';
+import { nearest } from './suggest.js';
 
+/** A mistake in how the CLI was called: reported with a pointer to the help, exit status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** `known` maps each option to whether it takes a value. */
-export function parseArgs(argv: readonly string[], known: Readonly<Record<string, boolean>>): ParsedArgs {
-  const positionals: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  /** What a string option's value stands for in the help: `ID`, `DAYS`. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+type OptionsOfType<O extends OptionSpecs, T extends OptionSpec['type']> = {
+  [K in keyof O]: O[K]['type'] extends T ? K : never;
+}[keyof O] &
+  string;
+
+/** A command's arguments, read by the names it declared: a misspelt name does not compile. */
+export interface Args<O extends OptionSpecs, A extends readonly string[]> {
+  string(name: OptionsOfType<O, 'string'>): string | undefined;
+  flag(name: OptionsOfType<O, 'boolean'>): boolean;
+  arg(name: A[number]): string;
+}
+
+/** `--help` or `-h` anywhere before `--`: help wins over any other mistake on the line. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return argv.slice(0, end === -1 ? undefined : end).some((a) => a === '--help' || a === '-h');
+}
+
+/**
+ * Parses with `node:util` parseArgs against the options a command declares, so a typo is an error
+ * instead of being ignored. Node's strict mode is not used: its messages suggest `--` for an
+ * unknown option, where the likely fix is a misspelt name, which this names.
+ */
+export function parse<O extends OptionSpecs, A extends readonly string[]>(argv: readonly string[], options: O, positionals: A): Args<O, A> {
+  const config = Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type }]));
+  const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
+  const values = new Map<string, string | true>();
+  const given: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') given.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (spec === undefined) {
+      const near = token.rawName.startsWith('--') ? nearest(token.name, Object.keys(options)) : undefined;
+      throw new UsageError(`unknown option ${token.rawName}${near === undefined ? '' : `; did you mean --${near}?`}`);
     }
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const takesValue = known[name];
-    if (takesValue === undefined) throw new UsageError(`unknown option --${name}`);
-    if (!takesValue) {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
-      options.set(name, true);
-      continue;
-    }
-    const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    options.set(name, value);
+    values.set(token.name, optionValue(token.rawName, spec, token.value, token.inlineValue));
   }
-  return { positionals, options };
+  if (given.length !== positionals.length) {
+    throw new UsageError(positionals.length === 0 ? 'this command takes no arguments' : `expected ${positionals.join(' ')}`);
+  }
+  return {
+    string: (name) => {
+      const v = values.get(name);
+      return typeof v === 'string' ? v : undefined;
+    },
+    flag: (name) => values.get(name) === true,
+    arg: (name) => {
+      const v = given[positionals.indexOf(name)];
+      if (v === undefined) throw new UsageError(`expected ${positionals.join(' ')}`);
+      return v;
+    },
+  };
 }
 
-export function stringOption(args: ParsedArgs, name: string): string | undefined {
-  const v = args.options.get(name);
-  return typeof v === 'string' ? v : undefined;
+function optionValue(rawName: string, spec: OptionSpec, value: string | undefined, inline: boolean | undefined): string | true {
+  if (spec.type === 'boolean') {
+    if (value !== undefined) throw new UsageError(`${rawName} takes no value`);
+    return true;
+  }
+  // A value that looks like an option (`--client --json`) is far more often a forgotten value.
+  if (value === undefined || value === '' || (!inline && value.startsWith('-'))) {
+    throw new UsageError(`${rawName} needs a value${value?.startsWith('-') ? ` (for a value that starts with "-", write ${rawName}=…)` : ''}`);
+  }
+  return value;
 }
 
-export function positiveInt(args: ParsedArgs, name: string): number | undefined {
-  const v = stringOption(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number`);
+/** An option's value as a positive whole number, or undefined when it was not given. */
+export function positiveInt(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${option} must be a positive whole number`);
   return n;
-}
-
-/** Exactly `count` positionals, or a usage error that says what was expected. */
-export function expectPositionals(args: ParsedArgs, names: readonly string[]): string[] {
-  if (args.positionals.length !== names.length) {
-    throw new UsageError(names.length === 0 ? 'this command takes no arguments' : `expected ${names.join(' ')}`);
-  }
-  return [...args.positionals];
 }

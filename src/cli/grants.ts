@@ -1,75 +1,85 @@
 import { Keyring } from '../crypto/keyring.js';
 import type { GrantFilter, GrantRecord } from '../store/records.js';
-import { expectPositionals, parseArgs, positiveInt, stringOption, UsageError } from './args.js';
-import { withStore, type CliIo } from './context.js';
+import { positiveInt } from './args.js';
+import { command, type CommandGroup } from './command.js';
+import { withStore } from './context.js';
 import { table, time } from './table.js';
 
-export const GRANTS_HELP = `grants list [--client ID] [--email ADDRESS] [--provider NAME] [--limit N] [--json]
-    Lists grants, newest first. Shows the id of the key each grant's settings are sealed under,
-    never the settings.
-grants revoke GRANT_ID [--keep-grant]
-    Deletes the grant and every token issued from it. --keep-grant revokes the tokens only, so
-    the user can authorize again without losing the grant id. Takes effect at once on every
-    instance sharing the store.`;
-
-export async function grantsCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'list':
-      return list(rest, io);
-    case 'revoke':
-      return revoke(rest, io);
-    default:
-      throw new UsageError(sub === undefined ? 'grants needs list or revoke' : `unknown grants command "${sub}"`);
-  }
-}
-
-async function list(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { client: true, email: true, provider: true, limit: true, json: false });
-  expectPositionals(args, []);
-  const filter: GrantFilter = {
-    ...optional('clientId', stringOption(args, 'client')),
-    ...optional('email', stringOption(args, 'email')),
-    ...optional('provider', stringOption(args, 'provider')),
-    limit: positiveInt(args, 'limit') ?? 100,
-  };
-  return withStore(io, async (store) => {
-    const grants = (await store.listGrants(filter)).map(view);
-    if (args.options.has('json')) {
-      io.out(JSON.stringify(grants));
+const list = command({
+  name: 'grants list',
+  summary: "Lists grants, newest first, with the key each one's settings are sealed under.",
+  details: 'Shows the id of that key, never the settings themselves.',
+  args: [],
+  options: {
+    client: { type: 'string', value: 'ID', help: "only this client's grants" },
+    email: { type: 'string', value: 'ADDRESS', help: 'only grants for this address (any case)' },
+    provider: { type: 'string', value: 'NAME', help: 'only grants from this provider' },
+    limit: { type: 'string', value: 'N', help: 'at most N grants; default 100' },
+    json: { type: 'boolean', help: 'print a JSON array' },
+  },
+  examples: ['npx grantkit grants list --client my-app --email ada@example.com'],
+  run: async (args, io) => {
+    const clientId = args.string('client');
+    const email = args.string('email');
+    const provider = args.string('provider');
+    const filter: GrantFilter = {
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(email === undefined ? {} : { email }),
+      ...(provider === undefined ? {} : { provider }),
+      limit: positiveInt(args.string('limit'), 'limit') ?? 100,
+    };
+    return withStore(io, async (store) => {
+      const grants = (await store.listGrants(filter)).map(view);
+      if (args.flag('json')) {
+        io.out(JSON.stringify(grants));
+        return 0;
+      }
+      if (grants.length === 0) {
+        io.out('No grants.');
+        return 0;
+      }
+      const rows = grants.map((g) => [g.id, g.client_id, g.provider, g.email, g.status, g.scopes.join(','), time(g.created_at), g.sealed_with ?? '-']);
+      for (const l of table(['ID', 'CLIENT', 'PROVIDER', 'EMAIL', 'STATUS', 'SCOPES', 'CREATED', 'KEY'], rows)) io.out(l);
       return 0;
-    }
-    if (grants.length === 0) {
-      io.out('No grants.');
-      return 0;
-    }
-    const rows = grants.map((g) => [g.id, g.client_id, g.provider, g.email, g.status, g.scopes.join(','), time(g.created_at), g.sealed_with ?? '-']);
-    for (const l of table(['ID', 'CLIENT', 'PROVIDER', 'EMAIL', 'STATUS', 'SCOPES', 'CREATED', 'KEY'], rows)) io.out(l);
-    return 0;
-  });
-}
+    });
+  },
+});
 
-async function revoke(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { 'keep-grant': false });
-  const [id] = expectPositionals(args, ['GRANT_ID']);
-  return withStore(io, async (store) => {
-    if (args.options.has('keep-grant')) {
-      if (!(await store.getGrant(id!))) {
+const revoke = command({
+  name: 'grants revoke',
+  summary: 'Deletes a grant and every token issued from it, on every instance at once.',
+  args: ['GRANT_ID'],
+  options: {
+    'keep-grant': { type: 'boolean', help: 'revoke the tokens only: the user can authorize again and keep the grant id' },
+  },
+  examples: ['npx grantkit grants revoke 6f1c2a3e-0000-4000-8000-000000000000 --keep-grant'],
+  run: async (args, io) => {
+    const id = args.arg('GRANT_ID');
+    return withStore(io, async (store) => {
+      if (args.flag('keep-grant')) {
+        if (!(await store.getGrant(id))) {
+          io.err(`grantkit: no grant with id ${id}`);
+          return 1;
+        }
+        const n = await store.revokeGrantTokens(id);
+        io.out(`Revoked ${n} token(s) of grant ${id}; the grant is kept.`);
+        return 0;
+      }
+      if (!(await store.deleteGrant(id))) {
         io.err(`grantkit: no grant with id ${id}`);
         return 1;
       }
-      const n = await store.revokeGrantTokens(id!);
-      io.out(`Revoked ${n} token(s) of grant ${id}; the grant is kept.`);
+      io.out(`Deleted grant ${id} and every token issued from it.`);
       return 0;
-    }
-    if (!(await store.deleteGrant(id!))) {
-      io.err(`grantkit: no grant with id ${id}`);
-      return 1;
-    }
-    io.out(`Deleted grant ${id} and every token issued from it.`);
-    return 0;
-  });
-}
+    });
+  },
+});
+
+export const grants: CommandGroup = {
+  name: 'grants',
+  summary: 'List grants, or revoke one and its tokens.',
+  commands: [list, revoke],
+};
 
 /** What is shown of a grant: everything but the sealed settings, which are named by key id only. */
 function view(g: GrantRecord) {
@@ -85,8 +95,4 @@ function view(g: GrantRecord) {
     updated_at: g.updatedAt,
     sealed_with: g.settings === null ? null : (Keyring.keyIdOf(g.settings) ?? null),
   };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }

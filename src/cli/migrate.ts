@@ -1,20 +1,38 @@
-import { expectPositionals, parseArgs } from './args.js';
-import { withStore, type CliIo } from './context.js';
+import { command } from './command.js';
+import { withStore } from './context.js';
+import { progress } from './progress.js';
 
-export const MIGRATE_HELP = `migrate
-    Creates or updates the store's schema. PostgreSQL applies the migrations it has not seen (safe
-    to run from several instances at once); SQLite and Redis need none.`;
-
-export async function migrateCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  expectPositionals(parseArgs(argv, {}), []);
-  return withStore(io, async (store) => {
-    if (!store.migrate) {
-      io.out('This store needs no migrations.');
+export const migrate = command({
+  name: 'migrate',
+  summary: "Creates or updates the store's schema.",
+  details: `PostgreSQL applies the migrations it has not seen, in one transaction (safe to run from several
+instances at once). SQLite and Redis need none. Run it once before first use and again after
+each upgrade of grantkit.`,
+  args: [],
+  options: {
+    json: { type: 'boolean', help: 'print {"applied": [names]} instead of a sentence' },
+  },
+  examples: ['GRANTKIT_STORE=postgres://app@db/app npx grantkit migrate'],
+  run: async (args, io) => {
+    const json = args.flag('json');
+    return withStore(io, async (store) => {
+      if (!store.migrate) {
+        io.out(json ? JSON.stringify({ applied: [] }) : 'This store needs no migrations.');
+        return 0;
+      }
+      const shown = progress(json ? undefined : io.terminal);
+      shown.update('migrate: applying migrations…');
+      let result: unknown;
+      try {
+        result = await store.migrate();
+      } finally {
+        shown.end();
+      }
+      const applied = Array.isArray(result) ? result.filter((a): a is string => typeof a === 'string') : [];
+      if (json) io.out(JSON.stringify({ applied }));
+      else if (applied.length === 0) io.out('Applied 0 migrations: the schema is up to date.');
+      else io.out(`Applied ${applied.length} migration(s): ${applied.join(', ')}. The schema is up to date.`);
       return 0;
-    }
-    const applied = await store.migrate();
-    const names = Array.isArray(applied) ? applied.filter((a): a is string => typeof a === 'string') : [];
-    io.out(names.length === 0 ? 'The schema is up to date.' : `Applied ${names.length} migration(s): ${names.join(', ')}`);
-    return 0;
-  });
-}
+    });
+  },
+});

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import request from 'supertest';
 import { grantkit } from '../../adapters/express/index.js';
 import { createGrantKit, type GrantKit, type GrantKitOptions } from '../../src/index.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
+import { runGrantkit } from '../core/cli/child.js';
 
 /**
  * Connectors and their credentials belong to someone. Over HTTP, a connector belongs to the
@@ -279,13 +279,10 @@ describe('connectors configured in code', () => {
 });
 
 describe('an operator narrows the app\'s connectors (grantkit connectors)', () => {
-  const BIN = new URL('../../bin/grantkit.js', import.meta.url).pathname;
-  const cli = (file: string, ...args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, GRANTKIT_STORE: `sqlite:${file}` } }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
-      });
-    });
+  const cli = async (file: string, ...args: string[]): Promise<{ code: number; out: string }> => {
+    const { code, stdout, stderr } = await runGrantkit({ GRANTKIT_STORE: `sqlite:${file}` }, ...args);
+    return { code, out: stdout + stderr };
+  };
 
   test('serve --clients narrows an app connector to named clients; assign gives it, with its credentials, to one client', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'grantkit-connectors-cli-'));

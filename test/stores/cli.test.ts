@@ -2,38 +2,27 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import type { GrantRecord } from '../../src/store/records.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { dropSchema, postgresUrl, probePostgres } from './servers.js';
+import { MIGRATIONS } from '../../src/store/sql/migrations.js';
+import { CLI_SOURCE, runGrantkit, type Run } from '../core/cli/child.js';
+import { dropSchema, firstReleaseSchema, freshPostgresUrl, postgresUrl, probePostgres } from './servers.js';
 
-const BIN = new URL('../../bin/grantkit.js', import.meta.url).pathname;
 const OLD_KEY = 'old-key-'.padEnd(40, 'o');
 const NEW_KEY = 'new-key-'.padEnd(40, 'n');
 const LOST_KEY = 'lost-key-'.padEnd(40, 'l');
 const PASSWORD = `pw-${randomUUID()}`;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `npx grantkit …` as a user runs it: a child process, through the bin shim. */
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `npx grantkit …` as a user runs it: a child process. */
+const cli = runGrantkit;
 
 function cliSuite(name: string, open: () => Promise<{ url: string; store: Store; cleanup: () => Promise<void> }>, skip: string | false): void {
   describe(`grantkit CLI against ${name}`, { skip }, () => {
@@ -225,3 +214,129 @@ cliSuite(
   },
   await probePostgres(),
 );
+
+describe('grantkit CLI on a PostgreSQL schema that was not migrated', { skip: await probePostgres() }, () => {
+  const fresh = freshPostgresUrl();
+  after(() => fresh.cleanup());
+
+  it('says to run migrate, not what the driver said; migrate then counts what it applied', async () => {
+    for (const args of [['grants', 'list'], ['api-keys', 'list'], ['connectors', 'list']]) {
+      const r = await cli({ GRANTKIT_STORE: fresh.url }, ...args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, 'grantkit: the store has no grantkit tables yet: run `npx grantkit migrate` first\n', args.join(' '));
+    }
+    const migrated = await cli({ GRANTKIT_STORE: fresh.url }, 'migrate');
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.equal(migrated.stdout, `Applied ${MIGRATIONS.length} migration(s): ${MIGRATIONS.map((m) => m.name).join(', ')}. The schema is up to date.\n`);
+    const again = await cli({ GRANTKIT_STORE: fresh.url }, 'migrate');
+    assert.equal(again.stdout, 'Applied 0 migrations: the schema is up to date.\n');
+    const json = await cli({ GRANTKIT_STORE: fresh.url }, 'migrate', '--json');
+    assert.deepEqual(JSON.parse(json.stdout), { applied: [] });
+    const listed = await cli({ GRANTKIT_STORE: fresh.url }, 'grants', 'list');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, 'No grants.\n');
+  });
+
+  it('says to run migrate on a schema an earlier release left', async () => {
+    const schema = `gk_test_${randomBytes(6).toString('hex')}`;
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await firstReleaseSchema(client, schema);
+    } finally {
+      await client.end();
+    }
+    const url = new URL(postgresUrl);
+    url.searchParams.set('schema', schema);
+    try {
+      const r = await cli({ GRANTKIT_STORE: url.href }, 'grants', 'list');
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, "grantkit: the store's tables are from an earlier version of grantkit: run `npx grantkit migrate` first\n");
+      const migrated = await cli({ GRANTKIT_STORE: url.href }, 'migrate', '--json');
+      assert.equal(migrated.code, 0, migrated.stderr);
+      assert.deepEqual(JSON.parse(migrated.stdout), { applied: MIGRATIONS.filter((m) => m.id > 2).map((m) => m.name) });
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+});
+
+/**
+ * Runs the CLI with its stdout and stderr on a terminal, through util-linux `script`, and returns
+ * what the terminal showed (both streams, as one).
+ */
+function onTerminal(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, '--import', 'tsx', CLI_SOURCE, ...args].map(quote).join(' ');
+  return new Promise((resolve) => {
+    execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('grantkit rotate-keys over many grants', () => {
+  /** More than two of the pages rotate-keys reads (500 grants each). */
+  const COUNT = 1_234;
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'grantkit-cli-many-'));
+    const file = join(dir, 'grantkit.db');
+    env = { GRANTKIT_STORE: `sqlite:${file}`, GRANTKIT_SECRET_KEYS: `${NEW_KEY},${OLD_KEY}` };
+    const store = new SqliteStore({ filename: file });
+    const old = new Keyring([OLD_KEY]);
+    const now = Date.now();
+    for (let i = 0; i < COUNT; i++) {
+      const id = randomUUID();
+      // Every tenth grant has no settings; the rest are sealed under the old key.
+      const settings = i % 10 === 0 ? null : old.seal('{}', id);
+      await store.putGrant({ id, clientId: 'many', provider: 'sandbox', email: `u${i}@example.com`, name: 'Many', scopes: [], status: 'valid', settings, createdAt: now + i, updatedAt: now + i });
+    }
+    await store.close?.();
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const withSettings = COUNT - Math.ceil(COUNT / 10);
+
+  it('ends with the counts of what it did, and prints no progress when stderr is not a terminal', async () => {
+    const dry = await cli(env, 'rotate-keys', '--dry-run', '--json');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.deepEqual(JSON.parse(dry.stdout), {
+      current_key: new Keyring([NEW_KEY]).currentKeyId,
+      dry_run: true,
+      checked: COUNT,
+      resealed: withSettings,
+      already_current: 0,
+      without_settings: COUNT - withSettings,
+      changed_meanwhile: 0,
+      unreadable: [],
+    });
+    const r = await cli(env, 'rotate-keys');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Current key \\S+: re-sealed ${withSettings} grant\\(s\\); 0 already current, ${COUNT - withSettings} without settings; ${COUNT} grant\\(s\\) checked\\.\n$`));
+    // Piped, as in a script or a CI log: the result and nothing else.
+    for (const run of [dry, r]) {
+      assert.equal(run.stderr, '');
+      assert.doesNotMatch(run.stdout, /\r|\x1b/);
+    }
+    const again = await cli(env, 'rotate-keys');
+    assert.match(again.stdout, new RegExp(`re-sealed 0 grant\\(s\\); ${withSettings} already current, ${COUNT - withSettings} without settings; ${COUNT} grant\\(s\\) checked`));
+  });
+
+  it('shows its progress on a terminal, in place, and none with --json', { skip: platform() === 'linux' ? false : 'needs util-linux script for a terminal' }, async () => {
+    const shown = await onTerminal(env, 'rotate-keys');
+    assert.equal(shown.code, 0, shown.stdout);
+    // A progress line is drawn and then cleared before the result is printed.
+    assert.match(shown.stdout, /\rrotate-keys: \d+ grant\(s\) checked, \d+ re-sealed\x1b\[K/);
+    assert.match(shown.stdout, new RegExp(`\\r\\x1b\\[KCurrent key \\S+: re-sealed 0 grant\\(s\\); ${withSettings} already current.*; ${COUNT} grant\\(s\\) checked\\.`));
+    const json = await onTerminal(env, 'rotate-keys', '--json');
+    assert.equal(json.code, 0, json.stdout);
+    assert.doesNotMatch(json.stdout, /\x1b|grant\(s\) checked/);
+    assert.equal(JSON.parse(json.stdout).checked, COUNT);
+  });
+});
