@@ -4,9 +4,12 @@ import type { GrantRecord } from '../store/records.js';
 import { GrantkitError } from '../errors/error.js';
 import { grantEvent } from '../events/events.js';
 import type { KitFoundation } from '../kit/foundation.js';
+import { isJsonObject } from '../http/json-object.js';
+import { v2NameOfConnector } from '../providers/families.js';
 import { endpointsFor } from './endpoints.js';
 import {
   CONNECTOR_PROVIDERS,
+  isConnectorProvider,
   OAUTH_PROVIDERS,
   servesClient,
   type ConnectorRecord,
@@ -17,10 +20,6 @@ import {
 } from './records.js';
 
 /** A connector as the app describes it (camelCase; the HTTP routes map the wire form onto this). */
-
-/** The v2 provider names hosted grants get from each connector. */
-const V2_ALIAS: Readonly<Record<string, string>> = { google: 'gmail', microsoft: 'office365' };
-
 export interface ConnectorInput {
   readonly provider: string;
   readonly name?: string;
@@ -142,7 +141,7 @@ export class Connectors {
   }
 
   async #create(owner: string | null, input: ConnectorInput): Promise<ConnectorRecord> {
-    if (!(CONNECTOR_PROVIDERS as readonly string[]).includes(input.provider)) {
+    if (!isConnectorProvider(input.provider)) {
       throw bad(`"provider" must be one of ${CONNECTOR_PROVIDERS.join(', ')}.`);
     }
     if (await this.#store.getConnector(input.provider, owner)) {
@@ -243,7 +242,7 @@ export class Connectors {
         const id = grantMeta(this.#f.keyring, g).connectorId;
         if (id === connector.id || (id === undefined && (await this.#servedBy(g.clientId, connector)))) out.push(g);
       }
-      const alias = V2_ALIAS[connector.provider];
+      const alias = v2NameOfConnector(connector.provider);
       if (alias === undefined) continue;
       const v2 = await this.#f.store.listGrants({ ...f, provider: alias, status: 'valid' });
       out.push(...v2.filter((g) => grantMeta(this.#f.keyring, g).connectorId === connector.id));
@@ -357,7 +356,11 @@ export class Connectors {
 
   /** A credential's data in the clear, for a call to the provider. */
   credentialData(c: CredentialRecord): Record<string, string> {
-    return JSON.parse(this.#f.keyring.open(c.data, `credential:${c.id}`)) as Record<string, string>;
+    const parsed: unknown = JSON.parse(this.#f.keyring.open(c.data, `credential:${c.id}`));
+    // Sealed by credentialInput(), which keeps only string fields; anything else is dropped, not trusted.
+    const data: Record<string, string> = {};
+    if (isJsonObject(parsed)) for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') data[k] = v;
+    return data;
   }
 
   async #require(provider: string, owner: string | null): Promise<ConnectorRecord> {

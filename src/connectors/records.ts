@@ -11,6 +11,13 @@
 export const CONNECTOR_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar', 'zoom', 'oauth2'] as const;
 export type ConnectorProvider = (typeof CONNECTOR_PROVIDERS)[number];
 
+const CONNECTOR_PROVIDER_SET: ReadonlySet<string> = new Set(CONNECTOR_PROVIDERS);
+
+/** Whether a provider name can have a connector. */
+export function isConnectorProvider(name: string): name is ConnectorProvider {
+  return CONNECTOR_PROVIDER_SET.has(name);
+}
+
 /** Providers whose users authenticate with OAuth at the provider (a client id and secret are required). */
 export const OAUTH_PROVIDERS: ReadonlySet<string> = new Set(['google', 'microsoft', 'yahoo', 'zoom', 'oauth2']);
 

@@ -141,7 +141,8 @@ async function verifyBulk(
     throw bad('Bulk authentication grants work for Google (service account) and Microsoft Graph (admin consent) only.');
   }
   const c = needConnector(connector, provider);
-  const credentialId = settings['credential_id'] as string;
+  const credentialId = settings['credential_id'];
+  if (typeof credentialId !== 'string') throw bad('"settings.credential_id" must be a string.');
   const credential = await kit.connectors.credentialOf(c, credentialId);
   const wanted = provider === 'google' ? 'serviceaccount' : 'adminconsent';
   if (!credential || credential.type !== wanted) {

@@ -5,13 +5,13 @@ import { GrantkitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
-import type { V2Scope } from '../scopes/catalog.js';
+import { isV2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
 import { callbackAllowed, withParams } from './callback-uri.js';
 import { planV2, planV3, type ScopePlan } from './consent.js';
 import { newFlowNonce, setFlowCookie } from './flow-cookie.js';
 import { FLOW_TTL_MS, saveFlow, type FlowData } from './flow-state.js';
-import { HOSTED_PROVIDERS } from './hosted.js';
+import { HOSTED_PROVIDERS, isHostedProvider } from './hosted.js';
 import { errorPage, PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
 import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
@@ -220,15 +220,16 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
       throw new GrantkitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
     }
     const connector = await requireConnector(kit, provider, checked.id);
-    // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary.
-    const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.options.defaultScopes) as V2Scope[];
+    // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary
+    // (parseScopes refuses any other name, so the filter only tells the compiler so).
+    const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.options.defaultScopes).filter(isV2Scope);
     return await redirectUpstream(kit, {
       api: 'v2',
       connector,
       grantProvider: v2HostedName(provider),
       client: checked,
       redirectUri: q.redirect_uri,
-      responseType: responseType as 'code' | 'token',
+      responseType: responseType === 'token' ? 'token' : 'code',
       state: q.state,
       loginHint: q.login_hint === '' ? undefined : q.login_hint,
       accessType: 'online',
@@ -263,7 +264,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
         'Microsoft Basic (password) authentication is not supported in v3: use provider=microsoft, which signs in with OAuth and Microsoft Graph scopes.',
       );
     }
-    const unsupported = named.find((n) => !(HOSTED_PROVIDERS as readonly string[]).includes(n));
+    const unsupported = named.find((n) => !isHostedProvider(n));
     if (unsupported !== undefined) {
       throw new GrantkitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
     }

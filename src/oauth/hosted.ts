@@ -46,6 +46,11 @@ export const HOSTED_CODE_TTL_MS = 10 * 60 * 1000;
 /** Providers that sign users in at an OAuth provider through a connector. */
 export const HOSTED_PROVIDERS = ['google', 'microsoft', 'oauth2'] as const;
 
+/** Whether a provider name signs in through hosted OAuth. */
+export function isHostedProvider(name: string): name is (typeof HOSTED_PROVIDERS)[number] {
+  return name === 'google' || name === 'microsoft' || name === 'oauth2';
+}
+
 /**
  * The hosted OAuth state of one kit: settings, the id_token signer, and one passport strategy
  * per connector (rebuilt when the connector changes).

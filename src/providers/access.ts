@@ -3,6 +3,7 @@ import { GrantkitError } from '../errors/error.js';
 import type { GrantRecord } from '../store/records.js';
 import { expireGrant } from '../grants/lifecycle.js';
 import { connectorOfProvider } from './families.js';
+import { isJsonObject } from '../http/json-object.js';
 import type { KitFoundation } from '../kit/foundation.js';
 import { isImplicitTls } from './mail-presets.js';
 import {
@@ -143,8 +144,8 @@ export class ProviderAccess {
 
   #open(grant: GrantRecord): Record<string, unknown> {
     if (grant.settings === null) return {};
-    const parsed = JSON.parse(this.#f.keyring.open(grant.settings, grant.id)) as Record<string, unknown>;
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+    const parsed: unknown = JSON.parse(this.#f.keyring.open(grant.settings, grant.id));
+    return isJsonObject(parsed) ? parsed : {};
   }
 
   async #request(grant: GrantRecord, settings: Readonly<Record<string, unknown>>): Promise<RefreshRequest & { refreshTokenKey: string }> {
@@ -234,7 +235,7 @@ export function connectorClientLookup(connectors: Connectors): ConnectorClientLo
     // grant's refresh token. Grants without the id (made before it was recorded) go by provider,
     // to the connector serving the grant's client.
     const meta = settings['$grantkit'];
-    const connectorId = typeof meta === 'object' && meta !== null ? (meta as { connectorId?: unknown }).connectorId : undefined;
+    const connectorId = isJsonObject(meta) ? meta['connectorId'] : undefined;
     const connector =
       typeof connectorId === 'string'
         ? (await connectors.list()).find((c) => c.id === connectorId)

@@ -45,6 +45,11 @@ export function v2HostedName(connector: 'google' | 'microsoft'): 'gmail' | 'offi
   return connector === 'google' ? 'gmail' : 'office365';
 }
 
+/** The v2 name hosted v2 grants of a connector's provider get, or undefined when v2 has none for it. */
+export function v2NameOfConnector(provider: string): 'gmail' | 'office365' | undefined {
+  return provider === 'google' || provider === 'microsoft' ? v2HostedName(provider) : undefined;
+}
+
 /** The connector a grant's provider name is served by: a v2 hosted name maps to its connector, any other name is its own. */
 export function connectorOfProvider(provider: string): string {
   return v2HostedConnector(provider) ?? provider;

@@ -20,6 +20,13 @@ export const V2_SCOPES = [
 
 export type V2Scope = (typeof V2_SCOPES)[number];
 
+const V2_SCOPE_SET: ReadonlySet<string> = new Set(V2_SCOPES);
+
+/** Whether a name is one of Nylas's v2 scopes. */
+export function isV2Scope(name: string): name is V2Scope {
+  return V2_SCOPE_SET.has(name);
+}
+
 export const V2_SCOPE_DESCRIPTIONS: Readonly<Record<V2Scope, string>> = {
   email: 'Send, read and modify all messages, threads, drafts, folders, labels and attachments.',
   'email.modify': 'Read and modify messages, threads, attachments and metadata. Does not include send.',
