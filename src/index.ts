@@ -49,11 +49,8 @@ export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, 
 export {
   ClientConnectors,
   Connectors,
-  type ConnectorInput,
-  type ConnectorPatch,
-  type CredentialInput,
-  type CredentialPatch,
 } from './connectors/connectors.js';
+export type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './connectors/inputs.js';
 export {
   CONNECTOR_PROVIDERS,
   isConnectorStore,

@@ -7,6 +7,8 @@ import type { KitFoundation } from '../kit/foundation.js';
 import { isJsonObject } from '../http/json-object.js';
 import { v2NameOfConnector } from '../providers/families.js';
 import { endpointsFor } from './endpoints.js';
+import { bad, connectorNotFound, credentialNotFound } from './errors.js';
+import { checkCredential, sameData, type ConnectorInput, type ConnectorPatch, type CredentialInput, type CredentialPatch } from './inputs.js';
 import {
   CONNECTOR_PROVIDERS,
   isConnectorProvider,
@@ -15,50 +17,8 @@ import {
   type ConnectorRecord,
   type ConnectorStore,
   type CredentialRecord,
-  type CredentialType,
   type ProviderEndpoints,
 } from './records.js';
-
-/** A connector as the app describes it (camelCase; the HTTP routes map the wire form onto this). */
-export interface ConnectorInput {
-  readonly provider: string;
-  readonly name?: string;
-  readonly clientId?: string;
-  readonly clientSecret?: string;
-  /** Non-secret settings such as `tenant` or `topic_name`. */
-  readonly settings?: Readonly<Record<string, string>>;
-  readonly defaultScopes?: readonly string[];
-  readonly allowedScopes?: readonly string[] | null;
-  readonly endpoints?: Readonly<Partial<ProviderEndpoints>> | null;
-  readonly activeCredentialId?: string | null;
-  /**
-   * The clients an app connector serves (configured in code); leave it out to serve every client.
-   * Not settable over HTTP: a client's connector serves that client only.
-   */
-  readonly clients?: readonly string[] | null;
-}
-
-export type ConnectorPatch = Omit<ConnectorInput, 'provider'>;
-
-export interface CredentialInput {
-  readonly name: string;
-  readonly type: CredentialType;
-  readonly data: Readonly<Record<string, string>>;
-}
-
-/** Which credential types a provider takes: service accounts are Google's, admin consent Microsoft's. */
-const CREDENTIAL_PROVIDERS: Readonly<Record<CredentialType, ReadonlySet<string>>> = {
-  serviceaccount: new Set(['google']),
-  adminconsent: new Set(['microsoft']),
-  connector: OAUTH_PROVIDERS,
-};
-
-/** Fields each credential type must carry. */
-const REQUIRED_DATA: Readonly<Record<CredentialType, readonly string[]>> = {
-  serviceaccount: ['client_email', 'private_key'],
-  adminconsent: [],
-  connector: ['client_id', 'client_secret'],
-};
 
 /**
  * Connectors and their credentials: the one model custom authentication and hosted OAuth share.
@@ -382,8 +342,6 @@ export class Connectors {
   }
 }
 
-export type CredentialPatch = { readonly name?: string; readonly data?: Readonly<Record<string, string>> };
-
 /** What `ClientConnectors` may do; built by `Connectors.forClient`. */
 export interface ConnectorOps {
   readonly store: ConnectorStore;
@@ -486,30 +444,4 @@ export class ClientConnectors {
 function sorted(list: ConnectorRecord[]): ConnectorRecord[] {
   const by = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   return list.sort((a, b) => a.createdAt - b.createdAt || by(a.provider, b.provider) || by(a.id, b.id));
-}
-
-function connectorNotFound(provider: string): GrantkitError {
-  return new GrantkitError('not_found', `No connector for provider "${provider.slice(0, 64)}".`);
-}
-
-function checkCredential(provider: string, type: CredentialType, data: Readonly<Record<string, string>>): void {
-  if (!CREDENTIAL_PROVIDERS[type].has(provider)) {
-    throw bad(`A "${type}" credential does not apply to the ${provider} connector.`);
-  }
-  const missing = REQUIRED_DATA[type].find((k) => typeof data[k] !== 'string' || data[k] === '');
-  if (missing) throw bad(`"credential_data.${missing}" is required for a "${type}" credential.`);
-}
-
-function sameData(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
-}
-
-function bad(message: string): GrantkitError {
-  return new GrantkitError('invalid_request', message);
-}
-
-function credentialNotFound(): GrantkitError {
-  return new GrantkitError('not_found', 'Credential not found.');
 }

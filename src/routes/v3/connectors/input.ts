@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectorInput, ConnectorPatch } from '../../../connectors/connectors.js';
+import type { ConnectorInput, ConnectorPatch } from '../../../connectors/inputs.js';
 import { parseInput } from '../../../http/validate.js';
 
 /**
