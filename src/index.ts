@@ -46,10 +46,8 @@ export type { Invalidation, InvalidationListener } from './store/records.js';
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';
 // v3: API keys, connectors, grant events, webhooks, provider detection.
 export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
-export {
-  ClientConnectors,
-  Connectors,
-} from './connectors/connectors.js';
+export { Connectors } from './connectors/connectors.js';
+export { ClientConnectors } from './connectors/client-connectors.js';
 export type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './connectors/inputs.js';
 export {
   CONNECTOR_PROVIDERS,
