@@ -4,12 +4,12 @@ import type { GrantRecord } from '../store/records.js';
 import { GrantkitError } from '../errors/error.js';
 import { grantEvent } from '../events/events.js';
 import type { KitFoundation } from '../kit/foundation.js';
-import { isJsonObject } from '../http/json-object.js';
 import { v2NameOfConnector } from '../providers/families.js';
 import { ClientConnectors, type ConnectorOps } from './client-connectors.js';
+import { ConnectorCredentials } from './credentials.js';
 import { endpointsFor } from './endpoints.js';
-import { bad, connectorNotFound, credentialNotFound } from './errors.js';
-import { checkCredential, sameData, type ConnectorInput, type ConnectorPatch, type CredentialInput, type CredentialPatch } from './inputs.js';
+import { bad, connectorNotFound } from './errors.js';
+import type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './inputs.js';
 import { sortedConnectors } from './order.js';
 import {
   CONNECTOR_PROVIDERS,
@@ -37,10 +37,13 @@ export class Connectors {
   readonly #f: KitFoundation;
   /** Where connectors and credentials are kept: the grant store, or the one `connectors` names. */
   readonly #store: ConnectorStore;
+  /** The credential operations, on the same store. */
+  readonly #credentials: ConnectorCredentials;
 
   constructor(foundation: KitFoundation, store: ConnectorStore) {
     this.#f = foundation;
     this.#store = store;
+    this.#credentials = new ConnectorCredentials(foundation, store);
   }
 
   /** The app's connector of a provider. */
@@ -96,9 +99,9 @@ export class Connectors {
       create: (owner, input) => this.#create(owner, input),
       update: (current, patch) => this.#update(current, patch),
       delete: (current) => this.#delete(current),
-      createCredential: (connector, input) => this.#createCredential(connector, input),
-      updateCredential: (connector, id, patch) => this.#updateCredential(connector, id, patch),
-      deleteCredential: (connector, id) => this.#deleteCredential(connector, id),
+      createCredential: (connector, input) => this.#credentials.create(connector, input),
+      updateCredential: (connector, id, patch) => this.#credentials.update(connector, id, patch),
+      deleteCredential: (connector, id) => this.#credentials.delete(connector, id),
     };
   }
 
@@ -228,14 +231,15 @@ export class Connectors {
     return endpointsFor(c, this.#f.options.providerEndpoints, tenant);
   }
 
-  // Credentials. The provider-named methods act on the app's connector of that provider.
+  // Credentials: the provider-named methods act on the app's connector of that provider, through
+  // the credential operations that ClientConnectors uses for a client's own.
 
   /**
    * Creates a credential. Names are unique per connector: the same name with the same type and
    * data returns the existing credential (`created: false`, as Nylas does), different data is a 409.
    */
   async createCredential(provider: string, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
-    return this.#createCredential(await this.#require(provider, null), input);
+    return this.#credentials.create(await this.#require(provider, null), input);
   }
 
   /** A credential of the app's connector of a provider, or undefined. */
@@ -245,84 +249,26 @@ export class Connectors {
   }
 
   /** A credential of this connector, or undefined (another connector's credential is not found here). */
-  async credentialOf(connector: ConnectorRecord, id: string): Promise<CredentialRecord | undefined> {
-    const c = await this.#store.getCredential(id);
-    return c?.provider === connector.provider && c.owner === connector.owner ? c : undefined;
+  credentialOf(connector: ConnectorRecord, id: string): Promise<CredentialRecord | undefined> {
+    return this.#credentials.of(connector, id);
   }
 
   async listCredentials(provider: string): Promise<CredentialRecord[]> {
-    const connector = await this.#require(provider, null);
-    return this.#store.listCredentials(connector.provider, connector.owner);
+    return this.#credentials.list(await this.#require(provider, null));
   }
 
   async updateCredential(provider: string, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
-    return this.#updateCredential(await this.#require(provider, null), id, patch);
+    return this.#credentials.update(await this.#require(provider, null), id, patch);
   }
 
   /** The active credential of a connector cannot be deleted; make another active first. */
   async deleteCredential(provider: string, id: string): Promise<void> {
-    return this.#deleteCredential(await this.#require(provider, null), id);
-  }
-
-  async #createCredential(connector: ConnectorRecord, input: CredentialInput): Promise<{ credential: CredentialRecord; created: boolean }> {
-    const { provider, owner } = connector;
-    checkCredential(provider, input.type, input.data);
-    const existing = (await this.#store.listCredentials(provider, owner)).find((c) => c.name === input.name);
-    if (existing) {
-      if (existing.type === input.type && sameData(this.credentialData(existing), input.data)) return { credential: existing, created: false };
-      throw new GrantkitError('conflict', `A credential named "${input.name}" already exists for "${provider}".`);
-    }
-    const now = this.#f.now();
-    const id = randomUUID();
-    const credential: CredentialRecord = {
-      id,
-      provider,
-      owner,
-      name: input.name,
-      type: input.type,
-      data: this.#f.keyring.seal(JSON.stringify(input.data), `credential:${id}`),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.#store.putCredential(credential);
-    return { credential, created: true };
-  }
-
-  async #updateCredential(connector: ConnectorRecord, id: string, patch: CredentialPatch): Promise<CredentialRecord> {
-    const { provider, owner } = connector;
-    const current = await this.credentialOf(connector, id);
-    if (!current) throw credentialNotFound();
-    if (patch.data) checkCredential(provider, current.type, patch.data);
-    if (patch.name !== undefined && patch.name !== current.name) {
-      const clash = (await this.#store.listCredentials(provider, owner)).some((c) => c.name === patch.name);
-      if (clash) throw new GrantkitError('conflict', `A credential named "${patch.name}" already exists for "${provider}".`);
-    }
-    const updated: CredentialRecord = {
-      ...current,
-      name: patch.name ?? current.name,
-      data: patch.data ? this.#f.keyring.seal(JSON.stringify(patch.data), `credential:${id}`) : current.data,
-      updatedAt: this.#f.now(),
-    };
-    await this.#store.putCredential(updated);
-    return updated;
-  }
-
-  async #deleteCredential(connector: ConnectorRecord, id: string): Promise<void> {
-    const current = await this.credentialOf(connector, id);
-    if (!current) throw credentialNotFound();
-    if (connector.activeCredentialId === id) {
-      throw bad('This credential is the connector\'s active credential; set another "active_credential_id" first.');
-    }
-    await this.#store.deleteCredential(id);
+    return this.#credentials.delete(await this.#require(provider, null), id);
   }
 
   /** A credential's data in the clear, for a call to the provider. */
   credentialData(c: CredentialRecord): Record<string, string> {
-    const parsed: unknown = JSON.parse(this.#f.keyring.open(c.data, `credential:${c.id}`));
-    // Sealed by credentialInput(), which keeps only string fields; anything else is dropped, not trusted.
-    const data: Record<string, string> = {};
-    if (isJsonObject(parsed)) for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') data[k] = v;
-    return data;
+    return this.#credentials.data(c);
   }
 
   async #require(provider: string, owner: string | null): Promise<ConnectorRecord> {
