@@ -5,7 +5,7 @@ import Koa from 'koa';
 import request from 'supertest';
 import { grantkit as expressKit } from '../adapters/express/index.js';
 import { grantkit as koaKit } from '../adapters/koa/index.js';
-import { makeApp, makeKit, nativeToken } from './helpers.js';
+import { makeApp, makeKit, nativeToken } from './support/helpers.js';
 
 /**
  * The HTTPS rule on the app's own v3 routes needs the connection: both adapters hand the core

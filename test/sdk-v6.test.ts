@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Nylas from 'nylas6';
 import { sandboxProvider } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from './helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from './support/helpers.js';
 
 /**
  * The official v2 SDK, unmodified, against a real server. The v6 SDK only sends providers of its

@@ -10,8 +10,8 @@ import request from 'supertest';
 import { newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY } from '../helpers.js';
-import { accessToken, call, freePort, startApp, stop, within, type AppProcess } from './processes.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY } from '../support/helpers.js';
+import { accessToken, call, freePort, startApp, stop, within, type AppProcess } from '../support/processes.js';
 
 /** The example's default storeTimeoutMs; every answer during the outage must come within it. */
 const STORE_TIMEOUT_MS = 2000;

@@ -9,8 +9,8 @@ import { createGrantKit, MemoryStore, type NativeProvider, type Store } from '..
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, SECRET_KEY } from '../helpers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../support/servers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, SECRET_KEY } from '../support/helpers.js';
 
 /**
  * After a full native flow, everything a store holds is searched for the secrets that went

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Browser } from '../oauth/harness.js';
-import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../stores/servers.js';
-import { APP_ENV, startApp, type AppProcess } from './processes.js';
+import { Browser } from '../support/oauth-harness.js';
+import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../support/servers.js';
+import { APP_ENV, startApp, type AppProcess } from '../support/processes.js';
 
 /**
  * Issue 6: "a concurrent refresh gives one success", through the real refresh route of two real

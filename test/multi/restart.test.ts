@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { dropSchema, postgresUrl, probePostgres } from '../stores/servers.js';
-import { accessToken, call, startApp, type AppProcess } from './processes.js';
+import { dropSchema, postgresUrl, probePostgres } from '../support/servers.js';
+import { accessToken, call, startApp, type AppProcess } from '../support/processes.js';
 
 /**
  * A restart loses no grant and no token, provided the store persists and GRANTKIT_SECRET_KEY stays

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
 import { storeFromUrl } from '../../src/store/from-url.js';
 import type { Store } from '../../src/store/store.js';
-import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../stores/servers.js';
-import { accessToken, APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from './processes.js';
+import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../support/servers.js';
+import { accessToken, APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from '../support/processes.js';
 
 const run = promisify(execFile);
 

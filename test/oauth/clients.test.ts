@@ -4,7 +4,7 @@ import NylasDefault from 'nylas';
 import type * as NylasTypes from 'nylas';
 import Nylas6 from 'nylas6';
 import * as oidc from 'openid-client';
-import { APP_CALLBACK, APP_ID, SPA_CALLBACK, SPA_ID, paramsOf, startHarness, type Harness, APP_SECRET } from './harness.js';
+import { APP_CALLBACK, APP_ID, SPA_CALLBACK, SPA_ID, paramsOf, startHarness, type Harness, APP_SECRET } from '../support/oauth-harness.js';
 
 /** `import Nylas from 'nylas'` is the class at run time; its types are read as the module namespace. */
 const Nylas = NylasDefault as unknown as typeof NylasTypes.default.default;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isConnectorStore } from '../../src/index.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from './harness.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
 
 describe('v2 hosted OAuth (/oauth/authorize, /oauth/token)', () => {
   let h: Harness;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, SPA_CALLBACK, SPA_ID, startHarness, type Harness } from './harness.js';
-import { s256Pair, sdkPair } from './pkce-helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, SPA_CALLBACK, SPA_ID, startHarness, type Harness } from '../support/oauth-harness.js';
+import { s256Pair, sdkPair } from '../support/pkce-helpers.js';
 
 const GMAIL_READ = 'https://www.googleapis.com/auth/gmail.readonly';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from './harness.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
 
 /** Refresh rotation writes a placeholder through rotate() and then the real successor: check it on a SQL store too. */
 describe('hosted OAuth on SQLite: code exchange, rotation and reuse', () => {

@@ -9,8 +9,8 @@ import { IdTokenSigner } from '../../src/oauth/id-token.js';
 import { challengeOf, checkChallenge, verifierMatches } from '../../src/oauth/pkce.js';
 import type { ConnectorRecord } from '../../src/connectors/records.js';
 import { GrantkitError } from '../../src/errors/error.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from './harness.js';
-import { s256Pair, sdkPair } from './pkce-helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
+import { s256Pair, sdkPair } from '../support/pkce-helpers.js';
 
 const G = 'https://www.googleapis.com/auth/';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { imapProvider, passwordProvider, ProviderAuthError, ProviderUnavailableError } from '../../src/index.js';
-import { makeApp, makeKit } from '../helpers.js';
-import { connect, startImap } from './helpers.js';
+import { makeApp, makeKit } from '../support/helpers.js';
+import { connect, startImap } from '../support/providers.js';
 
 describe('IMAP verifiers against an IMAP server on loopback (hoodiecrow)', () => {
   let imap: { port: number; close(): Promise<void> };

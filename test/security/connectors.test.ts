@@ -10,7 +10,7 @@ import request from 'supertest';
 import { grantkit } from '../../adapters/express/index.js';
 import { createGrantKit, type GrantKit, type GrantKitOptions } from '../../src/index.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
-import { runGrantkit } from '../core/cli/child.js';
+import { runGrantkit } from '../support/cli-child.js';
 
 /**
  * Connectors and their credentials belong to someone. Over HTTP, a connector belongs to the

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { grantkit as expressGrantkit } from '../../adapters/express/index.js';
 import { grantkit as koaGrantkit } from '../../adapters/koa/index.js';
 import type { GrantKit } from '../../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../support/helpers.js';
 
 /**
  * Where a caller's token may travel (RFC 6750 §2): one Authorization header on bearer-protected

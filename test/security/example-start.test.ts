@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DEV_API_KEY, exampleHost } from '../../examples/shared/config.js';
-import { stop } from '../multi/processes.js';
+import { stop } from '../support/processes.js';
 
 /**
  * The examples listen on 127.0.0.1 unless HOST is set, refuse a wider HOST while a development

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MemoryStore } from '../../src/index.js';
-import { APP_CALLBACK, APP_ID, Browser, paramsOf, startHarness, type Harness } from '../oauth/harness.js';
+import { APP_CALLBACK, APP_ID, Browser, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
 
 /**
  * The hosted flow's browser-binding cookie carries a random nonce made for that flow; the flow state

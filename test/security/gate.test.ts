@@ -13,7 +13,7 @@ import { grantkit as koaGrantkit } from '../../adapters/koa/index.js';
 import { createExampleApp as expressExample } from '../../examples/express/app.js';
 import { createExampleApp as koaExample } from '../../examples/koa/app.js';
 import { GrantkitError, V2_ENDPOINT_SCOPES, type EndpointRule, type GrantKit } from '../../src/index.js';
-import { CLIENT_ID, makeApp, makeKit, nativeToken } from '../helpers.js';
+import { CLIENT_ID, makeApp, makeKit, nativeToken } from '../support/helpers.js';
 
 /**
  * gate() must not fail open. Express and @koa/router route case-insensitively, accept a trailing

@@ -10,7 +10,7 @@ import { MIGRATIONS } from '../../src/store/sql/migrations.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { GrantRecord, TokenRecord } from '../../src/store/records.js';
-import { dropSchema, postgresUrl, probePostgres, firstReleaseSchema } from '../stores/servers.js';
+import { dropSchema, postgresUrl, probePostgres, firstReleaseSchema } from '../support/servers.js';
 
 /** Data written before grants recorded their proof and tokens their scopes. */
 const LEGACY_GRANT: GrantRecord = {

@@ -4,9 +4,9 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { imapProvider, passwordProvider, sandboxProvider } from '../../src/index.js';
 import type { GrantEvent } from '../../src/events/events.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, startHarness, type Harness } from '../oauth/harness.js';
-import { makeApp, makeKit } from '../helpers.js';
-import { connect, startImap } from '../providers/helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
+import { makeApp, makeKit } from '../support/helpers.js';
+import { connect, startImap } from '../support/providers.js';
 
 const GMAIL_READ = 'https://www.googleapis.com/auth/gmail.readonly';
 const GMAIL_MODIFY = 'https://www.googleapis.com/auth/gmail.modify';

@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { imapProvider, ProviderUnavailableError } from '../../src/index.js';
 import { isPublicAddress } from '../../src/providers/public-address.js';
-import { startImap } from '../providers/helpers.js';
+import { startImap } from '../support/providers.js';
 
 /**
  * A user-supplied IMAP or SMTP host must resolve to public addresses only; the ranges come from

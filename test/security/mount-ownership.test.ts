@@ -12,7 +12,7 @@ import { grantkit as expressGrantkit, type ExpressAdapterOptions } from '../../a
 import { grantkit as koaGrantkit } from '../../adapters/koa/index.js';
 import type { GrantKit } from '../../src/index.js';
 import { mount } from '../contract/koa-mount.js';
-import { makeApp, makeKit, nativeToken } from '../helpers.js';
+import { makeApp, makeKit, nativeToken } from '../support/helpers.js';
 
 /**
  * Under any mount, an access token never reaches a handler for another grant's path. The guard

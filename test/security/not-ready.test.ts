@@ -4,7 +4,7 @@ import Koa3 from 'koa3';
 import request from 'supertest';
 import { grantkit as koaGrantkit } from '../../adapters/koa/index.js';
 import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type InvalidationListener } from '../../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, SECRET_KEY } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, SECRET_KEY } from '../support/helpers.js';
 
 /**
  * Until `kit.ready()` settles (its cache's subscription to the store's broadcasts is attached),

@@ -28,8 +28,8 @@ import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { memoryLimiter } from '../../src/limits/backends.js';
 import { rateLimited } from '../../src/limits/rate-limits.js';
 import { errorResponse } from '../../src/oauth/authorize.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../helpers.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../support/helpers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../support/servers.js';
 
 /** The sandbox provider, counting how often the provider is asked to check a password. */
 function countingSandbox(): NativeProvider & { calls: number } {

@@ -12,8 +12,8 @@ import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from '../multi/processes.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../stores/servers.js';
+import { APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from '../support/processes.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../support/servers.js';
 
 /**
  * Replay against redemption where more than one instance shares the store: kits with the grant

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { misplacedCredential } from '../../src/auth/placement.js';
 import { decideNaming, grantsNamed, grantParamNames } from '../../src/grants/ownership.js';
 import { GrantkitError, ScopeGuard } from '../../src/index.js';
-import { makeKit } from '../helpers.js';
+import { makeKit } from '../support/helpers.js';
 
 /** The three rules as tables: what gate() matches, which grant a request names and who may name it, where a token may travel. */
 

@@ -15,12 +15,12 @@ import { hashSecret, newSecret, TOKEN_PREFIX } from '../../src/crypto/tokens.js'
 import type { GrantKit, GrantRecord, MemoryStore } from '../../src/index.js';
 import { v2ScopeGraph } from '../../src/scopes/graph.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
-import { Browser, sandboxSignIn } from '../oauth/harness.js';
-import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../helpers.js';
+import { Browser, sandboxSignIn } from '../support/oauth-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken } from '../support/helpers.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from '../stores/servers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from '../support/servers.js';
 
 /**
  * The same scope name means different things in the two vocabularies: in v2 Nylas scopes `email`

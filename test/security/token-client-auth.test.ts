@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { tokenEndpointClient } from '../../src/auth/client-auth.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../oauth/harness.js';
-import { s256Pair } from '../oauth/pkce-helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
+import { s256Pair } from '../support/pkce-helpers.js';
 
 /**
  * Client authentication at POST /v3/connect/token: the body, or HTTP Basic as RFC 6749 section 2.3.1

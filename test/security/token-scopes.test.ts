@@ -9,8 +9,8 @@ import { actingScopes } from '../../src/grants/token-scopes.js';
 import { GOOGLE_PREFIX } from '../../src/scopes/provider-google.js';
 import { v2ScopeGraph } from '../../src/scopes/graph.js';
 import type { ScopeVocabulary } from '../../src/scopes/vocabulary.js';
-import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken, type TestKit } from '../helpers.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, startHarness, type Harness } from '../oauth/harness.js';
+import { CLIENT_ID, CLIENT_SECRET, makeKit, nativeToken, type TestKit } from '../support/helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, Browser, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
 
 /**
  * A token acts with the scopes it was issued with, within its grant's current scopes, and every

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { createLocalJWKSet, exportJWK, jwtVerify, type JWK } from 'jose';
 import { NylasApiError, CredentialType } from 'nylas';
-import { API_KEY, rejection, startV3App, type V3App } from './helpers.js';
+import { API_KEY, rejection, startV3App, type V3App } from '../support/v3-app.js';
 
 /** A stand-in for Google's and Microsoft's token and userinfo endpoints, on loopback. */
 async function fakeProvider(publicJwk: JWK) {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NylasOAuthError } from 'nylas';
 import { IdTokenSigner } from '../../src/oauth/id-token.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../oauth/harness.js';
-import { s256Pair } from '../oauth/pkce-helpers.js';
-import { Nylas, rejection } from './helpers.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
+import { s256Pair } from '../support/pkce-helpers.js';
+import { Nylas, rejection } from '../support/v3-app.js';
 
 /**
  * GET /v3/connect/tokeninfo?id_token=… (§3.7) answers the claims of an id_token grantkit's hosted

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NylasApiError, NylasOAuthError } from 'nylas';
-import { nativeGrant, rejection, startV3App, type V3App } from './helpers.js';
+import { nativeGrant, rejection, startV3App, type V3App } from '../support/v3-app.js';
 
 /** The official v8 SDK, unmodified, against a grantkit app on loopback (nylas-api.md §4.2). */
 describe('v3 with the official nylas@8 SDK', () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
 import { verifyWebhookSignature, WEBHOOK_RETRY_DELAYS_MS, type GrantEvent, type WebhookAttempt } from '../../src/index.js';
-import { nativeGrant, startV3App } from './helpers.js';
+import { nativeGrant, startV3App } from '../support/v3-app.js';
 
 const SECRET = 'webhook-secret-0123456789';
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
-import { grantkit, type ExpressAdapterOptions } from '../adapters/express/index.js';
-import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions } from '../src/index.js';
+import { grantkit, type ExpressAdapterOptions } from '../../adapters/express/index.js';
+import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions } from '../../src/index.js';
 
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-client-secret';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 
 /** The CLI's source entry point. In a checkout there is no dist/, so it runs through tsx. */
-export const CLI_SOURCE = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+export const CLI_SOURCE = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
 export interface Run {
   readonly code: number;

@@ -3,7 +3,7 @@ import type { AddressInfo, Server } from 'node:net';
 import type express from 'express';
 import request from 'supertest';
 import { startSandboxOAuthServer, type SandboxOAuthOptions, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
-import { CLIENT_ID, CLIENT_SECRET } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET } from './helpers.js';
 
 /** The provider-side OAuth client (the app's Google/Microsoft auth application). */
 export const UPSTREAM_CLIENT = { id: 'upstream-client', secret: 'upstream-secret' } as const;
