@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createGrantKit, sandboxProvider } from '../../src/index.js';
-import { API_KEY, nativeGrant, startV3App, type V3App } from '../support/v3-app.js';
+import { createGrantKit, sandboxProvider } from '../../../src/index.js';
+import { API_KEY, nativeGrant, startV3App, type V3App } from '../../support/v3-app.js';
 
 /** Issue 5 item 3: `/v3/grants/{grant}/...` on the app's own routes, with the guards. */
 describe('grant resolution from the path', () => {

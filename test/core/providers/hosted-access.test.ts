@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
-import { grantkit } from '../../adapters/express/index.js';
-import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
-import type { GrantKit, MemoryStore } from '../../src/index.js';
-import { Browser, paramsOf, sandboxSignIn } from '../support/oauth-harness.js';
-import { CLIENT_ID, CLIENT_SECRET, makeKit, type TestClock } from '../support/helpers.js';
+import { grantkit } from '../../../adapters/express/index.js';
+import { startSandboxOAuthServer, type SandboxOAuthServer } from '../../../examples/shared/sandbox-oauth.js';
+import type { GrantKit, MemoryStore } from '../../../src/index.js';
+import { Browser, paramsOf, sandboxSignIn } from '../../support/oauth-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, makeKit, type TestClock } from '../../support/helpers.js';
 
 /**
  * Provider access for grants made by hosted OAuth, end to end: the user signs in at the sandbox

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { NATIVE_CODE_TTL_MS, sandboxProvider } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeCode, nativeToken, redeem } from './support/helpers.js';
+import { NATIVE_CODE_TTL_MS, sandboxProvider } from '../../../src/index.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeCode, nativeToken, redeem } from '../../support/helpers.js';
 
 const basic = (s: string): string => `Basic ${Buffer.from(s).toString('base64')}`;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createGrantKit, sandboxProvider, type GrantKitOptions } from '../src/index.js';
+import { createGrantKit, sandboxProvider, type GrantKitOptions } from '../../src/index.js';
 
 const good: GrantKitOptions = { clients: [{ id: 'c', secret: 's' }], secretKeys: 'k'.repeat(32) };
 

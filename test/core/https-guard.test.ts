@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import express from 'express';
 import Koa from 'koa';
 import request from 'supertest';
-import { grantkit as expressKit } from '../adapters/express/index.js';
-import { grantkit as koaKit } from '../adapters/koa/index.js';
-import { makeApp, makeKit, nativeToken } from './support/helpers.js';
+import { grantkit as expressKit } from '../../adapters/express/index.js';
+import { grantkit as koaKit } from '../../adapters/koa/index.js';
+import { makeApp, makeKit, nativeToken } from '../support/helpers.js';
 
 /**
  * The HTTPS rule on the app's own v3 routes needs the connection: both adapters hand the core

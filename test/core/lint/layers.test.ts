@@ -6,7 +6,7 @@ import { ESLint } from 'eslint';
 
 // The layer rules are only worth having if they fire: each case lints one import as if it stood
 // in the named file, against the repository's own eslint.config.js.
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
 /** The errors ESLint reports for `code` in `filePath`: rule ids, or the message where there is none. */
@@ -64,10 +64,10 @@ describe('lint: the layer rules', () => {
 
 describe('lint: the cycle check', () => {
   it('finds a cycle made only of type imports', () => {
-    const depcruise = fileURLToPath(new URL('../../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url));
+    const depcruise = fileURLToPath(new URL('../../../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url));
     const run = spawnSync(
       process.execPath,
-      [depcruise, 'test/lint/fixtures/type-cycle', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+      [depcruise, 'test/core/lint/fixtures/type-cycle', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
       { cwd: root, encoding: 'utf8' },
     );
     assert.notEqual(run.status, 0, run.stdout + run.stderr);

@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { imapProvider, ProviderUnavailableError } from '../../src/index.js';
-import { isPublicAddress } from '../../src/providers/public-address.js';
-import { startImap } from '../support/providers.js';
+import { imapProvider, ProviderUnavailableError } from '../../../src/index.js';
+import { isPublicAddress } from '../../../src/providers/public-address.js';
+import { startImap } from '../../support/providers.js';
 
 /**
  * A user-supplied IMAP or SMTP host must resolve to public addresses only; the ranges come from

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { createExampleApp } from '../examples/express/app.js';
-import { V2_ENDPOINT_SCOPES } from '../src/index.js';
-import { CLIENT_ID, makeKit, nativeToken } from './support/helpers.js';
+import { createExampleApp } from '../../../examples/express/app.js';
+import { V2_ENDPOINT_SCOPES } from '../../../src/index.js';
+import { CLIENT_ID, makeKit, nativeToken } from '../../support/helpers.js';
 
 describe('endpoint gating (seed 001, §2.3) through the example app', () => {
   const { kit } = makeKit();

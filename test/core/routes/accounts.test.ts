@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLIENT_ID, CLIENT_SECRET, nativeGrant, startV3App, type V3App } from '../support/v3-app.js';
+import { CLIENT_ID, CLIENT_SECRET, nativeGrant, startV3App, type V3App } from '../../support/v3-app.js';
 
 /** v2 management (§1.9): /a/{client_id}/accounts with the client secret as Basic `secret:`. */
 describe('/a/{client_id}/accounts', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { imapIdentity, oauthIdentity, unprovenIdentity } from '../../src/grants/identity.js';
-import { decideReauthentication, reauthRefusal, type ReauthDecision } from '../../src/grants/reauthentication.js';
-import { familyKey, providerFamily, sameProvider } from '../../src/providers/families.js';
-import type { GrantIdentity } from '../../src/store/records.js';
+import { imapIdentity, oauthIdentity, unprovenIdentity } from '../../../src/grants/identity.js';
+import { decideReauthentication, reauthRefusal, type ReauthDecision } from '../../../src/grants/reauthentication.js';
+import { familyKey, providerFamily, sameProvider } from '../../../src/providers/families.js';
+import type { GrantIdentity } from '../../../src/store/records.js';
 
 const v = (subject: string): GrantIdentity => ({ subject, strength: 'verified', method: 'oauth' });
 const u = (subject: string): GrantIdentity => ({ subject, strength: 'unverified', method: 'imap' });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
-import { googleProvider, microsoftProvider, ProviderAuthError, ProviderUnavailableError } from '../../src/index.js';
-import { CLIENT_ID, makeApp, makeKit } from '../support/helpers.js';
-import { connect, obtainRefreshToken, startProvider, UPSTREAM_CLIENT } from '../support/providers.js';
+import type { SandboxOAuthServer } from '../../../examples/shared/sandbox-oauth.js';
+import { googleProvider, microsoftProvider, ProviderAuthError, ProviderUnavailableError } from '../../../src/index.js';
+import { CLIENT_ID, makeApp, makeKit } from '../../support/helpers.js';
+import { connect, obtainRefreshToken, startProvider, UPSTREAM_CLIENT } from '../../support/providers.js';
 
 describe('Google and Microsoft verifiers against a real token endpoint on loopback', () => {
   let google: SandboxOAuthServer;

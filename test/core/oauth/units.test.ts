@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { v2ScopeGraph } from '../../src/index.js';
-import { callbackAllowed, isAllowedCallbackScheme } from '../../src/oauth/callback-uri.js';
-import { consented, planV2, planV3 } from '../../src/oauth/consent.js';
-import { IdTokenSigner } from '../../src/oauth/id-token.js';
-import { challengeOf, checkChallenge, verifierMatches } from '../../src/oauth/pkce.js';
-import type { ConnectorRecord } from '../../src/connectors/records.js';
-import { GrantkitError } from '../../src/errors/error.js';
-import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../support/oauth-harness.js';
-import { s256Pair, sdkPair } from '../support/pkce-helpers.js';
+import { v2ScopeGraph } from '../../../src/index.js';
+import { callbackAllowed, isAllowedCallbackScheme } from '../../../src/oauth/callback-uri.js';
+import { consented, planV2, planV3 } from '../../../src/oauth/consent.js';
+import { IdTokenSigner } from '../../../src/oauth/id-token.js';
+import { challengeOf, checkChallenge, verifierMatches } from '../../../src/oauth/pkce.js';
+import type { ConnectorRecord } from '../../../src/connectors/records.js';
+import { GrantkitError } from '../../../src/errors/error.js';
+import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../../support/oauth-harness.js';
+import { s256Pair, sdkPair } from '../../support/pkce-helpers.js';
 
 const G = 'https://www.googleapis.com/auth/';
 

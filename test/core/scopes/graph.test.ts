@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GrantkitError, V2_SCOPES, v2ScopeGraph } from '../src/index.js';
-import { parseScopes } from '../src/scopes/parse.js';
+import { GrantkitError, V2_SCOPES, v2ScopeGraph } from '../../../src/index.js';
+import { parseScopes } from '../../../src/scopes/parse.js';
 
 const sat = (granted: string, scope: string): boolean => v2ScopeGraph.satisfies([granted], scope);
 

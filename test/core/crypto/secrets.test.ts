@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { Keyring, KeyringError, sandboxProvider, type NativeProvider } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from './support/helpers.js';
+import { Keyring, KeyringError, sandboxProvider, type NativeProvider } from '../../../src/index.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from '../../support/helpers.js';
 
 /** A provider that keeps a refresh token and a password, so both must show up sealed. */
 const refreshingProvider: NativeProvider = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeCode } from './support/helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeCode } from '../support/helpers.js';
 
 /** Fixed seed and bounded runs: the same cases on every CI run. */
 const RUNS = { seed: 20261123, numRuns: 120 };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { imapProvider, passwordProvider, ProviderAuthError, ProviderUnavailableError } from '../../src/index.js';
-import { makeApp, makeKit } from '../support/helpers.js';
-import { connect, startImap } from '../support/providers.js';
+import { imapProvider, passwordProvider, ProviderAuthError, ProviderUnavailableError } from '../../../src/index.js';
+import { makeApp, makeKit } from '../../support/helpers.js';
+import { connect, startImap } from '../../support/providers.js';
 
 describe('IMAP verifiers against an IMAP server on loopback (hoodiecrow)', () => {
   let imap: { port: number; close(): Promise<void> };
@@ -81,7 +81,7 @@ describe('IMAP verifiers against an IMAP server on loopback (hoodiecrow)', () =>
   });
 
   it('the real presets name each provider\'s published servers', async () => {
-    const { MAIL_PRESETS } = await import('../../src/index.js');
+    const { MAIL_PRESETS } = await import('../../../src/index.js');
     assert.equal(MAIL_PRESETS.yahoo.imap.host, 'imap.mail.yahoo.com');
     assert.equal(MAIL_PRESETS.icloud.imap.host, 'imap.mail.me.com');
     assert.equal(MAIL_PRESETS.aol.imap.port, 993);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
-import { googleProvider, microsoftProvider, type GrantKit } from '../../src/index.js';
-import { makeApp, makeKit, type TestClock } from '../support/helpers.js';
-import { connect, obtainRefreshToken, revokeAtProvider, startProvider, UPSTREAM_CLIENT } from '../support/providers.js';
+import type { SandboxOAuthServer } from '../../../examples/shared/sandbox-oauth.js';
+import { googleProvider, microsoftProvider, type GrantKit } from '../../../src/index.js';
+import { makeApp, makeKit, type TestClock } from '../../support/helpers.js';
+import { connect, obtainRefreshToken, revokeAtProvider, startProvider, UPSTREAM_CLIENT } from '../../support/providers.js';
 
 const HOUR = 3600 * 1000;
 
