@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { hashSecret, newSecret } from '../src/index.js';
-import { CLIENT_ID, makeApp, makeKit, nativeToken } from './support/helpers.js';
+import { hashSecret, newSecret } from '../../../src/index.js';
+import { CLIENT_ID, makeApp, makeKit, nativeToken } from '../../support/helpers.js';
 
 const NO_CREDS = { message: 'Could not verify access credentials.', type: 'api_error' };
 

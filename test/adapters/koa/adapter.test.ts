@@ -5,9 +5,9 @@ import type { Middleware } from 'koa';
 import Koa2 from 'koa2';
 import Koa3 from 'koa3';
 import request from 'supertest';
-import { grantkit } from '../../adapters/koa/index.js';
-import { createGrantKit, MemoryStore, sandboxProvider, type Grant, type Resolved, type Store } from '../../src/index.js';
-import { contractKit, connect, sender } from '../contract/harness.js';
+import { grantkit } from '../../../adapters/koa/index.js';
+import { createGrantKit, MemoryStore, sandboxProvider, type Grant, type Resolved, type Store } from '../../../src/index.js';
+import { contractKit, connect, sender } from '../../contract/harness.js';
 
 /**
  * What the contract suite cannot show from outside: mounting inside @koa/router, Koa's own error

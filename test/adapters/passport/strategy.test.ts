@@ -3,9 +3,9 @@ import { describe, it, before } from 'node:test';
 import express, { type Request, type Response } from 'express';
 import passport from 'passport';
 import { Strategy as PassportStrategy } from 'passport-strategy';
-import { grantkit } from '../../adapters/express/index.js';
-import { GrantkitStrategy } from '../../adapters/passport/index.js';
-import { bearer, connect, contractKit, sender, type Send } from '../contract/harness.js';
+import { grantkit } from '../../../adapters/express/index.js';
+import { GrantkitStrategy } from '../../../adapters/passport/index.js';
+import { bearer, connect, contractKit, sender, type Send } from '../../contract/harness.js';
 
 /**
  * A real Express app that already uses passport: `passport.authenticate('grantkit', { session:

@@ -4,10 +4,10 @@ import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import Koa, { type Context, type Next } from 'koa';
-import { grantkit as expressGrantkit } from '../../adapters/express/index.js';
-import { grantkit as koaGrantkit } from '../../adapters/koa/index.js';
-import { expressController, koaController, Public, RequireAllScopes, RequireScopes } from '../../adapters/decorators/index.js';
-import { bearer, connect, contractKit, sender, type Send } from '../contract/harness.js';
+import { grantkit as expressGrantkit } from '../../../adapters/express/index.js';
+import { grantkit as koaGrantkit } from '../../../adapters/koa/index.js';
+import { expressController, koaController, Public, RequireAllScopes, RequireScopes } from '../../../adapters/decorators/index.js';
+import { bearer, connect, contractKit, sender, type Send } from '../../contract/harness.js';
 
 /**
  * The same two controllers, one per framework, mounted on real apps: the class default, a method
