@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { createGrantKit, hashSecret, MemoryStore, sandboxProvider, type Resolved, type Store } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY, TestClock } from './support/helpers.js';
+import { createGrantKit, hashSecret, MemoryStore, sandboxProvider, type Resolved, type Store } from '../../src/index.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY, TestClock } from '../support/helpers.js';
 
 /** A MemoryStore seen through a network-like async boundary, counting round trips. */
 class CountingStore extends MemoryStore {
