@@ -7,7 +7,7 @@ import { MOUNTS } from './mounts.js';
 /**
  * Hosted OAuth's routes on Express 4/5 and Koa 2/3 (issue 4): HTML pages, redirects, the OAuth
  * token endpoint and its CORS preflight answer alike on every mount. Nothing here reaches the
- * provider (its URL is a closed port); the full dances run in test/oauth on Express.
+ * provider (its URL is a closed port); the full dances run in test/e2e/oauth on Express.
  */
 const CLIENT = 'hosted-contract';
 const SECRET = 'hosted-contract-secret';

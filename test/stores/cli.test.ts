@@ -13,8 +13,8 @@ import type { GrantRecord } from '../../src/store/records.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { MIGRATIONS } from '../../src/store/sql/migrations.js';
-import { CLI_SOURCE, runGrantkit, type Run } from '../core/cli/child.js';
-import { dropSchema, firstReleaseSchema, freshPostgresUrl, postgresUrl, probePostgres } from './servers.js';
+import { CLI_SOURCE, runGrantkit, type Run } from '../support/cli-child.js';
+import { dropSchema, firstReleaseSchema, freshPostgresUrl, postgresUrl, probePostgres } from '../support/servers.js';
 
 const OLD_KEY = 'old-key-'.padEnd(40, 'o');
 const NEW_KEY = 'new-key-'.padEnd(40, 'n');

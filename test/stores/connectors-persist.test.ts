@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGrantKit, type GrantKit } from '../../src/index.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
-import { CLIENT_ID, CLIENT_SECRET, SECRET_KEY } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, SECRET_KEY } from '../support/helpers.js';
 
 /**
  * Connectors made through a kit on SQLite outlive the kit: a new kit on the same file (a restart)

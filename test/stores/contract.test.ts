@@ -11,7 +11,7 @@ import { MemoryStore } from '../../src/store/memory.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from './servers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl, firstReleaseSchema } from '../support/servers.js';
 
 storeContract('memory', async () => ({
   store: new MemoryStore(),

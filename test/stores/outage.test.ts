@@ -10,7 +10,7 @@ import type { GrantRecord, Invalidation, TokenRecord } from '../../src/store/rec
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import type { Store } from '../../src/store/store.js';
-import { dropSchema, postgresUrl, probePostgres } from './servers.js';
+import { dropSchema, postgresUrl, probePostgres } from '../support/servers.js';
 
 // A store call during an outage must settle (reject) within this, never hang.
 const BOUND_MS = 2500;

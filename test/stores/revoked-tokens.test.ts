@@ -13,7 +13,7 @@ import { REVOKED_TOKEN_RETENTION_MS } from '../../src/store/revoked-family.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import type { TokenRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
-import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from './servers.js';
+import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../support/servers.js';
 
 /**
  * Tombstones of revoked tokens (revoked-family.ts) are garbage: each store collects them after

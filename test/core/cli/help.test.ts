@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { runGrantkit, type Run } from './child.js';
+import { runGrantkit, type Run } from '../../support/cli-child.js';
 
 /** Without GRANTKIT_STORE: a command that opened the store would warn that it uses the default. */
 const NO_STORE = { GRANTKIT_STORE: undefined };
