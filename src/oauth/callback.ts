@@ -8,12 +8,14 @@ import { errorResponse } from './authorize.js';
 import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
-import { takeFlow } from './flow-state.js';
+import { takeFlow, type FlowData } from './flow-state.js';
 import { oauthIdentity } from '../grants/identity.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
-import { checkHostedSignIn, upsertHostedGrant } from './grants.js';
+import { checkHostedSignIn, upsertHostedGrant, type HostedAccount } from './grants.js';
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
+import type { UpstreamTokens } from './strategy.js';
+import type { ConnectorRecord } from '../connectors/records.js';
 import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
 import type { KitContext } from '../kit/context.js';
 
@@ -60,38 +62,13 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   const flow = taken.flow.data;
   const to = { redirectUri: flow.redirectUri, state: flow.state, redirect: flow.redirectOnError };
   try {
-    if (q.error !== undefined) {
-      // The user declined, or the provider refused: tell the app without echoing the provider's text.
-      throw new GrantkitError(
-        q.error === 'access_denied' ? 'provider_auth_failed' : 'invalid_request',
-        q.error === 'access_denied' ? 'The user did not grant access.' : 'The provider could not complete the sign-in.',
-      );
-    }
-    if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
-    // The connector of the client that started the sign-in, never another client's.
-    const connector = await kit.connectors.serving(provider, flow.clientId);
-    if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
-    const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
-    const outcome = await strategy.callback(q.code, q.state, taken.flow.verifier);
-    if (outcome.kind === 'fail') throw new GrantkitError('provider_auth_failed', 'The provider did not complete the sign-in.');
-    if (outcome.kind === 'error') {
-      throw new GrantkitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
-    }
-    if (outcome.kind !== 'success') throw new GrantkitError('provider_error', 'Unexpected answer from the provider.');
-    const { tokens } = outcome;
+    const { connector, tokens } = await exchangeUpstream(kit, provider, flow.clientId, q, { state: q.state, verifier: taken.flow.verifier });
     const scopes = consented({ requested: flow.requested, upstream: flow.upstream, needs: flow.needs }, provider, tokens.params['scope']);
-    const now = kit.now();
-    const expiresIn = Number(tokens.params['expires_in']);
-    const providerTokens: ProviderTokens = {
-      access_token: tokens.accessToken,
-      ...(tokens.refreshToken !== undefined ? { refresh_token: tokens.refreshToken } : {}),
-      ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { access_token_expires_at: now + expiresIn * 1000 } : {}),
-      ...(typeof tokens.params['scope'] === 'string' ? { scope: tokens.params['scope'] } : {}),
-    };
+    const providerTokens = providerTokensOf(tokens, kit.now());
     // Who signed in: the id_token of the code exchange (when `openid` was asked), overlaid with userinfo.
     const idToken = typeof tokens.params['id_token'] === 'string' ? tokens.params['id_token'] : undefined;
     const identity = oauthIdentity(provider, tokens.profile.email, { ...idTokenClaims(idToken), ...tokens.profile.claims });
-    const account = {
+    const account: HostedAccount = {
       clientId: flow.clientId,
       grantProvider: flow.grantProvider,
       connectorId: connector.id,
@@ -104,38 +81,89 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
     };
     // The provider has authenticated the user; only now may the answer depend on the address's grant.
     await checkHostedSignIn(kit, account);
-    if (flow.responseType === 'token') {
-      // v2 implicit (opt-in): the grant is made now and its token travels in the fragment.
-      const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
-      const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
-      const location = withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
-      return { status: 302, headers: { location, ...clear, ...PAGE_HEADERS } };
-    }
-    const code = await issueHostedCode(
-      kit,
-      {
-        api: flow.api,
-        provider,
-        grantProvider: flow.grantProvider,
-        connectorId: connector.id,
-        clientId: flow.clientId,
-        redirectUri: flow.redirectUri,
-        email: tokens.profile.email,
-        name: tokens.profile.name,
-        scopes,
-        identity,
-        accessType: flow.accessType,
-        ...(flow.state !== undefined ? { state: flow.state } : {}),
-        ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),
-      },
-      providerTokens,
-      HOSTED_CODE_TTL_MS,
-    );
-    return { status: 302, headers: { location: withParams(flow.redirectUri, { code, state: flow.state }), ...clear, ...PAGE_HEADERS } };
+    const location =
+      flow.responseType === 'token'
+        ? await implicitLocation(kit, flow, account, providerTokens)
+        : await codeLocation(kit, provider, flow, account, providerTokens);
+    return { status: 302, headers: { location, ...clear, ...PAGE_HEADERS } };
   } catch (e) {
     // Past this point the callback URI is known good: every grantkit error goes back to the app
     // (or, for v2 without redirect_on_error, to an error page), including 5xx as server_error.
     if (e instanceof GrantkitError) return errorResponse(to, e);
     throw e;
   }
+}
+
+/**
+ * The provider's answer at the callback, exchanged for tokens and a profile through the connector
+ * of the client that started the sign-in (never another client's).
+ */
+async function exchangeUpstream(
+  kit: KitContext,
+  provider: string,
+  clientId: string,
+  q: z.infer<typeof callbackQuery>,
+  flow: { readonly state: string; readonly verifier: string | null },
+): Promise<{ readonly connector: ConnectorRecord; readonly tokens: UpstreamTokens }> {
+  if (q.error !== undefined) {
+    // The user declined, or the provider refused: tell the app without echoing the provider's text.
+    throw new GrantkitError(
+      q.error === 'access_denied' ? 'provider_auth_failed' : 'invalid_request',
+      q.error === 'access_denied' ? 'The user did not grant access.' : 'The provider could not complete the sign-in.',
+    );
+  }
+  if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
+  const connector = await kit.connectors.serving(provider, clientId);
+  if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
+  const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
+  const outcome = await strategy.callback(q.code, flow.state, flow.verifier);
+  if (outcome.kind === 'fail') throw new GrantkitError('provider_auth_failed', 'The provider did not complete the sign-in.');
+  if (outcome.kind === 'error') {
+    throw new GrantkitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
+  }
+  if (outcome.kind !== 'success') throw new GrantkitError('provider_error', 'Unexpected answer from the provider.');
+  return { connector, tokens: outcome.tokens };
+}
+
+/** What is sealed of the provider's tokens: the access token with its expiry, the refresh token, the scope granted. */
+function providerTokensOf(tokens: UpstreamTokens, now: number): ProviderTokens {
+  const expiresIn = Number(tokens.params['expires_in']);
+  return {
+    access_token: tokens.accessToken,
+    ...(tokens.refreshToken !== undefined ? { refresh_token: tokens.refreshToken } : {}),
+    ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { access_token_expires_at: now + expiresIn * 1000 } : {}),
+    ...(typeof tokens.params['scope'] === 'string' ? { scope: tokens.params['scope'] } : {}),
+  };
+}
+
+/** v2 implicit (opt-in): the grant is made now and its token travels in the fragment. */
+async function implicitLocation(kit: KitContext, flow: FlowData, account: HostedAccount, providerTokens: ProviderTokens): Promise<string> {
+  const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
+  const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
+  return withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
+}
+
+/** The authorization code flow: a one-time code for the app's callback URI, redeemed at the token endpoint. */
+async function codeLocation(kit: KitContext, provider: string, flow: FlowData, account: HostedAccount, providerTokens: ProviderTokens): Promise<string> {
+  const code = await issueHostedCode(
+    kit,
+    {
+      api: flow.api,
+      provider,
+      grantProvider: flow.grantProvider,
+      connectorId: account.connectorId,
+      clientId: flow.clientId,
+      redirectUri: flow.redirectUri,
+      email: account.email,
+      name: account.name,
+      scopes: account.scopes,
+      identity: account.identity,
+      accessType: flow.accessType,
+      ...(flow.state !== undefined ? { state: flow.state } : {}),
+      ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),
+    },
+    providerTokens,
+    HOSTED_CODE_TTL_MS,
+  );
+  return withParams(flow.redirectUri, { code, state: flow.state });
 }
