@@ -30,3 +30,8 @@ export function jsonText<S extends z.ZodType>(schema: S) {
     return z.NEVER;
   });
 }
+
+/** An object whose fields can be read by name, each still unknown until it is checked. */
+export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
+}

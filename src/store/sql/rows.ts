@@ -11,7 +11,7 @@ import {
   stringList,
   tokenKind,
 } from '../record-schemas.js';
-import { jsonText, parseStored } from '../stored.js';
+import { isObject, jsonText, parseStored } from '../stored.js';
 import { APP_OWNER, GRANT_COLUMN_NAMES } from './columns.js';
 
 /**
@@ -180,15 +180,10 @@ const JOINED_GRANT_COLUMNS = GRANT_COLUMN_NAMES.map((column) => [column, `g_${co
  * statements). Its grant is null when the token has none (an API key) or the grant is gone.
  */
 export function readResolved(row: unknown): Resolved {
-  if (!isRow(row)) throw new Error('grantkit: a token read back from the store is not a row');
+  if (!isObject(row)) throw new Error('grantkit: a token read back from the store is not a row');
   const token = readToken(row);
   if (row['g_id'] === null) return { token, grant: null };
   const grant: Record<string, unknown> = {};
   for (const [column, joined] of JOINED_GRANT_COLUMNS) grant[column] = row[joined];
   return { token, grant: readGrant(grant) };
-}
-
-/** A row as the drivers hand it back: an object of columns, each yet to be checked. */
-function isRow(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null;
 }
