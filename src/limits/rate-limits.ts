@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import { GrantkitError, isGrantkitError } from '../errors/error.js';
-import { ProviderAuthError } from '../providers/provider.js';
 import { storeUnavailable, withTimeout } from '../store/fail-closed.js';
 import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './backends.js';
+import { isLoginFailure, isSecretFailure } from './failures.js';
+import { ipKey } from './ip-key.js';
+import type { RateLimitName, ResolvedRateLimits } from './options.js';
+import { rateLimited } from './rate-limited.js';
+
+export { wrongCredential } from './failures.js';
+export { ipKey } from './ip-key.js';
+export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitName, type RateLimitsOptions, type ResolvedRateLimits } from './options.js';
+export { rateLimited } from './rate-limited.js';
 
 /**
  * Brute-force limits on every place a credential is checked. The one module that decides what is
@@ -26,46 +33,10 @@ import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './b
  *
  * Counters live where the kit keeps its data (see Store.rateLimiter); a limiter whose store cannot
  * be reached fails closed with the store's 503, like every other store call.
+ *
+ * The limits an app can set are in options.ts, what counts as a failure in failures.ts, the key of
+ * an IP in ip-key.ts and the 429 in rate-limited.ts; this module puts them together.
  */
-
-export interface RateLimit {
-  /** Attempts allowed in the window. */
-  readonly limit: number;
-  /** The window in seconds, counted from the first attempt in it. */
-  readonly windowSeconds: number;
-}
-
-export interface RateLimitsOptions {
-  /** Failed logins per client, email address and IP. Default 5 per 15 minutes. */
-  readonly loginPerAddressAndIp?: RateLimit | false;
-  /** Failed logins per client and email address, from any IP. Default 20 per hour. */
-  readonly loginPerAddress?: RateLimit | false;
-  /** Failed logins per IP. Default 100 per hour. */
-  readonly loginPerIp?: RateLimit | false;
-  /** Failed client secrets, API keys and refresh tokens per IP. Default 30 per minute. */
-  readonly secretPerIp?: RateLimit | false;
-  /** Calls to /v3/providers/detect per client. Default 20 per minute, as Nylas allows. */
-  readonly detectPerClient?: RateLimit | false;
-  /**
-   * Exempts an IP from the per-IP limits, e.g. the app's own servers: native authentication is
-   * often posted from one backend address, which would otherwise throttle every user at once. The
-   * per-address and per-client limits still apply to its requests.
-   */
-  readonly skip?: (ip: string) => boolean;
-}
-
-export type RateLimitName = Exclude<keyof RateLimitsOptions, 'skip'>;
-
-/** The limits after resolution (kit/options.ts): each one set or `false`, `skip` always a function. */
-export type ResolvedRateLimits = { readonly [N in RateLimitName]: RateLimit | false } & { readonly skip: (ip: string) => boolean };
-
-export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.freeze({
-  loginPerAddressAndIp: { limit: 5, windowSeconds: 15 * 60 },
-  loginPerAddress: { limit: 20, windowSeconds: 60 * 60 },
-  loginPerIp: { limit: 100, windowSeconds: 60 * 60 },
-  secretPerIp: { limit: 30, windowSeconds: 60 },
-  detectPerClient: { limit: 20, windowSeconds: 60 },
-});
 
 /** The limits' key prefixes in the stores: short, stable, one per limit. */
 const PREFIX: Readonly<Record<RateLimitName, string>> = {
@@ -76,50 +47,13 @@ const PREFIX: Readonly<Record<RateLimitName, string>> = {
   detectPerClient: 'detect_client',
 };
 
+const isRateLimitName = (key: string): key is RateLimitName => Object.hasOwn(PREFIX, key);
+
 /** Who is trying to sign in: the client, the address, and where the request came from. */
 export interface LoginAttempt {
   readonly clientId: string;
   readonly email: string;
   readonly ip: string | undefined;
-}
-
-const COUNTED = Symbol('grantkit.countedFailure');
-
-/**
- * Marks an error as a wrong credential for the per-IP secret limit, where its code alone does not
- * say so (an unknown refresh token is `invalid_grant`, like a replayed one, which is not counted).
- */
-export function wrongCredential<E extends GrantkitError>(err: E): E {
-  (err as E & { [COUNTED]?: true })[COUNTED] = true;
-  return err;
-}
-
-/** A failed client secret or API key (`invalid_client`), or a credential marked as wrong. */
-function isSecretFailure(e: unknown): boolean {
-  return isGrantkitError(e) && (e.code === 'invalid_client' || (e as GrantkitError & { [COUNTED]?: true })[COUNTED] === true);
-}
-
-/** The provider refused the user's credentials (not: could not be reached, or a bad request). */
-function isLoginFailure(e: unknown): boolean {
-  return e instanceof ProviderAuthError || (isGrantkitError(e) && e.code === 'provider_auth_failed');
-}
-
-/**
- * The key part for an IP. IPv6 clients usually hold a whole /64, so it is keyed by its /64; an
- * IPv4-mapped IPv6 address counts as the IPv4 one. The address comes from the framework (Express
- * `req.ip`, Koa `ctx.ip`), so the app's own proxy settings decide whether X-Forwarded-For counts.
- */
-export function ipKey(ip: string | undefined): string {
-  if (ip === undefined || ip === '') return 'unknown';
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.process(ip.includes('%') ? ip.slice(0, ip.indexOf('%')) : ip);
-  } catch {
-    return 'unknown';
-  }
-  if (addr.kind() === 'ipv4') return addr.toString();
-  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4);
-  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
 }
 
 interface Slot {
@@ -140,7 +74,7 @@ export class RateLimits {
   constructor(limits: ResolvedRateLimits, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
     this.#skip = limits.skip;
-    for (const name of Object.keys(PREFIX) as RateLimitName[]) {
+    for (const name of Object.keys(PREFIX).filter(isRateLimitName)) {
       const rule = limits[name];
       if (rule === false) continue;
       this.#limits.set(name, {
@@ -295,16 +229,4 @@ export class RateLimits {
       this.#timeoutMs,
     );
   }
-}
-
-/**
- * The 429: Retry-After in seconds, and the limit and its reset (seconds from now) that the v2 SDK
- * reads from X-RateLimit-Limit and X-RateLimit-Reset. The formats drop the X-RateLimit headers
- * outside the v2 family.
- */
-export function rateLimited(msBeforeNext: number, limit: number): GrantkitError {
-  const seconds = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-  return new GrantkitError('rate_limited', 'Too many requests, please try again shortly.', {
-    headers: { 'retry-after': seconds, 'x-ratelimit-limit': String(limit), 'x-ratelimit-reset': seconds },
-  });
 }
