@@ -4,12 +4,10 @@ import { storeUnavailable, withTimeout } from '../store/fail-closed.js';
 import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './backends.js';
 import { isLoginFailure, isSecretFailure } from './failures.js';
 import { ipKey } from './ip-key.js';
-import type { RateLimitName, ResolvedRateLimits } from './options.js';
 import { rateLimited } from './rate-limited.js';
 
 export { wrongCredential } from './failures.js';
 export { ipKey } from './ip-key.js';
-export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitName, type RateLimitsOptions, type ResolvedRateLimits } from './options.js';
 export { rateLimited } from './rate-limited.js';
 
 /**
@@ -34,9 +32,48 @@ export { rateLimited } from './rate-limited.js';
  * Counters live where the kit keeps its data (see Store.rateLimiter); a limiter whose store cannot
  * be reached fails closed with the store's 503, like every other store call.
  *
- * The limits an app can set are in options.ts, what counts as a failure in failures.ts, the key of
- * an IP in ip-key.ts and the 429 in rate-limited.ts; this module puts them together.
+ * What counts as a failure is in failures.ts, the key of an IP in ip-key.ts and the 429 in
+ * rate-limited.ts; this module holds the limits and puts them together.
  */
+
+export interface RateLimit {
+  /** Attempts allowed in the window. */
+  readonly limit: number;
+  /** The window in seconds, counted from the first attempt in it. */
+  readonly windowSeconds: number;
+}
+
+export interface RateLimitsOptions {
+  /** Failed logins per client, email address and IP. Default 5 per 15 minutes. */
+  readonly loginPerAddressAndIp?: RateLimit | false;
+  /** Failed logins per client and email address, from any IP. Default 20 per hour. */
+  readonly loginPerAddress?: RateLimit | false;
+  /** Failed logins per IP. Default 100 per hour. */
+  readonly loginPerIp?: RateLimit | false;
+  /** Failed client secrets, API keys and refresh tokens per IP. Default 30 per minute. */
+  readonly secretPerIp?: RateLimit | false;
+  /** Calls to /v3/providers/detect per client. Default 20 per minute, as Nylas allows. */
+  readonly detectPerClient?: RateLimit | false;
+  /**
+   * Exempts an IP from the per-IP limits, e.g. the app's own servers: native authentication is
+   * often posted from one backend address, which would otherwise throttle every user at once. The
+   * per-address and per-client limits still apply to its requests.
+   */
+  readonly skip?: (ip: string) => boolean;
+}
+
+export type RateLimitName = Exclude<keyof RateLimitsOptions, 'skip'>;
+
+/** The limits after resolution (kit/options.ts): each one set or `false`, `skip` always a function. */
+export type ResolvedRateLimits = { readonly [N in RateLimitName]: RateLimit | false } & { readonly skip: (ip: string) => boolean };
+
+export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.freeze({
+  loginPerAddressAndIp: { limit: 5, windowSeconds: 15 * 60 },
+  loginPerAddress: { limit: 20, windowSeconds: 60 * 60 },
+  loginPerIp: { limit: 100, windowSeconds: 60 * 60 },
+  secretPerIp: { limit: 30, windowSeconds: 60 },
+  detectPerClient: { limit: 20, windowSeconds: 60 },
+});
 
 /** The limits' key prefixes in the stores: short, stable, one per limit. */
 const PREFIX: Readonly<Record<RateLimitName, string>> = {
