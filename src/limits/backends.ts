@@ -17,7 +17,14 @@ interface Backends {
 const load = createRequire(import.meta.url);
 
 export function limiterClass<K extends keyof Backends>(name: K): Backends[K] {
-  return load(`rate-limiter-flexible/lib/${name}.js`) as Backends[K];
+  const loaded: unknown = load(`rate-limiter-flexible/lib/${name}.js`);
+  if (!isBackend(name, loaded)) throw new Error(`grantkit: rate-limiter-flexible/lib/${name}.js does not export the class ${name}`);
+  return loaded;
+}
+
+/** Each of those files exports one class, named as the file: require() says nothing of its type. */
+function isBackend<K extends keyof Backends>(name: K, value: unknown): value is Backends[K] {
+  return typeof value === 'function' && value.name === name;
 }
 
 /** What the kit asks of a store for one of its limits: a prefix that keeps the limits apart, and the window. */

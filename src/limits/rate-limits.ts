@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import { GrantkitError, isGrantkitError } from '../errors/error.js';
-import { ProviderAuthError } from '../providers/provider.js';
 import { storeUnavailable, withTimeout } from '../store/fail-closed.js';
 import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './backends.js';
+import { isLoginFailure, isSecretFailure } from './failures.js';
+import { ipKey } from './ip-key.js';
+import { rateLimited } from './rate-limited.js';
+
+export { wrongCredential } from './failures.js';
+export { ipKey } from './ip-key.js';
+export { rateLimited } from './rate-limited.js';
 
 /**
  * Brute-force limits on every place a credential is checked. The one module that decides what is
@@ -26,6 +31,9 @@ import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './b
  *
  * Counters live where the kit keeps its data (see Store.rateLimiter); a limiter whose store cannot
  * be reached fails closed with the store's 503, like every other store call.
+ *
+ * What counts as a failure is in failures.ts, the key of an IP in ip-key.ts and the 429 in
+ * rate-limited.ts; this module holds the limits and puts them together.
  */
 
 export interface RateLimit {
@@ -76,50 +84,13 @@ const PREFIX: Readonly<Record<RateLimitName, string>> = {
   detectPerClient: 'detect_client',
 };
 
+const isRateLimitName = (key: string): key is RateLimitName => Object.hasOwn(PREFIX, key);
+
 /** Who is trying to sign in: the client, the address, and where the request came from. */
 export interface LoginAttempt {
   readonly clientId: string;
   readonly email: string;
   readonly ip: string | undefined;
-}
-
-const COUNTED = Symbol('grantkit.countedFailure');
-
-/**
- * Marks an error as a wrong credential for the per-IP secret limit, where its code alone does not
- * say so (an unknown refresh token is `invalid_grant`, like a replayed one, which is not counted).
- */
-export function wrongCredential<E extends GrantkitError>(err: E): E {
-  (err as E & { [COUNTED]?: true })[COUNTED] = true;
-  return err;
-}
-
-/** A failed client secret or API key (`invalid_client`), or a credential marked as wrong. */
-function isSecretFailure(e: unknown): boolean {
-  return isGrantkitError(e) && (e.code === 'invalid_client' || (e as GrantkitError & { [COUNTED]?: true })[COUNTED] === true);
-}
-
-/** The provider refused the user's credentials (not: could not be reached, or a bad request). */
-function isLoginFailure(e: unknown): boolean {
-  return e instanceof ProviderAuthError || (isGrantkitError(e) && e.code === 'provider_auth_failed');
-}
-
-/**
- * The key part for an IP. IPv6 clients usually hold a whole /64, so it is keyed by its /64; an
- * IPv4-mapped IPv6 address counts as the IPv4 one. The address comes from the framework (Express
- * `req.ip`, Koa `ctx.ip`), so the app's own proxy settings decide whether X-Forwarded-For counts.
- */
-export function ipKey(ip: string | undefined): string {
-  if (ip === undefined || ip === '') return 'unknown';
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.process(ip.includes('%') ? ip.slice(0, ip.indexOf('%')) : ip);
-  } catch {
-    return 'unknown';
-  }
-  if (addr.kind() === 'ipv4') return addr.toString();
-  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4);
-  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
 }
 
 interface Slot {
@@ -140,7 +111,7 @@ export class RateLimits {
   constructor(limits: ResolvedRateLimits, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
     this.#skip = limits.skip;
-    for (const name of Object.keys(PREFIX) as RateLimitName[]) {
+    for (const name of Object.keys(PREFIX).filter(isRateLimitName)) {
       const rule = limits[name];
       if (rule === false) continue;
       this.#limits.set(name, {
@@ -295,16 +266,4 @@ export class RateLimits {
       this.#timeoutMs,
     );
   }
-}
-
-/**
- * The 429: Retry-After in seconds, and the limit and its reset (seconds from now) that the v2 SDK
- * reads from X-RateLimit-Limit and X-RateLimit-Reset. The formats drop the X-RateLimit headers
- * outside the v2 family.
- */
-export function rateLimited(msBeforeNext: number, limit: number): GrantkitError {
-  const seconds = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-  return new GrantkitError('rate_limited', 'Too many requests, please try again shortly.', {
-    headers: { 'retry-after': seconds, 'x-ratelimit-limit': String(limit), 'x-ratelimit-reset': seconds },
-  });
 }

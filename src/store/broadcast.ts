@@ -1,4 +1,5 @@
 import type { Invalidation, InvalidationListener } from './records.js';
+import { isObject } from './stored.js';
 
 /**
  * The cross-instance invalidation channel of a networked store (PostgreSQL LISTEN/NOTIFY, Redis
@@ -223,9 +224,12 @@ export function parseInvalidation(payload: string): Invalidation | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const pick = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  if (!isObject(value)) return undefined;
+  const fields = value;
+  const pick = (k: string): string | undefined => {
+    const field = fields[k];
+    return typeof field === 'string' ? field : undefined;
+  };
   const event: { tokenHash?: string; family?: string; grantId?: string } = {};
   const tokenHash = pick('tokenHash');
   const family = pick('family');

@@ -92,7 +92,7 @@ async function load<M>(importer: () => Promise<M>, spec: StoreSpec, variable: st
     return await importer();
   } catch (e) {
     const driver = DRIVER[spec.kind];
-    const code = (e as { code?: unknown }).code;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
     if (driver !== undefined && (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')) {
       throw new Error(`${variable} asks for a ${spec.kind} store, which needs the optional dependency "${driver}": npm install ${driver}`, {
         cause: e,

@@ -10,8 +10,10 @@ import type {
 } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from './revoked-family.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+import { MemoryConnectors } from './memory/connectors.js';
+import { IndexSets } from './memory/index-sets.js';
+import { MemoryRevocations } from './memory/revocations.js';
 
 /** One per grant id. Tokens point at it, so a resolve is one Map read however many grants there are. */
 interface GrantSlot {
@@ -38,18 +40,14 @@ export class MemoryStore implements Store, ConnectorStore {
   readonly #slots = new Map<string, GrantSlot>();
   readonly #byEmail = new Map<string, string>();
   readonly #tokens = new Map<string, Entry>();
-  readonly #byGrant = new Map<string, Set<string>>();
-  readonly #byFamily = new Map<string, Set<string>>();
-  /** Revoked families and when (revoked-family.ts): tokens of these are never stored again. */
-  readonly #revokedFamilies = new Map<string, number>();
-  /** Tombstones of revoked access tokens and API keys, by hash, with when (wall clock; revoked-family.ts). */
-  readonly #revokedTokens = new Map<string, number>();
+  readonly #byGrant = new IndexSets();
+  readonly #byFamily = new IndexSets();
+  readonly #revocations = new MemoryRevocations();
   /** Tokens that can expire: the sweep looks at these only. */
   readonly #expirable = new Set<string>();
   #nextSweepAt = -Infinity;
   readonly #listeners = new Set<InvalidationListener>();
-  readonly #connectors = new Map<string, ConnectorRecord>();
-  readonly #credentials = new Map<string, CredentialRecord>();
+  readonly #connectors = new MemoryConnectors();
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
     return this.#slots.get(id)?.record ?? undefined;
@@ -109,7 +107,7 @@ export class MemoryStore implements Store, ConnectorStore {
     const token = entry.token;
     if (token.kind !== 'access' && token.kind !== 'api_key') return undefined;
     if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
-    if (token.family !== null && this.#revokedFamilies.has(token.family)) return undefined;
+    if (token.family !== null && this.#revocations.isRevoked(token.family)) return undefined;
     const grant = entry.slot === null ? null : entry.slot.record;
     let resolved = entry.resolved;
     if (resolved === null || resolved.grant !== grant) entry.resolved = resolved = { token, grant };
@@ -117,7 +115,7 @@ export class MemoryStore implements Store, ConnectorStore {
   }
 
   async knows(hash: string): Promise<boolean> {
-    return this.#tokens.has(hash) || this.#revokedTokens.has(hash);
+    return this.#tokens.has(hash) || this.#revocations.isBuried(hash);
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
@@ -144,7 +142,7 @@ export class MemoryStore implements Store, ConnectorStore {
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    if (!this.#revokedFamilies.has(family)) this.#revokedFamilies.set(family, now);
+    this.#revocations.revokeFamily(family, now);
     const n = this.#revokeAll(this.#byFamily.get(family));
     this.#broadcast({ family });
     return n;
@@ -179,43 +177,38 @@ export class MemoryStore implements Store, ConnectorStore {
     return out;
   }
 
-  // Connectors and credentials (ConnectorStore): plain CRUD, frozen copies as for grants.
+  // Connectors and credentials (ConnectorStore): see memory/connectors.ts.
 
-  // Connectors are keyed by owner and provider: the app's (owner null) and each client's apart.
-
-  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
-    return this.#connectors.get(connectorKey(provider, owner));
+  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    return this.#connectors.getConnector(provider, owner);
   }
 
-  async putConnector(connector: ConnectorRecord): Promise<void> {
-    // A record from a caller that predates owners (plain JS) is the app's and serves every client.
-    const owned = { ...connector, owner: connector.owner ?? null, clients: connector.clients ?? null };
-    this.#connectors.set(connectorKey(owned.provider, owned.owner), Object.freeze(owned));
+  putConnector(connector: ConnectorRecord): Promise<void> {
+    return this.#connectors.putConnector(connector);
   }
 
-  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
-    for (const [id, c] of this.#credentials) if (c.provider === provider && c.owner === owner) this.#credentials.delete(id);
-    return this.#connectors.delete(connectorKey(provider, owner));
+  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return this.#connectors.deleteConnector(provider, owner);
   }
 
-  async listConnectors(): Promise<ConnectorRecord[]> {
-    return [...this.#connectors.values()];
+  listConnectors(): Promise<ConnectorRecord[]> {
+    return this.#connectors.listConnectors();
   }
 
-  async getCredential(id: string): Promise<CredentialRecord | undefined> {
-    return this.#credentials.get(id);
+  getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return this.#connectors.getCredential(id);
   }
 
-  async putCredential(credential: CredentialRecord): Promise<void> {
-    this.#credentials.set(credential.id, Object.freeze({ ...credential, owner: credential.owner ?? null }));
+  putCredential(credential: CredentialRecord): Promise<void> {
+    return this.#connectors.putCredential(credential);
   }
 
-  async deleteCredential(id: string): Promise<boolean> {
-    return this.#credentials.delete(id);
+  deleteCredential(id: string): Promise<boolean> {
+    return this.#connectors.deleteCredential(id);
   }
 
-  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
-    return [...this.#credentials.values()].filter((c) => c.provider === provider && c.owner === owner);
+  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return this.#connectors.listCredentials(provider, owner);
   }
 
   /** Everything held, as plain data: tests search it for plaintext secrets. */
@@ -223,11 +216,8 @@ export class MemoryStore implements Store, ConnectorStore {
     return {
       grants: [...this.#slots.values()].flatMap(({ record }) => (record ? [record] : [])),
       tokens: [...this.#tokens.values()].map(({ token, consumedAt }) => ({ token, consumedAt })),
-      // Only when there are any, so a dump of a store without connectors keeps its old shape.
-      ...(this.#connectors.size > 0 ? { connectors: [...this.#connectors.values()] } : {}),
-      ...(this.#credentials.size > 0 ? { credentials: [...this.#credentials.values()] } : {}),
-      ...(this.#revokedFamilies.size > 0 ? { revokedFamilies: Object.fromEntries(this.#revokedFamilies) } : {}),
-      ...(this.#revokedTokens.size > 0 ? { revokedTokens: Object.fromEntries(this.#revokedTokens) } : {}),
+      ...this.#connectors.dump(),
+      ...this.#revocations.dump(),
     };
   }
 
@@ -239,13 +229,13 @@ export class MemoryStore implements Store, ConnectorStore {
 
   /** Every token write comes here; synchronous, so the family check cannot race a revocation. */
   #add(token: TokenRecord): void {
-    if (token.family !== null && this.#revokedFamilies.has(token.family)) return;
+    if (token.family !== null && this.#revocations.isRevoked(token.family)) return;
     if (this.#tokens.has(token.hash)) this.#drop(token.hash);
     const slot = token.grantId === null ? null : this.#slot(token.grantId);
     this.#tokens.set(token.hash, { token, consumedAt: null, slot, resolved: null });
     if (token.expiresAt !== null) this.#expirable.add(token.hash);
-    if (token.grantId !== null) index(this.#byGrant, token.grantId, token.hash);
-    if (token.family !== null) index(this.#byFamily, token.family, token.hash);
+    if (token.grantId !== null) this.#byGrant.add(token.grantId, token.hash);
+    if (token.family !== null) this.#byFamily.add(token.family, token.hash);
   }
 
   #drop(hash: string): void {
@@ -254,22 +244,18 @@ export class MemoryStore implements Store, ConnectorStore {
     this.#tokens.delete(hash);
     this.#expirable.delete(hash);
     const { grantId, family } = entry.token;
-    if (grantId !== null) unindex(this.#byGrant, grantId, hash);
-    if (family !== null) unindex(this.#byFamily, family, hash);
+    if (grantId !== null) this.#byGrant.delete(grantId, hash);
+    if (family !== null) this.#byFamily.delete(family, hash);
   }
 
   /** Drops a token by revocation: an access token or API key leaves its tombstone. */
   #revoke(hash: string, now: number): void {
     const kind = this.#tokens.get(hash)?.token.kind;
-    if (kind === 'access' || kind === 'api_key') {
-      // Re-inserted, so the map stays in revocation order.
-      this.#revokedTokens.delete(hash);
-      this.#revokedTokens.set(hash, now);
-    }
+    if (kind === 'access' || kind === 'api_key') this.#revocations.bury(hash, now);
     this.#drop(hash);
   }
 
-  #revokeAll(hashes: Set<string> | undefined): number {
+  #revokeAll(hashes: ReadonlySet<string> | undefined): number {
     if (!hashes) return 0;
     const all = [...hashes];
     const now = Date.now();
@@ -283,35 +269,10 @@ export class MemoryStore implements Store, ConnectorStore {
       const expiresAt = this.#tokens.get(hash)?.token.expiresAt;
       if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) this.#drop(hash);
     }
-    for (const [family, revokedAt] of this.#revokedFamilies) {
-      if (revokedAt + REVOKED_FAMILY_RETENTION_MS <= now) this.#revokedFamilies.delete(family);
-    }
-    // Tombstones are dated on the wall clock and kept in that order: the oldest come first.
-    const buriedBefore = Date.now() - REVOKED_TOKEN_RETENTION_MS;
-    for (const [hash, revokedAt] of this.#revokedTokens) {
-      if (revokedAt > buriedBefore) break;
-      this.#revokedTokens.delete(hash);
-    }
+    this.#revocations.sweep(now);
   }
-}
-
-function connectorKey(provider: string, owner: string | null): string {
-  return JSON.stringify([owner, provider]);
 }
 
 function emailKey(clientId: string, email: string): string {
   return `${clientId}\u0000${email.toLowerCase()}`;
-}
-
-function index(map: Map<string, Set<string>>, key: string, hash: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(hash);
-}
-
-function unindex(map: Map<string, Set<string>>, key: string, hash: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(hash);
-  if (set.size === 0) map.delete(key);
 }

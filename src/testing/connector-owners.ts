@@ -7,6 +7,13 @@ import { connector, credential, T0 } from './fixtures.js';
 
 /** Connector owners: the app's and each client's apart, and rows stored before owners existed upgraded to the app's. */
 export function connectorOwnerCases(ctx: ContractContext, cs: AsConnectorStore): void {
+  ownersApartCase(cs);
+  credentialOwnersCase(cs);
+  legacyOwnersCase(ctx, cs);
+}
+
+/** One owner's connector never answers for another's. */
+function ownersApartCase(cs: AsConnectorStore): void {
   it("keeps the app's connector of a provider and each client's apart, owner and clients as given", async (t) => {
     const s = cs(t);
     if (!s) return;
@@ -43,7 +50,10 @@ export function connectorOwnerCases(ctx: ContractContext, cs: AsConnectorStore):
     await s.deleteConnector(provider, 'client-a');
     assert.deepEqual((await s.listConnectors()).filter((c) => c.provider === provider), []);
   });
+}
 
+/** A credential belongs to its connector's owner. */
+function credentialOwnersCase(cs: AsConnectorStore): void {
   it("a connector's credentials are its owner's: listing and deleting one owner's never touches another's", async (t) => {
     const s = cs(t);
     if (!s) return;
@@ -64,7 +74,10 @@ export function connectorOwnerCases(ctx: ContractContext, cs: AsConnectorStore):
     assert.equal(await s.deleteConnector(provider, null), true);
     assert.equal(await s.getCredential(appCred.id), undefined);
   });
+}
 
+/** Rows from before owners existed are the app's. */
+function legacyOwnersCase(ctx: ContractContext, cs: AsConnectorStore): void {
   it('connectors and credentials stored before connectors had owners become the app\'s and serve every client', async (t) => {
     if (!cs(t)) return;
     const subject = ctx.subject();

@@ -7,7 +7,12 @@ import { MINUTE, T0, token } from './fixtures.js';
 
 /** One-time use: consume (codes, flow state) and rotate (refresh tokens), atomic under concurrency. */
 export function consumeRotateContract(ctx: ContractContext): void {
-  const { store } = ctx;
+  consumeContract(ctx);
+  rotateContract(ctx);
+}
+
+/** consume: codes and flow state, used once. */
+function consumeContract({ store }: ContractContext): void {
   describe('consume', () => {
     it('first use, then replay', async () => {
       const code = token('code', { data: '{"pending":true}' });
@@ -41,7 +46,10 @@ export function consumeRotateContract(ctx: ContractContext): void {
       for (const r of results) assert.deepEqual(r?.record, code.record);
     });
   });
+}
 
+/** rotate: a refresh token consumed and its successor stored in one step. */
+function rotateContract({ store }: ContractContext): void {
   describe('rotate', () => {
     it('consumes the old refresh token and stores the next', async () => {
       const grantId = `grant-${randomUUID()}`;

@@ -7,11 +7,6 @@ import type { ConnectorRecord, CredentialRecord } from '../connectors/records.js
  * The records the suite writes, each with fresh random ids, on a fixed clock far from the real one.
  */
 
-/** Stores may expose everything they hold as plain data; the suite then checks no secret is in it. */
-export interface Dumpable {
-  dump(): unknown;
-}
-
 // A fixed clock far from the real one: a store that compares expiry to its own clock fails here.
 export const T0 = 1_700_000_000_000;
 export const MINUTE = 60_000;

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../store/store.js';
 import type { ContractContext } from './context.js';
-import { grant, PREFIX, T0, token, type Dumpable } from './fixtures.js';
+import { grant, PREFIX, T0, token } from './fixtures.js';
 
 /** Secrets at rest: a dump holds token hashes, never the tokens. */
 export function secretsContract(ctx: ContractContext): void {
   const { store } = ctx;
   describe('secrets at rest', () => {
     it('a dump holds token hashes, never the tokens', async (t) => {
-      const s = store() as Store & Partial<Dumpable>;
+      const s = store();
       if (typeof s.dump !== 'function') {
         t.skip('the store has no dump()');
         return;

@@ -1,5 +1,17 @@
+import { z } from 'zod';
 import type { Consumed, GrantRecord, TokenRecord } from '../records.js';
 import type { ConnectorRecord, CredentialRecord } from '../../connectors/records.js';
+import {
+  connectorEndpoints,
+  connectorSettings,
+  credentialType,
+  grantIdentity,
+  grantStatus,
+  scopeVocabulary,
+  stringList,
+  tokenKind,
+} from '../record-schemas.js';
+import { jsonText, parseStored } from '../stored.js';
 
 /**
  * How the Redis store writes records as JSON and reads them back, and how it names a connector's
@@ -50,23 +62,84 @@ export function slot(provider: string, owner: string | null): string {
   return owner === null ? provider : JSON.stringify([owner, provider]);
 }
 
+// The records as this store writes them, checked when read back (stored.ts). A field left out of
+// the JSON reads back absent, so a record reads back exactly as it was put.
+const grantRecord = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  provider: z.string(),
+  email: z.string(),
+  name: z.string(),
+  scopes: stringList,
+  status: grantStatus,
+  settings: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  // Absent on grants stored before they recorded their vocabulary or their identity.
+  scopeVocabulary: scopeVocabulary.optional(),
+  identity: grantIdentity.nullable().optional(),
+}) satisfies z.ZodType<GrantRecord>;
+
+const tokenRecord = z.object({
+  hash: z.string(),
+  kind: tokenKind,
+  clientId: z.string(),
+  grantId: z.string().nullable(),
+  family: z.string().nullable(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  data: z.string().nullable(),
+  // Absent on tokens stored before they recorded their scopes.
+  scopes: stringList.nullable().optional(),
+}) satisfies z.ZodType<TokenRecord>;
+
 // Rows written before connectors had owners have no `owner` or `clients`: they are the app's and
 // serve every client.
-export function parseConnector(json: string): ConnectorRecord {
-  const c = JSON.parse(json) as ConnectorRecord;
-  return { ...c, owner: c.owner ?? null, clients: c.clients ?? null };
-}
+const connectorRecord = z.object({
+  id: z.string(),
+  provider: z.string(),
+  name: z.string(),
+  clientId: z.string().nullable(),
+  clientSecret: z.string().nullable(),
+  settings: connectorSettings,
+  defaultScopes: stringList,
+  allowedScopes: stringList.nullable(),
+  endpoints: connectorEndpoints.nullable(),
+  activeCredentialId: z.string().nullable(),
+  owner: z.string().nullable().default(null),
+  clients: stringList.nullable().default(null),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+}) satisfies z.ZodType<ConnectorRecord>;
 
-export function parseCredential(json: string): CredentialRecord {
-  const c = JSON.parse(json) as CredentialRecord;
-  return { ...c, owner: c.owner ?? null };
-}
+const credentialRecord = z.object({
+  id: z.string(),
+  provider: z.string(),
+  owner: z.string().nullable().default(null),
+  name: z.string(),
+  type: credentialType,
+  data: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+}) satisfies z.ZodType<CredentialRecord>;
 
-// Records are written by this store from typed values, so parsing trusts their shape.
+const grantText = jsonText(grantRecord);
+const tokenText = jsonText(tokenRecord);
+const connectorText = jsonText(connectorRecord);
+const credentialText = jsonText(credentialRecord);
+
 export function parseGrant(json: string): GrantRecord {
-  return JSON.parse(json) as GrantRecord;
+  return parseStored(grantText, json, 'grant');
 }
 
 export function parseToken(json: string): TokenRecord {
-  return JSON.parse(json) as TokenRecord;
+  return parseStored(tokenText, json, 'token');
+}
+
+export function parseConnector(json: string): ConnectorRecord {
+  return parseStored(connectorText, json, 'connector');
+}
+
+export function parseCredential(json: string): CredentialRecord {
+  return parseStored(credentialText, json, 'credential');
 }

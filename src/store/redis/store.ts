@@ -1,35 +1,15 @@
-import { Redis } from 'ioredis';
-import { Broadcast, invalidationPayload } from '../broadcast.js';
-import { applyGrantFilter } from '../filter.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
-import type {
-  Consumed,
-  GrantFilter,
-  GrantRecord,
-  Invalidation,
-  InvalidationListener,
-  Resolved,
-  TokenFilter,
-  TokenRecord,
-} from '../records.js';
+import type { Redis } from 'ioredis';
+import { Broadcast } from '../broadcast.js';
+import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import type { Store } from '../store.js';
-import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
+import type { RateLimiterBackend, RateLimiterSpec } from '../../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
-import {
-  connectorJson,
-  consumed,
-  credentialJson,
-  emailField,
-  grantJson,
-  parseConnector,
-  parseCredential,
-  parseGrant,
-  parseToken,
-  slot,
-  strings,
-  tokenJson,
-} from './codec.js';
-import { SCRIPTS, type Script } from './scripts.js';
+import { ownRedisClient, RedisConnection } from './connection.js';
+import { RedisConnectors } from './connectors.js';
+import { dumpRedis } from './dump.js';
+import { RedisGrants } from './grants.js';
+import { redisRateLimiter } from './rate-limiter.js';
+import { RedisTokens } from './tokens.js';
 import { subscriberTransport } from './subscriber.js';
 
 export interface RedisStoreOptions {
@@ -77,20 +57,18 @@ export interface RedisStoreOptions {
  * scripts publish nothing.
  *
  * Expiry is decided by the `now` argument. A token key also gets a server TTL, but only as garbage
- * collection: its lifetime plus GC_GRACE_MS, counted from when it is written. The TTL is relative
- * on purpose: an absolute PEXPIREAT(expiresAt) on the core's clock would delete live tokens at once
- * whenever that clock is behind the server's (an injected clock in tests, or skew).
+ * collection: its lifetime plus GC_GRACE_MS (tokens.ts), counted from when it is written. The TTL
+ * is relative on purpose: an absolute PEXPIREAT(expiresAt) on the core's clock would delete live
+ * tokens at once whenever that clock is behind the server's (an injected clock in tests, or skew).
  *
  * The scripts build key names from the prefix, so they need one Redis node, not a Cluster.
  *
  * Invalidations are PUBLISHed on the channel `P invalidate` by the very script that makes the
  * change, so no change can be made without its message being sent.
  */
-const GC_GRACE_MS = 60 * 60 * 1000;
+
 const DEFAULT_TIMEOUT_MS = 1000;
 const DEFAULT_HEARTBEAT_MS = 1000;
-
-type Arg = string | number;
 
 /**
  * Grants and tokens in Redis, shared by every instance of an app. Every method is one round trip
@@ -99,151 +77,92 @@ type Arg = string | number;
  *
  * Fails closed: a client created here never queues commands while Redis is away and reconnects by
  * itself; each call waits at most `timeoutMs` for the connection and then rejects.
+ *
+ * The work is done by one part per concern (grants.ts, tokens.ts, connectors.ts) over one
+ * RedisConnection (connection.ts), with the scripts of scripts.ts.
  */
 export class RedisStore implements Store, ConnectorStore {
-  readonly #redis: Redis;
+  readonly #connection: RedisConnection;
   readonly #owned: boolean;
-  readonly #prefix: string;
-  readonly #timeoutMs: number;
   readonly #broadcast: Broadcast;
-  #readyWaiter: Promise<void> | undefined;
+  readonly #grants: RedisGrants;
+  readonly #tokens: RedisTokens;
+  readonly #connectors: RedisConnectors;
 
   constructor(options: RedisStoreOptions = {}) {
-    this.#prefix = options.prefix ?? 'grantkit:';
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (options.redis) {
-      this.#redis = options.redis;
-      this.#owned = false;
-    } else {
-      this.#redis = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
-        // While disconnected, commands fail at once instead of piling up in memory.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        commandTimeout: this.#timeoutMs,
-        connectTimeout: Math.max(this.#timeoutMs, 1000),
-        // Never gives up (returning null would stop reconnecting), and retries often enough that
-        // service resumes within about a second of Redis coming back.
-        retryStrategy: (times) => Math.min(times * 100, 1000),
-      });
-      this.#owned = true;
-      // Connection errors also reject the calls in flight; without a listener ioredis logs each one.
-      this.#redis.on('error', () => {});
-    }
-    this.#broadcast = new Broadcast(subscriberTransport(this.#redis, this.#prefix + 'invalidate', this.#timeoutMs), {
-      timeoutMs: this.#timeoutMs,
+    const prefix = options.prefix ?? 'grantkit:';
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#owned = !options.redis;
+    const redis = options.redis ?? ownRedisClient(options.url ?? 'redis://127.0.0.1:6379', timeoutMs);
+    this.#connection = new RedisConnection(redis, prefix, timeoutMs);
+    this.#broadcast = new Broadcast(subscriberTransport(redis, prefix + 'invalidate', timeoutMs), {
+      timeoutMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     });
+    this.#grants = new RedisGrants(this.#connection);
+    this.#tokens = new RedisTokens(this.#connection);
+    this.#connectors = new RedisConnectors(this.#connection);
   }
 
-  /**
-   * Rate-limit counters under this store's prefix (`P rl:<limit>:<key>`, expiring with their
-   * window), shared by every instance. Each call waits for the connection like the store's own
-   * calls do, and fails the same way when Redis is away.
-   */
+  /** Rate-limit counters under this store's prefix, shared by every instance (rate-limiter.ts). */
   rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
-    const RateLimiterRedis = limiterClass('RateLimiterRedis');
-    const limiter = new RateLimiterRedis({ ...spec, keyPrefix: `${this.#prefix}rl:${spec.keyPrefix}`, storeClient: this.#redis });
-    return {
-      consume: async (key, points, options) => {
-        await this.#ready();
-        return limiter.consume(key, points, options);
-      },
-      reward: async (key, points, options) => {
-        await this.#ready();
-        return limiter.reward(key, points, options);
-      },
-      penalty: async (key, points, options) => {
-        await this.#ready();
-        return limiter.penalty(key, points, options);
-      },
-      get: async (key, options) => {
-        await this.#ready();
-        return limiter.get(key, options);
-      },
-      delete: async (key, options) => {
-        await this.#ready();
-        return limiter.delete(key, options);
-      },
-    };
+    return redisRateLimiter(this.#connection, spec);
   }
 
-  async getGrant(id: string): Promise<GrantRecord | undefined> {
-    await this.#ready();
-    const json = await this.#redis.hget(this.#prefix + 'g:' + id, 'j');
-    return json === null ? undefined : parseGrant(json);
+  getGrant(id: string): Promise<GrantRecord | undefined> {
+    return this.#grants.get(id);
   }
 
-  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
-    const json = await this.#run(SCRIPTS.grantByEmail, [emailField(clientId, email)]);
-    return typeof json === 'string' ? parseGrant(json) : undefined;
+  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    return this.#grants.findByEmail(clientId, email);
   }
 
-  async putGrant(grant: GrantRecord): Promise<void> {
-    await this.#run(SCRIPTS.putGrant, [
-      grant.id,
-      grantJson(grant),
-      emailField(grant.clientId, grant.email),
-      grant.clientId,
-      grant.createdAt,
-      invalidationPayload({ grantId: grant.id }),
-    ]);
+  putGrant(grant: GrantRecord): Promise<void> {
+    return this.#grants.put(grant);
   }
 
-  async deleteGrant(id: string): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteGrant, [id, invalidationPayload({ grantId: id }), REVOKED_TOKEN_RETENTION_MS])) === 1;
+  deleteGrant(id: string): Promise<boolean> {
+    return this.#grants.delete(id);
   }
 
-  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    // The sorted set narrows by client and creation time on the server; the rest is filtered here.
-    const zset = filter.clientId === undefined ? 'grants' : 'gc:' + filter.clientId;
-    const min = filter.since ?? '-inf';
-    const max = filter.before === undefined ? '+inf' : `(${filter.before}`;
-    const list = await this.#run(SCRIPTS.listGrants, [zset, min, max]);
-    return applyGrantFilter(strings(list).map(parseGrant), filter);
+  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    return this.#grants.list(filter);
   }
 
-  async putToken(token: TokenRecord): Promise<void> {
-    await this.#run(SCRIPTS.putToken, tokenArgs(token));
+  putToken(token: TokenRecord): Promise<void> {
+    return this.#tokens.put(token);
   }
 
-  async resolve(hash: string, now: number): Promise<Resolved | undefined> {
-    const reply = await this.#run(SCRIPTS.resolve, [hash, now]);
-    if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
-    const grant: unknown = reply[1];
-    return { token: parseToken(reply[0]), grant: typeof grant === 'string' ? parseGrant(grant) : null };
+  resolve(hash: string, now: number): Promise<Resolved | undefined> {
+    return this.#tokens.resolve(hash, now);
   }
 
-  async consume(hash: string, now: number): Promise<Consumed | undefined> {
-    return consumed(await this.#run(SCRIPTS.consume, [hash, now]));
+  consume(hash: string, now: number): Promise<Consumed | undefined> {
+    return this.#tokens.consume(hash, now);
   }
 
-  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    return consumed(await this.#run(SCRIPTS.rotate, [oldHash, now, ...tokenArgs(next)]));
+  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    return this.#tokens.rotate(oldHash, next, now);
   }
 
-  /** Held or buried: one EXISTS over both keys. */
-  async knows(hash: string): Promise<boolean> {
-    await this.#ready();
-    return (await this.#redis.exists(this.#prefix + 't:' + hash, this.#prefix + 'rt:' + hash)) > 0;
+  knows(hash: string): Promise<boolean> {
+    return this.#tokens.knows(hash);
   }
 
-  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const json = await this.#run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash }), REVOKED_TOKEN_RETENTION_MS]);
-    return typeof json === 'string' ? parseToken(json) : undefined;
+  revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    return this.#tokens.revoke(hash);
   }
 
-  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    return Number(
-      await this.#run(SCRIPTS.revokeFamily, [family, now, REVOKED_FAMILY_RETENTION_MS, invalidationPayload({ family }), REVOKED_TOKEN_RETENTION_MS]),
-    );
+  revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    return this.#tokens.revokeFamily(family, now);
   }
 
-  async revokeGrantTokens(grantId: string): Promise<number> {
-    return this.#revokeIndexed('tg:' + grantId, { grantId });
+  revokeGrantTokens(grantId: string): Promise<number> {
+    return this.#tokens.revokeGrantTokens(grantId);
   }
 
-  async #revokeIndexed(index: string, event: Invalidation): Promise<number> {
-    return Number(await this.#run(SCRIPTS.revokeIndexed, [index, invalidationPayload(event), REVOKED_TOKEN_RETENTION_MS]));
+  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    return this.#tokens.list(filter);
   }
 
   /**
@@ -256,75 +175,43 @@ export class RedisStore implements Store, ConnectorStore {
     return this.#broadcast.subscribe(listener);
   }
 
-  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    const key = filter.grantId === undefined ? 'tk:' + filter.kind : 'tg:' + filter.grantId;
-    const list = strings(await this.#run(SCRIPTS.listTokens, [key])).map(parseToken);
-    return list
-      .filter(
-        (t) =>
-          t.kind === filter.kind &&
-          (filter.clientId === undefined || t.clientId === filter.clientId) &&
-          (filter.grantId === undefined || t.grantId === filter.grantId),
-      )
-      .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  // Connectors and credentials (ConnectorStore): see connectors.ts.
+
+  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    return this.#connectors.getConnector(provider, owner);
   }
 
-  // Connectors and credentials (ConnectorStore)
-
-  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
-    await this.#ready();
-    const json = await this.#redis.get(this.#prefix + 'cn:' + slot(provider, owner));
-    return json === null ? undefined : parseConnector(json);
+  putConnector(connector: ConnectorRecord): Promise<void> {
+    return this.#connectors.putConnector(connector);
   }
 
-  async putConnector(connector: ConnectorRecord): Promise<void> {
-    await this.#run(SCRIPTS.putConnector, [slot(connector.provider, connector.owner), connectorJson(connector)]);
+  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return this.#connectors.deleteConnector(provider, owner);
   }
 
-  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteConnector, [slot(provider, owner)])) === 1;
+  listConnectors(): Promise<ConnectorRecord[]> {
+    return this.#connectors.listConnectors();
   }
 
-  async listConnectors(): Promise<ConnectorRecord[]> {
-    return strings(await this.#run(SCRIPTS.listConnectors, [])).map(parseConnector);
+  getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return this.#connectors.getCredential(id);
   }
 
-  async getCredential(id: string): Promise<CredentialRecord | undefined> {
-    await this.#ready();
-    const json = await this.#redis.hget(this.#prefix + 'cr:' + id, 'j');
-    return json === null ? undefined : parseCredential(json);
+  putCredential(credential: CredentialRecord): Promise<void> {
+    return this.#connectors.putCredential(credential);
   }
 
-  async putCredential(credential: CredentialRecord): Promise<void> {
-    await this.#run(SCRIPTS.putCredential, [credential.id, slot(credential.provider, credential.owner), credentialJson(credential)]);
+  deleteCredential(id: string): Promise<boolean> {
+    return this.#connectors.deleteCredential(id);
   }
 
-  async deleteCredential(id: string): Promise<boolean> {
-    return (await this.#run(SCRIPTS.deleteCredential, [id])) === 1;
-  }
-
-  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
-    return strings(await this.#run(SCRIPTS.listCredentials, [slot(provider, owner)])).map(parseCredential);
+  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return this.#connectors.listCredentials(provider, owner);
   }
 
   /** Every key under the prefix with its value, as plain data: tests search it for plaintext secrets. */
-  async dump(): Promise<unknown> {
-    await this.#ready();
-    const out: Record<string, unknown> = {};
-    const pattern = this.#prefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const type = await this.#redis.type(key);
-        if (type === 'hash') out[key] = await this.#redis.hgetall(key);
-        else if (type === 'zset') out[key] = await this.#redis.zrange(key, 0, '-1', 'WITHSCORES');
-        else if (type === 'string') out[key] = await this.#redis.get(key);
-        else out[key] = type;
-      }
-    } while (cursor !== '0');
-    return out;
+  dump(): Promise<unknown> {
+    return dumpRedis(this.#connection);
   }
 
   /** Disconnects if this store created the client; a client passed in stays open for its owner. */
@@ -332,53 +219,9 @@ export class RedisStore implements Store, ConnectorStore {
     this.#broadcast.stop();
     if (!this.#owned) return;
     try {
-      await this.#redis.quit();
+      await this.#connection.redis.quit();
     } catch {
-      this.#redis.disconnect();
+      this.#connection.redis.disconnect();
     }
   }
-
-  async #run(script: Script, args: readonly Arg[]): Promise<unknown> {
-    await this.#ready();
-    const argv = [this.#prefix, ...args];
-    try {
-      return await this.#redis.evalsha(script.sha, 0, ...argv);
-    } catch (err) {
-      // Only the first call after a start or restart of Redis pays the second round trip.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return await this.#redis.eval(script.lua, 0, ...argv);
-    }
-  }
-
-  /** Waits, boundedly, for a connection that is being (re)established; rejects when there is none. */
-  async #ready(): Promise<void> {
-    const redis = this.#redis;
-    if (redis.status === 'ready') return;
-    if (redis.status === 'end') throw new Error('grantkit: the Redis connection is closed');
-    if (redis.status === 'wait') redis.connect().catch(() => {});
-    // One listener shared by every waiting call, however many arrive during an outage.
-    this.#readyWaiter ??= new Promise<void>((resolve) => {
-      redis.once('ready', () => {
-        this.#readyWaiter = undefined;
-        resolve();
-      });
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`grantkit: Redis not ready within ${this.#timeoutMs} ms (${redis.status})`)),
-        this.#timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.#readyWaiter, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function tokenArgs(t: TokenRecord): Arg[] {
-  const ttl = t.expiresAt === null ? '' : Math.max(t.expiresAt - t.createdAt, 0) + GC_GRACE_MS;
-  return [t.hash, tokenJson(t), t.kind, t.grantId ?? '', t.family ?? '', t.expiresAt ?? '', ttl];
 }

@@ -42,3 +42,16 @@ export function tokenListWhere(filter: TokenFilter, bind: Bind): string {
   if (filter.grantId !== undefined) where.push(`grant_id = ${bind('grantId', filter.grantId)}`);
   return where.join(' AND ');
 }
+
+/** Named parameters (`@name`), gathered into `params` for better-sqlite3. */
+export function namedBind(params: Record<string, unknown>): Bind {
+  return (name, value) => {
+    params[name] = value;
+    return `@${name}`;
+  };
+}
+
+/** Positional parameters (`$n`), appended to `values` in the order they are bound, for pg. */
+export function positionalBind(values: unknown[]): Bind {
+  return (_name, value) => `$${values.push(value)}`;
+}

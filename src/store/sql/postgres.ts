@@ -1,47 +1,15 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Pool, QueryConfig, QueryResultRow } from 'pg';
-import { MIGRATIONS } from './migrations.js';
+import type { Pool } from 'pg';
 import { listenTransport } from './postgres-listener.js';
-import { postgresStatements, quoteIdent, type PostgresStatements } from './postgres-statements.js';
-import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import { PostgresConnectors } from './postgres-connectors.js';
+import { PostgresGrants } from './postgres-grants.js';
+import { migratePostgres } from './postgres-migrate.js';
+import { PostgresQuery, type Notify } from './postgres-query.js';
+import { postgresStatements, type PostgresTables } from './postgres-statements.js';
+import { PostgresTokens } from './postgres-tokens.js';
 import { Broadcast, invalidationPayload } from '../broadcast.js';
-import type {
-  Consumed,
-  GrantFilter,
-  GrantRecord,
-  Invalidation,
-  InvalidationListener,
-  Resolved,
-  TokenFilter,
-  TokenRecord,
-} from '../records.js';
-import { grantListClauses, tokenListWhere, type Bind } from './filter.js';
-import {
-  APP_OWNER,
-  CONNECTOR_COLUMN_NAMES,
-  connectorParams,
-  CREDENTIAL_COLUMN_NAMES,
-  credentialParams,
-  GRANT_COLUMN_NAMES,
-  GRANT_COLUMNS,
-  grantParams,
-  TOKEN_COLUMN_NAMES,
-  TOKEN_COLUMNS,
-  tokenParams,
-  toConnector,
-  toCredential,
-  toGrant,
-  toJoinedGrant,
-  toToken,
-  type ConnectorRow,
-  type CredentialRow,
-  type GrantRow,
-  type JoinedGrantRow,
-  type ListEncoder,
-  type Params,
-  type TokenRow,
-} from './rows.js';
+import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import type { Store } from '../store.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
@@ -65,15 +33,8 @@ export interface PostgresStoreOptions {
   readonly heartbeatMs?: number;
 }
 
-type ResolvedRow = TokenRow & JoinedGrantRow;
-type ConsumedRow = TokenRow & { first_use: boolean };
-
-// Lists are text[] columns, which pg fills from an array (a copy, so the record's own is not held).
-const ARRAY_LIST: ListEncoder = (list) => [...list];
-const GRANT_PUT_COLUMN_NAMES = [...GRANT_COLUMN_NAMES, 'email_lower'] as const;
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_HEARTBEAT_MS = 1000;
-const SWEEP_EVERY = 1000;
 
 /**
  * Grants and tokens in PostgreSQL, shared by every instance of an app. Each method is one
@@ -86,78 +47,47 @@ const SWEEP_EVERY = 1000;
  * delivered exactly when the change commits, at no extra round trip. `subscribe` LISTENs on a
  * dedicated connection; the channel is derived from the schema, so apps in different schemas of
  * one database do not hear each other.
+ *
+ * The work is done by one part per concern (postgres-grants.ts, postgres-tokens.ts,
+ * postgres-connectors.ts), on the SQL text of postgres-statements.ts.
  */
 export class PostgresStore implements Store, ConnectorStore {
   readonly #pool: Pool;
   readonly #owned: boolean;
   readonly #schema: string;
-  readonly #timeoutMs: number;
-  readonly #sql: PostgresStatements;
-  readonly #channel: string;
+  readonly #tables: PostgresTables;
+  readonly #query: PostgresQuery;
   readonly #broadcast: Broadcast;
-  #writesSinceSweep = 0;
+  readonly #grants: PostgresGrants;
+  readonly #tokens: PostgresTokens;
+  readonly #connectors: PostgresConnectors;
 
   constructor(options: PostgresStoreOptions = {}) {
     this.#schema = options.schema ?? 'public';
-    this.#timeoutMs = options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (options.pool) {
-      this.#pool = options.pool;
-      this.#owned = false;
-    } else {
-      this.#pool = new pg.Pool({
-        connectionString: options.connectionString,
-        connectionTimeoutMillis: this.#timeoutMs,
-        statement_timeout: this.#timeoutMs,
-        keepAlive: true,
-      });
-      this.#owned = true;
-      // An idle connection that dies (server restart, network) is reported here; the pool has
-      // already dropped it and the next query opens a new one. Without a listener Node would crash.
-      this.#pool.on('error', () => {});
-    }
+    const timeoutMs = options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#owned = !options.pool;
+    this.#pool = options.pool ?? ownPool(options.connectionString, timeoutMs);
     // An identifier of at most 63 bytes whatever the schema's name, so NOTIFY and LISTEN agree.
-    this.#channel = `grantkit_invalidate_${createHash('sha256').update(this.#schema).digest('hex').slice(0, 16)}`;
-    this.#broadcast = new Broadcast(listenTransport(this.#pool, this.#channel, this.#timeoutMs), {
-      timeoutMs: this.#timeoutMs,
+    const channel = `grantkit_invalidate_${createHash('sha256').update(this.#schema).digest('hex').slice(0, 16)}`;
+    this.#broadcast = new Broadcast(listenTransport(this.#pool, channel, timeoutMs), {
+      timeoutMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     });
-    this.#sql = postgresStatements(this.#schema);
+    const sql = postgresStatements(this.#schema);
+    this.#tables = sql.tables;
+    this.#query = new PostgresQuery(this.#pool, timeoutMs);
+    const notify: Notify = (event) => [channel, invalidationPayload(event)];
+    this.#grants = new PostgresGrants(this.#query, sql, notify);
+    this.#tokens = new PostgresTokens(this.#query, sql, notify);
+    this.#connectors = new PostgresConnectors(this.#query, sql);
   }
 
   /**
-   * Creates the schema and applies the migrations it has not seen, each recorded in
-   * `grantkit_migrations`. Idempotent, and safe when several instances start at once (an advisory
-   * lock serialises them). Returns the names of the migrations it applied.
+   * Creates the schema and applies the migrations it has not seen (postgres-migrate.ts). Idempotent
+   * and safe when several instances start at once. Returns the names of the migrations it applied.
    */
-  async migrate(): Promise<string[]> {
-    const schema = quoteIdent(this.#schema);
-    const client = await this.#pool.connect();
-    const applied: string[] = [];
-    try {
-      await client.query('BEGIN');
-      // DDL may wait on locks far longer than a request would.
-      await client.query('SET LOCAL statement_timeout = 0');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`grantkit.migrate:${this.#schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(`SET LOCAL search_path TO ${schema}`);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS grantkit_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-      );
-      const done = new Set((await client.query<{ id: number }>('SELECT id FROM grantkit_migrations')).rows.map((r) => r.id));
-      for (const m of MIGRATIONS) {
-        if (done.has(m.id)) continue;
-        await client.query(m.sql);
-        await client.query('INSERT INTO grantkit_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
-        applied.push(m.name);
-      }
-      await client.query('COMMIT');
-      return applied;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+  migrate(): Promise<string[]> {
+    return migratePostgres(this.#pool, this.#schema);
   }
 
   /**
@@ -176,85 +106,60 @@ export class PostgresStore implements Store, ConnectorStore {
     });
   }
 
-  async getGrant(id: string): Promise<GrantRecord | undefined> {
-    const row = (await this.#query<GrantRow>(this.#sql.getGrant, [id]))[0];
-    return row && toGrant(row);
+  getGrant(id: string): Promise<GrantRecord | undefined> {
+    return this.#grants.get(id);
   }
 
-  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
-    const row = (await this.#query<GrantRow>(this.#sql.grantByEmail, [clientId, email.toLowerCase()]))[0];
-    return row && toGrant(row);
+  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+    return this.#grants.findByEmail(clientId, email);
   }
 
-  async putGrant(g: GrantRecord): Promise<void> {
-    await this.#query(this.#sql.putGrant, [
-      ...positional(grantParams(g, ARRAY_LIST), GRANT_PUT_COLUMN_NAMES),
-      ...this.#notify({ grantId: g.id }),
-    ]);
+  putGrant(g: GrantRecord): Promise<void> {
+    return this.#grants.put(g);
   }
 
-  async deleteGrant(id: string): Promise<boolean> {
-    const rows = await this.#query<{ n: number }>(this.#sql.deleteGrant, [id, ...this.#notify({ grantId: id }), Date.now()]);
-    return (rows[0]?.n ?? 0) > 0;
+  deleteGrant(id: string): Promise<boolean> {
+    return this.#grants.delete(id);
   }
 
-  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    const values: unknown[] = [];
-    const bind = positionalBind(values);
-    const { where, column, dir } = grantListClauses(filter, bind);
-    // LIMIT NULL is "no limit".
-    const page = `LIMIT ${bind('limit', filter.limit ?? null)} OFFSET ${bind('offset', filter.offset ?? 0)}`;
-    // COLLATE "C": ties break on code points, as in the other stores, whatever the database locale.
-    const text = `SELECT ${GRANT_COLUMNS} FROM ${this.#sql.G}${where} ORDER BY ${column} ${dir}, id COLLATE "C" ASC ${page}`;
-    return (await this.#query<GrantRow>(text, values)).map(toGrant);
+  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
+    return this.#grants.list(filter);
   }
 
-  async putToken(token: TokenRecord): Promise<void> {
-    await this.#query(this.#sql.putToken, tokenValues(token));
-    if (++this.#writesSinceSweep >= SWEEP_EVERY) {
-      this.#writesSinceSweep = 0;
-      // Garbage collection only: expiry is enforced on read, so a failed sweep changes nothing.
-      await this.#query(this.#sql.sweep, [token.createdAt]).catch(() => {});
-      await this.#query(this.#sql.sweepFamilies, [token.createdAt - REVOKED_FAMILY_RETENTION_MS]).catch(() => {});
-      await this.#query(this.#sql.sweepRevokedTokens, [Date.now() - REVOKED_TOKEN_RETENTION_MS]).catch(() => {});
-    }
+  putToken(token: TokenRecord): Promise<void> {
+    return this.#tokens.put(token);
   }
 
-  async resolve(hash: string, now: number): Promise<Resolved | undefined> {
-    const row = (await this.#query<ResolvedRow>(this.#sql.resolve, [hash, now]))[0];
-    if (!row) return undefined;
-    return { token: toToken(row), grant: toJoinedGrant(row) };
+  resolve(hash: string, now: number): Promise<Resolved | undefined> {
+    return this.#tokens.resolve(hash, now);
   }
 
-  async consume(hash: string, now: number): Promise<Consumed | undefined> {
-    const row = (await this.#query<ConsumedRow>(this.#sql.consume, [hash, now]))[0];
-    return row && { record: toToken(row), firstUse: row.first_use };
+  consume(hash: string, now: number): Promise<Consumed | undefined> {
+    return this.#tokens.consume(hash, now);
   }
 
-  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    const row = (await this.#query<ConsumedRow>(this.#sql.rotate, [oldHash, now, ...tokenValues(next)]))[0];
-    return row && { record: toToken(row), firstUse: row.first_use };
+  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
+    return this.#tokens.rotate(oldHash, next, now);
   }
 
-  async knows(hash: string): Promise<boolean> {
-    return (await this.#query<{ one: number }>(this.#sql.knows, [hash])).length > 0;
+  knows(hash: string): Promise<boolean> {
+    return this.#tokens.knows(hash);
   }
 
-  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const row = (await this.#query<TokenRow>(this.#sql.revokeToken, [hash, ...this.#notify({ tokenHash: hash }), Date.now()]))[0];
-    return row && toToken(row);
+  revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    return this.#tokens.revoke(hash);
   }
 
-  /** Two statements, the mark first: see `familyGate` in postgres-statements.ts for why one would not do. */
-  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    await this.#query(this.#sql.markFamily, [family, now]);
-    const rows = await this.#query<{ n: number }>(this.#sql.revokeFamily, [family, ...this.#notify({ family }), Date.now()]);
-    return rows[0]?.n ?? 0;
+  revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    return this.#tokens.revokeFamily(family, now);
   }
 
-  async revokeGrantTokens(grantId: string): Promise<number> {
-    const rows = await this.#query<{ n: number }>(this.#sql.revokeGrantTokens, [grantId, ...this.#notify({ grantId }), Date.now()]);
-    return rows[0]?.n ?? 0;
+  revokeGrantTokens(grantId: string): Promise<number> {
+    return this.#tokens.revokeGrantTokens(grantId);
+  }
+
+  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    return this.#tokens.list(filter);
   }
 
   /**
@@ -267,64 +172,50 @@ export class PostgresStore implements Store, ConnectorStore {
     return this.#broadcast.subscribe(listener);
   }
 
-  /** The two trailing parameters of every statement that notifies: channel and payload. */
-  #notify(event: Invalidation): [string, string] {
-    return [this.#channel, invalidationPayload(event)];
+  // Connectors and credentials (ConnectorStore): see postgres-connectors.ts.
+
+  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
+    return this.#connectors.getConnector(provider, owner);
   }
 
-  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    const values: unknown[] = [];
-    const where = tokenListWhere(filter, positionalBind(values));
-    const text = `SELECT ${TOKEN_COLUMNS} FROM ${this.#sql.T} WHERE ${where} ORDER BY created_at, hash COLLATE "C"`;
-    return (await this.#query<TokenRow>(text, values)).map(toToken);
+  putConnector(c: ConnectorRecord): Promise<void> {
+    return this.#connectors.putConnector(c);
   }
 
-  // Connectors and credentials (ConnectorStore)
-
-  async getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
-    const row = (await this.#query<ConnectorRow>(this.#sql.getConnector, [owner ?? APP_OWNER, provider]))[0];
-    return row && toConnector(row);
+  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
+    return this.#connectors.deleteConnector(provider, owner);
   }
 
-  async putConnector(c: ConnectorRecord): Promise<void> {
-    await this.#query(this.#sql.putConnector, positional(connectorParams(c, ARRAY_LIST), CONNECTOR_COLUMN_NAMES));
+  listConnectors(): Promise<ConnectorRecord[]> {
+    return this.#connectors.listConnectors();
   }
 
-  async deleteConnector(provider: string, owner: string | null): Promise<boolean> {
-    const rows = await this.#query<{ n: number }>(this.#sql.deleteConnector, [owner ?? APP_OWNER, provider]);
-    return (rows[0]?.n ?? 0) > 0;
+  getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return this.#connectors.getCredential(id);
   }
 
-  async listConnectors(): Promise<ConnectorRecord[]> {
-    return (await this.#query<ConnectorRow>(this.#sql.listConnectors, [])).map(toConnector);
+  putCredential(c: CredentialRecord): Promise<void> {
+    return this.#connectors.putCredential(c);
   }
 
-  async getCredential(id: string): Promise<CredentialRecord | undefined> {
-    const row = (await this.#query<CredentialRow>(this.#sql.getCredential, [id]))[0];
-    return row && toCredential(row);
+  deleteCredential(id: string): Promise<boolean> {
+    return this.#connectors.deleteCredential(id);
   }
 
-  async putCredential(c: CredentialRecord): Promise<void> {
-    await this.#query(this.#sql.putCredential, positional(credentialParams(c), CREDENTIAL_COLUMN_NAMES));
-  }
-
-  async deleteCredential(id: string): Promise<boolean> {
-    return ((await this.#run(this.#sql.deleteCredential, [id])).rowCount ?? 0) > 0;
-  }
-
-  async listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
-    return (await this.#query<CredentialRow>(this.#sql.listCredentials, [owner ?? APP_OWNER, provider])).map(toCredential);
+  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
+    return this.#connectors.listCredentials(provider, owner);
   }
 
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
+    const { G, T, K, C, F, R } = this.#tables;
     const [grants, tokens, connectors, credentials, families, revokedTokens] = await Promise.all([
-      this.#query(`SELECT * FROM ${this.#sql.G} ORDER BY id`, []),
-      this.#query(`SELECT * FROM ${this.#sql.T} ORDER BY hash`, []),
-      this.#query(`SELECT * FROM ${this.#sql.K} ORDER BY seq`, []),
-      this.#query(`SELECT * FROM ${this.#sql.C} ORDER BY seq`, []),
-      this.#query(`SELECT * FROM ${this.#sql.F} ORDER BY family`, []),
-      this.#query(`SELECT * FROM ${this.#sql.R} ORDER BY hash`, []),
+      this.#query.rows(`SELECT * FROM ${G} ORDER BY id`, []),
+      this.#query.rows(`SELECT * FROM ${T} ORDER BY hash`, []),
+      this.#query.rows(`SELECT * FROM ${K} ORDER BY seq`, []),
+      this.#query.rows(`SELECT * FROM ${C} ORDER BY seq`, []),
+      this.#query.rows(`SELECT * FROM ${F} ORDER BY family`, []),
+      this.#query.rows(`SELECT * FROM ${R} ORDER BY hash`, []),
     ]);
     return { grants, tokens, connectors, credentials, families, revokedTokens };
   }
@@ -334,36 +225,13 @@ export class PostgresStore implements Store, ConnectorStore {
     this.#broadcast.stop();
     if (this.#owned && !this.#pool.ended) await this.#pool.end();
   }
-
-  async #query<R extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
-    return (await this.#run<R>(text, values)).rows;
-  }
-
-  #run<R extends QueryResultRow>(text: string, values: readonly unknown[]) {
-    // Named after the text, so each statement is parsed and planned once per connection, and two
-    // stores on one pool (two schemas) never collide on a name.
-    // query_timeout is pg's client-side bound: on expiry the connection is dropped, never reused.
-    const config: QueryConfig & { query_timeout: number } = {
-      name: `grantkit_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`,
-      text,
-      values: [...values],
-      query_timeout: this.#timeoutMs,
-    };
-    return this.#pool.query<R>(config);
-  }
 }
 
-
-function tokenValues(t: TokenRecord): unknown[] {
-  return positional(tokenParams(t), TOKEN_COLUMN_NAMES);
-}
-
-/** The named values in the order of `columns`, for the `$1, $2, …` of a statement that lists them so. */
-function positional<C extends string>(params: Params<C>, columns: readonly C[]): unknown[] {
-  return columns.map((c) => params[c]);
-}
-
-/** Positional parameters (`$n`), appended to `values` in the order they are bound. */
-function positionalBind(values: unknown[]): Bind {
-  return (_name, value) => `$${values.push(value)}`;
+/** A pool of the store's own, bounded by the timeout on connecting and on the server. */
+function ownPool(connectionString: string | undefined, timeoutMs: number): Pool {
+  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, keepAlive: true });
+  // An idle connection that dies (server restart, network) is reported here; the pool has
+  // already dropped it and the next query opens a new one. Without a listener Node would crash.
+  pool.on('error', () => {});
+  return pool;
 }

@@ -1,316 +1,189 @@
-import { isScopeVocabulary } from '../../scopes/vocabulary.js';
-import type { GrantIdentity, GrantRecord, GrantStatus, TokenKind, TokenRecord } from '../records.js';
-import type { ConnectorRecord, CredentialRecord, CredentialType } from '../../connectors/records.js';
+import { z } from 'zod';
+import type { Consumed, GrantRecord, Resolved, TokenRecord } from '../records.js';
+import type { ConnectorRecord, CredentialRecord } from '../../connectors/records.js';
+import {
+  connectorEndpoints,
+  connectorSettings,
+  credentialType,
+  grantIdentity,
+  grantStatus,
+  scopeVocabulary,
+  stringList,
+  tokenKind,
+} from '../record-schemas.js';
+import { isObject, jsonText, parseStored } from '../stored.js';
+import { APP_OWNER, GRANT_COLUMN_NAMES } from './columns.js';
 
 /**
- * Rows of the SQL stores (SQLite and PostgreSQL) and the records they hold, both ways. The two
- * schemas share their snake_case columns; they differ in how a driver hands back two kinds of
- * value, and the readers below accept either form, so one mapper serves both stores:
+ * Rows of the SQL stores (SQLite and PostgreSQL) read back into records, each checked against the
+ * shape it was written in (stored.ts): a row that does not parse is a store error. The two schemas
+ * share their columns (columns.ts); they differ in how a driver hands back two kinds of value, and
+ * the schemas below accept either form, so one reader serves both stores:
  * - times: pg returns BIGINT as strings (they can exceed 2^53), SQLite INTEGER as numbers. Ours are
  *   milliseconds, so Number() is exact;
  * - lists of strings: PostgreSQL keeps them as text[] and returns arrays, SQLite keeps JSON text.
- * Writing, a store says how it stores a list (ListEncoder); the rest of a row is the same.
  */
 
-export type SqlTime = string | number;
-export type SqlList = string[] | string;
+const sqlTime = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]);
+// JSON text first: it is SQLite's form, read on the synchronous path of every request.
+const sqlList = z.union([jsonText(stringList), stringList]);
 
-/** How a store writes a list column: JSON text (SQLite) or an array (PostgreSQL text[]). */
-export type ListEncoder = (list: readonly string[]) => unknown;
-
-/** One value per column, named: SQLite binds them by name, PostgreSQL puts them in column order. */
-export type Params<C extends string> = { readonly [K in C]: unknown };
-
-export const GRANT_COLUMN_NAMES = [
-  'id',
-  'client_id',
-  'provider',
-  'email',
-  'name',
-  'scopes',
-  'status',
-  'settings',
-  'created_at',
-  'updated_at',
-  // Added later (nullable, appended): the vocabulary the scopes were granted in, and the recorded
-  // proof of the address as JSON text.
-  'scope_vocabulary',
-  'identity',
-] as const;
-export const TOKEN_COLUMN_NAMES = [
-  'hash',
-  'kind',
-  'client_id',
-  'grant_id',
-  'family',
-  'created_at',
-  'expires_at',
-  'data',
-  // Added later (nullable, appended): the scopes the token was issued with, as JSON text.
-  'scopes',
-] as const;
-export const CONNECTOR_COLUMN_NAMES = [
-  'provider',
-  'id',
-  'name',
-  'client_id',
-  'client_secret',
-  'settings',
-  'default_scopes',
-  'allowed_scopes',
-  'endpoints',
-  'active_credential_id',
-  'created_at',
-  'updated_at',
-  'owner',
-  'clients',
-] as const;
-export const CREDENTIAL_COLUMN_NAMES = ['id', 'provider', 'name', 'type', 'data', 'created_at', 'updated_at', 'owner'] as const;
-
-/**
- * The `owner` column of connectors and credentials: a client id, or '' for the app's connectors
- * (configured in code, and every row older than ownership). Not NULL, so that (owner, provider)
- * is a plain unique key in both SQL dialects; client ids are never empty.
- */
-export const APP_OWNER = '';
-const ownerColumn = (owner: string | null): string => owner ?? APP_OWNER;
 const ownerOf = (column: string): string | null => (column === APP_OWNER ? null : column);
 
-export const GRANT_COLUMNS = GRANT_COLUMN_NAMES.join(', ');
-/** What a store reads back of a token; `consumed_at` is written and read apart, as the stores differ there. */
-export const TOKEN_COLUMNS = TOKEN_COLUMN_NAMES.join(', ');
-export const CONNECTOR_COLUMNS = CONNECTOR_COLUMN_NAMES.join(', ');
-export const CREDENTIAL_COLUMNS = CREDENTIAL_COLUMN_NAMES.join(', ');
+const grantRow = z
+  .object({
+    id: z.string(),
+    client_id: z.string(),
+    provider: z.string(),
+    email: z.string(),
+    name: z.string(),
+    scopes: sqlList,
+    status: grantStatus,
+    settings: z.string().nullable(),
+    created_at: sqlTime,
+    updated_at: sqlTime,
+    // Null on grants stored before grants recorded their vocabulary or their identity.
+    scope_vocabulary: scopeVocabulary.nullable(),
+    identity: jsonText(grantIdentity).nullable(),
+  })
+  .transform(
+    (row): GrantRecord => ({
+      id: row.id,
+      clientId: row.client_id,
+      provider: row.provider,
+      email: row.email,
+      name: row.name,
+      scopes: row.scopes,
+      status: row.status,
+      settings: row.settings,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      // Absent, not undefined, when not recorded: the record reads back exactly as it was put.
+      ...(row.scope_vocabulary === null ? {} : { scopeVocabulary: row.scope_vocabulary }),
+      ...(row.identity === null ? {} : { identity: row.identity }),
+    }),
+  );
 
-/** A grant is written with `email_lower` after its columns: the lookups match on it, it is never read back. */
-export type GrantParams = Params<(typeof GRANT_COLUMN_NAMES)[number] | 'email_lower'>;
-export type TokenParams = Params<(typeof TOKEN_COLUMN_NAMES)[number]>;
-export type ConnectorParams = Params<(typeof CONNECTOR_COLUMN_NAMES)[number]>;
-export type CredentialParams = Params<(typeof CREDENTIAL_COLUMN_NAMES)[number]>;
+const tokenColumns = z.object({
+  hash: z.string(),
+  kind: tokenKind,
+  client_id: z.string(),
+  grant_id: z.string().nullable(),
+  family: z.string().nullable(),
+  created_at: sqlTime,
+  expires_at: sqlTime.nullable(),
+  data: z.string().nullable(),
+  // Null on tokens stored before tokens recorded their scopes.
+  scopes: jsonText(stringList).nullable(),
+});
 
-export interface GrantRow {
-  id: string;
-  client_id: string;
-  provider: string;
-  email: string;
-  name: string;
-  scopes: SqlList;
-  status: string;
-  settings: string | null;
-  created_at: SqlTime;
-  updated_at: SqlTime;
-  /** Null on grants stored before grants recorded their vocabulary. */
-  scope_vocabulary: string | null;
-  identity: string | null;
-}
-
-export interface TokenRow {
-  hash: string;
-  kind: string;
-  client_id: string;
-  grant_id: string | null;
-  family: string | null;
-  created_at: SqlTime;
-  expires_at: SqlTime | null;
-  data: string | null;
-  scopes: string | null;
-}
-
-export interface ConnectorRow {
-  provider: string;
-  id: string;
-  name: string;
-  client_id: string | null;
-  client_secret: string | null;
-  settings: string;
-  default_scopes: SqlList;
-  allowed_scopes: SqlList | null;
-  endpoints: string | null;
-  active_credential_id: string | null;
-  created_at: SqlTime;
-  updated_at: SqlTime;
-  owner: string;
-  clients: SqlList | null;
-}
-
-export interface CredentialRow {
-  id: string;
-  provider: string;
-  name: string;
-  type: string;
-  data: string;
-  created_at: SqlTime;
-  updated_at: SqlTime;
-  owner: string;
-}
-
-/** A grant LEFT JOINed to a token, its columns prefixed with `g_`: all null when there is no grant. */
-export type JoinedGrantRow = { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] | null };
-
-function readTime(v: SqlTime): number {
-  return Number(v);
-}
-
-function readList(v: SqlList): string[] {
-  return Array.isArray(v) ? v : (JSON.parse(v) as string[]);
-}
-
-export function toGrant(row: GrantRow): GrantRecord {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    provider: row.provider,
-    email: row.email,
-    name: row.name,
-    scopes: readList(row.scopes),
-    status: row.status as GrantStatus,
-    settings: row.settings,
-    createdAt: readTime(row.created_at),
-    updatedAt: readTime(row.updated_at),
-    // Absent, not undefined, on older grants: the record reads back exactly as it was put.
-    ...(isScopeVocabulary(row.scope_vocabulary) ? { scopeVocabulary: row.scope_vocabulary } : {}),
-    // Only when recorded, so a record put without one reads back exactly as it went in.
-    ...(row.identity === null || row.identity === undefined ? {} : { identity: JSON.parse(row.identity) as GrantIdentity }),
-  };
-}
-
-/**
- * The grant of a resolve's join, or null when the token has none (an API key) or it is gone. The
- * columns are NOT NULL, so with a `g_id` the fallbacks never apply; they only satisfy the types.
- */
-export function toJoinedGrant(row: JoinedGrantRow): GrantRecord | null {
-  if (row.g_id === null) return null;
-  return toGrant({
-    id: row.g_id,
-    client_id: row.g_client_id ?? '',
-    provider: row.g_provider ?? '',
-    email: row.g_email ?? '',
-    name: row.g_name ?? '',
-    scopes: row.g_scopes ?? [],
-    status: row.g_status ?? 'invalid',
-    settings: row.g_settings,
-    created_at: row.g_created_at ?? 0,
-    updated_at: row.g_updated_at ?? 0,
-    scope_vocabulary: row.g_scope_vocabulary,
-    identity: row.g_identity ?? null,
-  });
-}
-
-export function toToken(row: TokenRow): TokenRecord {
+function tokenOf(row: z.output<typeof tokenColumns>): TokenRecord {
   return {
     hash: row.hash,
-    kind: row.kind as TokenKind,
+    kind: row.kind,
     clientId: row.client_id,
     grantId: row.grant_id,
     family: row.family,
-    createdAt: readTime(row.created_at),
-    expiresAt: row.expires_at === null ? null : readTime(row.expires_at),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
     data: row.data,
-    ...(row.scopes === null || row.scopes === undefined ? {} : { scopes: JSON.parse(row.scopes) as string[] }),
+    ...(row.scopes === null ? {} : { scopes: row.scopes }),
   };
 }
 
-export function toConnector(row: ConnectorRow): ConnectorRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    name: row.name,
-    clientId: row.client_id,
-    clientSecret: row.client_secret,
-    settings: JSON.parse(row.settings) as Record<string, string>,
-    defaultScopes: readList(row.default_scopes),
-    allowedScopes: row.allowed_scopes === null ? null : readList(row.allowed_scopes),
-    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as ConnectorRecord['endpoints']),
-    activeCredentialId: row.active_credential_id,
-    owner: ownerOf(row.owner),
-    clients: row.clients === null ? null : readList(row.clients),
-    createdAt: readTime(row.created_at),
-    updatedAt: readTime(row.updated_at),
-  };
-}
+const tokenRow = tokenColumns.transform(tokenOf);
 
-export function toCredential(row: CredentialRow): CredentialRecord {
-  return {
-    id: row.id,
-    provider: row.provider,
-    owner: ownerOf(row.owner),
-    name: row.name,
-    type: row.type as CredentialType,
-    data: row.data,
-    createdAt: readTime(row.created_at),
-    updatedAt: readTime(row.updated_at),
-  };
-}
+/** A token and whether this call consumed it first, as PostgreSQL's consume and rotate answer. */
+export const consumedRow = tokenColumns
+  .extend({ first_use: z.boolean() })
+  .transform((row): Consumed => ({ record: tokenOf(row), firstUse: row.first_use }));
 
-// The param builders go column by column, so nothing a caller attached to a record is stored.
+/** A token read with its `consumed_at`, as SQLite's consume reads it: first use while that is null. */
+export const unconsumedRow = tokenColumns
+  .extend({ consumed_at: sqlTime.nullable() })
+  .transform((row): Consumed => ({ record: tokenOf(row), firstUse: row.consumed_at === null }));
 
-export function grantParams(g: GrantRecord, list: ListEncoder): GrantParams {
-  return {
-    id: g.id,
-    client_id: g.clientId,
-    provider: g.provider,
-    email: g.email,
-    name: g.name,
-    scopes: list(g.scopes),
-    status: g.status,
-    settings: g.settings,
-    created_at: g.createdAt,
-    updated_at: g.updatedAt,
-    scope_vocabulary: g.scopeVocabulary ?? null,
-    identity: g.identity ? identityJson(g.identity) : null,
-    email_lower: g.email.toLowerCase(),
-  };
-}
+const connectorRow = z
+  .object({
+    provider: z.string(),
+    id: z.string(),
+    name: z.string(),
+    client_id: z.string().nullable(),
+    client_secret: z.string().nullable(),
+    settings: jsonText(connectorSettings),
+    default_scopes: sqlList,
+    allowed_scopes: sqlList.nullable(),
+    endpoints: jsonText(connectorEndpoints).nullable(),
+    active_credential_id: z.string().nullable(),
+    created_at: sqlTime,
+    updated_at: sqlTime,
+    owner: z.string(),
+    clients: sqlList.nullable(),
+  })
+  .transform(
+    (row): ConnectorRecord => ({
+      id: row.id,
+      provider: row.provider,
+      name: row.name,
+      clientId: row.client_id,
+      clientSecret: row.client_secret,
+      settings: row.settings,
+      defaultScopes: row.default_scopes,
+      allowedScopes: row.allowed_scopes,
+      endpoints: row.endpoints,
+      activeCredentialId: row.active_credential_id,
+      owner: ownerOf(row.owner),
+      clients: row.clients,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }),
+  );
 
-export function tokenParams(t: TokenRecord): TokenParams {
-  return {
-    hash: t.hash,
-    kind: t.kind,
-    client_id: t.clientId,
-    grant_id: t.grantId,
-    family: t.family,
-    created_at: t.createdAt,
-    expires_at: t.expiresAt,
-    data: t.data,
-    scopes: t.scopes ? JSON.stringify(t.scopes) : null,
-  };
-}
+const credentialRow = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    name: z.string(),
+    type: credentialType,
+    data: z.string(),
+    created_at: sqlTime,
+    updated_at: sqlTime,
+    owner: z.string(),
+  })
+  .transform(
+    (row): CredentialRecord => ({
+      id: row.id,
+      provider: row.provider,
+      owner: ownerOf(row.owner),
+      name: row.name,
+      type: row.type,
+      data: row.data,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }),
+  );
 
-/** Field by field: nothing else a caller attached is stored. */
-export function identityJson(i: GrantIdentity): string {
-  return JSON.stringify({ subject: i.subject, strength: i.strength, method: i.method });
-}
+export const readGrant = (row: unknown): GrantRecord => parseStored(grantRow, row, 'grant');
+export const readToken = (row: unknown): TokenRecord => parseStored(tokenRow, row, 'token');
+export const readConnector = (row: unknown): ConnectorRecord => parseStored(connectorRow, row, 'connector');
+export const readCredential = (row: unknown): CredentialRecord => parseStored(credentialRow, row, 'credential');
 
-// Settings and endpoints are JSON text in both schemas: it gives back exactly the strings that went
-// in, and null stays apart from [] or {}.
-export function connectorParams(c: ConnectorRecord, list: ListEncoder): ConnectorParams {
-  return {
-    provider: c.provider,
-    id: c.id,
-    name: c.name,
-    client_id: c.clientId,
-    client_secret: c.clientSecret,
-    settings: JSON.stringify(c.settings),
-    default_scopes: list(c.defaultScopes),
-    allowed_scopes: c.allowedScopes === null ? null : list(c.allowedScopes),
-    endpoints: c.endpoints === null ? null : JSON.stringify(c.endpoints),
-    active_credential_id: c.activeCredentialId,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-    owner: ownerColumn(c.owner),
-    clients: c.clients === null ? null : list(c.clients),
-  };
-}
+const countRow = z.object({ n: z.number() });
 
-export function credentialParams(c: CredentialRecord): CredentialParams {
-  return {
-    id: c.id,
-    provider: c.provider,
-    name: c.name,
-    type: c.type,
-    data: c.data,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-    owner: ownerColumn(c.owner),
-  };
+/** The count a statement answers as `n`; no row counts nothing. */
+export const readCount = (row: unknown): number => (row === undefined ? 0 : parseStored(countRow, row, 'count').n);
+
+const JOINED_GRANT_COLUMNS = GRANT_COLUMN_NAMES.map((column) => [column, `g_${column}`] as const);
+
+/**
+ * A token LEFT JOINed to its grant, the grant's columns prefixed with `g_` (see the resolve
+ * statements). Its grant is null when the token has none (an API key) or the grant is gone.
+ */
+export function readResolved(row: unknown): Resolved {
+  if (!isObject(row)) throw new Error('grantkit: a token read back from the store is not a row');
+  const token = readToken(row);
+  if (row['g_id'] === null) return { token, grant: null };
+  const grant: Record<string, unknown> = {};
+  for (const [column, joined] of JOINED_GRANT_COLUMNS) grant[column] = row[joined];
+  return { token, grant: readGrant(grant) };
 }

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import { RATE_LIMIT_TABLE } from '../../limits/backends.js';
+import { parseStored } from '../stored.js';
 
 /**
  * The SQLite schema and its upgrades in place (the PostgreSQL schema is migrations.ts). A file is
@@ -104,9 +106,18 @@ const ADDED_COLUMNS: readonly (readonly [table: string, column: string, type: st
 
 function addColumns(db: Database): void {
   for (const [table, column, type] of ADDED_COLUMNS) {
-    const have = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
-    if (!have.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
   }
+}
+
+/** A row of `PRAGMA table_info`: only the column's name is read. */
+const tableInfoRow = z.object({ name: z.string() });
+
+function hasColumn(db: Database, table: string, column: string): boolean {
+  return db
+    .prepare(`PRAGMA table_info(${table})`)
+    .all()
+    .some((row) => parseStored(tableInfoRow, row, 'table description').name === column);
 }
 
 /**
@@ -117,8 +128,7 @@ function addColumns(db: Database): void {
  * once per file, in an IMMEDIATE transaction that re-checks, so processes starting together agree.
  */
 function upgradeConnectorOwners(db: Database): void {
-  const hasOwner = (): boolean =>
-    (db.prepare('PRAGMA table_info(grantkit_connectors)').all() as { name: string }[]).some((c) => c.name === 'owner');
+  const hasOwner = (): boolean => hasColumn(db, 'grantkit_connectors', 'owner');
   if (hasOwner()) return;
   db.transaction(() => {
     if (hasOwner()) return;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * What a store reads back from its backend (a row, a JSON value) is checked against the shape it
+ * was written in, never trusted: a row edited by hand, a half-applied upgrade or another program
+ * writing the same tables must not become a record the kit acts on. A value that does not parse is
+ * a store error, which the kit answers as it answers a store that is down.
+ */
+export function parseStored<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  // Paths and expectations only: the values may be secrets (sealed settings, token data).
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
+  throw new Error(`grantkit: a ${what} read back from the store does not parse (${problems})`);
+}
+
+/** JSON text (a column or a field that holds JSON), parsed and then checked against `schema`. */
+export function jsonText<S extends z.ZodType>(schema: S) {
+  return z.string().transform((text, ctx): z.output<S> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
+}
+
+/** An object whose fields can be read by name, each still unknown until it is checked. */
+export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
+}
