@@ -14,9 +14,26 @@ import type { Store } from '../store.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
+/**
+ * A pg Pool (`new pg.Pool()`, or pg.native's), described by the members the store calls, so that
+ * the store's public types need no @types/pg.
+ */
+export interface PostgresPool {
+  readonly options: object;
+  readonly ended: boolean;
+  connect(): Promise<unknown>;
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/** The store works with pg's own type; a pool with its methods is taken to be one of its pools. */
+function isPgPool(pool: PostgresPool): pool is Pool {
+  return typeof pool.connect === 'function' && typeof pool.query === 'function' && typeof pool.end === 'function';
+}
+
 export interface PostgresStoreOptions {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
-  readonly pool?: Pool;
+  readonly pool?: PostgresPool;
   /** Used when no pool is given. */
   readonly connectionString?: string;
   /** Where the tables live; migrate() creates it. Default 'public'. */
@@ -65,6 +82,7 @@ export class PostgresStore implements Store, ConnectorStore {
   constructor(options: PostgresStoreOptions = {}) {
     this.#schema = options.schema ?? 'public';
     const timeoutMs = options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.pool !== undefined && !isPgPool(options.pool)) throw new TypeError('PostgresStore: pool must be a pg Pool');
     this.#owned = !options.pool;
     this.#pool = options.pool ?? ownPool(options.connectionString, timeoutMs);
     // An identifier of at most 63 bytes whatever the schema's name, so NOTIFY and LISTEN agree.

@@ -10,7 +10,25 @@ import { SqliteTokens } from './sqlite-tokens.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
 
-export type SqliteStoreOptions = { readonly filename: string } | { readonly database: Database };
+/**
+ * A better-sqlite3 Database, described by the members the store calls, so that the store's public
+ * types need no @types/better-sqlite3. `new Database(file)` from better-sqlite3 is one.
+ */
+export interface SqliteDatabase {
+  readonly open: boolean;
+  prepare(source: string): unknown;
+  transaction(fn: (...args: never[]) => unknown): unknown;
+  exec(source: string): unknown;
+  pragma(source: string): unknown;
+  close(): unknown;
+}
+
+export type SqliteStoreOptions = { readonly filename: string } | { readonly database: SqliteDatabase };
+
+/** The store works with better-sqlite3's own type; a handle with its methods is taken to be one of its databases. */
+function isBetterSqlite3(db: SqliteDatabase): db is Database {
+  return typeof db.prepare === 'function' && typeof db.transaction === 'function' && typeof db.pragma === 'function';
+}
 
 /**
  * The embedded persistent store: one file, shared safely by the processes of one machine (WAL, and
@@ -35,6 +53,7 @@ export class SqliteStore implements Store, ConnectorStore {
 
   constructor(options: SqliteStoreOptions) {
     if ('database' in options) {
+      if (!isBetterSqlite3(options.database)) throw new TypeError('SqliteStore: database must be a better-sqlite3 Database');
       this.#db = options.database;
       this.#owned = false;
     } else {
