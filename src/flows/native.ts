@@ -15,6 +15,8 @@ import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import { grantEvent } from '../events/events.js';
 import { checkV2ServiceAccount, isV2ServiceAccount } from '../providers/service-accounts.js';
 import type { KitContext } from '../kit/context.js';
+import { grantIdentity } from '../store/record-schemas.js';
+import { storedJson } from '../store/stored.js';
 
 /** Nylas native authentication: "This code is only valid for 15 minutes." */
 export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
@@ -46,6 +48,17 @@ interface PendingAuthorization {
   /** Who proved the address (absent in codes issued before it was recorded: unverified). */
   readonly identity?: GrantIdentity;
 }
+
+const pendingAuthorization: z.ZodType<PendingAuthorization> = z.object({
+  v: z.literal(1),
+  grantId: z.string(),
+  provider: z.string(),
+  email: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  settings: z.string(),
+  identity: grantIdentity.optional(),
+});
 
 export interface NativeAuthorization {
   readonly code: string;
@@ -143,7 +156,8 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
   if (consumed.record.clientId !== body.client_id) {
     throw new GrantkitError('invalid_grant', 'The code was not issued to this client.');
   }
-  const pending = JSON.parse(consumed.record.data ?? 'null') as PendingAuthorization;
+  const pending = storedJson(pendingAuthorization, consumed.record.data);
+  if (pending === undefined) throw new GrantkitError('invalid_grant', 'The code is not valid.');
 
   const existing = await kit.store.findGrantByEmail(body.client_id, pending.email);
   // The provider checked the credentials at /connect/authorize; only now may the answer depend on

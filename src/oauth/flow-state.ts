@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { PkceMethod } from './pkce.js';
 import type { KitContext } from '../kit/context.js';
+import { storedJson } from '../store/stored.js';
 
 /** Flow state lives 15 minutes (the user signs in at the provider meanwhile). */
 export const FLOW_TTL_MS = 15 * 60 * 1000;
@@ -39,6 +41,27 @@ interface StoredFlow extends FlowData {
   /** The hash of the browser's flow-cookie nonce (flow-cookie.ts); absent on flows saved before it existed. */
   readonly cookie?: string;
 }
+
+const storedFlow: z.ZodType<StoredFlow> = z.object({
+  v: z.literal(1),
+  api: z.enum(['v2', 'v3']),
+  provider: z.string(),
+  grantProvider: z.string(),
+  clientId: z.string(),
+  redirectUri: z.string(),
+  responseType: z.enum(['code', 'token']),
+  state: z.string().optional(),
+  loginHint: z.string().optional(),
+  accessType: z.enum(['online', 'offline']),
+  requested: z.array(z.string()),
+  upstream: z.array(z.string()),
+  needs: z.record(z.string(), z.array(z.string())),
+  challenge: z.string().optional(),
+  method: z.enum(['S256', 's256', 'plain']).optional(),
+  redirectOnError: z.boolean(),
+  verifier: z.string().nullable(),
+  cookie: z.string().optional(),
+});
 
 export interface TakenFlow {
   readonly data: FlowData;
@@ -90,7 +113,8 @@ export async function takeFlow(kit: KitContext, token: string, provider: string)
   const consumed = await kit.store.consume(hash, kit.now());
   if (!consumed || consumed.record.kind !== 'flow') return { ok: false, reason: 'unknown' };
   if (!consumed.firstUse) return { ok: false, reason: 'replayed' };
-  const stored = JSON.parse(consumed.record.data ?? 'null') as StoredFlow;
+  const stored = storedJson(storedFlow, consumed.record.data);
+  if (stored === undefined) return { ok: false, reason: 'unknown' };
   if (stored.provider !== provider) return { ok: false, reason: 'provider_mismatch' };
   const { verifier, cookie, ...data } = stored;
   return {

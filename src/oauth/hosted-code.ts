@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { GrantIdentity } from '../store/records.js';
 import type { PkceMethod } from './pkce.js';
 import type { KitContext } from '../kit/context.js';
+import { grantIdentity } from '../store/record-schemas.js';
+import { storedJson } from '../store/stored.js';
 
 /**
  * What a hosted authorization code stands for until it is redeemed: the account the provider
@@ -71,12 +74,39 @@ export async function issueHostedCode(
   return code;
 }
 
+const hostedPending: z.ZodType<HostedPending> = z.object({
+  v: z.literal(1),
+  hosted: z.literal(true),
+  api: z.enum(['v2', 'v3']),
+  provider: z.string(),
+  grantProvider: z.string(),
+  connectorId: z.string(),
+  clientId: z.string(),
+  redirectUri: z.string(),
+  email: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  accessType: z.enum(['online', 'offline']),
+  state: z.string().optional(),
+  challenge: z.string().optional(),
+  method: z.enum(['S256', 's256', 'plain']).optional(),
+  identity: grantIdentity.optional(),
+  providerTokens: z.string(),
+});
+
+const providerTokens: z.ZodType<ProviderTokens> = z.object({
+  access_token: z.string(),
+  refresh_token: z.string().optional(),
+  access_token_expires_at: z.number().optional(),
+  scope: z.string().optional(),
+});
+
 /** The pending authorization of a consumed hosted code record, or undefined when the record is not one. */
 export function readPending(data: string | null): HostedPending | undefined {
-  try {
-    const parsed = JSON.parse(data ?? 'null') as Partial<HostedPending> | null;
-    return parsed?.hosted === true && parsed.v === 1 ? (parsed as HostedPending) : undefined;
-  } catch {
-    return undefined;
-  }
+  return storedJson(hostedPending, data);
+}
+
+/** The provider's tokens sealed in a pending authorization, or undefined when they cannot be read. */
+export function openProviderTokens(sealed: string, opened: (sealed: string) => string): ProviderTokens | undefined {
+  return storedJson(providerTokens, opened(sealed));
 }

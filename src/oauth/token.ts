@@ -1,14 +1,13 @@
-import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
 import { clientWithSecret, invalidClient, secretOrApiKeyMatches, tokenEndpointClient } from '../auth/client-auth.js';
-import type { RegisteredClient } from '../clients.js';
-import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantkitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
-import { wrongCredential } from '../limits/rate-limits.js';
-import type { GrantRecord, TokenRecord } from '../store/records.js';
+import type { GrantRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
-import { hostedCodeHash, readPending, type HostedPending, type ProviderTokens } from './hosted-code.js';
+import { hostedCodeHash, openProviderTokens, readPending, type HostedPending } from './hosted-code.js';
+import { refresh } from './refresh.js';
+import { invalidGrant, issueV3Tokens, putToken, type V3TokenResponse } from './v3-tokens.js';
 import { verifierMatches } from './pkce.js';
 import type { KitContext } from '../kit/context.js';
 
@@ -40,22 +39,7 @@ const v2Body = z.object({
   redirect_uri: z.string().max(2048).optional(),
 });
 
-/** The v3 token response: flat JSON. */
-export interface V3TokenResponse {
-  readonly access_token: string;
-  readonly expires_in: number;
-  readonly id_token: string;
-  readonly email: string;
-  readonly refresh_token?: string;
-  readonly scope: string;
-  readonly token_type: 'Bearer';
-  readonly grant_id: string;
-  readonly provider?: string;
-}
 
-function invalidGrant(message: string): GrantkitError {
-  return new GrantkitError('invalid_grant', message);
-}
 
 /**
  * POST /v3/connect/token. The client's id and secret come from the body or from HTTP Basic
@@ -137,7 +121,8 @@ async function takeCode(
 }
 
 async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: string, api: 'v2' | 'v3'): Promise<GrantRecord> {
-  const tokens = JSON.parse(kit.keyring.open(pending.providerTokens, codeHash)) as ProviderTokens;
+  const tokens = openProviderTokens(pending.providerTokens, (sealed) => kit.keyring.open(sealed, codeHash));
+  if (tokens === undefined) throw invalidGrant('The code is not valid.');
   return upsertHostedGrant(
     kit,
     {
@@ -156,154 +141,3 @@ async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: 
   );
 }
 
-interface RefreshData {
-  /** The absolute end of the chain (ms). */
-  readonly maxAt: number;
-}
-
-/**
- * Access token (+ refresh token when `refreshMaxAt` is set) and id_token for a grant. Tokens of
- * one chain share a family, so a replayed code or refresh token revokes them together.
- */
-async function issueV3Tokens(
-  kit: KitContext,
-  grant: GrantRecord,
-  family: string,
-  now: number,
-  refreshMaxAt: number | undefined,
-  refreshToken?: string,
-  scopes: readonly string[] = grant.scopes,
-): Promise<V3TokenResponse> {
-  const ttl = kit.hosted.accessTokenTtlMs;
-  const accessToken = newSecret(TOKEN_PREFIX.access);
-  await putToken(kit, { kind: 'access', token: accessToken, grant, family, expiresAt: now + ttl, data: null, scopes });
-  let rt = refreshToken;
-  if (rt === undefined && refreshMaxAt !== undefined) {
-    rt = newSecret(TOKEN_PREFIX.refresh);
-    await putToken(kit, {
-      kind: 'refresh',
-      token: rt,
-      grant,
-      family,
-      expiresAt: Math.min(now + kit.hosted.refreshIdleMs, refreshMaxAt),
-      data: JSON.stringify({ maxAt: refreshMaxAt } satisfies RefreshData),
-    });
-  }
-  const iat = Math.floor(now / 1000);
-  const idToken = await kit.hosted.signer.sign({
-    issuer: kit.options.issuer,
-    audience: grant.clientId,
-    subject: grant.id,
-    email: grant.email,
-    issuedAt: iat,
-    expiresAt: iat + Math.floor(ttl / 1000),
-  });
-  return {
-    access_token: accessToken,
-    expires_in: Math.floor(ttl / 1000),
-    id_token: idToken,
-    email: grant.email,
-    ...(rt !== undefined ? { refresh_token: rt } : {}),
-    scope: scopes.join(' '),
-    token_type: 'Bearer',
-    grant_id: grant.id,
-  };
-}
-
-/**
- * Refresh rotation (RFC 9700 section 4.14.2): the presented token is consumed and its successor stored in
- * one compare-and-swap. A token used twice means it leaked: the whole family (the live refresh
- * token and its access tokens) is revoked. A refresh cannot widen the grant's scopes.
- */
-async function refresh(kit: KitContext, client: RegisteredClient, token: string, scope: string | undefined): Promise<V3TokenResponse> {
-  // Only refresh tokens carry this prefix, so an access token or code never reaches rotate().
-  if (!token.startsWith(TOKEN_PREFIX.refresh)) throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
-  const now = kit.now();
-  const next = newSecret(TOKEN_PREFIX.refresh);
-  const oldHash = hashSecret(token);
-  // Stores resolve no refresh tokens, so the old token's family and grant are only known after the
-  // swap. The swap stores a placeholder under the successor's hash (no grant, no family: nobody
-  // holds its value yet), and the real record replaces it below.
-  const placeholder: TokenRecord = {
-    hash: hashSecret(next),
-    kind: 'refresh',
-    clientId: client.id,
-    grantId: null,
-    family: null,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    data: null,
-  };
-  const consumed = await kit.store.rotate(oldHash, placeholder, now);
-  if (!consumed || consumed.record.kind !== 'refresh' || consumed.record.family === null) {
-    // Unknown to the store: a guess, counted against the IP. A replay (below) is a known token.
-    throw wrongCredential(invalidGrant('The refresh token is invalid or has expired.'));
-  }
-  const old = consumed.record;
-  const family = old.family!;
-  if (!consumed.firstUse) {
-    await kit.store.revokeFamily(family, now);
-    throw invalidGrant('The refresh token was already used; every token of its chain is revoked.');
-  }
-  if (old.clientId !== client.id || old.grantId === null) {
-    // Another client holding this token means it leaked (RFC 6749 section 10.4): kill the chain.
-    await kit.store.revokeFamily(family, now);
-    throw invalidGrant('The refresh token was not issued to this client.');
-  }
-  const grant = await kit.store.getGrant(old.grantId);
-  if (!grant || grant.status !== 'valid' || grant.clientId !== client.id) {
-    await kit.store.revokeFamily(family, now);
-    throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
-  }
-  // The chain keeps the scopes its code was issued with, within the grant's current ones, by the
-  // same rule as its access tokens (grants/token-scopes.ts): a later sign-in that widened the grant
-  // does not widen this chain, and one that narrowed it narrows the chain to what is left.
-  const carried = kit.auth.grantOfToken(grant, old).scopes;
-  let accessScopes: readonly string[] = carried;
-  if (scope !== undefined && scope.trim() !== '') {
-    const requested = [...new Set(scope.trim().split(/\s+/))];
-    const wider = requested.find((s) => !carried.includes(s));
-    if (wider !== undefined) throw new GrantkitError('invalid_request', `Scope "${wider.slice(0, 128)}" exceeds the grant; a refresh cannot widen it.`, { v3Type: 'invalid_scope' });
-    accessScopes = requested;
-  }
-  let maxAt = now;
-  try {
-    maxAt = (JSON.parse(old.data ?? '{}') as Partial<RefreshData>).maxAt ?? now;
-  } catch {
-    // Unreadable: treat the chain as ended below.
-  }
-  // The real successor replaces the placeholder under the same hash.
-  await putToken(kit, {
-    kind: 'refresh',
-    token: next,
-    grant,
-    family,
-    expiresAt: Math.min(now + kit.hosted.refreshIdleMs, maxAt),
-    data: JSON.stringify({ maxAt } satisfies RefreshData),
-    scopes: carried,
-  });
-  return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
-}
-
-async function putToken(
-  kit: KitContext,
-  t: {
-    kind: 'access' | 'refresh';
-    token: string;
-    grant: GrantRecord;
-    family: string;
-    expiresAt: number | null;
-    data: string | null;
-    scopes?: readonly string[];
-  },
-): Promise<void> {
-  await issueGrantToken(kit, {
-    kind: t.kind,
-    grant: t.grant,
-    family: t.family,
-    expiresAt: t.expiresAt,
-    data: t.data,
-    secret: t.token,
-    ...(t.scopes !== undefined ? { scopes: t.scopes } : {}),
-  });
-}

@@ -35,3 +35,20 @@ export function jsonText<S extends z.ZodType>(schema: S) {
 export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * The JSON a code or flow record carries (`TokenRecord.data`), checked against the shape grantkit
+ * wrote it in. Undefined when it is missing or does not parse: the caller answers as for a code it
+ * does not know, since a record it cannot read stands for nothing it can honour.
+ */
+export function storedJson<T>(schema: z.ZodType<T>, data: string | null): T | undefined {
+  if (data === null) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { GrantkitError } from '../errors/error.js';
+import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import { issueGrantToken } from '../grants/issue-token.js';
+import type { KitContext } from '../kit/context.js';
+import type { GrantRecord } from '../store/records.js';
+
+// The tokens hosted OAuth hands out at /v3/connect/token: one access token, an id_token, and with
+// offline access a refresh token whose chain ends at an absolute time.
+
+/** The v3 token response: flat JSON. */
+export interface V3TokenResponse {
+  readonly access_token: string;
+  readonly expires_in: number;
+  readonly id_token: string;
+  readonly email: string;
+  readonly refresh_token?: string;
+  readonly scope: string;
+  readonly token_type: 'Bearer';
+  readonly grant_id: string;
+  readonly provider?: string;
+}
+
+/** 400 `invalid_grant`: a code or refresh token that cannot be redeemed. */
+export function invalidGrant(message: string): GrantkitError {
+  return new GrantkitError('invalid_grant', message);
+}
+
+export interface RefreshData {
+  /** The absolute end of the chain (ms). */
+  readonly maxAt: number;
+}
+
+export const refreshData: z.ZodType<RefreshData> = z.object({ maxAt: z.number() });
+
+/**
+ * Access token (+ refresh token when `refreshMaxAt` is set) and id_token for a grant. Tokens of
+ * one chain share a family, so a replayed code or refresh token revokes them together.
+ */
+export async function issueV3Tokens(
+  kit: KitContext,
+  grant: GrantRecord,
+  family: string,
+  now: number,
+  refreshMaxAt: number | undefined,
+  refreshToken?: string,
+  scopes: readonly string[] = grant.scopes,
+): Promise<V3TokenResponse> {
+  const ttl = kit.hosted.accessTokenTtlMs;
+  const accessToken = newSecret(TOKEN_PREFIX.access);
+  await putToken(kit, { kind: 'access', token: accessToken, grant, family, expiresAt: now + ttl, data: null, scopes });
+  let rt = refreshToken;
+  if (rt === undefined && refreshMaxAt !== undefined) {
+    rt = newSecret(TOKEN_PREFIX.refresh);
+    await putToken(kit, {
+      kind: 'refresh',
+      token: rt,
+      grant,
+      family,
+      expiresAt: Math.min(now + kit.hosted.refreshIdleMs, refreshMaxAt),
+      data: JSON.stringify({ maxAt: refreshMaxAt } satisfies RefreshData),
+    });
+  }
+  const iat = Math.floor(now / 1000);
+  const idToken = await kit.hosted.signer.sign({
+    issuer: kit.options.issuer,
+    audience: grant.clientId,
+    subject: grant.id,
+    email: grant.email,
+    issuedAt: iat,
+    expiresAt: iat + Math.floor(ttl / 1000),
+  });
+  return {
+    access_token: accessToken,
+    expires_in: Math.floor(ttl / 1000),
+    id_token: idToken,
+    email: grant.email,
+    ...(rt !== undefined ? { refresh_token: rt } : {}),
+    scope: scopes.join(' '),
+    token_type: 'Bearer',
+    grant_id: grant.id,
+  };
+}
+
+
+export async function putToken(
+  kit: KitContext,
+  t: {
+    kind: 'access' | 'refresh';
+    token: string;
+    grant: GrantRecord;
+    family: string;
+    expiresAt: number | null;
+    data: string | null;
+    scopes?: readonly string[];
+  },
+): Promise<void> {
+  await issueGrantToken(kit, {
+    kind: t.kind,
+    grant: t.grant,
+    family: t.family,
+    expiresAt: t.expiresAt,
+    data: t.data,
+    secret: t.token,
+    ...(t.scopes !== undefined ? { scopes: t.scopes } : {}),
+  });
+}
