@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Bench } from 'tinybench';
-import { createGrantKit, GrantkitError, MemoryStore, sandboxProvider, type GrantKit, type ScopeGuard } from '../src/index.js';
+import { createGrantKit, GrantKitError, MemoryStore, sandboxProvider, type GrantKit, type ScopeGuard } from '../src/index.js';
 import { authorizeNative, redeemNative } from '../src/flows/native.js';
 import { SqliteStore } from '../src/store/sql/sqlite.js';
 import type { Store } from '../src/store/store.js';
@@ -108,7 +108,7 @@ async function authorizeCost(kind: 'memory' | 'sqlite', grants: number): Promise
   const probes = Array.from({ length: PROBES }, () => `Bearer ${tokenOf(Math.floor(Math.random() * grants))}`);
   for (const p of probes.slice(0, 64)) {
     const o = kit.authorize(p, '/', guard);
-    if (o instanceof Promise || o instanceof GrantkitError) throw new Error(`probe did not authorize synchronously on ${kind}`);
+    if (o instanceof Promise || o instanceof GrantKitError) throw new Error(`probe did not authorize synchronously on ${kind}`);
   }
   let j = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });

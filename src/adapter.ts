@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GrantkitError } from './errors/error.js';
+import { GrantKitError } from './errors/error.js';
 import { renderGuardError, withRenderedBody } from './errors/formats.js';
 import type { Grant } from './grants/grant.js';
 import { grantParamNames } from './grants/ownership.js';
@@ -40,7 +40,7 @@ export interface GrantKitMiddleware<M> {
 export interface AdapterOptions {
   /**
    * Hand guard failures to the app's own error handling (Express `next(err)`, a throw on Koa)
-   * as a GrantkitError with status, headers, expose and the rendered body, instead of answering.
+   * as a GrantKitError with status, headers, expose and the rendered body, instead of answering.
    */
   readonly throwErrors?: boolean;
   /**
@@ -120,7 +120,7 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
  * What a guard finds for a request: its scope guard, `null` (any valid token passes), an error to
  * answer at once, or undefined (not guarded: pass through).
  */
-type GuardFor<C> = (cx: C) => ScopeGuard | null | GrantkitError | undefined;
+type GuardFor<C> = (cx: C) => ScopeGuard | null | GrantKitError | undefined;
 
 /** The middleware steps of one adapter instance, over its binding. */
 class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
@@ -165,7 +165,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
     const grantkitGuard = (cx: C, next: N): unknown => {
       const guard = guardFor(cx);
       if (guard === undefined) return next();
-      if (guard instanceof GrantkitError) return this.#finish(cx, next, guard);
+      if (guard instanceof GrantKitError) return this.#finish(cx, next, guard);
       // Only look when some resolve() was mounted: most apps mount none.
       const prior = this.#resolving ? remembered.get(cx) : undefined;
       const outcome = this.#kit.authorizeRequest(this.#input(cx), guard, prior, this.#grantParams);
@@ -177,7 +177,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
 
   /** A guard's verdict: the grant set and on to the next middleware, or the error answered or raised. */
   #finish(cx: C, next: N, outcome: AuthOutcome): unknown {
-    if (!(outcome instanceof GrantkitError)) {
+    if (!(outcome instanceof GrantKitError)) {
       this.#b.setGrant(cx, outcome);
       return next();
     }
@@ -189,7 +189,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
   /** resolve()'s outcome, kept on the request for the guards after it: a good grant is set, an error left to them. */
   #remember(cx: C, next: N, outcome: AuthOutcome): unknown {
     remembered.set(cx, outcome);
-    if (!(outcome instanceof GrantkitError)) this.#b.setGrant(cx, outcome);
+    if (!(outcome instanceof GrantKitError)) this.#b.setGrant(cx, outcome);
     return next();
   }
 
@@ -229,7 +229,7 @@ export function requestInput(cx: RequestHandle, node: IncomingMessage, body: unk
 }
 
 /** A guard's or resolve()'s error as the response, in the format of the app route it protects. */
-export function guardFailure(err: GrantkitError, url: string): SerializedResponse {
+export function guardFailure(err: GrantKitError, url: string): SerializedResponse {
   return serialize(renderGuardError(err, url));
 }
 

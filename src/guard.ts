@@ -1,4 +1,4 @@
-import { GrantkitError } from './errors/error.js';
+import { GrantKitError } from './errors/error.js';
 import { insufficientScopeMessage } from './errors/messages.js';
 import { bearerChallenge } from './errors/challenges.js';
 import { kScopeMask, type Grant } from './grants/grant.js';
@@ -31,11 +31,11 @@ export class ScopeGuard {
   }
 
   /** Undefined when the grant passes; the 403 otherwise. */
-  check(grant: Grant): GrantkitError | undefined {
+  check(grant: Grant): GrantKitError | undefined {
     const mask = grant[kScopeMask];
     const ok = this.mode === 'any' ? intersects(mask, this.#mask) : covers(mask, this.#mask);
     if (ok) return undefined;
-    return new GrantkitError('insufficient_scope', insufficientScopeMessage(grant.scopes, this.scopes, this.mode), {
+    return new GrantKitError('insufficient_scope', insufficientScopeMessage(grant.scopes, this.scopes, this.mode), {
       headers: { 'www-authenticate': this.#challenge },
     });
   }

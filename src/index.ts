@@ -1,24 +1,33 @@
 /**
  * grantkit: Nylas-style grants, one-time codes, tokens and scope guards for Express and Koa.
- * This is the framework-agnostic core; the adapters live under grantkit/express and grantkit/koa.
+ * This is the framework-agnostic core; the adapters live under grantkit/express, grantkit/koa,
+ * grantkit/decorators and grantkit/passport, the stores under grantkit/stores/*.
  */
-export { createGrantKit, GrantKit, type AuthOutcome } from './kit.js';
+
+// The kit.
+export { createGrantKit, GrantKit, type AppCaller, type AuthOutcome } from './kit.js';
 export type { GrantKitOptions, ClientOptions } from './kit/options.js';
-export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/error.js';
 export { notReadyResponse } from './not-ready.js';
+export type { TransportLike } from './http/transport.js';
+export type { RequestLike, ResponseDescriptor } from './http/types.js';
+
+// Errors.
+export { GrantKitError, isGrantKitError, type GrantKitErrorCode } from './errors/error.js';
 export { type ErrorFamily } from './errors/formats.js';
+
+// Scopes and guards.
 export { ScopeGuard, type GuardMode } from './guard.js';
 export type { Grant } from './grants/grant.js';
-export type { RequestLike, ResponseDescriptor } from './http/types.js';
 export { V2_SCOPES, V2_SCOPE_DESCRIPTIONS, DEFAULT_V2_SCOPES, type V2Scope } from './scopes/catalog.js';
 export { V2_IMPLICATIONS } from './scopes/implications.js';
 export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
 export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
 export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
-export { type NativeProvider, type VerifyInput, type VerifiedAccount, ProviderAuthError } from './providers/provider.js';
-export { sandboxProvider, type SandboxProviderOptions } from './providers/sandbox.js';
-export { Keyring, KeyringError } from './crypto/keyring.js';
-export { newSecret, hashSecret, TOKEN_PREFIX } from './crypto/tokens.js';
+export { GOOGLE_PREFIX, V2_TO_GOOGLE } from './scopes/provider-google.js';
+export { GRAPH_PREFIX, V2_TO_MICROSOFT } from './scopes/provider-microsoft.js';
+export { PROVIDER_SCOPES, PROVIDER_IMPLICATIONS } from './scopes/provider-scopes.js';
+
+// Stores: the interface, its records, the memory store and the per-instance cache.
 export type { Store, MaybePromise } from './store/store.js';
 export type {
   GrantRecord,
@@ -29,8 +38,17 @@ export type {
   Consumed,
   GrantFilter,
   TokenFilter,
+  Invalidation,
+  InvalidationListener,
 } from './store/records.js';
 export { MemoryStore } from './store/memory.js';
+export { GrantCache, type GrantCacheOptions } from './store/cache.js';
+
+// Secrets: the keyring that seals provider credentials, and token hashing.
+export { Keyring, KeyringError } from './crypto/keyring.js';
+export { newSecret, hashSecret, TOKEN_PREFIX } from './crypto/tokens.js';
+
+// Rate limits.
 export {
   RateLimits,
   DEFAULT_RATE_LIMITS,
@@ -41,11 +59,28 @@ export {
   type LoginAttempt,
 } from './limits/rate-limits.js';
 export type { RateLimiterSpec, RateLimiterBackend } from './limits/backends.js';
-export { GrantCache, type GrantCacheOptions } from './store/cache.js';
-export type { Invalidation, InvalidationListener } from './store/records.js';
+
+// Native authentication: providers that verify credentials, and provider access for the app's backend.
 export { NATIVE_CODE_TTL_MS } from './flows/native.js';
-// v3: API keys, connectors, grant events, webhooks, provider detection.
-export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
+export { type NativeProvider, type VerifyInput, type VerifiedAccount, ProviderAuthError, ProviderUnavailableError } from './providers/provider.js';
+export { sandboxProvider, type SandboxProviderOptions } from './providers/sandbox.js';
+export { googleProvider, GOOGLE_TOKEN_URL, type GoogleProviderOptions } from './providers/google.js';
+export { microsoftProvider, microsoftTokenUrl, type MicrosoftProviderOptions } from './providers/microsoft.js';
+export { imapProvider, passwordProvider, passwordProviders, type ImapProviderOptions, type PasswordProviderOptions } from './providers/imap.js';
+export { MAIL_PRESETS, type MailPreset, type MailServer, type PasswordProviderName } from './providers/mail-presets.js';
+export {
+  refreshAccessToken,
+  InvalidRefreshTokenError,
+  RefreshRefusedError,
+  isOAuthNativeProvider,
+  type OAuthNativeProvider,
+  type RefreshRequest,
+  type RefreshedToken,
+} from './providers/oauth-refresh.js';
+export type { ProviderAccessToken, ProviderServerSettings, MailServerSettings } from './providers/access.js';
+export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
+
+// Connectors and their credentials.
 export { Connectors } from './connectors/connectors.js';
 export { ClientConnectors } from './connectors/client-connectors.js';
 export type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './connectors/inputs.js';
@@ -61,6 +96,11 @@ export {
   type ProviderEndpoints,
 } from './connectors/records.js';
 export { DEFAULT_ENDPOINTS } from './connectors/endpoints.js';
+
+// API keys.
+export { ApiKeys, MIN_IMPORTED_KEY_LENGTH, type ApiKeyInfo, type CreatedApiKey, type CreateApiKeyOptions } from './apikeys.js';
+
+// Grant events and webhooks.
 export {
   GrantEvents,
   GRANT_EVENT_CODES,
@@ -77,30 +117,12 @@ export {
   type WebhookAttempt,
   type WebhookScheduler,
 } from './webhooks/delivery.js';
-export { mxLookup, type ProviderLookup, type Detection } from './providers/detect.js';
-export type { TransportLike } from './http/transport.js';
-export type { AppCaller } from './kit/authentication.js';
-// Native verifiers and provider access.
-export { ProviderUnavailableError } from './providers/provider.js';
-export { googleProvider, GOOGLE_TOKEN_URL, type GoogleProviderOptions } from './providers/google.js';
-export { microsoftProvider, microsoftTokenUrl, type MicrosoftProviderOptions } from './providers/microsoft.js';
-export { imapProvider, passwordProvider, passwordProviders, type ImapProviderOptions, type PasswordProviderOptions } from './providers/imap.js';
-export { MAIL_PRESETS, type MailPreset, type MailServer, type PasswordProviderName } from './providers/mail-presets.js';
-export {
-  refreshAccessToken,
-  InvalidRefreshTokenError,
-  RefreshRefusedError,
-  isOAuthNativeProvider,
-  type OAuthNativeProvider,
-  type RefreshRequest,
-  type RefreshedToken,
-} from './providers/oauth-refresh.js';
-export { ProviderAccess, type ProviderAccessToken, type ProviderServerSettings, type MailServerSettings } from './providers/access.js';
+
 // Hosted OAuth.
 export { HostedOAuth, HOSTED_CODE_TTL_MS, HOSTED_PROVIDERS, type HostedOAuthOptions } from './oauth/hosted.js';
 export { FLOW_TTL_MS } from './oauth/flow-state.js';
 export type { IdTokenKeyOptions } from './oauth/id-token.js';
 export { type PkceMethod } from './oauth/pkce.js';
-export { GOOGLE_PREFIX, V2_TO_GOOGLE } from './scopes/provider-google.js';
-export { GRAPH_PREFIX, V2_TO_MICROSOFT } from './scopes/provider-microsoft.js';
-export { PROVIDER_SCOPES, PROVIDER_IMPLICATIONS } from './scopes/provider-scopes.js';
+
+// Names of earlier releases, kept as deprecated aliases.
+export { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './errors/deprecated.js';

@@ -2,7 +2,7 @@ import { misplacedCredential, queryOf } from './auth/placement.js';
 import type { ApiKeys } from './apikeys.js';
 import type { Connectors } from './connectors/connectors.js';
 import type { Keyring } from './crypto/keyring.js';
-import { GrantkitError } from './errors/error.js';
+import { GrantKitError } from './errors/error.js';
 import type { GrantEvents } from './events/events.js';
 import { expireGrant } from './grants/lifecycle.js';
 import { DEFAULT_GRANT_PARAMS, grantsNamed } from './grants/ownership.js';
@@ -159,7 +159,7 @@ export class GrantKit {
    * Authenticates an application-level v3 request (the grants, connectors and connect routes):
    * Bearer only, an API key or an access token.
    */
-  authenticateApp(authorization: string | string[] | undefined, _transport?: TransportLike, ip?: string): Promise<AppCaller | GrantkitError> {
+  authenticateApp(authorization: string | string[] | undefined, _transport?: TransportLike, ip?: string): Promise<AppCaller | GrantKitError> {
     return this.#ctx.auth.app(authorization, ip);
   }
 
@@ -229,7 +229,7 @@ function guarded(outcome: MaybePromise<AuthOutcome>, guard: ScopeGuard | null): 
 }
 
 function checked(outcome: AuthOutcome, guard: ScopeGuard): AuthOutcome {
-  if (outcome instanceof GrantkitError) return outcome;
+  if (outcome instanceof GrantKitError) return outcome;
   return guard.check(outcome) ?? outcome;
 }
 

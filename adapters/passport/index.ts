@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { Strategy } from 'passport-strategy';
 import { guardFailure, requestInput, writeServerResponse } from '../../src/adapter.js';
-import { GrantkitError, type AuthOutcome, type Grant, type GrantKit } from '../../src/index.js';
+import { GrantKitError, type AuthOutcome, type Grant, type GrantKit } from '../../src/index.js';
 
 // The strategy sets `req.grant`, so it declares the property itself, as grantkit/express does.
 declare global {
@@ -13,7 +13,7 @@ declare global {
   }
 }
 
-export interface GrantkitStrategyOptions {
+export interface GrantKitStrategyOptions {
   /**
    * Leave failures to passport (`this.fail(challenge, status)`) so that the next strategy in
    * `passport.authenticate(['grantkit', 'other'])` gets its turn. Passport then answers with its
@@ -31,17 +31,17 @@ export interface GrantkitStrategyOptions {
  * It does NOT check scopes, and it does NOT use sessions: every request carries its own token.
  *
  * @example
- * passport.use(new GrantkitStrategy(kit));
+ * passport.use(new GrantKitStrategy(kit));
  * app.get('/messages', passport.authenticate('grantkit', { session: false }), gk.requireScopes('email.read_only'), list);
  */
-export class GrantkitStrategy extends Strategy {
+export class GrantKitStrategy extends Strategy {
   readonly name = 'grantkit';
   // TypeScript-private, not #private: passport runs each request on Object.create(strategy),
   // and #fields are not reachable through a prototype.
   private readonly kit: GrantKit;
   private readonly delegate: boolean;
 
-  constructor(kit: GrantKit, options: Readonly<GrantkitStrategyOptions> = {}) {
+  constructor(kit: GrantKit, options: Readonly<GrantKitStrategyOptions> = {}) {
     super();
     this.kit = kit;
     this.delegate = options.delegateFailures === true;
@@ -54,7 +54,7 @@ export class GrantkitStrategy extends Strategy {
   }
 
   private settle(req: Request, outcome: AuthOutcome): void {
-    if (!(outcome instanceof GrantkitError)) {
+    if (!(outcome instanceof GrantKitError)) {
       req.grant = outcome;
       return this.success(outcome);
     }
@@ -71,3 +71,10 @@ export class GrantkitStrategy extends Strategy {
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
+
+/** @deprecated Use `GrantKitStrategy`. */
+export const GrantkitStrategy = GrantKitStrategy;
+/** @deprecated Use `GrantKitStrategy`. */
+export type GrantkitStrategy = GrantKitStrategy;
+/** @deprecated Use `GrantKitStrategyOptions`. */
+export type GrantkitStrategyOptions = GrantKitStrategyOptions;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GrantkitError, type ConnectorInput, type GrantKit } from '../../src/index.js';
+import { GrantKitError, type ConnectorInput, type GrantKit } from '../../src/index.js';
 import { startSandboxOAuthServer, type SandboxOAuthServer } from './sandbox-oauth.js';
 
 /**
@@ -133,7 +133,7 @@ async function upsertConnector(kit: GrantKit, input: ConnectorInput): Promise<vo
   try {
     await kit.connectors.create(input);
   } catch (e) {
-    if (!(e instanceof GrantkitError && e.code === 'conflict')) throw e;
+    if (!(e instanceof GrantKitError && e.code === 'conflict')) throw e;
     await kit.connectors.update(provider, patch);
   }
 }

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
 import { hashSecret } from '../crypto/tokens.js';
 import { basicChallenge } from '../errors/challenges.js';
@@ -28,7 +28,7 @@ export function presentedSecret(cred: Credential, bodySecret: unknown, clientId:
   }
   const fromBody = typeof bodySecret === 'string' && bodySecret !== '' ? bodySecret : undefined;
   if (bodySecret !== undefined && bodySecret !== null && typeof bodySecret !== 'string') {
-    throw new GrantkitError('invalid_request', '"client_secret" must be a string.');
+    throw new GrantKitError('invalid_request', '"client_secret" must be a string.');
   }
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) throw invalidClient();
   return fromHeader ?? fromBody;
@@ -45,7 +45,7 @@ export function authenticateClient(
   required: boolean,
 ): RegisteredClient {
   const client = clients.get(clientId);
-  if (!client) throw new GrantkitError('invalid_client', 'Unknown "client_id".');
+  if (!client) throw new GrantKitError('invalid_client', 'Unknown "client_id".');
   if (secret === undefined) {
     if (required && client.secretHash !== null) throw invalidClient();
     return client;
@@ -73,7 +73,7 @@ export function basicSecretClient(clients: ClientRegistry, clientId: string, aut
   const client = clients.get(clientId);
   const secret = cred.kind === 'basic' && cred.pass === '' ? cred.user : undefined;
   if (!client || secret === undefined || !clients.secretMatches(client, secret)) {
-    throw new GrantkitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(realm) } });
+    throw new GrantKitError('invalid_client', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': basicChallenge(realm) } });
   }
   return client;
 }
@@ -97,8 +97,8 @@ export async function secretOrApiKeyMatches(
 }
 
 /** The one answer to a failed client authentication. */
-export function invalidClient(): GrantkitError {
-  return new GrantkitError('invalid_client', 'Client authentication failed.');
+export function invalidClient(): GrantKitError {
+  return new GrantKitError('invalid_client', 'Client authentication failed.');
 }
 
 /**
@@ -127,10 +127,10 @@ export function tokenEndpointClient(
 ): TokenEndpointClient {
   const fromBody = bodySecret === undefined || bodySecret === '' ? undefined : bodySecret;
   if (!isBasicScheme(authorization)) {
-    if (bodyClientId === undefined) throw new GrantkitError('invalid_request', '"client_id" is required.');
+    if (bodyClientId === undefined) throw new GrantKitError('invalid_request', '"client_id" is required.');
     return { clientId: bodyClientId, secret: fromBody, basic: false };
   }
-  const failed = (): GrantkitError => withClientChallenge(invalidClient(), true, realm);
+  const failed = (): GrantKitError => withClientChallenge(invalidClient(), true, realm);
   const cred = readAuthorization(authorization);
   if (cred.kind !== 'basic') throw failed();
   const id = formDecode(cred.user);
@@ -138,7 +138,7 @@ export function tokenEndpointClient(
   if (id === undefined || id === '' || secret === undefined) throw failed();
   if (bodyClientId !== undefined && bodyClientId !== id) throw failed();
   if (secret !== '' && fromBody !== undefined) {
-    throw new GrantkitError('invalid_request', 'Send the client secret in the Authorization header or in the body, not both.');
+    throw new GrantKitError('invalid_request', 'Send the client secret in the Authorization header or in the body, not both.');
   }
   return { clientId: id, secret: secret === '' ? fromBody : secret, basic: true };
 }
@@ -147,7 +147,7 @@ export function tokenEndpointClient(
  * Adds the Basic challenge to an `invalid_client` failure when the client tried HTTP Basic:
  * RFC 6749 section 5.2 makes that a 401 with `WWW-Authenticate`. Other errors pass unchanged.
  */
-export function withClientChallenge(err: GrantkitError, basic: boolean, realm: string): GrantkitError {
+export function withClientChallenge(err: GrantKitError, basic: boolean, realm: string): GrantKitError {
   if (basic && err.code === 'invalid_client') err.headers = { ...err.headers, 'www-authenticate': basicChallenge(realm) };
   return err;
 }

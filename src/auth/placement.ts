@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { bearerChallenge } from '../errors/challenges.js';
 
 /**
@@ -33,7 +33,7 @@ export interface CredentialPlaces {
 }
 
 /** Undefined when the credential is in one place; the 400 otherwise. Nothing is looked up. */
-export function misplacedCredential(places: CredentialPlaces, realm: string): GrantkitError | undefined {
+export function misplacedCredential(places: CredentialPlaces, realm: string): GrantKitError | undefined {
   if (authorizationCount(places) > 1) return invalidRequest('Send one Authorization header, not several.', realm);
   if (places.authorization === undefined || places.authorization === '') return undefined;
   if (queryHasToken(places.query) || bodyHasToken(places.body)) {
@@ -72,6 +72,6 @@ function bodyHasToken(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.hasOwn(body, 'access_token');
 }
 
-function invalidRequest(message: string, realm: string): GrantkitError {
-  return new GrantkitError('invalid_request', message, { headers: { 'www-authenticate': bearerChallenge(realm, 'invalid_request') } });
+function invalidRequest(message: string, realm: string): GrantKitError {
+  return new GrantKitError('invalid_request', message, { headers: { 'www-authenticate': bearerChallenge(realm, 'invalid_request') } });
 }

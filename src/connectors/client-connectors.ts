@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { bad, connectorNotFound } from './errors.js';
 import type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './inputs.js';
 import { sortedConnectors } from './order.js';
@@ -94,7 +94,7 @@ export class ClientConnectors {
 
   #writable(c: ConnectorRecord): ConnectorRecord {
     if (c.owner === this.#client) return c;
-    throw new GrantkitError(
+    throw new GrantKitError(
       'grant_access_denied',
       `The "${c.provider}" connector is configured by the application; it cannot be changed or deleted over the API.`,
       { v3Type: 'forbidden' },

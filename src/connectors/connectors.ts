@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { grantMeta } from '../grants/sealed-settings.js';
 import type { GrantRecord } from '../store/records.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { grantEvent } from '../events/events.js';
 import type { KitFoundation } from '../kit/foundation.js';
 import { v2NameOfConnector } from '../providers/families.js';
@@ -110,13 +110,13 @@ export class Connectors {
       throw bad(`"provider" must be one of ${CONNECTOR_PROVIDERS.join(', ')}.`);
     }
     if (await this.#store.getConnector(input.provider, owner)) {
-      throw new GrantkitError('conflict', `A connector for "${input.provider}" already exists; update it instead.`);
+      throw new GrantKitError('conflict', `A connector for "${input.provider}" already exists; update it instead.`);
     }
     if (owner !== null) {
       // One connector per client and provider: an app connector already serving this client counts.
       const app = await this.#store.getConnector(input.provider, null);
       if (app && servesClient(app, owner)) {
-        throw new GrantkitError('conflict', `The application configures the "${input.provider}" connector for this client; it cannot be replaced over the API.`);
+        throw new GrantKitError('conflict', `The application configures the "${input.provider}" connector for this client; it cannot be replaced over the API.`);
       }
     }
     if (OAUTH_PROVIDERS.has(input.provider) && (!input.clientId || !input.clientSecret)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { isJsonObject } from '../http/json-object.js';
 import type { KitFoundation } from '../kit/foundation.js';
 import { bad, credentialNotFound } from './errors.js';
@@ -31,7 +31,7 @@ export class ConnectorCredentials {
     const existing = (await this.#store.listCredentials(provider, owner)).find((c) => c.name === input.name);
     if (existing) {
       if (existing.type === input.type && sameData(this.data(existing), input.data)) return { credential: existing, created: false };
-      throw new GrantkitError('conflict', `A credential named "${input.name}" already exists for "${provider}".`);
+      throw new GrantKitError('conflict', `A credential named "${input.name}" already exists for "${provider}".`);
     }
     const now = this.#f.now();
     const id = randomUUID();
@@ -66,7 +66,7 @@ export class ConnectorCredentials {
     if (patch.data) checkCredential(provider, current.type, patch.data);
     if (patch.name !== undefined && patch.name !== current.name) {
       const clash = (await this.#store.listCredentials(provider, owner)).some((c) => c.name === patch.name);
-      if (clash) throw new GrantkitError('conflict', `A credential named "${patch.name}" already exists for "${provider}".`);
+      if (clash) throw new GrantKitError('conflict', `A credential named "${patch.name}" already exists for "${provider}".`);
     }
     const updated: CredentialRecord = {
       ...current,

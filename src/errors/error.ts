@@ -1,9 +1,9 @@
 /**
- * Every request-time failure is one GrantkitError. It carries what all three wire formats need
+ * Every request-time failure is one GrantKitError. It carries what all three wire formats need
  * (status, message, headers, and the code each format maps to a type), so a route family only
  * picks a formatter; see formats.ts.
  */
-export type GrantkitErrorCode =
+export type GrantKitErrorCode =
   | 'missing_credentials'
   | 'invalid_token'
   | 'insufficient_scope'
@@ -25,7 +25,7 @@ export type GrantkitErrorCode =
   | 'store_unavailable'
   | 'internal';
 
-const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
+const STATUS: Readonly<Record<GrantKitErrorCode, number>> = {
   missing_credentials: 401,
   invalid_token: 401,
   insufficient_scope: 403,
@@ -48,16 +48,16 @@ const STATUS: Readonly<Record<GrantkitErrorCode, number>> = {
   internal: 500,
 };
 
-export interface GrantkitErrorInit {
+export interface GrantKitErrorInit {
   headers?: Record<string, string>;
   cause?: unknown;
   /** Set by the v3 formatter when it needs a type other than the code's default. */
   v3Type?: string;
 }
 
-export class GrantkitError extends Error {
-  override readonly name = 'GrantkitError';
-  readonly code: GrantkitErrorCode;
+export class GrantKitError extends Error {
+  override readonly name = 'GrantKitError';
+  readonly code: GrantKitErrorCode;
   readonly status: number;
   /** Same as status: Express's finalhandler and Koa's onerror read either. */
   readonly statusCode: number;
@@ -69,7 +69,7 @@ export class GrantkitError extends Error {
   /** The rendered body, filled in when the error is handed to the app's own handler. */
   body: unknown;
 
-  constructor(code: GrantkitErrorCode, message: string, init: GrantkitErrorInit = {}) {
+  constructor(code: GrantKitErrorCode, message: string, init: GrantKitErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
     this.status = STATUS[code];
@@ -81,7 +81,8 @@ export class GrantkitError extends Error {
   }
 }
 
-export function isGrantkitError(e: unknown): e is GrantkitError {
-  // A code check rather than instanceof alone, so two copies of the package still agree.
-  return e instanceof GrantkitError || (e instanceof Error && e.name === 'GrantkitError' && 'code' in e);
+export function isGrantKitError(e: unknown): e is GrantKitError {
+  // A name and code check rather than instanceof alone, so two copies of the package still agree,
+  // an older copy (whose errors were named GrantkitError) included.
+  return e instanceof GrantKitError || (e instanceof Error && (e.name === 'GrantKitError' || e.name === 'GrantkitError') && 'code' in e);
 }

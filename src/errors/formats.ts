@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isV3Path } from '../http/path-shape.js';
 import type { ResponseDescriptor } from '../http/types.js';
-import { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './error.js';
+import { GrantKitError, isGrantKitError, type GrantKitErrorCode } from './error.js';
 
 /**
  * A route family decides the body of an error:
@@ -11,7 +11,7 @@ import { GrantkitError, isGrantkitError, type GrantkitErrorCode } from './error.
  */
 export type ErrorFamily = 'v2' | 'v3' | 'oauth';
 
-const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
+const V3_TYPE: Readonly<Record<GrantKitErrorCode, string>> = {
   missing_credentials: 'api.authentication_error',
   invalid_token: 'api.authentication_error',
   insufficient_scope: 'insufficient_scopes',
@@ -34,7 +34,7 @@ const V3_TYPE: Readonly<Record<GrantkitErrorCode, string>> = {
   internal: 'api.internal_error',
 };
 
-const OAUTH_ERROR: Readonly<Record<GrantkitErrorCode, string>> = {
+const OAUTH_ERROR: Readonly<Record<GrantKitErrorCode, string>> = {
   missing_credentials: 'invalid_client',
   invalid_token: 'invalid_token',
   insufficient_scope: 'insufficient_scope',
@@ -62,7 +62,7 @@ function v2Type(status: number): string {
   return status === 400 || status === 404 || status === 405 || status === 413 ? 'invalid_request_error' : 'api_error';
 }
 
-export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: string): unknown {
+export function errorBody(err: GrantKitError, family: ErrorFamily, requestId: string): unknown {
   switch (family) {
     case 'v2':
       return { message: err.message, type: v2Type(err.status) };
@@ -79,7 +79,7 @@ export function errorBody(err: GrantkitError, family: ErrorFamily, requestId: st
 }
 
 /** Renders an error as a response descriptor in the family's format. */
-export function renderError(err: GrantkitError, family: ErrorFamily): ResponseDescriptor {
+export function renderError(err: GrantKitError, family: ErrorFamily): ResponseDescriptor {
   const headers: Record<string, string> = { ...err.headers };
   if (family !== 'v2') {
     // The v2 SDK reads these on a 429; v3 and OAuth clients read Retry-After.
@@ -107,7 +107,7 @@ export function familyOfPath(path: string): ErrorFamily {
  * An error a guard, `gate()` or `resolve()` found, in the format of the app route it protects
  * (`url` is the full request target, mount prefix included).
  */
-export function renderGuardError(err: GrantkitError, url: string): ResponseDescriptor {
+export function renderGuardError(err: GrantKitError, url: string): ResponseDescriptor {
   return renderError(err, familyOfPath(url));
 }
 
@@ -115,7 +115,7 @@ export function renderGuardError(err: GrantkitError, url: string): ResponseDescr
  * The same error for an app that handles errors itself (the adapters' `throwErrors`): the rendered
  * body and headers go onto the error, where Express's and Koa's error handlers read them.
  */
-export function withRenderedBody(err: GrantkitError, url: string): GrantkitError {
+export function withRenderedBody(err: GrantKitError, url: string): GrantKitError {
   const d = renderGuardError(err, url);
   err.body = d.body;
   err.headers = d.headers;
@@ -123,11 +123,11 @@ export function withRenderedBody(err: GrantkitError, url: string): GrantkitError
 }
 
 /**
- * Any value a route threw, as a descriptor: a GrantkitError as it is; anything else is reported
+ * Any value a route threw, as a descriptor: a GrantKitError as it is; anything else is reported
  * (`report`, the kit's onError) and answered as a bare 500 that says nothing of its cause.
  */
 export function renderThrown(e: unknown, family: ErrorFamily, report: (e: unknown) => void): ResponseDescriptor {
-  if (isGrantkitError(e)) return renderError(e, family);
+  if (isGrantKitError(e)) return renderError(e, family);
   report(e);
-  return renderError(new GrantkitError('internal', 'Internal error.'), family);
+  return renderError(new GrantKitError('internal', 'Internal error.'), family);
 }

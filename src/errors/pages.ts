@@ -1,5 +1,5 @@
 import type { ResponseDescriptor } from '../http/types.js';
-import type { GrantkitError } from './error.js';
+import type { GrantKitError } from './error.js';
 
 /**
  * Errors as HTML, for the requests a user's browser makes during hosted sign-in: an error page
@@ -52,7 +52,7 @@ export function rateLimitedPage(retryAfterSeconds: number): ResponseDescriptor {
  * error page with the error's own status for a server failure and 400 for anything the request
  * did wrong. `type` is the machine-readable reason the page shows.
  */
-export function renderErrorPage(err: GrantkitError, type: string): ResponseDescriptor {
+export function renderErrorPage(err: GrantKitError, type: string): ResponseDescriptor {
   if (err.code === 'rate_limited') return rateLimitedPage(Number(err.headers['retry-after'] ?? 60));
   return errorPage(err.status >= 500 ? err.status : 400, type, err.message);
 }

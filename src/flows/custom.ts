@@ -8,7 +8,7 @@ import {
   checkServiceAccount,
   ProviderUnreachableError,
 } from '../connectors/provider-calls.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { grantEvent } from '../events/events.js';
 import { oauthIdentity, unprovenIdentity } from '../grants/identity.js';
 import { authorizeSignIn } from '../grants/reauthentication.js';
@@ -286,6 +286,6 @@ function connectorScopes(c: ConnectorRecord, requested: readonly string[] | unde
   return scopes;
 }
 
-function bad(message: string): GrantkitError {
-  return new GrantkitError('invalid_request', message);
+function bad(message: string): GrantKitError {
+  return new GrantKitError('invalid_request', message);
 }

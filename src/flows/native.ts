@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
 import { authorizeSignIn } from '../grants/reauthentication.js';
@@ -73,9 +73,9 @@ export async function authorizeNative(kit: KitContext, input: unknown, cred: Cre
   const body = parseInput(authorizeBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
   const email = body.email_address ?? body.email;
-  if (email === undefined) throw new GrantkitError('invalid_request', '"email_address" is required.');
+  if (email === undefined) throw new GrantKitError('invalid_request', '"email_address" is required.');
   const provider = kit.providers.get(body.provider);
-  if (!provider) throw new GrantkitError('invalid_request', `Provider "${body.provider}" is not enabled.`);
+  if (!provider) throw new GrantKitError('invalid_request', `Provider "${body.provider}" is not enabled.`);
   const scopes = parseScopes(body.scopes, kit.graph, kit.options.defaultScopes);
   const warnings = checkProviderRules(provider.name, scopes);
   if (isV2ServiceAccount(body.settings)) checkV2ServiceAccount(provider.name, scopes);
@@ -83,7 +83,7 @@ export async function authorizeNative(kit: KitContext, input: unknown, cred: Cre
   if (body.reauth_account_id !== undefined) {
     const existing = await kit.store.getGrant(body.reauth_account_id);
     if (!existing || existing.clientId !== body.client_id || existing.email.toLowerCase() !== email.toLowerCase()) {
-      throw new GrantkitError('invalid_request', '"reauth_account_id" does not name an account with this email.');
+      throw new GrantKitError('invalid_request', '"reauth_account_id" does not name an account with this email.');
     }
   }
 
@@ -147,17 +147,17 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
   const codeHash = hashSecret(body.code);
   const consumed = await kit.store.consume(codeHash, now);
   if (!consumed || consumed.record.kind !== 'code') {
-    throw new GrantkitError('invalid_grant', 'The code is invalid or has expired.');
+    throw new GrantKitError('invalid_grant', 'The code is invalid or has expired.');
   }
   if (!consumed.firstUse) {
     await kit.store.revokeFamily(codeHash, now);
-    throw new GrantkitError('invalid_grant', 'The code has already been used.');
+    throw new GrantKitError('invalid_grant', 'The code has already been used.');
   }
   if (consumed.record.clientId !== body.client_id) {
-    throw new GrantkitError('invalid_grant', 'The code was not issued to this client.');
+    throw new GrantKitError('invalid_grant', 'The code was not issued to this client.');
   }
   const pending = storedJson(pendingAuthorization, consumed.record.data);
-  if (pending === undefined) throw new GrantkitError('invalid_grant', 'The code is not valid.');
+  if (pending === undefined) throw new GrantKitError('invalid_grant', 'The code is not valid.');
 
   const existing = await kit.store.findGrantByEmail(body.client_id, pending.email);
   // The provider checked the credentials at /connect/authorize; only now may the answer depend on

@@ -1,5 +1,5 @@
 import type { Keyring } from '../crypto/keyring.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { isJsonObject } from '../http/json-object.js';
 import { familyKey, normalizeHost, providerFamily } from '../providers/families.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
@@ -58,7 +58,7 @@ export function oauthIdentity(provider: string, email: string, claims: Claims | 
 export function imapIdentity(provider: string, email: string, host: string, login: string, presetHost: string | undefined): GrantIdentity {
   const onPreset = presetHost !== undefined && normalizeHost(host) === normalizeHost(presetHost);
   if (login.includes('@') && !sameEmail(login, email) && !onPreset) {
-    throw new GrantkitError('invalid_request', 'The IMAP login name is another email address than "email_address".');
+    throw new GrantKitError('invalid_request', 'The IMAP login name is another email address than "email_address".');
   }
   const verified = onPreset && sameEmail(login, email);
   return { subject: `${familyKey(provider, host)}|${login.toLowerCase()}`, strength: verified ? 'verified' : 'unverified', method: 'imap' };

@@ -1,5 +1,5 @@
 import type { Keyring } from '../crypto/keyring.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
 import { recordedIdentity } from './identity.js';
 
@@ -37,10 +37,10 @@ export const REAUTH_REFUSED_MESSAGE = 'This email address is already connected t
  * The refusal in each route family's terms: v2 403 `api_error`; v3 400 `grant.reauth_email_invalid`;
  * hosted OAuth `access_denied` (with the app's state) on the redirect.
  */
-export function reauthRefusal(api: 'v2' | 'v3' | 'hosted'): GrantkitError {
-  if (api === 'v2') return new GrantkitError('grant_access_denied', REAUTH_REFUSED_MESSAGE);
-  if (api === 'hosted') return new GrantkitError('provider_auth_failed', REAUTH_REFUSED_MESSAGE, { v3Type: 'grant.reauth_email_invalid' });
-  return new GrantkitError('invalid_request', REAUTH_REFUSED_MESSAGE, { v3Type: 'grant.reauth_email_invalid' });
+export function reauthRefusal(api: 'v2' | 'v3' | 'hosted'): GrantKitError {
+  if (api === 'v2') return new GrantKitError('grant_access_denied', REAUTH_REFUSED_MESSAGE);
+  if (api === 'hosted') return new GrantKitError('provider_auth_failed', REAUTH_REFUSED_MESSAGE, { v3Type: 'grant.reauth_email_invalid' });
+  return new GrantKitError('invalid_request', REAUTH_REFUSED_MESSAGE, { v3Type: 'grant.reauth_email_invalid' });
 }
 
 /**

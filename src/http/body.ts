@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /** Auth bodies are small; anything larger is refused before it is buffered whole. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -11,7 +11,7 @@ export async function readBody(stream: Readable, limit = BODY_LIMIT_BYTES): Prom
   for await (const chunk of stream) {
     const buf = bytesOf(chunk);
     size += buf.length;
-    if (size > limit) throw new GrantkitError('payload_too_large', 'Request body is too large.');
+    if (size > limit) throw new GrantKitError('payload_too_large', 'Request body is too large.');
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
@@ -22,7 +22,7 @@ function bytesOf(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   if (typeof chunk === 'string') return Buffer.from(chunk);
   // An object-mode stream: nothing a client can send, and no body to read.
-  throw new GrantkitError('invalid_request', 'Request body is not a byte stream.');
+  throw new GrantKitError('invalid_request', 'Request body is not a byte stream.');
 }
 
 /**
@@ -36,7 +36,7 @@ export function parseBody(input: unknown): Record<string, unknown> {
   if (Buffer.isBuffer(input)) return parseText(input.toString('utf8'));
   if (typeof input === 'string') return parseText(input);
   if (isPlainObject(input)) return input;
-  throw new GrantkitError('invalid_request', 'Request body must be a JSON object.');
+  throw new GrantKitError('invalid_request', 'Request body must be a JSON object.');
 }
 
 function parseText(text: string): Record<string, unknown> {
@@ -47,9 +47,9 @@ function parseText(text: string): Record<string, unknown> {
     try {
       value = JSON.parse(trimmed);
     } catch {
-      throw new GrantkitError('invalid_request', 'Request body is not valid JSON.');
+      throw new GrantKitError('invalid_request', 'Request body is not valid JSON.');
     }
-    if (!isPlainObject(value)) throw new GrantkitError('invalid_request', 'Request body must be a JSON object.');
+    if (!isPlainObject(value)) throw new GrantKitError('invalid_request', 'Request body must be a JSON object.');
     return value;
   }
   return parseForm(trimmed);
@@ -60,7 +60,7 @@ export function parseForm(text: string): Record<string, unknown> {
   // No prototype, so a parameter named `__proto__` is a parameter like any other.
   const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of new URLSearchParams(text)) {
-    if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
+    if (Object.hasOwn(out, k)) throw new GrantKitError('invalid_request', `Parameter "${k}" is repeated.`);
     out[k] = v;
   }
   return out;
@@ -70,7 +70,7 @@ export function parseForm(text: string): Record<string, unknown> {
 export function queryObject(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const [k, v] of query) {
-    if (Object.hasOwn(out, k)) throw new GrantkitError('invalid_request', `Parameter "${k}" is repeated.`);
+    if (Object.hasOwn(out, k)) throw new GrantKitError('invalid_request', `Parameter "${k}" is repeated.`);
     out[k] = v;
   }
   return out;

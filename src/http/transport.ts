@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * What the HTTPS rule needs to know about a request's connection. Express's `req` and Koa's `ctx`
@@ -40,7 +40,7 @@ const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-proto', 'x-forwarded-for',
  * carrying forwarding headers is judged by the framework's verdict alone.
  * With no transport at all (an adapter that passes none) the rule fails closed unless `secureHint`.
  */
-export function httpsViolation(policy: HttpsPolicy, transport: TransportLike | undefined, secureHint = false): GrantkitError | undefined {
+export function httpsViolation(policy: HttpsPolicy, transport: TransportLike | undefined, secureHint = false): GrantKitError | undefined {
   if (!policy.required || secureHint) return undefined;
   if (transport === undefined) return httpsRequired();
   if (transport.secure === true) return undefined;
@@ -50,8 +50,8 @@ export function httpsViolation(policy: HttpsPolicy, transport: TransportLike | u
   return httpsRequired();
 }
 
-function httpsRequired(): GrantkitError {
-  return new GrantkitError('invalid_request', 'HTTPS is required: the v3 API refuses plain HTTP.');
+function httpsRequired(): GrantKitError {
+  return new GrantKitError('invalid_request', 'HTTPS is required: the v3 API refuses plain HTTP.');
 }
 
 let trustProxyWarned = false;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * Validates input with a zod schema; the first problem becomes a 400 that names the field.
@@ -11,5 +11,5 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'body';
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-  throw new GrantkitError('invalid_request', missing ? `"${field}" is required.` : `"${field}" is invalid: ${issue.message}.`);
+  throw new GrantKitError('invalid_request', missing ? `"${field}" is required.` : `"${field}" is invalid: ${issue.message}.`);
 }

@@ -1,7 +1,7 @@
 import { accessTokenOf, plainBearer, readAuthorization } from '../auth/credentials.js';
 import { hashSecret } from '../crypto/tokens.js';
 import { bearerChallenge } from '../errors/challenges.js';
-import { GrantkitError, isGrantkitError } from '../errors/error.js';
+import { GrantKitError, isGrantKitError } from '../errors/error.js';
 import { CREDENTIALS_MESSAGE } from '../errors/messages.js';
 import { grantAccessDenied, grantNotFound, meNeedsAccessToken } from '../grants/errors.js';
 import type { Grant } from '../grants/grant.js';
@@ -18,7 +18,7 @@ import type { KitFoundation } from './foundation.js';
 import { notReady, type Readiness } from './readiness.js';
 
 /** What authentication gives: the grant, or the error to answer with. Errors are returned, not thrown, on the hot path. */
-export type AuthOutcome = Grant | GrantkitError;
+export type AuthOutcome = Grant | GrantKitError;
 
 /**
  * Who is calling an application-level route: an API key (any grant of its client) or an access
@@ -44,7 +44,7 @@ export interface BearerRequest {
   /** The grant the URL or route parameters name (grants/ownership.ts), if any. */
   readonly naming?: GrantNaming | undefined;
   /** A credential sent where it must not be (auth/placement.ts): answered before anything else. */
-  readonly misplaced?: GrantkitError | undefined;
+  readonly misplaced?: GrantKitError | undefined;
   readonly ip?: string | undefined;
 }
 
@@ -113,7 +113,7 @@ export class Authentication {
    * Authenticates an application-level v3 request (the grants, connectors and connect routes):
    * Bearer only, an API key or an access token.
    */
-  async app(authorization: string | string[] | undefined, ip?: string): Promise<AppCaller | GrantkitError> {
+  async app(authorization: string | string[] | undefined, ip?: string): Promise<AppCaller | GrantKitError> {
     // The HTTPS rule was applied by the route runner, which every one of grantkit's own routes goes through.
     const cred = readAuthorization(authorization);
     if (cred.kind === 'none') return this.missing();
@@ -144,13 +144,13 @@ export class Authentication {
   }
 
   /** 401 for a request that carries no credentials, with the Bearer challenge. */
-  missing(): GrantkitError {
-    return new GrantkitError('missing_credentials', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': this.#missingChallenge } });
+  missing(): GrantKitError {
+    return new GrantKitError('missing_credentials', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': this.#missingChallenge } });
   }
 
   /** 401 for credentials that are not good, with the `invalid_token` challenge. */
-  invalid(): GrantkitError {
-    return new GrantkitError('invalid_token', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': this.#invalidChallenge } });
+  invalid(): GrantKitError {
+    return new GrantKitError('invalid_token', CREDENTIALS_MESSAGE, { headers: { 'www-authenticate': this.#invalidChallenge } });
   }
 
   /**
@@ -163,7 +163,7 @@ export class Authentication {
     if (r === undefined || (r.token.expiresAt !== null && r.token.expiresAt <= now)) return this.invalid();
     if (r.token.kind === 'access') {
       const own = this.#toOutcome(r, now);
-      if (own instanceof GrantkitError) return own;
+      if (own instanceof GrantKitError) return own;
       const decision = decideNaming(naming, { kind: 'access', grant: own });
       return decision.kind === 'own' ? own : grantAccessDenied(decision.kind === 'denied' ? decision.reason : 'other');
     }
@@ -180,7 +180,7 @@ export class Authentication {
       (record) => {
         if (!record || record.clientId !== clientId) return grantNotFound();
         // An invalid or expired grant answers 401 on data calls until the user re-authenticates.
-        if (record.status !== 'valid') return new GrantkitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
+        if (record.status !== 'valid') return new GrantKitError('invalid_token', 'The grant is no longer valid; the user must re-authenticate.');
         return this.#grants.ofGrant(record);
       },
       (e: unknown) => this.#storeFailed(e),
@@ -207,7 +207,7 @@ export class Authentication {
    * unless the store knows it (held but expired, or revoked within the tombstone retention), which
    * makes it a known token, not a guess. Only this failure branch reads the tombstones.
    */
-  async #unknownBearer(token: string, ip: string | undefined): Promise<GrantkitError> {
+  async #unknownBearer(token: string, ip: string | undefined): Promise<GrantKitError> {
     try {
       const known = this.#f.store.knows === undefined ? false : await this.#f.store.knows(hashSecret(token));
       if (known) return this.invalid();
@@ -217,8 +217,8 @@ export class Authentication {
     }
   }
 
-  #storeFailed(e: unknown): GrantkitError {
-    const err = isGrantkitError(e) ? e : storeUnavailable(e);
+  #storeFailed(e: unknown): GrantKitError {
+    const err = isGrantKitError(e) ? e : storeUnavailable(e);
     this.#f.options.onError(err.cause ?? err);
     return err;
   }

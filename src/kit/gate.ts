@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { ScopeGuard } from '../guard.js';
 import { foldedSegments, gateMethod, v3GrantsAt } from '../http/path-shape.js';
 import { compileEndpointTable, type EndpointRule } from '../scopes/gating.js';
@@ -9,7 +9,7 @@ import type { ScopeGraph } from '../scopes/graph.js';
  * pass, undefined when the table does not list the path, or a 405 when it lists it under other
  * methods only.
  */
-export type GateLookup = (method: string, path: string, originalUrl?: string) => ScopeGuard | null | GrantkitError | undefined;
+export type GateLookup = (method: string, path: string, originalUrl?: string) => ScopeGuard | null | GrantKitError | undefined;
 
 /**
  * Compiles an endpoint table into a gate. OPTIONS carries no credentials and is never gated. The
@@ -27,7 +27,7 @@ export function compileGate(graph: ScopeGraph, realm: string, rules: readonly En
     if (match === undefined) return undefined;
     if (match.kind === 'rule') return match.value;
     const allow = match.allow.join(', ');
-    return new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
+    return new GrantKitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
   };
 }
 

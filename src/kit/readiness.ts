@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { CachedStore } from '../store/cached.js';
 
 /**
@@ -42,6 +42,6 @@ export class Readiness {
  * has been built must neither wait for an unknown time nor be answered from a half-made state.
  * The code is `store_unavailable`, the same fail-closed outcome as a store that is down.
  */
-export function notReady(): GrantkitError {
-  return new GrantkitError('store_unavailable', 'The service is starting; try again in a moment.', { headers: { 'retry-after': '1' } });
+export function notReady(): GrantKitError {
+  return new GrantKitError('store_unavailable', 'The service is starting; try again in a moment.', { headers: { 'retry-after': '1' } });
 }

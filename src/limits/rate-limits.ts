@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GrantkitError, isGrantkitError } from '../errors/error.js';
+import { GrantKitError, isGrantKitError } from '../errors/error.js';
 import { storeUnavailable, withTimeout } from '../store/fail-closed.js';
 import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './backends.js';
 import { isLoginFailure, isSecretFailure } from './failures.js';
@@ -169,12 +169,12 @@ export class RateLimits {
    * Counts a bearer token the store does not know (an API key that was guessed), after the lookup
    * so that a valid token never reads a limiter. Returns the 429 once the IP is over the limit.
    */
-  async unknownBearer(ip: string | undefined): Promise<GrantkitError | undefined> {
+  async unknownBearer(ip: string | undefined): Promise<GrantKitError | undefined> {
     const slots = this.#slots([['secretPerIp', this.#skipped(ip) ? undefined : [ipKey(ip)]]]);
     try {
       await this.#reserve(slots);
     } catch (e) {
-      if (isGrantkitError(e) && e.code === 'rate_limited') return e;
+      if (isGrantKitError(e) && e.code === 'rate_limited') return e;
       throw e;
     }
     return undefined;
@@ -214,7 +214,7 @@ export class RateLimits {
     results.forEach((r, i) => {
       const slot = slots[i]!;
       if (r.status === 'fulfilled') taken.push(slot);
-      else if (isGrantkitError(r.reason) && r.reason.cause instanceof RateLimiterRes) {
+      else if (isGrantKitError(r.reason) && r.reason.cause instanceof RateLimiterRes) {
         // Rejected for being over the limit: the counter still went up, so it is given back too.
         taken.push(slot);
         const ms = r.reason.cause.msBeforeNext;
@@ -223,7 +223,7 @@ export class RateLimits {
     });
     if (failure === undefined && over === undefined) return;
     await this.#settle(taken, 'reward').catch(() => {});
-    if (failure !== undefined) throw isGrantkitError(failure) ? failure : storeUnavailable(failure);
+    if (failure !== undefined) throw isGrantKitError(failure) ? failure : storeUnavailable(failure);
     throw rateLimited(over!.ms, over!.limit);
   }
 
@@ -261,7 +261,7 @@ export class RateLimits {
     const RateLimiterRes = this.#Res;
     return withTimeout(
       call.catch((e: unknown) => {
-        throw e instanceof RateLimiterRes ? new GrantkitError('rate_limited', 'over', { cause: e }) : e;
+        throw e instanceof RateLimiterRes ? new GrantKitError('rate_limited', 'over', { cause: e }) : e;
       }),
       this.#timeoutMs,
     );

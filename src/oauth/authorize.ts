@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RegisteredClient } from '../clients.js';
 import type { ConnectorRecord } from '../connectors/records.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
@@ -82,7 +82,7 @@ export interface AuthorizeError {
 }
 
 /** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
-export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseDescriptor {
+export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseDescriptor {
   const oauthError = oauthErrorOf(err);
   // A rate-limited sign-in is always a page: the user must read when to try again.
   if (err.code === 'rate_limited' || !to.redirect) return renderErrorPage(err, err.v3Type ?? oauthError);
@@ -96,7 +96,7 @@ export function errorResponse(to: AuthorizeError, err: GrantkitError): ResponseD
 }
 
 /** RFC 6749 section 4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
-function oauthErrorOf(err: GrantkitError): string {
+function oauthErrorOf(err: GrantKitError): string {
   if (err.code === 'unsupported_response_type') return 'unsupported_response_type';
   if (err.code === 'provider_auth_failed' || err.v3Type === 'grant.scopes_conflict') return 'access_denied';
   if (err.status >= 500) return 'server_error';
@@ -107,7 +107,7 @@ function oauthErrorOf(err: GrantkitError): string {
 async function requireConnector(kit: KitContext, provider: string, clientId: string): Promise<ConnectorRecord> {
   const c = await kit.connectors.serving(provider, clientId);
   if (!c) {
-    throw new GrantkitError(
+    throw new GrantKitError(
       'invalid_request',
       `You cannot create Grants for ${provider.slice(0, 64)} without a connector: create one (POST /v3/connectors) first.`,
     );
@@ -175,9 +175,9 @@ async function redirectUpstream(kit: KitContext, s: Start): Promise<ResponseDesc
     params: s.loginHint ? { login_hint: s.loginHint } : {},
   });
   if (outcome.kind !== 'redirect' || stateToken === undefined) {
-    throw outcome.kind === 'error' && outcome.error instanceof GrantkitError
+    throw outcome.kind === 'error' && outcome.error instanceof GrantKitError
       ? outcome.error
-      : new GrantkitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
+      : new GrantKitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
   }
   const cookie = setFlowCookie(stateToken, nonce.nonce, kit.hosted.publicUrl!, FLOW_TTL_MS / 1000);
   return { status: 302, headers: { location: outcome.url, 'set-cookie': cookie, ...PAGE_HEADERS } };
@@ -186,8 +186,8 @@ async function redirectUpstream(kit: KitContext, s: Start): Promise<ResponseDesc
 /** PKCE rules at authorization: a public client must use it; the challenge must fit its method. */
 function pkce(kit: KitContext, client: RegisteredClient, challenge: string | undefined, method: string | undefined): { challenge?: string; method?: PkceMethod } {
   if (challenge === undefined || challenge === '') {
-    if (method !== undefined && method !== '') throw new GrantkitError('invalid_request', '"code_challenge_method" was sent without "code_challenge".');
-    if (client.secretHash === null) throw new GrantkitError('invalid_request', 'A public client must use PKCE: send "code_challenge" (S256).');
+    if (method !== undefined && method !== '') throw new GrantKitError('invalid_request', '"code_challenge_method" was sent without "code_challenge".');
+    if (client.secretHash === null) throw new GrantKitError('invalid_request', 'A public client must use PKCE: send "code_challenge" (S256).');
     return {};
   }
   return { challenge, method: checkChallenge(challenge, method === '' ? undefined : method, { allowPlain: kit.hosted.allowPlainPkce }) };
@@ -202,10 +202,10 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code' && !(responseType === 'token' && kit.hosted.allowTokenResponse)) {
-      throw new GrantkitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
+      throw new GrantKitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
     }
     if (checked.secretHash === null && responseType === 'code') {
-      throw new GrantkitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
+      throw new GrantKitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
     }
     if (q.provider === undefined || q.provider === '') {
       return await picker(
@@ -217,7 +217,7 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
     }
     const provider = v2HostedConnector(q.provider);
     if (provider === undefined) {
-      throw new GrantkitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
+      throw new GrantKitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
     }
     const connector = await requireConnector(kit, provider, checked.id);
     // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary
@@ -239,7 +239,7 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
       redirectOnError: to.redirect,
     });
   } catch (e) {
-    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;
   }
 }
@@ -253,20 +253,20 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code') {
-      throw new GrantkitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
+      throw new GrantKitError('unsupported_response_type', `response_type "${responseType.slice(0, 32)}" is not supported; use "code".`);
     }
     const p = pkce(kit, checked, q.code_challenge, q.code_challenge_method);
     const named = (q.provider ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     const basic = named.find((n) => MICROSOFT_BASIC.has(n));
     if (basic !== undefined) {
-      throw new GrantkitError(
+      throw new GrantKitError(
         'invalid_request',
         'Microsoft Basic (password) authentication is not supported in v3: use provider=microsoft, which signs in with OAuth and Microsoft Graph scopes.',
       );
     }
     const unsupported = named.find((n) => !isHostedProvider(n));
     if (unsupported !== undefined) {
-      throw new GrantkitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
+      throw new GrantKitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
     }
     if (named.length !== 1) {
       const offer = (named.length > 1 ? named : HOSTED_PROVIDERS).map((p) => ({ provider: p, param: p }));
@@ -290,7 +290,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       redirectOnError: true,
     });
   } catch (e) {
-    if (e instanceof GrantkitError && e.status < 500) return errorResponse(to, e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;
   }
 }

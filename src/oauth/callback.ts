@@ -1,6 +1,6 @@
 import { issueGrantToken } from '../grants/issue-token.js';
 import { z } from 'zod';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
@@ -47,7 +47,7 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   try {
     q = parseInput(callbackQuery.loose(), queryObject(req.query));
   } catch (e) {
-    if (e instanceof GrantkitError) return errorPage(400, 'invalid_request', e.message);
+    if (e instanceof GrantKitError) return errorPage(400, 'invalid_request', e.message);
     throw e;
   }
   if (q.state === undefined || q.state === '') return errorPage(400, 'invalid_request', 'The provider returned no state.');
@@ -89,7 +89,7 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   } catch (e) {
     // Past this point the callback URI is known good: every grantkit error goes back to the app
     // (or, for v2 without redirect_on_error, to an error page), including 5xx as server_error.
-    if (e instanceof GrantkitError) return errorResponse(to, e);
+    if (e instanceof GrantKitError) return errorResponse(to, e);
     throw e;
   }
 }
@@ -107,21 +107,21 @@ async function exchangeUpstream(
 ): Promise<{ readonly connector: ConnectorRecord; readonly tokens: UpstreamTokens }> {
   if (q.error !== undefined) {
     // The user declined, or the provider refused: tell the app without echoing the provider's text.
-    throw new GrantkitError(
+    throw new GrantKitError(
       q.error === 'access_denied' ? 'provider_auth_failed' : 'invalid_request',
       q.error === 'access_denied' ? 'The user did not grant access.' : 'The provider could not complete the sign-in.',
     );
   }
-  if (q.code === undefined || q.code === '') throw new GrantkitError('invalid_request', 'The provider returned no code.');
+  if (q.code === undefined || q.code === '') throw new GrantKitError('invalid_request', 'The provider returned no code.');
   const connector = await kit.connectors.serving(provider, clientId);
-  if (!connector) throw new GrantkitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
+  if (!connector) throw new GrantKitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
   const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
   const outcome = await strategy.callback(q.code, flow.state, flow.verifier);
-  if (outcome.kind === 'fail') throw new GrantkitError('provider_auth_failed', 'The provider did not complete the sign-in.');
+  if (outcome.kind === 'fail') throw new GrantKitError('provider_auth_failed', 'The provider did not complete the sign-in.');
   if (outcome.kind === 'error') {
-    throw new GrantkitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
+    throw new GrantKitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
   }
-  if (outcome.kind !== 'success') throw new GrantkitError('provider_error', 'Unexpected answer from the provider.');
+  if (outcome.kind !== 'success') throw new GrantKitError('provider_error', 'Unexpected answer from the provider.');
   return { connector, tokens: outcome.tokens };
 }
 

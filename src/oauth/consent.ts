@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { V2Scope } from '../scopes/catalog.js';
 import { GOOGLE_IDENTITY_SCOPES, GOOGLE_PREFIX, V2_TO_GOOGLE } from '../scopes/provider-google.js';
 import { isExchangeScope, MICROSOFT_IDENTITY_SCOPES, shortGraphScope, V2_TO_MICROSOFT } from '../scopes/provider-microsoft.js';
@@ -92,14 +92,14 @@ export function consented(plan: ScopePlan, provider: string, grantedScope: unkno
   return kept;
 }
 
-export function scopesConflict(): GrantkitError {
-  return new GrantkitError(
+export function scopesConflict(): GrantKitError {
+  return new GrantKitError(
     'invalid_request',
     'Some requested scopes were not included in the completed hosted auth, resulting in denied authentication.',
     { v3Type: 'grant.scopes_conflict' },
   );
 }
 
-function bad(message: string): GrantkitError {
-  return new GrantkitError('invalid_request', message);
+function bad(message: string): GrantKitError {
+  return new GrantKitError('invalid_request', message);
 }

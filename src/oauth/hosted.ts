@@ -1,5 +1,5 @@
 import type { ConnectorRecord, ProviderEndpoints } from '../connectors/records.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { IdTokenSigner, type IdTokenKeyOptions } from './id-token.js';
 import { UpstreamStrategy } from './strategy.js';
 
@@ -80,7 +80,7 @@ export class HostedOAuth {
   /** Where the provider sends the user back for this connector's provider. */
   callbackUrl(provider: string): string {
     if (this.publicUrl === undefined) {
-      throw new GrantkitError('not_found', 'Hosted authentication is not configured: set the "hostedOAuth.publicUrl" option.');
+      throw new GrantKitError('not_found', 'Hosted authentication is not configured: set the "hostedOAuth.publicUrl" option.');
     }
     return `${this.publicUrl}/oauth/callback/${provider}`;
   }
@@ -92,7 +92,7 @@ export class HostedOAuth {
     const cached = this.#strategies.get(connector.id);
     if (cached?.stamp === stamp) return cached.strategy;
     if (endpoints === undefined || connector.clientId === null || clientSecret === null) {
-      throw new GrantkitError('invalid_request', `The ${connector.provider} connector is missing its client id, secret or endpoint URLs.`);
+      throw new GrantKitError('invalid_request', `The ${connector.provider} connector is missing its client id, secret or endpoint URLs.`);
     }
     const strategy = new UpstreamStrategy({
       endpoints,

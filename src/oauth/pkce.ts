@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * PKCE between grantkit and its clients, with rules per method:
@@ -72,6 +72,6 @@ export function verifierMatches(verifier: string, challenge: string, method: Pkc
   return timingSafeEqual(a, b);
 }
 
-function bad(message: string): GrantkitError {
-  return new GrantkitError('invalid_request', message);
+function bad(message: string): GrantKitError {
+  return new GrantKitError('invalid_request', message);
 }

@@ -1,6 +1,6 @@
 import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { KitContext } from '../kit/context.js';
 import { wrongCredential } from '../limits/rate-limits.js';
 import type { GrantRecord, TokenRecord } from '../store/records.js';
@@ -92,7 +92,7 @@ function narrowedTo(carried: readonly string[], scope: string | undefined): read
   const requested = [...new Set(scope.trim().split(/\s+/))];
   const wider = requested.find((s) => !carried.includes(s));
   if (wider !== undefined) {
-    throw new GrantkitError('invalid_request', `Scope "${wider.slice(0, 128)}" exceeds the grant; a refresh cannot widen it.`, { v3Type: 'invalid_scope' });
+    throw new GrantKitError('invalid_request', `Scope "${wider.slice(0, 128)}" exceeds the grant; a refresh cannot widen it.`, { v3Type: 'invalid_scope' });
   }
   return requested;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clientWithSecret, invalidClient, secretOrApiKeyMatches, tokenEndpointClient } from '../auth/client-auth.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
 import type { GrantRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
@@ -55,11 +55,11 @@ export async function exchangeV3(kit: KitContext, input: unknown, authorization?
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.
     if (auth === undefined && client.secretHash !== null) throw invalidClient();
-    if (body.refresh_token === undefined) throw new GrantkitError('invalid_request', '"refresh_token" is required.');
+    if (body.refresh_token === undefined) throw new GrantKitError('invalid_request', '"refresh_token" is required.');
     return refresh(kit, client, body.refresh_token, body.scope);
   }
-  if (body.code === undefined) throw new GrantkitError('invalid_request', '"code" is required.');
-  if (body.redirect_uri === undefined || body.redirect_uri === '') throw new GrantkitError('invalid_request', '"redirect_uri" is required.');
+  if (body.code === undefined) throw new GrantKitError('invalid_request', '"code" is required.');
+  if (body.redirect_uri === undefined || body.redirect_uri === '') throw new GrantKitError('invalid_request', '"redirect_uri" is required.');
   // The secret may be left out when PKCE stands in for it (as the v3 token endpoint and the v8 SDK allow).
   const hasVerifier = body.code_verifier !== undefined && body.code_verifier !== '';
   if (auth === undefined && !hasVerifier && client.secretHash !== null) throw invalidClient();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { issueGrantToken } from '../grants/issue-token.js';
 import type { KitContext } from '../kit/context.js';
@@ -22,8 +22,8 @@ export interface V3TokenResponse {
 }
 
 /** 400 `invalid_grant`: a code or refresh token that cannot be redeemed. */
-export function invalidGrant(message: string): GrantkitError {
-  return new GrantkitError('invalid_grant', message);
+export function invalidGrant(message: string): GrantKitError {
+  return new GrantKitError('invalid_grant', message);
 }
 
 export interface RefreshData {

@@ -1,5 +1,5 @@
 import type { Connectors } from '../connectors/connectors.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { GrantRecord } from '../store/records.js';
 import { expireGrant } from '../grants/lifecycle.js';
 import { connectorOfProvider } from './families.js';
@@ -130,14 +130,14 @@ export class ProviderAccess {
     const s = this.#open(grant);
     const imap = server(s, 'imap');
     if (imap === undefined) {
-      throw new GrantkitError('invalid_request', `Grant "${grant.id}" (${grant.provider}) has no IMAP settings; use providerAccessToken() for OAuth providers.`);
+      throw new GrantKitError('invalid_request', `Grant "${grant.id}" (${grant.provider}) has no IMAP settings; use providerAccessToken() for OAuth providers.`);
     }
     return { imap, smtp: server(s, 'smtp') };
   }
 
   async #validGrant(grantId: string): Promise<GrantRecord> {
     const grant = await this.#f.store.getGrant(grantId);
-    if (grant === undefined) throw new GrantkitError('grant_not_found', 'Grant not found.');
+    if (grant === undefined) throw new GrantKitError('grant_not_found', 'Grant not found.');
     if (grant.status !== 'valid') throw grantInvalid();
     return grant;
   }
@@ -158,9 +158,9 @@ export class ProviderAccess {
     const request = isOAuthNativeProvider(provider) ? provider.refreshRequest(settings) : undefined;
     if (request !== undefined) return request;
     if (typeof settings['imap_host'] === 'string') {
-      throw new GrantkitError('invalid_request', `Grant "${grant.id}" signs in with a password; use providerSettings() for its IMAP and SMTP settings.`);
+      throw new GrantKitError('invalid_request', `Grant "${grant.id}" signs in with a password; use providerSettings() for its IMAP and SMTP settings.`);
     }
-    throw new GrantkitError(
+    throw new GrantKitError(
       'invalid_request',
       `Grant "${grant.id}" (${grant.provider}) has no provider refresh token, or no ${grant.provider} connector or provider is configured to refresh it.`,
     );
@@ -186,9 +186,9 @@ export class ProviderAccess {
         throw grantInvalid();
       }
       if (e instanceof RefreshRefusedError) {
-        throw new GrantkitError('provider_error', `The provider refused the refresh (${e.error}); check the provider client's configuration.`, { cause: e });
+        throw new GrantKitError('provider_error', `The provider refused the refresh (${e.error}); check the provider client's configuration.`, { cause: e });
       }
-      throw new GrantkitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
+      throw new GrantKitError('provider_error', 'The provider could not be reached; try again.', { cause: e });
     }
     const token: ProviderAccessToken = {
       accessToken: refreshed.accessToken,
@@ -257,8 +257,8 @@ export function connectorClientLookup(connectors: Connectors): ConnectorClientLo
   };
 }
 
-function grantInvalid(): GrantkitError {
-  return new GrantkitError('provider_auth_failed', 'The provider no longer accepts this grant; the user must authenticate again.');
+function grantInvalid(): GrantKitError {
+  return new GrantKitError('provider_auth_failed', 'The provider no longer accepts this grant; the user must authenticate again.');
 }
 
 function server(s: Readonly<Record<string, unknown>>, kind: 'imap' | 'smtp'): MailServerSettings | undefined {

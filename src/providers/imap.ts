@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { imapIdentity } from '../grants/identity.js';
 import { isPasswordProviderName } from './families.js';
 import { imapLogin } from './imap-login.js';
@@ -52,7 +52,7 @@ export function imapProvider(options: ImapProviderOptions = {}): NativeProvider 
       const presetName = host === undefined ? presetNameForEmail(email) : undefined;
       const preset = presetName === undefined ? undefined : presets[presetName];
       if (host === undefined && preset === undefined) {
-        throw new GrantkitError('invalid_request', '"settings.imap_host" is required.');
+        throw new GrantKitError('invalid_request', '"settings.imap_host" is required.');
       }
       const sslRequired = bool(settings, 'ssl_required') ?? preset?.sslRequired ?? true;
       const username = str(settings, 'imap_username', false) ?? email;
@@ -147,7 +147,7 @@ function str(settings: Readonly<Record<string, unknown>>, key: string, required:
   const v = settings[key];
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string' || v === '' || v.length > MAX_FIELD || /[\r\n\0]/.test(v)) {
-    throw new GrantkitError('invalid_request', `"settings.${key}" must be a non-empty string.`);
+    throw new GrantKitError('invalid_request', `"settings.${key}" must be a non-empty string.`);
   }
   return v;
 }
@@ -157,7 +157,7 @@ function port(settings: Readonly<Record<string, unknown>>, key: string): number 
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new GrantkitError('invalid_request', `"settings.${key}" must be a port number.`);
+    throw new GrantKitError('invalid_request', `"settings.${key}" must be a port number.`);
   }
   return n;
 }
@@ -167,5 +167,5 @@ function bool(settings: Readonly<Record<string, unknown>>, key: string): boolean
   if (v === undefined) return undefined;
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;
-  throw new GrantkitError('invalid_request', `"settings.${key}" must be a boolean.`);
+  throw new GrantKitError('invalid_request', `"settings.${key}" must be a boolean.`);
 }

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * Which addresses a user-supplied mail server may resolve to. Native auth is open to anyone with
@@ -58,12 +58,12 @@ export async function resolvePublicHost(host: string, field: string, options: { 
   try {
     addresses = await options.lookup(host);
   } catch (cause) {
-    throw new GrantkitError('invalid_request', `"${field}" does not resolve.`, { cause });
+    throw new GrantKitError('invalid_request', `"${field}" does not resolve.`, { cause });
   }
   const first = addresses[0];
-  if (first === undefined) throw new GrantkitError('invalid_request', `"${field}" does not resolve.`);
+  if (first === undefined) throw new GrantKitError('invalid_request', `"${field}" does not resolve.`);
   if (!options.allowPrivate && !addresses.every((a) => isPublicAddress(a.address))) {
-    throw new GrantkitError('invalid_request', `"${field}" must resolve to a public address.`);
+    throw new GrantKitError('invalid_request', `"${field}" must resolve to a public address.`);
   }
   return first.address;
 }

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import { oauthIdentity } from '../grants/identity.js';
 import {
   checkAccountEmail,
@@ -54,14 +54,14 @@ export function refreshTokenProvider(spec: RefreshTokenProviderSpec): OAuthNativ
       return { request: { tokenUrl: spec.tokenUrl, clientId, clientSecret, refreshToken, extra }, kept, key: `${p}_refresh_token` };
     }
     if (settings['refresh_token'] === undefined) {
-      throw new GrantkitError('invalid_request', `"settings.${p}_refresh_token" (or "settings.refresh_token") is required for ${spec.name}.`);
+      throw new GrantKitError('invalid_request', `"settings.${p}_refresh_token" (or "settings.refresh_token") is required for ${spec.name}.`);
     }
     const refreshToken = field(settings, 'refresh_token', true)!;
     const ownId = field(settings, 'client_id', false);
     const ownSecret = field(settings, 'client_secret', false);
     const clientId = ownId ?? spec.clientId;
     if (clientId === undefined) {
-      throw new GrantkitError('invalid_request', `"settings.client_id" is required: no ${spec.name} client id is configured.`);
+      throw new GrantKitError('invalid_request', `"settings.client_id" is required: no ${spec.name} client id is configured.`);
     }
     const kept: Record<string, string> = { refresh_token: refreshToken };
     if (ownId !== undefined) kept['client_id'] = ownId;
@@ -98,7 +98,7 @@ function field(settings: Readonly<Record<string, unknown>>, key: string, require
   const v = settings[key];
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string' || v === '' || v.length > MAX_FIELD) {
-    throw new GrantkitError('invalid_request', `"settings.${key}" must be a non-empty string.`);
+    throw new GrantKitError('invalid_request', `"settings.${key}" must be a non-empty string.`);
   }
   return v;
 }

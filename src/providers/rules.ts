@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * Provider-specific scope rules from Nylas's v2 scope documentation, checked when an authorization is requested.
@@ -15,7 +15,7 @@ export function checkProviderRules(provider: string, scopes: readonly string[]):
   if (provider === 'gmail' && has('email.metadata')) {
     const clash = GMAIL_METADATA_CONFLICTS.filter(has);
     if (clash.length > 0) {
-      throw new GrantkitError(
+      throw new GrantKitError(
         'invalid_request',
         `On gmail, "email.metadata" cannot be combined with ${clash.map((s) => `"${s}"`).join(', ')}: ` +
           'Google answers 403 to such accounts. The broader scope already includes metadata; drop "email.metadata".',
@@ -27,7 +27,7 @@ export function checkProviderRules(provider: string, scopes: readonly string[]):
     const hasEmail = scopes.some((s) => s === 'email' || s.startsWith('email.'));
     const needsEmail = scopes.filter((s) => s.startsWith('calendar') || s.startsWith('contacts'));
     if (needsEmail.length > 0 && !hasEmail) {
-      throw new GrantkitError(
+      throw new GrantKitError(
         'invalid_request',
         `On ${provider}, ${needsEmail.map((s) => `"${s}"`).join(', ')} need an email scope: IMAP accounts have no ` +
           'calendars or contacts of their own; they are read from email, so add an email scope.',

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 
 /**
  * Nylas's v2 documentation: "Nylas is currently able to onboard Google G Suite and Exchange-based accounts for
@@ -18,14 +18,14 @@ export function isV2ServiceAccount(settings: Readonly<Record<string, unknown>> |
 /** Throws the 400 that says why, or returns when the service-account authorization may proceed. */
 export function checkV2ServiceAccount(provider: string, scopes: readonly string[]): void {
   if (!V2_SERVICE_ACCOUNT_PROVIDERS.has(provider)) {
-    throw new GrantkitError(
+    throw new GrantKitError(
       'invalid_request',
       `Service accounts are available for Google Workspace (gmail) and Exchange-based accounts (exchange, office365) only, not "${provider.slice(0, 64)}".`,
     );
   }
   const other = scopes.filter((s) => !CALENDAR_SCOPES.has(s));
   if (other.length > 0) {
-    throw new GrantkitError(
+    throw new GrantKitError(
       'invalid_request',
       `Service accounts reach calendar data only; remove ${other.map((s) => `"${s}"`).join(', ')} from "scopes".`,
     );

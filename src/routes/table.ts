@@ -21,7 +21,7 @@
  * connector routes have no files of their own, families.ts derives them.
  * test/core/route-table.test.ts holds every route file to this layout.
  */
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { ErrorFamily } from '../errors/formats.js';
 import { routeFamilies } from './families.js';
 import type { Route } from './route.js';
@@ -91,7 +91,7 @@ function methodNotAllowed(family: ErrorFamily, allowed: readonly string[]): Rout
     family,
     readsBody: false,
     async handler() {
-      throw new GrantkitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
+      throw new GrantKitError('method_not_allowed', `Method not allowed; use ${allow}.`, { headers: { allow } });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { ScopeGraph } from './graph.js';
 
 /**
@@ -20,14 +20,14 @@ export function parseScopes(
   if (typeof value === 'string') parts = value.split(',');
   else if (isStringArray(value)) parts = value.flatMap((v) => v.split(','));
   else {
-    throw new GrantkitError('invalid_request', `"${field}" must be a comma-separated string or an array of strings.`);
+    throw new GrantKitError('invalid_request', `"${field}" must be a comma-separated string or an array of strings.`);
   }
   const names = parts.map((p) => p.trim()).filter((p) => p !== '');
-  if (names.length === 0) throw new GrantkitError('invalid_request', `"${field}" is empty; name at least one scope.`);
+  if (names.length === 0) throw new GrantKitError('invalid_request', `"${field}" is empty; name at least one scope.`);
   const unknown = names.filter((n) => !graph.has(n));
   if (unknown.length > 0) {
     const shown = unknown.slice(0, 5).map((n) => `"${n.slice(0, 64)}"`).join(', ');
-    throw new GrantkitError('invalid_request', `Unknown scope ${shown} in "${field}".`);
+    throw new GrantKitError('invalid_request', `Unknown scope ${shown} in "${field}".`);
   }
   return [...new Set(names)];
 }

@@ -1,5 +1,5 @@
 import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/records.js';
-import { GrantkitError } from '../errors/error.js';
+import { GrantKitError } from '../errors/error.js';
 import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 
@@ -7,14 +7,14 @@ import type { MaybePromise, Store } from './store.js';
  * A store that is down or slow must never let a request through, and never answer 401 as if the
  * token were bad: the answer is 503 with Retry-After, within the timeout.
  */
-export function storeUnavailable(cause?: unknown): GrantkitError {
-  return new GrantkitError('store_unavailable', 'The grant store is unavailable; try again shortly.', {
+export function storeUnavailable(cause?: unknown): GrantKitError {
+  return new GrantKitError('store_unavailable', 'The grant store is unavailable; try again shortly.', {
     headers: { 'retry-after': '1' },
     cause,
   });
 }
 
-/** A store call bounded by the timeout; any failure but a GrantkitError becomes the 503. */
+/** A store call bounded by the timeout; any failure but a GrantKitError becomes the 503. */
 export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(storeUnavailable(new Error(`store call exceeded ${ms} ms`))), ms);
@@ -25,7 +25,7 @@ export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof GrantkitError ? e : storeUnavailable(e));
+        reject(e instanceof GrantKitError ? e : storeUnavailable(e));
       },
     );
   });
@@ -41,7 +41,7 @@ function bounded<T>(call: () => MaybePromise<T>, ms: number): MaybePromise<T> {
   try {
     result = call();
   } catch (e) {
-    throw e instanceof GrantkitError ? e : storeUnavailable(e);
+    throw e instanceof GrantKitError ? e : storeUnavailable(e);
   }
   return result instanceof Promise ? withTimeout(result, ms) : result;
 }
@@ -51,7 +51,7 @@ function timed<T>(call: () => Promise<T>, ms: number): Promise<T> {
   try {
     return withTimeout(call(), ms);
   } catch (e) {
-    return Promise.reject(e instanceof GrantkitError ? e : storeUnavailable(e));
+    return Promise.reject(e instanceof GrantKitError ? e : storeUnavailable(e));
   }
 }
 

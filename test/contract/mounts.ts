@@ -8,7 +8,7 @@ import Koa2 from 'koa2';
 import Koa3 from 'koa3';
 import { grantkit as expressGrantkit } from '../../adapters/express/index.js';
 import { grantkit as koaGrantkit, type KoaGrantKit } from '../../adapters/koa/index.js';
-import { isGrantkitError, type GrantKit } from '../../src/index.js';
+import { isGrantKitError, type GrantKit } from '../../src/index.js';
 import { fixtureBody, V2_FIXTURE_ROUTES, type FixtureGuard, type FixtureRoute } from './fixture-routes.js';
 import { mount as mountAt } from './koa-mount.js';
 
@@ -85,7 +85,7 @@ function expressMount(name: string, express: ExpressFactory): Mount {
       if (base !== app) app.use(PREFIX, base);
       // The app's own error handler, as an app that opted into throwing would write it.
       const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
-        if (!isGrantkitError(err)) return next(err);
+        if (!isGrantKitError(err)) return next(err);
         res.status(err.status).set(err.headers).json(err.body);
       };
       app.use(onError);
@@ -109,7 +109,7 @@ function koaMount(name: string, Koa: KoaClass): Mount {
         try {
           await next();
         } catch (err) {
-          if (!isGrantkitError(err)) throw err;
+          if (!isGrantKitError(err)) throw err;
           ctx.status = err.status;
           ctx.set(err.headers);
           ctx.body = err.body;

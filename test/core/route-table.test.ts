@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GrantkitError } from '../../src/errors/error.js';
+import { GrantKitError } from '../../src/errors/error.js';
 import { routeFamilies } from '../../src/routes/families.js';
 import type { Route } from '../../src/routes/route.js';
 import { buildRouteTable } from '../../src/routes/table.js';
@@ -85,7 +85,7 @@ describe('route table', () => {
     assert.ok(matched);
     await assert.rejects(
       matched.route.handler({ kit: undefined as never, req: undefined as never, params: {} }),
-      (e: unknown) => e instanceof GrantkitError && e.headers['allow'] === 'GET, PATCH, DELETE' && matched.route.family === 'v3',
+      (e: unknown) => e instanceof GrantKitError && e.headers['allow'] === 'GET, PATCH, DELETE' && matched.route.family === 'v3',
     );
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { misplacedCredential } from '../../src/auth/placement.js';
 import { decideNaming, grantsNamed, grantParamNames } from '../../src/grants/ownership.js';
-import { GrantkitError, ScopeGuard } from '../../src/index.js';
+import { GrantKitError, ScopeGuard } from '../../src/index.js';
 import { makeKit } from '../support/helpers.js';
 
 /** The three rules as tables: what gate() matches, which grant a request names and who may name it, where a token may travel. */
@@ -10,7 +10,7 @@ import { makeKit } from '../support/helpers.js';
 describe('gate() path table', () => {
   const lookup = makeKit().kit.gate();
   const kind = (v: ReturnType<typeof lookup>): string =>
-    v === undefined ? 'pass' : v === null ? 'any token' : v instanceof GrantkitError ? `${v.status} ${v.headers['allow']}` : v instanceof ScopeGuard ? v.scopes.join(' ') : '?';
+    v === undefined ? 'pass' : v === null ? 'any token' : v instanceof GrantKitError ? `${v.status} ${v.headers['allow']}` : v instanceof ScopeGuard ? v.scopes.join(' ') : '?';
   const READ = 'email.metadata email.read_only email.modify email';
   const rows: ReadonlyArray<[string, string, string | undefined, string]> = [
     ['GET', '/messages', undefined, READ],

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../../errors/error.js';
+import { GrantKitError } from '../../errors/error.js';
 import { v2Account } from '../../grants/views.js';
 import { json } from '../../http/types.js';
 import type { Route } from '../route.js';
@@ -11,7 +11,7 @@ export const account: Route = {
   readsBody: false,
   async handler({ kit, req }) {
     const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
-    if (grant instanceof GrantkitError) throw grant;
+    if (grant instanceof GrantKitError) throw grant;
     return json(200, v2Account(grant, kit.providers.get(grant.provider)?.organizationUnit ?? 'folder'));
   },
 };

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../../errors/error.js';
+import { GrantKitError } from '../../errors/error.js';
 import { grantAccessDenied, grantNotFound, meNeedsAccessToken } from '../../grants/errors.js';
 import { namesOwnGrant } from '../../grants/ownership.js';
 import { parseGrantRef } from '../../grants/ref.js';
@@ -12,7 +12,7 @@ import type { AppCaller } from '../../kit/authentication.js';
 /** Any authenticated caller (API key or access token), or the 401. */
 export async function caller(kit: KitContext, req: RequestLike): Promise<AppCaller> {
   const c = await kit.auth.app(req.headers.authorization, req.ip);
-  if (c instanceof GrantkitError) throw c;
+  if (c instanceof GrantKitError) throw c;
   return c;
 }
 
@@ -20,7 +20,7 @@ export async function caller(kit: KitContext, req: RequestLike): Promise<AppCall
 export async function apiKeyCaller(kit: KitContext, req: RequestLike): Promise<Extract<AppCaller, { kind: 'api_key' }>> {
   const c = await caller(kit, req);
   if (c.kind !== 'api_key') {
-    throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
+    throw new GrantKitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
   }
   return c;
 }
@@ -36,7 +36,7 @@ export async function namedGrant(kit: KitContext, c: AppCaller, raw: string, all
   if (ref === undefined) throw grantNotFound();
   if (c.kind === 'access') {
     if (!allowAccessToken) {
-      throw new GrantkitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
+      throw new GrantKitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
     }
     const own = c.grant;
     if (!namesOwnGrant(ref, own)) throw grantAccessDenied('other');

@@ -4,7 +4,7 @@ import express, { type Request, type Response } from 'express';
 import passport from 'passport';
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import { grantkit } from '../../../adapters/express/index.js';
-import { GrantkitStrategy } from '../../../adapters/passport/index.js';
+import { GrantKitStrategy } from '../../../adapters/passport/index.js';
 import { bearer, connect, contractKit, sender, type Send } from '../../contract/harness.js';
 
 /**
@@ -26,8 +26,8 @@ function app(): express.Express {
   const kit = contractKit();
   const gk = grantkit(kit);
   const auth = new passport.Passport(); // its own instance: tests do not share passport's global
-  auth.use(new GrantkitStrategy(kit));
-  auth.use('grantkit-delegating', new GrantkitStrategy(kit, { delegateFailures: true }));
+  auth.use(new GrantKitStrategy(kit));
+  auth.use('grantkit-delegating', new GrantKitStrategy(kit, { delegateFailures: true }));
   auth.use(new HeaderStrategy());
   const a = express();
   a.use(auth.initialize());

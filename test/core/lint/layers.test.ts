@@ -34,13 +34,13 @@ const refused: ReadonlyArray<readonly [string, string]> = [
 
 const allowed: ReadonlyArray<readonly [string, string]> = [
   ['src/oauth/strategy.ts', "import OAuth2Strategy from 'passport-oauth2';"],
-  ['src/scopes/parse.ts', "import { GrantkitError } from '../errors/error.js';"],
+  ['src/scopes/parse.ts', "import { GrantKitError } from '../errors/error.js';"],
   ['src/scopes/parse.ts', "import { closure } from './graph.js';"],
   ['src/store/memory.ts', "import type { Grant } from '../grants/grant.js';"],
   ['adapters/express/index.ts', "import type { Request } from 'express';"],
   ['adapters/decorators/koa.ts', "import type { Middleware } from 'koa';"],
   ['adapters/decorators/index.ts', "export { koaController } from './koa.js';"],
-  ['adapters/koa/index.ts', "import { GrantkitError } from '../../src/index.js';"],
+  ['adapters/koa/index.ts', "import { GrantKitError } from '../../src/index.js';"],
 ];
 
 describe('lint: the layer rules', () => {

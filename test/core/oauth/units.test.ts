@@ -8,7 +8,7 @@ import { consented, planV2, planV3 } from '../../../src/oauth/consent.js';
 import { IdTokenSigner } from '../../../src/oauth/id-token.js';
 import { challengeOf, checkChallenge, verifierMatches } from '../../../src/oauth/pkce.js';
 import type { ConnectorRecord } from '../../../src/connectors/records.js';
-import { GrantkitError } from '../../../src/errors/error.js';
+import { GrantKitError } from '../../../src/errors/error.js';
 import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../../support/oauth-harness.js';
 import { s256Pair, sdkPair } from '../../support/pkce-helpers.js';
 
@@ -61,7 +61,7 @@ describe('consent: requested ∩ granted', () => {
   });
   it('granted less than required is grant.scopes_conflict', () => {
     const plan = planV3(connector(null), ['Mail.Read', 'Mail.Send']);
-    assert.throws(() => consented(plan, 'microsoft', 'Mail.Read'), (e: GrantkitError) => e.v3Type === 'grant.scopes_conflict' && e.status === 400);
+    assert.throws(() => consented(plan, 'microsoft', 'Mail.Read'), (e: GrantKitError) => e.v3Type === 'grant.scopes_conflict' && e.status === 400);
   });
   it('request scopes win over defaults; literal match against the allowed list', () => {
     assert.deepEqual(planV3(connector(null, ['Mail.Read']), undefined).requested, ['Mail.Read']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GrantkitError, V2_SCOPES, v2ScopeGraph } from '../../../src/index.js';
+import { GrantKitError, V2_SCOPES, v2ScopeGraph } from '../../../src/index.js';
 import { parseScopes } from '../../../src/scopes/parse.js';
 
 const sat = (granted: string, scope: string): boolean => v2ScopeGraph.satisfies([granted], scope);
@@ -53,7 +53,7 @@ describe('scope hierarchy (issue #2 table)', () => {
 describe('parseScopes (wire forms)', () => {
   const parse = (v: unknown): string[] => parseScopes(v, v2ScopeGraph, ['email', 'calendar', 'contacts']);
   const rejects = (v: unknown, pattern: RegExp): void => {
-    assert.throws(() => parse(v), (e: unknown) => e instanceof GrantkitError && e.status === 400 && pattern.test(e.message));
+    assert.throws(() => parse(v), (e: unknown) => e instanceof GrantKitError && e.status === 400 && pattern.test(e.message));
   };
 
   it('reads a comma string, an array, and an array of comma strings (seed 001 Ruby)', () => {

@@ -12,7 +12,7 @@ import { grantkit as expressGrantkit } from '../../../adapters/express/index.js'
 import { grantkit as koaGrantkit } from '../../../adapters/koa/index.js';
 import { createExampleApp as expressExample } from '../../../examples/express/app.js';
 import { createExampleApp as koaExample } from '../../../examples/koa/app.js';
-import { GrantkitError, V2_ENDPOINT_SCOPES, type EndpointRule, type GrantKit } from '../../../src/index.js';
+import { GrantKitError, V2_ENDPOINT_SCOPES, type EndpointRule, type GrantKit } from '../../../src/index.js';
 import { CLIENT_ID, makeApp, makeKit, nativeToken } from '../../support/helpers.js';
 
 /**
@@ -187,7 +187,7 @@ describe('gate(): no variant of a table row reaches its handler without a token 
     for (const [i, scopes] of TOKEN_SCOPES.entries()) {
       const { token } = await nativeToken(issuer as never, { scopes, email: `variant-${i}@example.com` });
       const grant = await kit.authenticate(`Bearer ${token}`, '/account');
-      assert.ok(!(grant instanceof GrantkitError), 'the token resolves');
+      assert.ok(!(grant instanceof GrantKitError), 'the token resolves');
       tokens.push({
         token,
         lacks: (rule) => rule.scopes !== 'any' && (rule.scopes.length === 0 || kit.guard('any', rule.scopes).check(grant) !== undefined),

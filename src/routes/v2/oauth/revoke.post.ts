@@ -1,6 +1,6 @@
 import { accessTokenOf, readAuthorization } from '../../../auth/credentials.js';
 import { hashSecret } from '../../../crypto/tokens.js';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import type { Route } from '../../route.js';
 
 /**
@@ -14,7 +14,7 @@ export const oauthRevoke: Route = {
   readsBody: false,
   async handler({ kit, req }) {
     const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
-    if (grant instanceof GrantkitError) throw grant;
+    if (grant instanceof GrantKitError) throw grant;
     const token = accessTokenOf(readAuthorization(req.headers.authorization))!;
     await kit.store.revokeToken(hashSecret(token));
     return { status: 200, headers: {} };

@@ -1,5 +1,5 @@
 import { hashSecret } from '../../../crypto/tokens.js';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
 import { findOwnedToken } from './token-lookup.js';
@@ -18,7 +18,7 @@ export const connectRevoke: Route = {
   async handler({ kit, req }) {
     const c = await caller(kit, req);
     const tokens = req.query.getAll('token');
-    if (tokens.length !== 1 || tokens[0] === '') throw new GrantkitError('invalid_request', 'Send exactly one "token" query parameter.');
+    if (tokens.length !== 1 || tokens[0] === '') throw new GrantKitError('invalid_request', 'Send exactly one "token" query parameter.');
     const { token } = await findOwnedToken(kit, c, tokens[0]!);
     await kit.store.revokeToken(hashSecret(tokens[0]!));
     if (token.family !== null) await kit.store.revokeFamily(token.family, kit.now());

@@ -1,12 +1,12 @@
 import { hashSecret } from '../../../crypto/tokens.js';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import type { GrantRecord, TokenRecord } from '../../../store/records.js';
 import type { KitContext } from '../../../kit/context.js';
 import type { AppCaller } from '../../../kit/authentication.js';
 
 /** Revoke and tokeninfo: Nylas answers an unknown, expired or revoked token with 400 `invalid_token`. */
-export function tokenExpiredOrRevoked(): GrantkitError {
-  return new GrantkitError('unknown_token', 'Token expired or revoked');
+export function tokenExpiredOrRevoked(): GrantKitError {
+  return new GrantKitError('unknown_token', 'Token expired or revoked');
 }
 
 export interface FoundToken {

@@ -1,5 +1,5 @@
 import { isBasicScheme, withClientChallenge } from '../../../auth/client-auth.js';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import { renderError } from '../../../errors/formats.js';
 import { json, NO_STORE } from '../../../http/types.js';
 import { exchangeV3 } from '../../../oauth/token.js';
@@ -18,7 +18,7 @@ export const connectToken: Route = {
     try {
       return json(200, await kit.limits.secret(req.ip, () => exchangeV3(hosted, req.body, req.headers.authorization)), { ...NO_STORE, ...cors });
     } catch (e) {
-      if (!(e instanceof GrantkitError)) throw e;
+      if (!(e instanceof GrantKitError)) throw e;
       // A client that tried HTTP Basic and failed gets 401 with a Basic challenge (RFC 6749 section 5.2).
       const d = renderError(withClientChallenge(e, isBasicScheme(req.headers.authorization), kit.options.realm), 'oauth');
       return { ...d, headers: { ...d.headers, ...NO_STORE, ...cors } };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
@@ -22,7 +22,7 @@ export const connectTokenInfo: Route = {
     const access = req.query.getAll('access_token');
     const id = req.query.getAll('id_token');
     if (access.length + id.length !== 1) {
-      throw new GrantkitError('invalid_request', 'Send exactly one of "access_token" or "id_token".');
+      throw new GrantKitError('invalid_request', 'Send exactly one of "access_token" or "id_token".');
     }
     const data = id.length === 1 ? await idTokenClaims(kit, c, id[0]!) : await accessTokenClaims(kit, c, access[0]!);
     const requestId = randomUUID();

@@ -1,6 +1,6 @@
 import { grantView } from '../../../grants/v3-view.js';
 import { z } from 'zod';
-import { GrantkitError } from '../../../errors/error.js';
+import { GrantKitError } from '../../../errors/error.js';
 import { grantEvent } from '../../../events/events.js';
 import { verifyCustom } from '../../../flows/custom.js';
 import { authorizeSignIn } from '../../../grants/reauthentication.js';
@@ -35,7 +35,7 @@ export const grantsUpdate: Route = {
     if (patch.scope !== undefined) {
       const wider = patch.scope.find((s) => !current.scopes.includes(s));
       if (wider !== undefined) {
-        throw new GrantkitError(
+        throw new GrantKitError(
           'invalid_request',
           `Scope "${wider.slice(0, 128)}" is not among the grant's scopes: widening scopes needs the user to re-authenticate.`,
         );
@@ -50,7 +50,7 @@ export const grantsUpdate: Route = {
     if (patch.settings !== undefined) {
       const verified = await verifyCustom(kit, current.provider, patch.settings, scopes, current.name, meta.state, { clientId: current.clientId, ip: req.ip });
       if (verified.email.toLowerCase() !== current.email.toLowerCase()) {
-        throw new GrantkitError('invalid_request', 'Email addresses did not match during re-authentication.', {
+        throw new GrantKitError('invalid_request', 'Email addresses did not match during re-authentication.', {
           v3Type: 'grant.reauth_email_invalid',
         });
       }

@@ -1,4 +1,4 @@
-import { GrantkitError } from '../../../../errors/error.js';
+import { GrantKitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
 import { apiKeyCaller } from '../../caller.js';
 import { v3Json } from '../../envelope.js';
@@ -11,7 +11,7 @@ export const connectorsDelete: Route = {
   readsBody: false,
   async handler({ kit, req, params }) {
     const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
-    if (!(await connectors.delete(params['provider']!))) throw new GrantkitError('not_found', 'Connector not found.');
+    if (!(await connectors.delete(params['provider']!))) throw new GrantKitError('not_found', 'Connector not found.');
     return v3Json(200, {});
   },
 };

@@ -1,5 +1,5 @@
 import { connectorView } from '../../../../connectors/views.js';
-import { GrantkitError } from '../../../../errors/error.js';
+import { GrantKitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
 import { apiKeyCaller } from '../../caller.js';
 import { v3Json } from '../../envelope.js';
@@ -13,7 +13,7 @@ export const connectorsFind: Route = {
   async handler({ kit, req, params }) {
     const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
     const connector = await connectors.get(params['provider']!);
-    if (!connector) throw new GrantkitError('not_found', 'Connector not found.');
+    if (!connector) throw new GrantKitError('not_found', 'Connector not found.');
     return v3Json(200, { data: connectorView(connector) });
   },
 };

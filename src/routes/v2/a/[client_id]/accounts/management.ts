@@ -1,6 +1,6 @@
 import { basicSecretClient } from '../../../../../auth/client-auth.js';
 import type { RegisteredClient } from '../../../../../clients.js';
-import { GrantkitError } from '../../../../../errors/error.js';
+import { GrantKitError } from '../../../../../errors/error.js';
 import type { RequestLike } from '../../../../../http/types.js';
 import type { GrantRecord } from '../../../../../store/records.js';
 import type { KitContext } from '../../../../../kit/context.js';
@@ -16,7 +16,7 @@ export function managementClient(kit: KitContext, req: RequestLike, clientId: st
 /** One account of the client, or 404 (another client's account is not found either). */
 export async function clientAccount(kit: KitContext, client: RegisteredClient, id: string): Promise<GrantRecord> {
   const grant = await kit.store.getGrant(id);
-  if (!grant || grant.clientId !== client.id) throw new GrantkitError('not_found', 'No such account.');
+  if (!grant || grant.clientId !== client.id) throw new GrantKitError('not_found', 'No such account.');
   return grant;
 }
 

@@ -1,5 +1,5 @@
 import { credentialView } from '../../../../../connectors/views.js';
-import { GrantkitError } from '../../../../../errors/error.js';
+import { GrantKitError } from '../../../../../errors/error.js';
 import type { Route } from '../../../../route.js';
 import { apiKeyCaller } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
@@ -13,7 +13,7 @@ export const credentialsFind: Route = {
   async handler({ kit, req, params }) {
     const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
     const credential = await connectors.getCredential(params['provider']!, params['id']!);
-    if (!credential) throw new GrantkitError('not_found', 'Credential not found.');
+    if (!credential) throw new GrantKitError('not_found', 'Credential not found.');
     return v3Json(200, { data: credentialView(credential) });
   },
 };

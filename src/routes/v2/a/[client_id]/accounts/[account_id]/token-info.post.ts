@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hashSecret } from '../../../../../../crypto/tokens.js';
-import { GrantkitError } from '../../../../../../errors/error.js';
+import { GrantKitError } from '../../../../../../errors/error.js';
 import { json } from '../../../../../../http/types.js';
 import { parseInput } from '../../../../../../http/validate.js';
 import type { Route } from '../../../../../route.js';
@@ -24,7 +24,7 @@ export const tokenInfo: Route = {
     const found = await kit.store.resolve(hashSecret(access_token), kit.now());
     const grant = found?.grant;
     if (!found || !grant || found.token.kind !== 'access' || grant.id !== params['account_id'] || grant.clientId !== client.id) {
-      throw new GrantkitError('not_found', 'No such access token for this account.');
+      throw new GrantKitError('not_found', 'No such access token for this account.');
     }
     return json(200, {
       created_at: seconds(found.token.createdAt),
