@@ -103,15 +103,15 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
     resolve: () => core.resolve(),
     requireScopes(...scopes) {
       const guard = kit.guard('any', scopes);
-      return core.guarded(() => guard);
+      return core.guardMiddleware(() => guard);
     },
     requireAllScopes(...scopes) {
       const guard = kit.guard('all', scopes);
-      return core.guarded(() => guard);
+      return core.guardMiddleware(() => guard);
     },
     gate(rules) {
       const lookup = kit.gate(rules);
-      return core.guarded((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+      return core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
     },
   };
 }
@@ -161,7 +161,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
   }
 
   /** One layer: authentication and the scope check together, synchronous when the store is. */
-  guarded(guardFor: GuardFor<C>): M {
+  guardMiddleware(guardFor: GuardFor<C>): M {
     const grantkitGuard = (cx: C, next: N): unknown => {
       const guard = guardFor(cx);
       if (guard === undefined) return next();

@@ -94,7 +94,7 @@ export {
   type CredentialRecord,
   type CredentialType,
   type ProviderEndpoints,
-} from './connectors/records.js';
+} from './connectors/connector-records.js';
 export { DEFAULT_ENDPOINTS } from './connectors/endpoints.js';
 
 // API keys.

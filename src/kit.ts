@@ -138,7 +138,7 @@ export class GrantKit {
     grantParams: readonly string[] = DEFAULT_GRANT_PARAMS,
   ): MaybePromise<AuthOutcome> {
     const outcome = prior !== undefined && !namesByParam(req.params, grantParams) ? prior : this.authenticateRequest(req, grantParams);
-    return guarded(outcome, guard);
+    return throughGuard(outcome, guard);
   }
 
   /**
@@ -152,7 +152,7 @@ export class GrantKit {
     transport?: TransportLike,
     ip?: string,
   ): MaybePromise<AuthOutcome> {
-    return guarded(this.authenticate(authorization, path, transport, ip), guard);
+    return throughGuard(this.authenticate(authorization, path, transport, ip), guard);
   }
 
   /**
@@ -222,7 +222,7 @@ function namesByParam(params: Readonly<Record<string, unknown>> | undefined, nam
 }
 
 /** An outcome through a guard: a null guard only authenticates. */
-function guarded(outcome: MaybePromise<AuthOutcome>, guard: ScopeGuard | null): MaybePromise<AuthOutcome> {
+function throughGuard(outcome: MaybePromise<AuthOutcome>, guard: ScopeGuard | null): MaybePromise<AuthOutcome> {
   if (guard === null) return outcome;
   if (outcome instanceof Promise) return outcome.then((o) => checked(o, guard));
   return checked(outcome, guard);

@@ -1,4 +1,4 @@
-import { isConnectorStore, type ConnectorRecord, type ConnectorStore } from '../connectors/records.js';
+import { isConnectorStore, type ConnectorRecord, type ConnectorStore } from '../connectors/connector-records.js';
 import { UsageError } from './args.js';
 import { command, type CommandGroup } from './command.js';
 import { withStore, type CliIo } from './context.js';

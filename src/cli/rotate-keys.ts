@@ -125,7 +125,7 @@ function asJson(currentKeyId: string, dryRun: boolean, done: Rotation) {
 }
 
 /** The keyring's secrets, the current one first. Names the variable at fault, never a value. */
-export function keysFromEnv(env: NodeJS.ProcessEnv): string[] {
+function keysFromEnv(env: NodeJS.ProcessEnv): string[] {
   const list = (name: string): string[] => {
     const raw = env[name] ?? '';
     const keys = raw.split(',').map((k) => k.trim());

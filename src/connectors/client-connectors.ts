@@ -2,7 +2,7 @@ import { GrantKitError } from '../errors/error.js';
 import { bad, connectorNotFound } from './errors.js';
 import type { ConnectorInput, ConnectorPatch, CredentialInput, CredentialPatch } from './inputs.js';
 import { sortedConnectors } from './order.js';
-import { servesClient, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from './records.js';
+import { servesClient, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from './connector-records.js';
 
 /** What `ClientConnectors` may do; built by `Connectors.forClient`. */
 export interface ConnectorOps {

@@ -20,7 +20,7 @@ import {
   type ConnectorStore,
   type CredentialRecord,
   type ProviderEndpoints,
-} from './records.js';
+} from './connector-records.js';
 
 /**
  * Connectors and their credentials: the one model custom authentication and hosted OAuth share.

@@ -4,7 +4,7 @@ import { isJsonObject } from '../http/json-object.js';
 import type { KitFoundation } from '../kit/foundation.js';
 import { bad, credentialNotFound } from './errors.js';
 import { checkCredential, sameData, type CredentialInput, type CredentialPatch } from './inputs.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from './records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from './connector-records.js';
 
 /**
  * A connector's credentials. Every operation takes the connector the credential belongs to, already

@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ProviderEndpoints } from './records.js';
+import type { ConnectorRecord, ProviderEndpoints } from './connector-records.js';
 
 /** The providers' real endpoints. Overrides (connector, then kit option) win, so tests point them at loopback. */
 export const DEFAULT_ENDPOINTS: Readonly<Record<string, ProviderEndpoints>> = {

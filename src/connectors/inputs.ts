@@ -1,5 +1,5 @@
 import { bad } from './errors.js';
-import { OAUTH_PROVIDERS, type CredentialType, type ProviderEndpoints } from './records.js';
+import { OAUTH_PROVIDERS, type CredentialType, type ProviderEndpoints } from './connector-records.js';
 
 /** A connector as the app describes it (camelCase; the HTTP routes map the wire form onto this). */
 export interface ConnectorInput {

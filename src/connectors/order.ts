@@ -1,4 +1,4 @@
-import type { ConnectorRecord } from './records.js';
+import type { ConnectorRecord } from './connector-records.js';
 
 /** Oldest first; ties by provider, then id (several owners may have a connector of one provider). */
 export function sortedConnectors(list: ConnectorRecord[]): ConnectorRecord[] {

@@ -2,7 +2,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import { isJsonObject } from '../http/json-object.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { ProviderAuthError } from '../providers/provider.js';
-import type { ProviderEndpoints } from './records.js';
+import type { ProviderEndpoints } from './connector-records.js';
 
 /**
  * The calls custom authentication makes to a provider's OAuth endpoints: a refresh (to check a

@@ -1,4 +1,4 @@
-import type { ConnectorRecord, CredentialRecord } from './records.js';
+import type { ConnectorRecord, CredentialRecord } from './connector-records.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 

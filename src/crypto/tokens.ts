@@ -19,16 +19,6 @@ export function hashSecret(secret: string): string {
   return hash('sha256', secret, 'base64url');
 }
 
-/**
- * Constant-time equality of two secrets of any length: both are hashed to 32 bytes first,
- * so timingSafeEqual never sees unequal lengths and the length of the expected one does not leak.
- */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(hash('sha256', given, 'hex'), 'hex');
-  const b = Buffer.from(hash('sha256', expected, 'hex'), 'hex');
-  return timingSafeEqual(a, b);
-}
-
 /** Constant-time check of a given secret against a stored SHA-256 (base64url). */
 export function secretMatchesHash(given: string, expectedHash: string): boolean {
   const a = Buffer.from(hashSecret(given), 'base64url');

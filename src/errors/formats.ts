@@ -62,7 +62,7 @@ function v2Type(status: number): string {
   return status === 400 || status === 404 || status === 405 || status === 413 ? 'invalid_request_error' : 'api_error';
 }
 
-export function errorBody(err: GrantKitError, family: ErrorFamily, requestId: string): unknown {
+function errorBody(err: GrantKitError, family: ErrorFamily, requestId: string): unknown {
   switch (family) {
     case 'v2':
       return { message: err.message, type: v2Type(err.status) };

@@ -40,7 +40,7 @@ export function errorPage(status: number, type: string, message: string): Respon
  * A rate-limited sign-in: 429 with Retry-After, and a page that says when to try again (the
  * user's browser does not read headers).
  */
-export function rateLimitedPage(retryAfterSeconds: number): ResponseDescriptor {
+function rateLimitedPage(retryAfterSeconds: number): ResponseDescriptor {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   const when = retryAfterSeconds < 60 ? `${retryAfterSeconds} seconds` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const d = page(429, 'Too many attempts', `<p>Too many sign-in attempts. Try again in ${escapeHtml(when)}.</p><p><code data-error-type>rate_limit_error</code></p>`);

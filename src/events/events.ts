@@ -15,7 +15,7 @@ export const GRANT_EVENT_CODES: Readonly<Record<GrantEventType, number>> = {
   'grant.deleted': 25013,
   'grant.expired': 25009,
 };
-export const REAUTHENTICATION_CODE = 25027;
+const REAUTHENTICATION_CODE = 25027;
 
 /** `data.object` of the webhook, field for field. */
 export interface GrantEventObject {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ConnectorRecord } from '../connectors/records.js';
-import { OAUTH_PROVIDERS } from '../connectors/records.js';
+import type { ConnectorRecord } from '../connectors/connector-records.js';
+import { OAUTH_PROVIDERS } from '../connectors/connector-records.js';
 import {
   checkAdminConsent,
   checkRefreshToken,

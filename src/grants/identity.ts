@@ -96,7 +96,7 @@ export function recordedIdentity(grant: GrantRecord, keyring: Keyring): GrantIde
 }
 
 /** Addresses compare case-insensitively everywhere. */
-export function sameEmail(a: string, b: string): boolean {
+function sameEmail(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 

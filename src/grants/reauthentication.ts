@@ -31,7 +31,7 @@ export function decideReauthentication(current: GrantIdentity | undefined, proof
 }
 
 /** The message every refusal carries: it names no provider, identity or grant. */
-export const REAUTH_REFUSED_MESSAGE = 'This email address is already connected through another sign-in.';
+const REAUTH_REFUSED_MESSAGE = 'This email address is already connected through another sign-in.';
 
 /**
  * The refusal in each route family's terms: v2 403 `api_error`; v3 400 `grant.reauth_email_invalid`;

@@ -8,7 +8,7 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
  * The v3 grant object. `settings` is always `{}`: provider credentials never leave the
  * store. `verified` is grantkit's: false for a bulk grant the provider could not be asked about.
  */
-export function v3Grant(g: GrantRecord, meta: GrantMeta): Record<string, unknown> {
+function v3Grant(g: GrantRecord, meta: GrantMeta): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: g.id,
     provider: g.provider,

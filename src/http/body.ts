@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { GrantKitError } from '../errors/error.js';
 
 /** Auth bodies are small; anything larger is refused before it is buffered whole. */
-export const BODY_LIMIT_BYTES = 100 * 1024;
+const BODY_LIMIT_BYTES = 100 * 1024;
 
 /** Reads a request stream into a buffer, refusing more than `limit` bytes. */
 export async function readBody(stream: Readable, limit = BODY_LIMIT_BYTES): Promise<Buffer> {
@@ -56,7 +56,7 @@ function parseText(text: string): Record<string, unknown> {
 }
 
 /** A form body. A repeated parameter is ambiguous and refused (RFC 6749 section 3.1). */
-export function parseForm(text: string): Record<string, unknown> {
+function parseForm(text: string): Record<string, unknown> {
   // No prototype, so a parameter named `__proto__` is a parameter like any other.
   const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of new URLSearchParams(text)) {

@@ -11,7 +11,7 @@
  */
 
 /** The path part of a request target: no query string, no fragment. */
-export function pathPart(url: string): string {
+function pathPart(url: string): string {
   let end = url.length;
   for (let i = 0; i < url.length; i++) {
     const c = url.charCodeAt(i);

@@ -20,7 +20,7 @@ export interface HttpsPolicy {
 }
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped forms: a developer's own machine. */
-export function isLoopback(address: string | undefined): boolean {
+function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   const a = address.startsWith('::ffff:') ? address.slice(7) : address;
   return a === '::1' || a.startsWith('127.');

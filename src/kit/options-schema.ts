@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NativeProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
-import type { ConnectorStore } from '../connectors/records.js';
+import type { ConnectorStore } from '../connectors/connector-records.js';
 import type { WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';
 

@@ -1,7 +1,7 @@
 import type { NativeProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { GrantCacheOptions, ResolvedCache } from '../store/cache.js';
-import { type ConnectorStore, isConnectorStore, type ProviderEndpoints } from '../connectors/records.js';
+import { type ConnectorStore, isConnectorStore, type ProviderEndpoints } from '../connectors/connector-records.js';
 import type { EndpointOverrides } from '../connectors/endpoints.js';
 import { defaultWebhookScheduler, type ResolvedWebhook, type WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';

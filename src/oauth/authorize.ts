@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RegisteredClient } from '../clients.js';
-import type { ConnectorRecord } from '../connectors/records.js';
+import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';

@@ -15,7 +15,7 @@ import { checkHostedSignIn, upsertHostedGrant, type HostedAccount } from './gran
 import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import type { UpstreamTokens } from './strategy.js';
-import type { ConnectorRecord } from '../connectors/records.js';
+import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
 import type { KitContext } from '../kit/context.js';
 

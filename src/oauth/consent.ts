@@ -2,7 +2,7 @@ import { GrantKitError } from '../errors/error.js';
 import type { V2Scope } from '../scopes/catalog.js';
 import { GOOGLE_IDENTITY_SCOPES, GOOGLE_PREFIX, V2_TO_GOOGLE } from '../scopes/provider-google.js';
 import { isExchangeScope, MICROSOFT_IDENTITY_SCOPES, shortGraphScope, V2_TO_MICROSOFT } from '../scopes/provider-microsoft.js';
-import type { ConnectorRecord } from '../connectors/records.js';
+import type { ConnectorRecord } from '../connectors/connector-records.js';
 
 /**
  * One scope model for v2 and v3: what to ask the provider for, and what the grant
@@ -30,7 +30,7 @@ const IDENTITY = new Set([
 ]);
 
 /** Identity scopes grantkit adds for each provider, so the userinfo call can name the account. */
-export function identityScopes(provider: string): readonly string[] {
+function identityScopes(provider: string): readonly string[] {
   if (provider === 'google') return GOOGLE_IDENTITY_SCOPES;
   if (provider === 'microsoft') return MICROSOFT_IDENTITY_SCOPES;
   return [];
@@ -92,7 +92,7 @@ export function consented(plan: ScopePlan, provider: string, grantedScope: unkno
   return kept;
 }
 
-export function scopesConflict(): GrantKitError {
+function scopesConflict(): GrantKitError {
   return new GrantKitError(
     'invalid_request',
     'Some requested scopes were not included in the completed hosted auth, resulting in denied authentication.',

@@ -11,7 +11,7 @@ import { hashSecret, secretMatchesHash } from '../crypto/tokens.js';
  * only, and the callback compares in constant time. A constant value would prove nothing: anyone
  * who learns the state (from a log, a Referer, the provider) could write the cookie name from it.
  */
-export function flowCookieName(stateToken: string): string {
+function flowCookieName(stateToken: string): string {
   return `gk_flow_${hashSecret(`flow-cookie:${stateToken}`).slice(0, 22)}`;
 }
 

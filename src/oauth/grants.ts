@@ -23,7 +23,7 @@ export interface HostedAccount {
 }
 
 /** The proof a hosted sign-in brings (codes issued before it was recorded prove only the address). */
-export function hostedProof(account: HostedAccount): GrantIdentity {
+function hostedProof(account: HostedAccount): GrantIdentity {
   return account.identity ?? unprovenIdentity(account.grantProvider, account.email, 'oauth');
 }
 

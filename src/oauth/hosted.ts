@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ProviderEndpoints } from '../connectors/records.js';
+import type { ConnectorRecord, ProviderEndpoints } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
 import { IdTokenSigner, type IdTokenKeyOptions } from './id-token.js';
 import { UpstreamStrategy } from './strategy.js';

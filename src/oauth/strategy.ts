@@ -1,5 +1,5 @@
 import OAuth2Strategy from 'passport-oauth2';
-import type { ProviderEndpoints } from '../connectors/records.js';
+import type { ProviderEndpoints } from '../connectors/connector-records.js';
 import { isJsonObject } from '../http/json-object.js';
 
 /**

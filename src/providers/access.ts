@@ -226,7 +226,7 @@ export class ProviderAccess {
  * The client of a connector-made grant: the `credential_id` override's client id and secret when
  * the grant has one, else the connector's; the token URL is the connector's (Microsoft: its tenant).
  */
-export function connectorClientLookup(connectors: Connectors): ConnectorClientLookup {
+function connectorClientLookup(connectors: Connectors): ConnectorClientLookup {
   return async (grant, settings) => {
     // The connector a grant was made through is named in its sealed metadata: a grant's provider
     // is not always its connector's (hosted v2 grants are `gmail` and `office365` grants of the

@@ -8,7 +8,7 @@ import type { V2Scope } from './catalog.js';
 export const GOOGLE_PREFIX = 'https://www.googleapis.com/auth/';
 const g = (s: string): string => GOOGLE_PREFIX + s;
 
-export const GOOGLE_MAIL_FULL = 'https://mail.google.com/';
+const GOOGLE_MAIL_FULL = 'https://mail.google.com/';
 
 export const GOOGLE_SCOPES: readonly string[] = [
   GOOGLE_MAIL_FULL,

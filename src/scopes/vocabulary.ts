@@ -18,7 +18,7 @@ export type ScopeVocabulary = 'v2' | 'v3';
 
 export const SCOPE_VOCABULARIES: readonly ScopeVocabulary[] = ['v2', 'v3'];
 
-export function isScopeVocabulary(value: unknown): value is ScopeVocabulary {
+function isScopeVocabulary(value: unknown): value is ScopeVocabulary {
   return value === 'v2' || value === 'v3';
 }
 

@@ -217,7 +217,7 @@ export function invalidationPayload(event: Invalidation): string {
 }
 
 /** Reads a payload defensively: anyone who can publish on the channel can send anything. */
-export function parseInvalidation(payload: string): Invalidation | undefined {
+function parseInvalidation(payload: string): Invalidation | undefined {
   let value: unknown;
   try {
     value = JSON.parse(payload);

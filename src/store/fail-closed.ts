@@ -1,4 +1,4 @@
-import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/records.js';
+import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
 import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';

@@ -10,7 +10,7 @@ import type {
 } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 import { applyGrantFilter } from './filter.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/connector-records.js';
 import { MemoryConnectors } from './memory/connectors.js';
 import { IndexSets } from './memory/index-sets.js';
 import { MemoryRevocations } from './memory/revocations.js';

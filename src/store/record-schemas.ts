@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
-import type { CredentialType, ProviderEndpoints } from '../connectors/records.js';
+import type { CredentialType, ProviderEndpoints } from '../connectors/connector-records.js';
 import type { GrantIdentity, GrantStatus, TokenKind } from './records.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
-import type { ConnectorRecord } from '../connectors/records.js';
+import type { ConnectorRecord } from '../connectors/connector-records.js';
 import type { AsConnectorStore, ContractContext } from './context.js';
 import { connector, credential, T0 } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Invalidation } from '../store/records.js';
-import { isConnectorStore, type ConnectorRecord, type CredentialRecord } from '../connectors/records.js';
+import { isConnectorStore, type ConnectorRecord, type CredentialRecord } from '../connectors/connector-records.js';
 import type { AsConnectorStore, ContractContext } from './context.js';
 import { connectorOwnerCases } from './connector-owners.js';
 import { connector, credential, grant, MINUTE, T0, token } from './fixtures.js';

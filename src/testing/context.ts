@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/connector-records.js';
 
 export interface StoreUnderTest {
   readonly store: Store;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { GrantRecord, TokenKind, TokenRecord } from '../store/records.js';
-import type { ConnectorRecord, CredentialRecord } from '../connectors/records.js';
+import type { ConnectorRecord, CredentialRecord } from '../connectors/connector-records.js';
 
 /*
  * The records the suite writes, each with fresh random ids, on a fixed clock far from the real one.

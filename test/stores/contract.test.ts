@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { storeContract, type LegacyConnectorRows } from '../../src/testing/index.js';
-import type { ConnectorRecord, CredentialRecord } from '../../src/connectors/records.js';
+import type { ConnectorRecord, CredentialRecord } from '../../src/connectors/connector-records.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';

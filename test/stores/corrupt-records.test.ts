@@ -7,7 +7,7 @@ import { createGrantKit, GrantKitError, hashSecret, sandboxProvider } from '../.
 import type { GrantRecord, TokenRecord } from '../../src/store/records.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import { SqliteStore } from '../../src/store/sql/sqlite.js';
-import type { ConnectorRecord } from '../../src/connectors/records.js';
+import type { ConnectorRecord } from '../../src/connectors/connector-records.js';
 
 // A record read back from a store is checked against the shape it was written in: a row edited by
 // hand or written by another program is a store error, never a record the kit acts on.

@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 
 /**
  * The connectors and credentials of a MemoryStore: plain CRUD over Maps, in the order first put,

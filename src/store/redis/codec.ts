@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Consumed, GrantRecord, TokenRecord } from '../records.js';
-import type { ConnectorRecord, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
 import {
   connectorEndpoints,
   connectorSettings,

@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 import { connectorJson, credentialJson, parseConnector, parseCredential, slot, strings } from './codec.js';
 import type { RedisConnection } from './connection.js';
 import { SCRIPTS } from './scripts.js';

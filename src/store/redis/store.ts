@@ -3,7 +3,7 @@ import { Broadcast } from '../broadcast.js';
 import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import type { Store } from '../store.js';
 import type { RateLimiterBackend, RateLimiterSpec } from '../../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 import { ownRedisClient, RedisConnection } from './connection.js';
 import { RedisConnectors } from './connectors.js';
 import { dumpRedis } from './dump.js';

@@ -1,5 +1,5 @@
 import type { GrantIdentity, GrantRecord, TokenRecord } from '../records.js';
-import type { ConnectorRecord, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
 import {
   APP_OWNER,
   type CONNECTOR_COLUMN_NAMES,

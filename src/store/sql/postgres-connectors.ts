@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 import { APP_OWNER, CONNECTOR_COLUMN_NAMES, CREDENTIAL_COLUMN_NAMES } from './columns.js';
 import { ARRAY_LIST, connectorParams, credentialParams } from './params.js';
 import { positional, type PostgresQuery } from './postgres-query.js';

@@ -12,7 +12,7 @@ import { Broadcast, invalidationPayload } from '../broadcast.js';
 import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import type { Store } from '../store.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 
 /**
  * A pg Pool (`new pg.Pool()`, or pg.native's), described by the members the store calls, so that

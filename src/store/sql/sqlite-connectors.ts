@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 import { APP_OWNER, CONNECTOR_COLUMNS, CREDENTIAL_COLUMNS } from './columns.js';
 import { connectorParams, credentialParams, JSON_LIST } from './params.js';
 import { readConnector, readCredential } from './rows.js';

@@ -8,7 +8,7 @@ import { SqliteConnectors } from './sqlite-connectors.js';
 import { SqliteGrants } from './sqlite-grants.js';
 import { SqliteTokens } from './sqlite-tokens.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/records.js';
+import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 
 /**
  * A better-sqlite3 Database, described by the members the store calls, so that the store's public

@@ -7,7 +7,7 @@ import { callbackAllowed, isAllowedCallbackScheme } from '../../../src/oauth/cal
 import { consented, planV2, planV3 } from '../../../src/oauth/consent.js';
 import { IdTokenSigner } from '../../../src/oauth/id-token.js';
 import { challengeOf, checkChallenge, verifierMatches } from '../../../src/oauth/pkce.js';
-import type { ConnectorRecord } from '../../../src/connectors/records.js';
+import type { ConnectorRecord } from '../../../src/connectors/connector-records.js';
 import { GrantKitError } from '../../../src/errors/error.js';
 import { APP_CALLBACK, APP_ID, APP_SECRET, paramsOf, startHarness, type Harness } from '../../support/oauth-harness.js';
 import { s256Pair, sdkPair } from '../../support/pkce-helpers.js';
