@@ -249,6 +249,22 @@ describe('docs/configuration.md', () => {
     assert.deepEqual(missing, [], 'options missing from docs/configuration.md');
   });
 
+  it('gives every option of the schema a row with its default', () => {
+    const rows = documentedRows(doc);
+    const missing = schemaPaths().filter((p) => rows.get(p) === undefined || rows.get(p)!.default === '');
+    assert.deepEqual(missing, [], 'options without a row that states a default');
+  });
+
+  it('states each value of OPTION_DEFAULTS in its option\'s row', () => {
+    const rows = documentedRows(doc);
+    const stated = documentedDefaults();
+    assert.deepEqual([...stated.keys()].sort(), defaultPaths().sort(), 'every default of OPTION_DEFAULTS is checked here');
+    const wrong = [...stated]
+      .filter(([, { row, says }]) => !states(rows.get(row)?.default ?? '', says))
+      .map(([key, { row, says }]) => `${key}: the ${row} row says "${rows.get(row)?.default}", not ${says}`);
+    assert.deepEqual(wrong, []);
+  });
+
   it('states the defaults the resolver applies', () => {
     const r: ResolvedOptions = resolveOptions(good);
     for (const [name, value] of [
@@ -261,3 +277,60 @@ describe('docs/configuration.md', () => {
     }
   });
 });
+
+/** The option tables of the document: each row's option path and its default cell. */
+function documentedRows(doc: string): Map<string, { readonly default: string }> {
+  const rows = new Map<string, { readonly default: string }>();
+  for (const line of doc.split('\n')) {
+    // | `option` | type | default | meaning |, with `\|` inside a cell
+    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const option = /^`([^`]+)`$/.exec(cells[0] ?? '');
+    if (option && cells.length === 4) rows.set(option[1]!, { default: cells[2]! });
+  }
+  return rows;
+}
+
+/** Whether a cell holds the text as a whole value: `15000` does not state 5000. */
+function states(cell: string, text: string): boolean {
+  return new RegExp(`(^|[^\\w])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`).test(cell);
+}
+
+/** Each leaf of OPTION_DEFAULTS: `realm`, `cache.ttlMs`, `rateLimits.loginPerIp`. */
+function defaultPaths(): string[] {
+  return Object.entries(OPTION_DEFAULTS).flatMap(([key, value]) =>
+    typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key],
+  );
+}
+
+/** How the document writes each default: the row it belongs to and the text its default cell holds. */
+function documentedDefaults(): Map<string, { readonly row: string; readonly says: string }> {
+  const d = OPTION_DEFAULTS;
+  const entries: [key: string, row: string, says: string][] = [
+    ['defaultScopes', 'defaultScopes', d.defaultScopes.join(',')],
+    ['realm', 'realm', d.realm],
+    ['issuer', 'issuer', d.issuer],
+    ['storeTimeoutMs', 'storeTimeoutMs', String(d.storeTimeoutMs)],
+    ['providerTimeoutMs', 'providerTimeoutMs', String(d.providerTimeoutMs)],
+    ['requireHttps', 'requireHttps', `'${d.requireHttps}'`],
+    ['cache.ttlMs', 'cache.ttlMs', String(d.cache.ttlMs)],
+    ['cache.maxEntries', 'cache.maxEntries', String(d.cache.maxEntries)],
+    ['webhookTimeoutMs', 'webhooks[].timeoutMs', String(d.webhookTimeoutMs)],
+    ['webhookTypes', 'webhooks[].types', `all ${['none', 'one', 'two', 'three', 'four', 'five'][d.webhookTypes.length]}`],
+    ['hostedOAuth.accessTokenTtlSeconds', 'hostedOAuth.accessTokenTtlSeconds', String(d.hostedOAuth.accessTokenTtlSeconds)],
+    ['hostedOAuth.refreshTokenIdleSeconds', 'hostedOAuth.refreshTokenIdleSeconds', String(d.hostedOAuth.refreshTokenIdleSeconds)],
+    ['hostedOAuth.refreshTokenMaxSeconds', 'hostedOAuth.refreshTokenMaxSeconds', String(d.hostedOAuth.refreshTokenMaxSeconds)],
+    ['hostedOAuth.allowTokenResponse', 'hostedOAuth.allowTokenResponse', String(d.hostedOAuth.allowTokenResponse)],
+    ['hostedOAuth.allowPlainPkce', 'hostedOAuth.allowPlainPkce', String(d.hostedOAuth.allowPlainPkce)],
+    ['hostedOAuth.idTokenAlg', 'hostedOAuth.idTokenKey.alg', `'${d.hostedOAuth.idTokenAlg}'`],
+    ...Object.entries(d.rateLimits).map(([name, l]): [string, string, string] => [`rateLimits.${name}`, `rateLimits.${name}`, `${l.limit} per ${windowInWords(l.windowSeconds)}`]),
+  ];
+  return new Map(entries.map(([key, row, says]) => [key, { row, says }]));
+}
+
+/** A rate-limit window as the document words it: `minute`, `15 minutes`, `hour`. */
+function windowInWords(seconds: number): string {
+  for (const [unit, length] of [['day', 86_400], ['hour', 3600], ['minute', 60]] as const) {
+    if (seconds % length === 0) return seconds === length ? unit : `${seconds / length} ${unit}s`;
+  }
+  return `${seconds} seconds`;
+}
