@@ -32,7 +32,7 @@ function serverFields(s: ServerFields): string {
     field('port', 'Port', 'text', s.port, ' inputmode="numeric" pattern="[0-9]{1,5}"') +
     `<label for="security">Security</label><select id="security" name="security">` +
     `${option('ssl', 'SSL/TLS')}${option('starttls', 'STARTTLS')}${option('none', 'None (password sent in clear)')}</select>` +
-    field('username', 'Username (if not your email address)', 'text', '', ' autocomplete="username"')
+    field('username', 'IMAP username (when it is not the address above)', 'text', '', ' autocomplete="username"')
   );
 }
 
