@@ -145,6 +145,15 @@ export function signInUrl(hosted: ExampleHosted, clientId: string, provider?: st
   return `${hosted.publicUrl}/v3/connect/auth?${q.toString()}`;
 }
 
+/**
+ * The v2 hosted sign-in URL, as the v6 SDK's urlForAuthentication builds it: no provider, so
+ * grantkit asks for the email address first (the sandbox signs in any address).
+ */
+export function v2SignInUrl(hosted: ExampleHosted, clientId: string): string {
+  const q = new URLSearchParams({ client_id: clientId, redirect_uri: hosted.demoCallback, response_type: 'code', scopes: SANDBOX_DEFAULT_SCOPES.join(',') });
+  return `${hosted.publicUrl}/oauth/authorize?${q.toString()}`;
+}
+
 /** What the server prints before its "listening" line: where to click, and what to register. Never a secret. */
 export function startupMessage(hosted: ExampleHosted, clientId: string, providers: HostedProviders): string {
   const lines = [
@@ -152,6 +161,8 @@ export function startupMessage(hosted: ExampleHosted, clientId: string, provider
     'Click through the hosted sign-in: open',
     `  ${signInUrl(hosted, clientId, SANDBOX_CONNECTOR)}`,
     `or choose a provider at ${signInUrl(hosted, clientId)}`,
+    `or sign in on grantkit's own sandbox form (v3): ${signInUrl(hosted, clientId, 'sandbox')}`,
+    `or start a v2 sign-in, which asks for your email address first: ${v2SignInUrl(hosted, clientId)}`,
   ];
   for (const p of providers.connectors.filter((c) => c !== SANDBOX_CONNECTOR)) {
     lines.push(`${p} connector on; register this redirect URI with ${p}: ${hosted.publicUrl}/oauth/callback/${p}`);

@@ -21,14 +21,37 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const STYLE =
+  'body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}' +
+  'a.p{display:block;padding:.75rem 1rem;margin:.5rem 0;border:1px solid #ccc;border-radius:.5rem;text-decoration:none;color:inherit}' +
+  'label{display:block;margin:.75rem 0 .25rem}input,select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem}' +
+  'button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem}p.err{color:#a00}';
+
 /** A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped). */
 export function page(status: number, title: string, inner: string): ResponseDescriptor {
   const content =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>${escapeHtml(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}` +
-    `a.p{display:block;padding:.75rem 1rem;margin:.5rem 0;border:1px solid #ccc;border-radius:.5rem;text-decoration:none;color:inherit}</style>` +
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style>` +
     `</head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
   return { status, headers: { ...PAGE_HEADERS }, text: { contentType: 'text/html; charset=utf-8', content } };
+}
+
+/**
+ * A sign-in page with a form: the same shell, but its CSP lets forms post to grantkit's own origin
+ * and lets the answer to a post redirect to `targets` (browsers hold a form's redirects to
+ * `form-action` too): the app's callback, and the providers an email page may send the user to.
+ * Each target is reduced to its origin, and only http and https ones are kept.
+ */
+export function formPage(status: number, title: string, inner: string, targets: readonly string[]): ResponseDescriptor {
+  const d = page(status, title, inner);
+  const origins = new Set<string>();
+  for (const t of targets) {
+    const url = URL.canParse(t) ? new URL(t) : undefined;
+    if (url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:')) origins.add(url.origin);
+  }
+  const formAction = ["'self'", ...origins].join(' ');
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action ${formAction}`;
+  return { ...d, headers: { ...d.headers, 'content-security-policy': csp } };
 }
 
 /** An error shown to the user. `type` is the machine-readable reason (e.g. `grant.callback_uri_not_allowed`). */

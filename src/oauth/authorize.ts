@@ -1,25 +1,25 @@
 import { z } from 'zod';
 import type { RegisteredClient } from '../clients.js';
-import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
+import { errorPage } from '../errors/pages.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
+import type { KitContext } from '../kit/context.js';
 import { isV2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
-import { callbackAllowed, withParams } from './callback-uri.js';
-import { planV2, planV3, type ScopePlan } from './consent.js';
-import { newFlowNonce, setFlowCookie } from './flow-cookie.js';
-import { FLOW_TTL_MS, saveFlow, type FlowData } from './flow-state.js';
-import { HOSTED_PROVIDERS, isHostedProvider } from './hosted.js';
-import { errorPage, PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
+import { errorResponse, type AuthorizeError } from './authorize-errors.js';
+import { callbackAllowed } from './callback-uri.js';
+import { hasCredentialForm } from './credential-providers.js';
+import { showEmailPage, type Prompt } from './email-step.js';
+import { isHostedProvider } from './hosted.js';
 import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
-import { V2_HOSTED_CONNECTORS, v2HostedConnector, v2HostedName } from '../providers/families.js';
-import type { KitContext } from '../kit/context.js';
+import { pickerChoices, providerStep } from './provider-step.js';
+import { authorizeLink, type SignInRequest } from './sign-in-request.js';
 
-/** How the provider picker names each connector. */
-const LABEL: Readonly<Record<string, string>> = { google: 'Google', microsoft: 'Microsoft', oauth2: 'Single sign-on' };
+export { errorResponse, type AuthorizeError } from './authorize-errors.js';
+
 /** Nylas v3 no longer accepts Microsoft Basic (password) sign-in. */
 const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
 
@@ -74,115 +74,6 @@ function isPage(x: RegisteredClient | ResponseDescriptor): x is ResponseDescript
   return 'status' in x;
 }
 
-export interface AuthorizeError {
-  readonly redirectUri: string;
-  readonly state: string | undefined;
-  /** v2 without redirect_on_error shows a page instead. */
-  readonly redirect: boolean;
-}
-
-/** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
-export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseDescriptor {
-  const oauthError = oauthErrorOf(err);
-  // A rate-limited sign-in is always a page: the user must read when to try again.
-  if (err.code === 'rate_limited' || !to.redirect) return renderErrorPage(err, err.v3Type ?? oauthError);
-  const location = withParams(to.redirectUri, {
-    error: oauthError,
-    error_description: err.message,
-    ...(err.v3Type !== undefined ? { error_type: err.v3Type } : {}),
-    state: to.state,
-  });
-  return { status: 302, headers: { location, ...PAGE_HEADERS } };
-}
-
-/** RFC 6749 section 4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
-function oauthErrorOf(err: GrantKitError): string {
-  if (err.code === 'unsupported_response_type') return 'unsupported_response_type';
-  if (err.code === 'provider_auth_failed' || err.v3Type === 'grant.scopes_conflict') return 'access_denied';
-  if (err.status >= 500) return 'server_error';
-  return 'invalid_request';
-}
-
-/** The connector serving this client for the provider: its own, or the app's when it serves the client. */
-async function requireConnector(kit: KitContext, provider: string, clientId: string): Promise<ConnectorRecord> {
-  const c = await kit.connectors.serving(provider, clientId);
-  if (!c) {
-    throw new GrantKitError(
-      'invalid_request',
-      `You cannot create Grants for ${provider.slice(0, 64)} without a connector: create one (POST /v3/connectors) first.`,
-    );
-  }
-  return c;
-}
-
-/** The provider picker: the configured hosted connectors, each a link to this request plus `provider`. */
-async function picker(
-  kit: KitContext,
-  req: RequestLike,
-  clientId: string,
-  offer: readonly { provider: string; param: string }[],
-): Promise<ResponseDescriptor> {
-  const choices = [];
-  for (const o of offer) {
-    if (!(await kit.connectors.serving(o.provider, clientId))) continue;
-    const q = new URLSearchParams(req.query);
-    q.set('provider', o.param);
-    choices.push({ label: LABEL[o.provider] ?? o.provider, href: `${req.path}?${q.toString()}` });
-  }
-  return pickerPage(choices);
-}
-
-interface Start {
-  readonly api: 'v2' | 'v3';
-  readonly connector: ConnectorRecord;
-  readonly grantProvider: string;
-  readonly client: RegisteredClient;
-  readonly redirectUri: string;
-  readonly responseType: 'code' | 'token';
-  readonly state: string | undefined;
-  readonly loginHint: string | undefined;
-  readonly accessType: 'online' | 'offline';
-  readonly plan: ScopePlan;
-  readonly challenge: string | undefined;
-  readonly method: PkceMethod | undefined;
-  readonly redirectOnError: boolean;
-}
-
-/** Saves the flow (through passport's state store) and sends the user to the provider. */
-async function redirectUpstream(kit: KitContext, s: Start): Promise<ResponseDescriptor> {
-  const flow: FlowData = {
-    v: 1,
-    api: s.api,
-    provider: s.connector.provider,
-    grantProvider: s.grantProvider,
-    clientId: s.client.id,
-    redirectUri: s.redirectUri,
-    responseType: s.responseType,
-    accessType: s.accessType,
-    requested: s.plan.requested,
-    upstream: s.plan.upstream,
-    needs: s.plan.needs,
-    redirectOnError: s.redirectOnError,
-    ...(s.state !== undefined ? { state: s.state } : {}),
-    ...(s.loginHint !== undefined ? { loginHint: s.loginHint } : {}),
-    ...(s.challenge !== undefined && s.method !== undefined ? { challenge: s.challenge, method: s.method } : {}),
-  };
-  const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.options.providerTimeoutMs);
-  let stateToken: string | undefined;
-  const nonce = newFlowNonce();
-  const outcome = await strategy.authorizationUrl(s.plan.upstream, {
-    save: async (verifier) => (stateToken = await saveFlow(kit, flow, verifier, nonce.hash)),
-    params: s.loginHint ? { login_hint: s.loginHint } : {},
-  });
-  if (outcome.kind !== 'redirect' || stateToken === undefined) {
-    throw outcome.kind === 'error' && outcome.error instanceof GrantKitError
-      ? outcome.error
-      : new GrantKitError('provider_error', 'Could not start the sign-in with the provider.', { cause: outcome.kind === 'error' ? outcome.error : undefined });
-  }
-  const cookie = setFlowCookie(stateToken, nonce.nonce, kit.hosted.publicUrl!, FLOW_TTL_MS / 1000);
-  return { status: 302, headers: { location: outcome.url, 'set-cookie': cookie, ...PAGE_HEADERS } };
-}
-
 /** PKCE rules at authorization: a public client must use it; the challenge must fit its method. */
 function pkce(kit: KitContext, client: RegisteredClient, challenge: string | undefined, method: string | undefined): { challenge?: string; method?: PkceMethod } {
   if (challenge === undefined || challenge === '') {
@@ -207,41 +98,60 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
     if (checked.secretHash === null && responseType === 'code') {
       throw new GrantKitError('invalid_request', 'A public client must use PKCE, which v2 lacks: use /v3/connect/auth.');
     }
-    if (q.provider === undefined || q.provider === '') {
-      return await picker(
-        kit,
-        req,
-        checked.id,
-        Object.entries(V2_HOSTED_CONNECTORS).map(([param, provider]) => ({ provider, param })),
-      );
-    }
-    const provider = v2HostedConnector(q.provider);
-    if (provider === undefined) {
-      throw new GrantKitError('invalid_request', `Provider "${q.provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
-    }
-    const connector = await requireConnector(kit, provider, checked.id);
     // The v6 SDK sends `scopes`; accept `scope` too. Comma-separated, the closed v2 vocabulary
     // (parseScopes refuses any other name, so the filter only tells the compiler so).
     const scopes = parseScopes(q.scopes ?? q.scope, kit.graph, kit.options.defaultScopes).filter(isV2Scope);
-    return await redirectUpstream(kit, {
+    const r: SignInRequest = {
       api: 'v2',
-      connector,
-      grantProvider: v2HostedName(provider),
-      client: checked,
+      clientId: checked.id,
       redirectUri: q.redirect_uri,
       responseType: responseType === 'token' ? 'token' : 'code',
-      state: q.state,
-      loginHint: q.login_hint === '' ? undefined : q.login_hint,
+      ...(q.state !== undefined ? { state: q.state } : {}),
+      ...(q.login_hint !== undefined && q.login_hint !== '' ? { loginHint: q.login_hint } : {}),
       accessType: 'online',
-      plan: planV2(provider, scopes),
-      challenge: undefined,
-      method: undefined,
+      scopes,
       redirectOnError: to.redirect,
-    });
+      query: req.query.toString(),
+    };
+    // Without a provider, as the v6 SDK's urlForAuthentication sends it: the email page.
+    if (q.provider === undefined || q.provider === '') return await showEmailPage(kit, r, {});
+    return await providerStep(kit, r, q.provider);
   } catch (e) {
     if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;
   }
+}
+
+/** The `prompt` of /v3/connect/auth: `select_provider` (the default), `detect`, or both in the order given. */
+function readPrompt(raw: string | undefined): Prompt {
+  if (raw === undefined || raw === '') return ['select_provider'];
+  const parts = raw.split(',').map((s) => s.trim());
+  const prompt = parts.filter((p): p is 'select_provider' | 'detect' => p === 'select_provider' || p === 'detect');
+  if (prompt.length !== parts.length || prompt.length > 2 || new Set(prompt).size !== prompt.length) {
+    throw new GrantKitError('invalid_request', '"prompt" must be select_provider, detect, select_provider,detect or detect,select_provider.');
+  }
+  return prompt;
+}
+
+/** Checks the `provider` list of /v3/connect/auth: no Microsoft Basic, and only providers with a hosted step. */
+function checkV3Providers(named: readonly string[]): void {
+  const basic = named.find((n) => MICROSOFT_BASIC.has(n));
+  if (basic !== undefined) {
+    throw new GrantKitError(
+      'invalid_request',
+      'Microsoft Basic (password) authentication is not supported in v3: use provider=microsoft, which signs in with OAuth and Microsoft Graph scopes.',
+    );
+  }
+  const unsupported = named.find((n) => !isHostedProvider(n) && !hasCredentialForm('v3', n));
+  if (unsupported !== undefined) {
+    throw new GrantKitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
+  }
+}
+
+/** v3 `scope`: space-separated provider scopes; none (or an empty list) means the connector's defaults. */
+function scopeList(scope: string | undefined): string[] | null {
+  const list = (scope ?? '').split(' ').map((s) => s.trim()).filter((s) => s !== '');
+  return list.length > 0 ? list : null;
 }
 
 /** GET /v3/connect/auth. */
@@ -257,38 +167,26 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
     }
     const p = pkce(kit, checked, q.code_challenge, q.code_challenge_method);
     const named = (q.provider ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const basic = named.find((n) => MICROSOFT_BASIC.has(n));
-    if (basic !== undefined) {
-      throw new GrantKitError(
-        'invalid_request',
-        'Microsoft Basic (password) authentication is not supported in v3: use provider=microsoft, which signs in with OAuth and Microsoft Graph scopes.',
-      );
-    }
-    const unsupported = named.find((n) => !isHostedProvider(n));
-    if (unsupported !== undefined) {
-      throw new GrantKitError('invalid_request', `Provider "${unsupported.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
-    }
-    if (named.length !== 1) {
-      const offer = (named.length > 1 ? named : HOSTED_PROVIDERS).map((p) => ({ provider: p, param: p }));
-      return await picker(kit, req, checked.id, offer);
-    }
-    const connector = await requireConnector(kit, named[0]!, checked.id);
-    const scopes = q.scope?.split(' ').map((s) => s.trim()).filter((s) => s !== '');
-    return await redirectUpstream(kit, {
+    checkV3Providers(named);
+    const r: SignInRequest = {
       api: 'v3',
-      connector,
-      grantProvider: connector.provider,
-      client: checked,
+      clientId: checked.id,
       redirectUri: q.redirect_uri,
       responseType: 'code',
-      state: q.state,
-      loginHint: q.login_hint === '' ? undefined : q.login_hint,
+      ...(q.state !== undefined ? { state: q.state } : {}),
+      ...(q.login_hint !== undefined && q.login_hint !== '' ? { loginHint: q.login_hint } : {}),
       accessType: q.access_type ?? 'online',
-      plan: planV3(connector, scopes),
-      challenge: p.challenge,
-      method: p.method,
+      scopes: scopeList(q.scope),
+      ...p,
       redirectOnError: true,
-    });
+      query: req.query.toString(),
+    };
+    if (named.length === 1) return await providerStep(kit, r, named[0]!);
+    if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named));
+    const prompt = readPrompt(q.prompt);
+    if (prompt[0] === 'detect') return await showEmailPage(kit, r, {});
+    const emailLink = prompt.includes('detect') ? authorizeLink(kit, r, { prompt: 'detect,select_provider' }) : undefined;
+    return pickerPage(await pickerChoices(kit, r), emailLink);
   } catch (e) {
     if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;

@@ -4,7 +4,7 @@ import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
-import { errorResponse } from './authorize.js';
+import { errorResponse } from './authorize-errors.js';
 import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';

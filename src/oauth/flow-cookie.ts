@@ -26,17 +26,20 @@ export function newFlowNonce(): { readonly nonce: string; readonly hash: string 
   return { nonce, hash: nonceHash(nonce) };
 }
 
-/** `Set-Cookie` for a new flow, scoped to the callback path under the public URL. */
-export function setFlowCookie(stateToken: string, nonce: string, publicUrl: string, maxAgeSeconds: number): string {
+/**
+ * `Set-Cookie` for a new flow, scoped under the public URL to the path that will read it: the
+ * provider's callback, or the sign-in forms' posts (`/oauth/signin`).
+ */
+export function setFlowCookie(stateToken: string, nonce: string, publicUrl: string, maxAgeSeconds: number, under: 'callback' | 'signin' = 'callback'): string {
   const url = new URL(publicUrl);
-  const path = `${url.pathname.replace(/\/+$/, '')}/oauth/callback`;
+  const path = `${url.pathname.replace(/\/+$/, '')}/oauth/${under}`;
   const secure = url.protocol === 'https:' ? '; Secure' : '';
   return `${flowCookieName(stateToken)}=${nonce}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
 }
 
-/** `Set-Cookie` that removes the flow's cookie once the callback used it. */
-export function clearFlowCookie(stateToken: string, publicUrl: string): string {
-  return setFlowCookie(stateToken, '', publicUrl, 0);
+/** `Set-Cookie` that removes the flow's cookie once the callback (or a sign-in form) used it. */
+export function clearFlowCookie(stateToken: string, publicUrl: string, under: 'callback' | 'signin' = 'callback'): string {
+  return setFlowCookie(stateToken, '', publicUrl, 0, under);
 }
 
 /**

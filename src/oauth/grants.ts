@@ -5,13 +5,14 @@ import { authorizeSignIn } from '../grants/reauthentication.js';
 import { sealGrantSettings } from '../grants/sealed-settings.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantIdentity, GrantRecord } from '../store/records.js';
-import type { ProviderTokens } from './hosted-code.js';
+import type { NativeSettings, ProviderTokens } from './hosted-code.js';
 import type { KitContext } from '../kit/context.js';
 
 export interface HostedAccount {
   readonly clientId: string;
   readonly grantProvider: string;
-  readonly connectorId: string;
+  /** The connector signed in through; absent after a credential form with no connector. */
+  readonly connectorId?: string | undefined;
   readonly email: string;
   readonly name: string;
   readonly scopes: readonly string[];
@@ -39,13 +40,14 @@ export async function checkHostedSignIn(kit: KitContext, account: HostedAccount)
 /**
  * Creates the grant, or re-authenticates the existing one: one grant per (client, email), so
  * signing in again keeps the id and replaces scopes and provider tokens. The provider tokens are
- * sealed into the grant's settings (`refresh_token`, `access_token`, ...) for provider access.
+ * sealed into the grant's settings (`refresh_token`, `access_token`, ...) for provider access;
+ * after a credential form, the settings the native provider kept (IMAP server and password...).
  * The re-authentication rule is applied again here: a grant may have been made since the callback.
  */
 export async function upsertHostedGrant(
   kit: KitContext,
   account: HostedAccount,
-  tokens: ProviderTokens,
+  tokens: ProviderTokens | NativeSettings,
   api: 'v2' | 'v3' | 'hosted',
 ): Promise<GrantRecord> {
   const now = kit.now();
@@ -63,7 +65,7 @@ export async function upsertHostedGrant(
     status: 'valid',
     settings: sealGrantSettings(kit.keyring, id, { ...tokens }, {
       verified: true,
-      connectorId: account.connectorId,
+      ...(account.connectorId !== undefined ? { connectorId: account.connectorId } : {}),
       ...(account.state !== undefined ? { state: account.state } : {}),
     }),
     createdAt: existing?.createdAt ?? now,
@@ -74,7 +76,7 @@ export async function upsertHostedGrant(
   await kit.store.putGrant(grant);
   // A verified proof that replaces another identity: whatever that identity was given stops working.
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
-  const integrationId = account.connectorId;
+  const integrationId = account.connectorId ?? null;
   kit.events.emit(
     existing
       ? grantEvent('grant.updated', grant, now, { integrationId, reauthentication: true })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantIdentity } from '../store/records.js';
 import type { PkceMethod } from './pkce.js';
 import type { KitContext } from '../kit/context.js';
@@ -8,7 +9,8 @@ import { storedJson } from '../store/stored.js';
 
 /**
  * What a hosted authorization code stands for until it is redeemed: the account the provider
- * named, the scopes it consented to, and the provider's tokens (sealed). The grant is written at
+ * named, the scopes it consented to, and the provider's tokens (sealed), or, after a credential
+ * form, the settings the native provider verified (sealed the same way). The grant is written at
  * redemption, as the native flow does, so an abandoned code leaves nothing behind.
  */
 export interface HostedPending {
@@ -17,7 +19,8 @@ export interface HostedPending {
   readonly api: 'v2' | 'v3';
   readonly provider: string;
   readonly grantProvider: string;
-  readonly connectorId: string;
+  /** The connector the sign-in went through; absent after a credential form with no connector. */
+  readonly connectorId?: string;
   readonly clientId: string;
   readonly redirectUri: string;
   readonly email: string;
@@ -29,9 +32,16 @@ export interface HostedPending {
   readonly method?: PkceMethod;
   /** Who proved the address at the callback (absent in codes issued before it was recorded). */
   readonly identity?: GrantIdentity;
-  /** The provider's tokens as JSON, sealed with AAD = the code's hash. */
+  /** The grant's scope vocabulary when it is not the API's (a v3 credential form without a connector takes Nylas scopes). */
+  readonly scopeVocabulary?: ScopeVocabulary;
+  /** `native`: a credential form's provider verified the account, and `providerTokens` holds its settings. */
+  readonly verifiedBy?: 'native';
+  /** The provider's tokens (or a native provider's settings) as JSON, sealed with AAD = the code's hash. */
   readonly providerTokens: string;
 }
+
+/** The settings a native provider verified, kept sealed in the code until it is redeemed. */
+export type NativeSettings = Readonly<Record<string, unknown>>;
 
 /**
  * Hosted codes hash under their own domain, so a hosted code presented to the native
@@ -54,7 +64,7 @@ export interface ProviderTokens {
 export async function issueHostedCode(
   kit: KitContext,
   pending: Omit<HostedPending, 'providerTokens' | 'v' | 'hosted'>,
-  tokens: ProviderTokens,
+  tokens: ProviderTokens | NativeSettings,
   ttlMs: number,
 ): Promise<string> {
   const code = newSecret(TOKEN_PREFIX.code);
@@ -80,7 +90,7 @@ const hostedPending: z.ZodType<HostedPending> = z.object({
   api: z.enum(['v2', 'v3']),
   provider: z.string(),
   grantProvider: z.string(),
-  connectorId: z.string(),
+  connectorId: z.string().optional(),
   clientId: z.string(),
   redirectUri: z.string(),
   email: z.string(),
@@ -91,6 +101,8 @@ const hostedPending: z.ZodType<HostedPending> = z.object({
   challenge: z.string().optional(),
   method: z.enum(['S256', 's256', 'plain']).optional(),
   identity: grantIdentity.optional(),
+  scopeVocabulary: z.enum(['v2', 'v3']).optional(),
+  verifiedBy: z.literal('native').optional(),
   providerTokens: z.string(),
 });
 
@@ -109,4 +121,11 @@ export function readPending(data: string | null): HostedPending | undefined {
 /** The provider's tokens sealed in a pending authorization, or undefined when they cannot be read. */
 export function openProviderTokens(sealed: string, opened: (sealed: string) => string): ProviderTokens | undefined {
   return storedJson(providerTokens, opened(sealed));
+}
+
+const nativeSettings: z.ZodType<NativeSettings> = z.record(z.string(), z.unknown());
+
+/** The native provider's settings sealed in a pending authorization, or undefined when they cannot be read. */
+export function openNativeSettings(sealed: string, opened: (sealed: string) => string): NativeSettings | undefined {
+  return storedJson(nativeSettings, opened(sealed));
 }

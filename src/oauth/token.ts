@@ -5,7 +5,7 @@ import { GrantKitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
 import type { GrantRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
-import { hostedCodeHash, openProviderTokens, readPending, type HostedPending } from './hosted-code.js';
+import { hostedCodeHash, openNativeSettings, openProviderTokens, readPending, type HostedPending } from './hosted-code.js';
 import { refresh } from './refresh.js';
 import { invalidGrant, issueV3Tokens, putToken, type V3TokenResponse } from './v3-tokens.js';
 import { verifierMatches } from './pkce.js';
@@ -121,7 +121,8 @@ async function takeCode(
 }
 
 async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: string, api: 'v2' | 'v3'): Promise<GrantRecord> {
-  const tokens = openProviderTokens(pending.providerTokens, (sealed) => kit.keyring.open(sealed, codeHash));
+  const opened = (sealed: string): string => kit.keyring.open(sealed, codeHash);
+  const tokens = pending.verifiedBy === 'native' ? openNativeSettings(pending.providerTokens, opened) : openProviderTokens(pending.providerTokens, opened);
   if (tokens === undefined) throw invalidGrant('The code is not valid.');
   return upsertHostedGrant(
     kit,
@@ -132,7 +133,7 @@ async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: 
       email: pending.email,
       name: pending.name,
       scopes: pending.scopes,
-      scopeVocabulary: pending.api,
+      scopeVocabulary: pending.scopeVocabulary ?? pending.api,
       ...(pending.state !== undefined ? { state: pending.state } : {}),
       ...(pending.identity !== undefined ? { identity: pending.identity } : {}),
     },

@@ -10,6 +10,8 @@ import { connectToken as nativeConnectToken } from './v2/connect/token.post.js';
 import { oauthAuthorize } from './v2/oauth/authorize.get.js';
 import { oauthCallback } from './v2/oauth/callback/[provider].get.js';
 import { oauthRevoke } from './v2/oauth/revoke.post.js';
+import { signinCredentials } from './v2/oauth/signin/credentials.post.js';
+import { signinEmail } from './v2/oauth/signin/email.post.js';
 import { oauthTokenGet } from './v2/oauth/token.get.js';
 import { oauthTokenPost } from './v2/oauth/token.post.js';
 import { connectAuth } from './v3/connect/auth.get.js';
@@ -58,12 +60,14 @@ export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> 
     tokenInfo,
     connectCustom,
   ]),
-  /** Hosted OAuth: v2 /oauth/* and v3 /v3/connect/{auth,token,revoke,tokeninfo}. */
+  /** Hosted OAuth: v2 /oauth/* (the sign-in forms' posts included) and v3 /v3/connect/{auth,token,revoke,tokeninfo}. */
   hosted: Object.freeze([
     oauthAuthorize,
     secretLimited(oauthTokenGet),
     secretLimited(oauthTokenPost),
     oauthCallback,
+    signinEmail,
+    signinCredentials,
     connectAuth,
     connectToken,
     connectTokenPreflight,

@@ -234,20 +234,8 @@ export class Browser {
     for (let hop = 0; hop < 20; hop++) {
       if (stopAt.some((s) => current.startsWith(s))) return { url: current, status: 0, body: '', headers: new Headers() };
       const u = new URL(current);
-      const cookies = this.#jar.get(u.host);
-      const res = await fetch(current, {
-        redirect: 'manual',
-        headers: cookies && cookies.size > 0 ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {},
-      });
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const eq = pair!.indexOf('=');
-        const jar = this.#jar.get(u.host) ?? new Map<string, string>();
-        this.#jar.set(u.host, jar);
-        const value = pair!.slice(eq + 1);
-        if (value === '' || /expires=Thu, 01 Jan 1970|max-age=0(;|$)/i.test(c)) jar.delete(pair!.slice(0, eq));
-        else jar.set(pair!.slice(0, eq), value);
-      }
+      const res = await fetch(current, { redirect: 'manual', headers: this.#cookieHeader(u.host) });
+      this.#keepCookies(u.host, res);
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         await res.arrayBuffer();
@@ -257,6 +245,41 @@ export class Browser {
       return { url: current, status: res.status, body: await res.text(), headers: res.headers };
     }
     throw new Error('too many redirects');
+  }
+
+  /** Posts a form (as a browser submits one, with the jar's cookies), then follows redirects as run() does. */
+  async post(url: string, form: URLSearchParams, stopAt: readonly string[] = [APP_CALLBACK, SPA_CALLBACK]): Promise<{ url: string; status: number; body: string; headers: Headers }> {
+    const u = new URL(url);
+    const res = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.#cookieHeader(u.host) },
+      body: form.toString(),
+    });
+    this.#keepCookies(u.host, res);
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.arrayBuffer();
+      return this.run(new URL(location, url).toString(), stopAt);
+    }
+    return { url, status: res.status, body: await res.text(), headers: res.headers };
+  }
+
+  #cookieHeader(host: string): Record<string, string> {
+    const cookies = this.#jar.get(host);
+    return cookies && cookies.size > 0 ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
+  #keepCookies(host: string, res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const jar = this.#jar.get(host) ?? new Map<string, string>();
+      this.#jar.set(host, jar);
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970|max-age=0(;|$)/i.test(c)) jar.delete(pair!.slice(0, eq));
+      else jar.set(pair!.slice(0, eq), value);
+    }
   }
 }
 

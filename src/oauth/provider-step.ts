@@ -1,0 +1,81 @@
+import { GrantKitError } from '../errors/error.js';
+import type { ResponseDescriptor } from '../http/types.js';
+import type { KitContext } from '../kit/context.js';
+import { v2HostedConnector, v2HostedName, V2_HOSTED_CONNECTORS } from '../providers/families.js';
+import { isV2Scope } from '../scopes/catalog.js';
+import { planV2, planV3 } from './consent.js';
+import { showCredentialForm } from './credential-form.js';
+import { hasCredentialForm, providerLabel } from './credential-providers.js';
+import { HOSTED_PROVIDERS, isHostedProvider } from './hosted.js';
+import type { PickerChoice } from './pages.js';
+import { authorizeLink, type SignInRequest } from './sign-in-request.js';
+import { redirectUpstream, requireConnector } from './upstream-redirect.js';
+
+/**
+ * What a hosted sign-in does once its provider is known: a provider with an OAuth connector
+ * sends the user there; a provider signed in with a password shows grantkit's credential form;
+ * anything else is an error, as it was before there were forms.
+ */
+export async function providerStep(kit: KitContext, r: SignInRequest, provider: string): Promise<ResponseDescriptor> {
+  const v2 = r.api === 'v2' ? v2HostedConnector(provider) : undefined;
+  if (v2 !== undefined) {
+    const connector = await requireConnector(kit, v2, r.clientId);
+    return redirectUpstream(kit, r, { connector, grantProvider: v2HostedName(v2), plan: planV2(v2, (r.scopes ?? []).filter(isV2Scope)) });
+  }
+  if (r.api === 'v3' && isHostedProvider(provider)) {
+    const connector = await requireConnector(kit, provider, r.clientId);
+    return redirectUpstream(kit, r, { connector, grantProvider: connector.provider, plan: planV3(connector, r.scopes ?? undefined) });
+  }
+  if (hasCredentialForm(r.api, provider) && kit.providers.has(provider)) {
+    return showCredentialForm(kit, r, provider, { email: r.loginHint });
+  }
+  if (r.api === 'v2') {
+    throw new GrantKitError('invalid_request', `Provider "${provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
+  }
+  throw new GrantKitError('invalid_request', `Provider "${provider.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
+}
+
+/** The OAuth connector a provider name signs in through in this API, if it is one. */
+function oauthConnectorOf(api: 'v2' | 'v3', provider: string): string | undefined {
+  if (api === 'v2') return v2HostedConnector(provider);
+  return isHostedProvider(provider) ? provider : undefined;
+}
+
+/** Whether this client can sign in with this provider here: its OAuth connector serves the client, or its form's verifier is enabled. */
+export async function providerAvailable(kit: KitContext, r: SignInRequest, provider: string): Promise<boolean> {
+  const oauth = oauthConnectorOf(r.api, provider);
+  if (oauth !== undefined) return (await kit.connectors.serving(oauth, r.clientId)) !== undefined;
+  return hasCredentialForm(r.api, provider) && kit.providers.has(provider);
+}
+
+/** The v2 names with credential forms, in the order the picker lists them. */
+const V2_FORM_ORDER = ['imap', 'yahoo', 'aol', 'icloud', 'hotmail', 'outlook', 'sandbox'];
+const V3_FORM_ORDER = ['imap', 'icloud', 'yahoo'];
+
+/**
+ * The picker's choices: in v2, the OAuth providers with a connector and the password providers the
+ * kit enables; in v3, the providers with a connector serving the client (the sandbox has none, so
+ * a v3 sign-in names it). `only` narrows the list (v3 `provider=a,b`).
+ */
+export async function pickerChoices(kit: KitContext, r: SignInRequest, only?: readonly string[], extra: Readonly<Record<string, string>> = {}): Promise<PickerChoice[]> {
+  const names = only ?? (r.api === 'v2' ? [...Object.keys(V2_HOSTED_CONNECTORS), ...V2_FORM_ORDER] : [...HOSTED_PROVIDERS, ...V3_FORM_ORDER]);
+  const choices: PickerChoice[] = [];
+  for (const name of names) {
+    if (!(await providerAvailable(kit, r, name))) continue;
+    // v3 lists a password provider when the app made it a connector, as Nylas does.
+    const listed = r.api === 'v2' || only !== undefined || isHostedProvider(name) || (await kit.connectors.serving(name, r.clientId)) !== undefined;
+    if (listed) choices.push({ label: providerLabel(name), href: authorizeLink(kit, r, { ...extra, provider: name }) });
+  }
+  return choices;
+}
+
+/** Where an OAuth provider of the picker would send the user: the origins an email page's post may redirect to. */
+export async function upstreamTargets(kit: KitContext, r: SignInRequest): Promise<string[]> {
+  const targets = [r.redirectUri];
+  for (const name of r.api === 'v2' ? Object.values(V2_HOSTED_CONNECTORS) : HOSTED_PROVIDERS) {
+    const connector = await kit.connectors.serving(name, r.clientId);
+    const endpoints = connector ? kit.connectors.endpoints(connector) : undefined;
+    if (endpoints !== undefined) targets.push(endpoints.authorizationUrl);
+  }
+  return targets;
+}
