@@ -5,8 +5,8 @@ import { CLIENT_ID, CLIENT_SECRET, type Req, type Send } from './harness.js';
 /**
  * What a body parser mounted before grantkit leaves of a JSON text sent with a form Content-Type
  * (curl's `-d` without `-H`), the one body no parser can hand on whole:
- * - `raw`: grantkit reads the bytes, or the parser kept them as text (no parser, `express.json()`,
- *   which leaves other types alone, and `express.text()`);
+ * - `raw`: grantkit reads the bytes, or the parser kept them as they came (no parser,
+ *   `express.json()`, which leaves other types alone, `express.text()` and `express.raw()`);
  * - `flat`: `express.urlencoded({ extended: false })` made one parameter of it, split at `&`;
  * - `brackets`: `express.urlencoded({ extended: true })`, which also nests at `[` and `]`;
  * - `dots`: koa-bodyparser and @koa/bodyparser (qs with `allowDots`), which also nest at `.`.
@@ -17,8 +17,8 @@ export type Reading = 'raw' | 'flat' | 'brackets' | 'dots';
 export interface Parser {
   readonly reading: Reading;
   /**
-   * The largest JSON (text/plain) body the parser reads, a larger one it refuses itself before
-   * grantkit sees it; Infinity when it leaves that type to grantkit.
+   * The largest application/json (text/plain) body the parser reads, in bytes: a larger one it
+   * refuses itself, before grantkit sees it. Infinity when it leaves that type to grantkit.
    */
   readonly jsonLimit: number;
   readonly textLimit: number;

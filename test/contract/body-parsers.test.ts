@@ -14,10 +14,10 @@ import { v3Kit } from './v3-cases.js';
 
 /**
  * grantkit's own routes behind the body parsers apps mount before everything: Express's json,
- * urlencoded (simple and extended) and text, koa-bodyparser and @koa/bodyparser (as they come, and
- * with text enabled), on Express 4 and 5 and Koa 2 and 3. Each case names its answer per what the
- * parser leaves of the body (body-parser-cases.ts, Reading); where the parser keeps the body
- * whole, the answer must also be the one the same framework gives without a parser.
+ * urlencoded (simple and extended), text and raw, koa-bodyparser and @koa/bodyparser (as they
+ * come, and with text enabled), on Express 4 and 5 and Koa 2 and 3. Each case names its answer per
+ * parser (body-parser-cases.ts, Parser); where the parser keeps the body whole, the answer must
+ * also be the one the same framework gives without a parser.
  */
 interface ParserMount {
   readonly mount: Mount;
@@ -35,6 +35,7 @@ const EXPRESS_PARSERS: ReadonlyArray<readonly [string, Parser, (e: ExpressFactor
   ['express.urlencoded({ extended: false })', { reading: 'flat', jsonLimit: Infinity, textLimit: Infinity }, (e) => e.urlencoded({ extended: false })],
   ['express.urlencoded({ extended: true })', { reading: 'brackets', jsonLimit: Infinity, textLimit: Infinity }, (e) => e.urlencoded({ extended: true })],
   ["express.text({ type: '*/*' })", { reading: 'raw', jsonLimit: KB100, textLimit: KB100 }, (e) => e.text({ type: '*/*' })],
+  ["express.raw({ type: '*/*' })", { reading: 'raw', jsonLimit: KB100, textLimit: KB100 }, (e) => e.raw({ type: '*/*' })],
 ];
 const WITH_TEXT = { enableTypes: ['json', 'form', 'text'] as Array<'json' | 'form' | 'text'> };
 const KOA_DEFAULT: Parser = { reading: 'dots', jsonLimit: MB1, textLimit: Infinity };
@@ -67,7 +68,8 @@ function masked(res: Res): string {
     .replace(/gk_(code|at|rt)_[A-Za-z0-9_-]+/g, '<$1>')
     .replace(/"(id|request_id|account_id|namespace_id)":"[^"]*"/g, '"$1":"<id>"')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
-  return `${res.status} ${res.headers['content-type'] ?? '-'} ${res.headers['cache-control'] ?? '-'}\n${text}`;
+  const headers = ['content-type', 'cache-control', 'www-authenticate'].map((h) => `${h}: ${res.headers[h] ?? '-'}`).join('\n');
+  return `${res.status}\n${headers}\n${text}`;
 }
 
 function assertAnswer(expected: Answer, res: Res): void {
