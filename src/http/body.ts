@@ -39,7 +39,9 @@ export interface BodySource {
  * grantkit, so that each answer is the one grantkit gives without a parser wherever the parser
  * kept the body whole:
  * - nothing parsed, or an empty object on a body nobody read (body-parser 1.x, under Express 4, and
- *   the Koa parsers leave one on a type they do not parse): grantkit reads the stream itself;
+ *   the Koa parsers leave one on a type they do not parse): grantkit reads the stream itself. An
+ *   empty object on a body a parser did read is what that body held: none of those parsers reads
+ *   a body it then drops, JSON sent to a form parser included (it leaves that one unread);
  * - text or bytes (express.text, express.raw, a Koa parser with text enabled): read as the stream;
  * - an object, on a request sent as a form: a form parser's, held to grantkit's form rules;
  * - any other object: a JSON parser's, taken as it is.
