@@ -1,6 +1,6 @@
 import { headerOnlyRoute, misplacedCredential } from '../auth/placement.js';
 import { renderThrown } from '../errors/formats.js';
-import { parseBody, readBody } from '../http/body.js';
+import { requestBody } from '../http/body.js';
 import { serialize, type SerializedResponse } from '../http/serialize.js';
 import { httpsViolation, type TransportLike } from '../http/transport.js';
 import { notReady } from './readiness.js';
@@ -9,8 +9,9 @@ import type { KitContext } from './context.js';
 import type { RouteInput } from './inputs.js';
 
 /**
- * Runs one of grantkit's own routes. Reads the body when the route needs one and the host app has
- * not parsed it already. Never rejects: every failure becomes a response in the route's format.
+ * Runs one of grantkit's own routes. Reads the body when the route needs one, from what the host
+ * app's body parser left or from the stream (http/body.ts). Never rejects: every failure becomes a
+ * response in the route's format.
  */
 export async function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
   const { route, params } = matched;
@@ -20,11 +21,10 @@ export async function runRoute(kit: KitContext, matched: MatchedRoute, input: Ro
       const refused = httpsViolation({ required: true }, transportOf(input));
       if (refused) throw refused;
     }
-    const raw = route.readsBody && input.body === undefined ? await readBody(input.stream) : input.body;
-    const body = route.readsBody ? parseBody(raw) : {};
+    const body = route.readsBody ? await requestBody(input) : {};
     if (headerOnlyRoute(route.path)) {
       const misplaced = misplacedCredential(
-        { authorization: input.headers.authorization, rawHeaders: input.stream.rawHeaders, query: input.query, body: route.readsBody ? body : raw },
+        { authorization: input.headers.authorization, rawHeaders: input.stream.rawHeaders, query: input.query, body: route.readsBody ? body : input.body },
         kit.options.realm,
       );
       if (misplaced) throw misplaced;

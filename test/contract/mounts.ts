@@ -54,9 +54,14 @@ function middlewareFor<M>(guard: FixtureGuard, gk: Adapter<M>, throwing: Adapter
   }
 }
 
-type ExpressFactory = typeof express5;
+export type ExpressFactory = typeof express5;
 
-function expressMount(name: string, express: ExpressFactory): Mount {
+/**
+ * An Express app of `express`'s version. `first` is what the app mounts before everything else,
+ * as apps mount their body parsers (body-parsers.test.ts); made per app, from that version's own
+ * `express.json()` and the like.
+ */
+export function expressMount(name: string, express: ExpressFactory, first: (e: ExpressFactory) => RequestHandler[] = () => []): Mount {
   return {
     name,
     framework: 'express',
@@ -65,6 +70,7 @@ function expressMount(name: string, express: ExpressFactory): Mount {
       const throwing = expressGrantkit(kit, { throwErrors: true });
       const app = express();
       app.disable('x-powered-by');
+      for (const m of first(express)) app.use(m);
       const base = layout === 'root' ? app : express.Router();
       const add = (router: typeof base, r: FixtureRoute, path: string): void => {
         const handler: RequestHandler = (req, res) => {
@@ -94,9 +100,10 @@ function expressMount(name: string, express: ExpressFactory): Mount {
   };
 }
 
-type KoaClass = typeof Koa3;
+export type KoaClass = typeof Koa3;
 
-function koaMount(name: string, Koa: KoaClass): Mount {
+/** A Koa app of `Koa`'s version; `first` as for expressMount, mounted after the app's error handler. */
+export function koaMount(name: string, Koa: KoaClass, first: () => Middleware[] = () => []): Mount {
   return {
     name,
     framework: 'koa',
@@ -116,6 +123,7 @@ function koaMount(name: string, Koa: KoaClass): Mount {
         }
       };
       outer.use(onError);
+      for (const m of first()) outer.use(m);
       app.use(gk.routes());
       app.use(gk.gate());
       const router = new Router();
