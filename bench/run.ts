@@ -7,9 +7,10 @@
  * alternating order (A B … B A …), so slow drift on a shared machine hits all variants alike.
  * Ratios are only ever taken between variants of this run.
  *
- *   npm run bench                 full: -d 10 per round, 2 rounds, then the in-process figures
- *   npm run bench -- --quick      5 variants, short rounds, < 90 s, no in-process figures
+ *   npm run bench                 full: -d 10 per round, 2 rounds, then the in-process figures and the import time
+ *   npm run bench -- --quick      5 variants, short rounds, < 90 s, no in-process figures, no import time
  *   npm run bench -- --micro      only the in-process figures (bench/micro.ts)
+ *   npm run bench -- --import-time  only what importing the packed package costs (bench/import-time.ts)
  *   options: --rounds=N  --duration=S  --only=name,name  --cpu-prof (profiles land in bench/profiles)
  *
  * It is a measurement, not a test: it always exits 0, and says which targets were met or missed.
@@ -20,6 +21,7 @@ import { cpus, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { IMPORT_BUDGET_MS, type ImportTimeSummary } from './import-time.js';
 import type { LoadResult, LoadSettings } from './load.js';
 import { MESSAGE_PREFIX, type CpuReply, type ServerMessage } from './protocol.js';
 
@@ -35,6 +37,7 @@ const option = (name: string): string | undefined =>
 
 const quick = flag('quick');
 const microOnly = flag('micro');
+const importTimeOnly = flag('import-time');
 const cpuProf = flag('cpu-prof');
 const rounds = Math.max(2, Number(option('rounds') ?? 2));
 const duration = Number(option('duration') ?? (quick ? 4 : 10));
@@ -332,7 +335,7 @@ interface Target {
   readonly measured: string;
 }
 
-function targets(rows: readonly Row[], micro: MicroSummary | undefined): Target[] {
+function targets(rows: readonly Row[], micro: MicroSummary | undefined, imports: ImportTimeSummary | undefined): Target[] {
   const find = (name: string): Row | undefined => rows.find((r) => r.variant.name === name);
   const ratio = (a: string, b: string, min: number, text: string): Target => {
     const x = find(a);
@@ -362,7 +365,14 @@ function targets(rows: readonly Row[], micro: MicroSummary | undefined): Target[
   } else {
     out.push({ text: 'resolution at 1M grants ≤ 1.2× its cost at 1k', ok: 'not measured (in-process figures not run)', measured: '–' });
   }
+  out.push(importTarget(imports));
   return out;
+}
+
+function importTarget(imports: ImportTimeSummary | undefined): Target {
+  const text = `importing grantkit and grantkit/express adds ≤ ${IMPORT_BUDGET_MS} ms to import('express') (median wall clock)`;
+  if (!imports) return { text, ok: 'not measured (import time not run, or it failed)', measured: '–' };
+  return { text, ok: imports.addedMs <= IMPORT_BUDGET_MS, measured: `${imports.addedMs.toFixed(0)} ms (CPU ${imports.addedCpuMs.toFixed(0)} ms)` };
 }
 
 function targetLines(ts: readonly Target[]): string[] {
@@ -399,6 +409,22 @@ function runMicro(): Promise<MicroSummary | undefined> {
   });
 }
 
+/** bench/import-time.ts in a child of its own; its summary, or undefined when it could not measure. */
+function runImportTime(): Promise<ImportTimeSummary | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'import-time.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let summary: ImportTimeSummary | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(MESSAGE_PREFIX)) summary = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as ImportTimeSummary;
+      else console.log(line);
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) console.log(`!!! bench/import-time.ts exited with code ${code}`);
+      resolve(summary);
+    });
+  });
+}
+
 // ---------------------------------------------------------------- main
 
 function environment(versions: Record<string, string>): string[] {
@@ -428,11 +454,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (microOnly) {
     const m = await runMicro();
-    if (m) for (const line of targetLines(targets([], m)).filter((l) => l.includes('1M'))) console.log(line);
+    if (m) for (const line of targetLines(targets([], m, undefined)).filter((l) => l.includes('1M'))) console.log(line);
+    return;
+  }
+  if (importTimeOnly) {
+    console.log(targetLines([importTarget(await runImportTime())])[0]);
     return;
   }
   const { rows, skipped, versions } = await httpRounds();
   const micro = quick ? undefined : await runMicro();
+  const imports = quick || only ? undefined : await runImportTime();
   const env = environment(versions);
   const date = new Date().toISOString().slice(0, 10);
   const out: string[] = [
@@ -449,7 +480,8 @@ async function main(): Promise<void> {
   if (skipped.length) out.push('', 'Not measured:', ...skipped.map(([n, why]) => `- ${n}: ${why}`));
   if (notes.length) out.push('', ...notes);
   if (micro) out.push('', micro.markdown);
-  const ts = targets(rows, micro);
+  if (imports) out.push('', imports.markdown);
+  const ts = targets(rows, micro, imports);
   out.push('', '### Targets', '', ...targetLines(ts).map((l) => `- ${l}`));
   const hot = rows.filter((r) => r.rounds.some((x) => x.load.clientCpuPct > 95));
   if (hot.length) {

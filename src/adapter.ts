@@ -7,6 +7,8 @@ import type { ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
+import { mountedRoutes, type RoutesOptions } from './routes/families.js';
+import type { Route } from './routes/route.js';
 import type { EndpointRule } from './scopes/gating.js';
 
 /**
@@ -16,13 +18,18 @@ import type { EndpointRule } from './scopes/gating.js';
  * FrameworkBinding). Nothing here imports a framework.
  */
 
+export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
+
 /**
  * The five names every framework adapter offers, generic over that framework's middleware type,
  * so grantkit/express and grantkit/koa cannot drift apart.
  */
 export interface GrantKitMiddleware<M> {
-  /** grantkit's own routes (/connect/*, /oauth/*, /v3/connect/*, /v3/grants, /account, /a/*, …). */
-  routes(): M;
+  /**
+   * grantkit's own routes (/connect/*, /oauth/*, /v3/connect/*, /v3/grants, /account, /a/*, …);
+   * with `only`, the routes of those families alone (docs/routes.md lists them).
+   */
+  routes(options?: RoutesOptions): M;
   /** Attaches the grant when the token is good; leaves it unset otherwise and lets a guard decide. */
   resolve(): M;
   /** Passes when the grant satisfies at least one of the scopes (the hierarchy included). */
@@ -99,7 +106,7 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
 ): GrantKitMiddleware<M> {
   const core = new AdapterCore(kit, options, binding);
   return {
-    routes: () => core.routes(),
+    routes: (routesOptions) => core.routes(mountedRoutes(routesOptions)),
     resolve: () => core.resolve(),
     requireScopes(...scopes) {
       const guard = kit.guard('any', scopes);
@@ -138,9 +145,10 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
     this.#throwErrors = Boolean(options.throwErrors);
   }
 
-  routes(): M {
+  /** `mounted`: the routes to serve, when not all of them. */
+  routes(mounted: ReadonlySet<Route> | undefined): M {
     const grantkitRoutes = (cx: C, next: N): unknown => {
-      const matched = this.#kit.match(cx.method, cx.path);
+      const matched = this.#kit.match(cx.method, cx.path, mounted);
       if (!matched) return next();
       return this.#kit.run(matched, this.#routeInput(cx)).then(
         (r) => this.#b.write(cx, r),

@@ -18,6 +18,7 @@ import { runRoute } from './kit/run-route.js';
 import type { HostedOAuth } from './oauth/hosted.js';
 import type { RateLimits } from './limits/rate-limits.js';
 import type { ProviderAccessToken, ProviderServerSettings } from './providers/access.js';
+import type { Route } from './routes/route.js';
 import { buildRouteTable, type MatchedRoute } from './routes/table.js';
 import { type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import type { MaybePromise, Store } from './store/store.js';
@@ -200,9 +201,12 @@ export class GrantKit {
     return compileGate(this.#ctx.graph, this.#ctx.options.realm, rules);
   }
 
-  /** Is this one of grantkit's own routes? Cheap for everything else (one Map read). */
-  match(method: string, path: string): MatchedRoute | undefined {
-    return this.#routes.match(method, path);
+  /**
+   * Is this one of grantkit's own routes? Cheap for everything else (one Map read). `mounted`
+   * limits the answer to those routes (`routes({ only })`); the rest are left to the app.
+   */
+  match(method: string, path: string, mounted?: ReadonlySet<Route>): MatchedRoute | undefined {
+    return this.#routes.match(method, path, mounted);
   }
 
   /**

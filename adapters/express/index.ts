@@ -2,6 +2,9 @@ import type { NextFunction, Request, RequestHandler } from 'express';
 import { adapt, writeServerResponse, type AdapterOptions, type FrameworkBinding, type GrantKitMiddleware } from '../../src/adapter.js';
 import type { Grant, GrantKit } from '../../src/index.js';
 
+/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
+export type { RouteFamilyName, RoutesOptions } from '../../src/adapter.js';
+
 declare global {
   namespace Express {
     interface Request {

@@ -2,6 +2,9 @@ import type { Context, Middleware, Next } from 'koa';
 import { adapt, type AdapterOptions, type FrameworkBinding, type GrantKitMiddleware } from '../../src/adapter.js';
 import type { Grant, GrantKit } from '../../src/index.js';
 
+/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
+export type { RouteFamilyName, RoutesOptions } from '../../src/adapter.js';
+
 declare module 'koa' {
   interface DefaultState {
     /** The grant the request's token resolved to; set by grantkit's resolve() or guards. */

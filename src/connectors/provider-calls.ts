@@ -1,4 +1,6 @@
-import { importPKCS8, SignJWT } from 'jose';
+// jose's subpaths, not its root: the root loads every JWE and JWS module jose has.
+import { importPKCS8 } from 'jose/key/import';
+import { SignJWT } from 'jose/jwt/sign';
 import { isJsonObject } from '../http/json-object.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { ProviderAuthError } from '../providers/provider.js';

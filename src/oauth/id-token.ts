@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, importPKCS8, jwtVerify, type CryptoKey, type JWK, type JWTPayload, SignJWT } from 'jose';
+// jose's subpaths, not its root: the root loads every JWE and JWS module jose has.
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
+import { exportJWK } from 'jose/key/export';
+import { generateKeyPair } from 'jose/key/generate/keypair';
+import { importJWK, importPKCS8 } from 'jose/key/import';
+import { SignJWT } from 'jose/jwt/sign';
+import { jwtVerify } from 'jose/jwt/verify';
 
 /**
  * Signs v3 id_tokens and publishes the public key at /.well-known/jwks.json.

@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { ImapFlow } from 'imapflow';
 import { isImplicitTls } from './mail-presets.js';
 import { ProviderAuthError, ProviderUnavailableError } from './provider.js';
 import { resolvePublicHost, systemLookup, type HostLookup } from './public-address.js';
@@ -48,6 +47,9 @@ async function target(login: ImapLogin, options: ImapLoginOptions): Promise<{ ad
 
 export async function imapLogin(login: ImapLogin, options: ImapLoginOptions): Promise<void> {
   const { address, servername } = await target(login, options);
+  // Loaded at the first login, not with grantkit: imapflow and its dependencies take longer to
+  // load than the rest of the package, and most apps configure no IMAP provider.
+  const { ImapFlow } = await import('imapflow');
   const secure = isImplicitTls('imap', login.port);
   const client = new ImapFlow({
     host: address,

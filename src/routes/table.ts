@@ -38,8 +38,12 @@ interface Compiled {
 
 /** A kit's own routes, matched once per request. */
 export interface RouteTable {
-  /** The route for this method and path, a 405 route for one of its paths with another method, else undefined. */
-  match(method: string, path: string): MatchedRoute | undefined;
+  /**
+   * The route for this method and path, a 405 route for one of its paths with another method, else
+   * undefined. With `mounted`, only those routes count: a path that none of them serves is not
+   * matched at all, not even for a 405, so it falls through to the app.
+   */
+  match(method: string, path: string, mounted?: ReadonlySet<Route>): MatchedRoute | undefined;
 }
 
 /**
@@ -59,10 +63,15 @@ export function buildRouteTable(families: Iterable<readonly Route[]> = Object.va
       list.push({ route, segments });
     }
   }
-  return { match: (method, path) => matchRoute(byFirstSegment, method, path) };
+  return { match: (method, path, mounted) => matchRoute(byFirstSegment, method, path, mounted) };
 }
 
-function matchRoute(byFirstSegment: ReadonlyMap<string, readonly Compiled[]>, method: string, path: string): MatchedRoute | undefined {
+function matchRoute(
+  byFirstSegment: ReadonlyMap<string, readonly Compiled[]>,
+  method: string,
+  path: string,
+  mounted: ReadonlySet<Route> | undefined,
+): MatchedRoute | undefined {
   const slash = path.indexOf('/', 1);
   const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
   const candidates = byFirstSegment.get(first);
@@ -74,7 +83,7 @@ function matchRoute(byFirstSegment: ReadonlyMap<string, readonly Compiled[]>, me
   for (const { route, segments } of candidates) {
     if (segments.length !== parts.length) continue;
     const params = matchSegments(segments, parts);
-    if (!params) continue;
+    if (!params || (mounted !== undefined && !mounted.has(route))) continue;
     if (route.method === method) return { route, params };
     allowed.push(route.method);
     family = route.family;
