@@ -81,6 +81,12 @@ export interface FrameworkBinding<C extends RequestHandle, N extends () => unkno
   node(cx: C): IncomingMessage;
   /** What the host app's body parser left, if one ran. */
   body(cx: C): unknown;
+  /**
+   * The body's text as a parser kept it beside its result, when it does (koa-bodyparser and
+   * @koa/bodyparser keep `ctx.request.rawBody`): grantkit's routes read that rather than what the
+   * parser made of it, so a parser's way with dots or arrays in form names cannot change an answer.
+   */
+  rawBody?(cx: C): string | undefined;
   /** The raw query string, without `?`. */
   query(cx: C): string;
   /** Sets the grant where the app reads it (`req.grant`, `ctx.state.grant`). */
@@ -215,7 +221,7 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
       headers: node.headers,
       secure: cx.secure,
       ip: cx.ip,
-      body: this.#b.body(cx),
+      body: this.#b.rawBody?.(cx) ?? this.#b.body(cx),
       stream: node,
     };
   }

@@ -27,7 +27,8 @@ export type KoaGrantKit = GrantKitMiddleware<Middleware>;
 const koa: FrameworkBinding<Context, Next, Middleware> = {
   node: (ctx) => ctx.req,
   // koa-bodyparser and @koa/bodyparser leave their result here; otherwise the core reads ctx.req.
-  body: (ctx) => (ctx.request as { body?: unknown }).body,
+  body: (ctx) => ('body' in ctx.request ? ctx.request.body : undefined),
+  rawBody: (ctx) => ('rawBody' in ctx.request && typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : undefined),
   query: (ctx) => ctx.querystring,
   setGrant(ctx, grant) {
     ctx.state.grant = grant;

@@ -38,8 +38,8 @@ const EXPRESS_PARSERS: ReadonlyArray<readonly [string, Parser, (e: ExpressFactor
   ["express.raw({ type: '*/*' })", { reading: 'raw', jsonLimit: KB100, textLimit: KB100 }, (e) => e.raw({ type: '*/*' })],
 ];
 const WITH_TEXT = { enableTypes: ['json', 'form', 'text'] as Array<'json' | 'form' | 'text'> };
-const KOA_DEFAULT: Parser = { reading: 'dots', jsonLimit: MB1, textLimit: Infinity };
-const KOA_WITH_TEXT: Parser = { reading: 'dots', jsonLimit: MB1, textLimit: MB1 };
+const KOA_DEFAULT: Parser = { reading: 'raw', jsonLimit: MB1, textLimit: Infinity };
+const KOA_WITH_TEXT: Parser = { reading: 'raw', jsonLimit: MB1, textLimit: MB1 };
 const KOA_PARSERS: ReadonlyArray<readonly [string, Parser, () => Middleware]> = [
   ['koa-bodyparser()', KOA_DEFAULT, () => koaBodyparser()],
   ["koa-bodyparser({ enableTypes: ['json', 'form', 'text'] })", KOA_WITH_TEXT, () => koaBodyparser(WITH_TEXT)],
