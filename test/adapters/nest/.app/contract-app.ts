@@ -20,6 +20,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { grantkit } from '../../../../adapters/express/index.js';
 import { GrantKitGuard, RequireAllScopes, RequireScopes } from '../../../../adapters/nest/index.js';
@@ -27,10 +28,11 @@ import { GrantKitError, type GrantKit } from '../../../../src/index.js';
 import { fixtureBody, type FixtureGuard, type FixtureRoute } from '../../../contract/fixture-routes.js';
 
 /**
- * The contract's fixture routes as a Nest app: grantkit's own routes and gate() are grantkit/express
- * middleware on the Express app under Nest, resolve() is Nest middleware on the rows that ask for
- * it, and every guarded row is a controller with its rule and a GrantKitGuard that Nest builds
- * through its own dependency injection.
+ * The contract's fixture routes as a Nest app, mounted as docs/guards.md says: grantkit's own
+ * routes and gate() are grantkit/express middleware on the Express app under Nest, with Nest's
+ * body parsers between them; resolve() is Nest middleware on the rows that ask for it; and every
+ * guarded row is a controller with its rule and a GrantKitGuard that Nest builds through its own
+ * dependency injection.
  */
 const KIT = Symbol('grantkit kit');
 
@@ -92,9 +94,11 @@ export async function contractApp(kit: GrantKit, routes: readonly FixtureRoute[]
       if (rows.length > 0) consumer.apply(gk.resolve()).forRoutes(...rows);
     }
   }
-  const app = await NestFactory.create(ContractModule, { logger: false, abortOnError: false });
-  // Before init(), so before Nest's body parsers: grantkit reads its routes' bodies itself.
+  const app = await NestFactory.create<NestExpressApplication>(ContractModule, { logger: false, abortOnError: false, bodyParser: false });
+  // grantkit reads its own routes' bodies; gate() comes after the parsers, to see a token sent in a body.
   app.use(gk.routes());
+  app.useBodyParser('json');
+  app.useBodyParser('urlencoded', { extended: true });
   app.use(gk.gate());
   await app.init();
   return app;
