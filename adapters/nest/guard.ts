@@ -40,7 +40,7 @@ const nest: FrameworkBinding<Request, Proceed, Check> = {
   setGrant(req, grant) {
     req.grant = grant;
   },
-  // Only grantkit's own routes write here; the guard's core raises every refusal instead.
+  // Unused by the guard, which mounts no routes() and whose core raises every refusal instead.
   write: (req, r) => writeServerResponse(req.res!, r),
   raise(err) {
     throw err;
