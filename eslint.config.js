@@ -25,7 +25,7 @@ const routesFolder = {
 };
 /** One adapter never imports another: what two adapters share lives in src/. */
 const otherAdapters = (own) => ({
-  regex: `^\\.\\.?/(.*/)?(${['express', 'koa', 'decorators', 'passport'].filter((a) => a !== own).join('|')})(/|$)`,
+  regex: `^\\.\\.?/(.*/)?(${['express', 'koa', 'decorators', 'passport', 'nest'].filter((a) => a !== own).join('|')})(/|$)`,
   message: `adapters/${own} imports no other adapter: what two adapters share belongs in src/.`,
 });
 
@@ -48,7 +48,7 @@ export default defineConfig(
   // Stricter than the rest of src/: no package and no other folder, frameworks and adapters included.
   { files: ['src/scopes/**/*.ts'], rules: restrict(scopesReach) },
   { files: ['src/store/**/*.ts'], rules: restrict(frameworks, adaptersFolder, routesFolder) },
-  ...['express', 'koa', 'decorators', 'passport'].map((own) => ({
+  ...['express', 'koa', 'decorators', 'passport', 'nest'].map((own) => ({
     files: [`adapters/${own}/**/*.ts`],
     rules: restrict(otherAdapters(own)),
   })),

@@ -3,7 +3,7 @@ import { bearer, CLIENT_ID, CLIENT_SECRET, connect, NOW, type Fixture, type Req,
 
 /**
  * One request and the answer every mount must give. Add a case by appending an object: the
- * suite runs each on Express 4, Express 5, Koa 2 and Koa 3, in order, on one app per mount.
+ * suite runs each on Express 4, Express 5, Koa 2, Koa 3 and Nest, in order, on one app per mount.
  */
 export interface ContractCase {
   readonly name: string;

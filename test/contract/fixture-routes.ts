@@ -1,7 +1,7 @@
 import { DEMO_ROUTES } from '../../examples/shared/demo-routes.js';
 
 /**
- * The app-side routes every mount serves, framework-neutral, so the four apps cannot differ in
+ * The app-side routes every mount serves, framework-neutral, so the apps cannot differ in
  * anything but the framework. A later issue plugs its own set in (say, v3 grant routes under
  * /v3/grants/:grant_id/…) by passing more rows to `Mount.build`; grantkit's own routes come in
  * through `routes()` whatever the table says.

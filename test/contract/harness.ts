@@ -90,7 +90,7 @@ export const COMPARED_HEADERS = ['www-authenticate', 'content-type', 'cache-cont
 
 /**
  * A response with every value this mount generated (ids, tokens, codes, request ids) replaced by
- * a placeholder, so the four mounts' answers can be compared for equality.
+ * a placeholder, so the mounts' answers can be compared for equality.
  */
 export function normalize(res: Res, fx: Fixture): string {
   let text = res.text;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createGrantKit, type GrantKit } from '../../src/index.js';
 import { sender, type Req, type Res, type Send } from './harness.js';
-import { MOUNTS } from './mounts.js';
+import { ROOT_MOUNTS } from './mounts.js';
 
 /**
- * Hosted OAuth's routes on Express 4/5 and Koa 2/3 (issue 4): HTML pages, redirects, the OAuth
- * token endpoint and its CORS preflight answer alike on every mount. Nothing here reaches the
+ * Hosted OAuth's routes on Express 4/5, Koa 2/3 and Nest: HTML pages, redirects, the OAuth token
+ * endpoint and its CORS preflight answer alike on every mount. Nothing here reaches the
  * provider (its URL is a closed port); the full dances run in test/e2e/oauth on Express.
  */
 const CLIENT = 'hosted-contract';
@@ -114,7 +114,7 @@ const CASES: readonly HostedCase[] = [
   },
 ];
 
-for (const mount of MOUNTS) {
+for (const mount of ROOT_MOUNTS) {
   describe(`hosted OAuth contract on ${mount.name}`, () => {
     let send: Send;
     before(async () => {

@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
+import type { INestApplication } from '@nestjs/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import express4 from 'express4';
 import express5 from 'express5';
@@ -26,7 +27,7 @@ export const PREFIX = '/nylas';
 /** One framework version with grantkit mounted the documented way, built fresh per kit. */
 export interface Mount {
   readonly name: string;
-  readonly framework: 'express' | 'koa';
+  readonly framework: 'express' | 'koa' | 'nest';
   build(kit: GrantKit, routes?: readonly FixtureRoute[], layout?: Layout): RequestListener;
 }
 
@@ -147,10 +148,47 @@ export function koaMount(name: string, Koa: KoaClass, first: () => Middleware[] 
   };
 }
 
-/** Every mount the contract runs on; a new framework version is one more line. */
+/** What test/adapters/nest/.app/contract-app.ts exports: the fixture routes as a Nest app, initialised. */
+type ContractApp = (kit: GrantKit, routes: readonly FixtureRoute[]) => Promise<INestApplication>;
+
+/**
+ * Nest on its Express platform: a Nest app compiled with Nest's decorator settings, GrantKitGuard
+ * and the decorators of grantkit/nest on the guarded rows, grantkit/express's routes(), gate() and
+ * resolve() for the rest. The root layout only. Nest builds an app asynchronously, so the
+ * listener waits for it; an app that fails to start answers every request with the reason.
+ */
+function nestMount(): Mount {
+  return {
+    name: 'nest',
+    framework: 'nest',
+    build(kit, routes = V2_FIXTURE_ROUTES, layout = 'root') {
+      if (layout !== 'root') throw new Error(`the nest mount serves the root layout only, not "${layout}"`);
+      // Imported here: the compiler it loads is no cost to the suites that never build this mount.
+      const ready = import('../adapters/nest/compile.js')
+        .then(({ importNestApp }) => importNestApp('contract-app'))
+        .then((m) => (m['contractApp'] as ContractApp)(kit, routes))
+        .then((app): RequestListener => app.getHttpAdapter().getInstance());
+      ready.catch(() => undefined);
+      return (req, res) => {
+        ready.then(
+          (listener) => listener(req, res),
+          (e: unknown) => {
+            res.statusCode = 500;
+            res.end(e instanceof Error ? e.stack : String(e));
+          },
+        );
+      };
+    },
+  };
+}
+
+/** Every framework mount the contracts run on; a new framework version is one more line. */
 export const MOUNTS: readonly Mount[] = [
   expressMount('express4', express4),
   expressMount('express5', express5),
   koaMount('koa2', Koa2),
   koaMount('koa3', Koa3),
 ];
+
+/** The mounts that serve the root layout: the framework mounts, and a Nest app on Express. */
+export const ROOT_MOUNTS: readonly Mount[] = [...MOUNTS, nestMount()];
