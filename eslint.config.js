@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 /** Frameworks: only adapters/ may import them (the version-pinned aliases the tests use included). */
 const frameworks = {
   // passport-oauth2 is not one: the core's connectors build their OAuth 2.0 strategy with it.
-  regex: '^(express|koa)([\\d-].*)?$|^(express|koa|passport)(/.*)?$|^@koa/',
+  regex: '^(express|koa)([\\d-].*)?$|^(express|koa|passport)(/.*)?$|^@koa/|^@nestjs/',
   message: 'The core never imports a framework: adapters/ translate between a framework and src/.',
 };
 const adaptersFolder = {

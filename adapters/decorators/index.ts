@@ -13,8 +13,8 @@
  * ```
  *
  * It does NOT merge a method's rule with the class default: the method's rule replaces it.
- * There is no NestJS guard here: Nest reads legacy (experimentalDecorators) metadata through
- * reflect-metadata, which these standard decorators neither need nor emit.
+ * NestJS apps use grantkit/nest instead: Nest reads legacy (experimentalDecorators) metadata
+ * through reflect-metadata, which these standard decorators neither need nor emit.
  */
 export { RequireScopes, RequireAllScopes, Public, type AccessDecorator, type AccessRule } from './rules.js';
 export { expressController } from './express.js';
