@@ -35,6 +35,18 @@ export interface BroadcastOptions {
   readonly heartbeatMs: number;
 }
 
+/** The option of the networked stores (PostgreSQL, Redis) for the channel behind their `subscribe`. */
+export interface HeartbeatOption {
+  /**
+   * How often the connection behind `subscribe` (PostgreSQL's LISTEN, Redis's pub/sub) is pinged,
+   * so a connection that died silently is noticed (and caches stop serving) within this plus the
+   * timeout. Default 1000 ms (DEFAULT_HEARTBEAT_MS).
+   */
+  readonly heartbeatMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 1000;
+
 const MAX_BACKOFF_MS = 1000;
 
 export class Broadcast {
