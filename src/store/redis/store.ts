@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { Broadcast, DEFAULT_HEARTBEAT_MS, type HeartbeatOption } from '../broadcast.js';
+import { Broadcast, type HeartbeatOption } from '../broadcast.js';
 import type { InvalidationListener, Resolved } from '../records.js';
 import { StoreOfParts } from '../store-of-parts.js';
 import type { RateLimiterBackend, RateLimiterSpec } from '../../limits/backends.js';
@@ -88,10 +88,8 @@ export class RedisStore extends StoreOfParts<Promise<Resolved | undefined>> {
     super({ grants: new RedisGrants(connection), tokens: new RedisTokens(connection), connectors: new RedisConnectors(connection) });
     this.#connection = connection;
     this.#owned = !options.redis;
-    this.#broadcast = new Broadcast(subscriberTransport(redis, prefix + 'invalidate', timeoutMs), {
-      timeoutMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-    });
+    const transport = subscriberTransport(redis, prefix + 'invalidate', timeoutMs);
+    this.#broadcast = new Broadcast(transport, { timeoutMs, heartbeatMs: options.heartbeatMs });
   }
 
   /** Rate-limit counters under this store's prefix, shared by every instance (rate-limiter.ts). */

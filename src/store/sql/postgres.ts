@@ -8,7 +8,7 @@ import { migratePostgres } from './postgres-migrate.js';
 import { PostgresQuery, type Notify } from './postgres-query.js';
 import { postgresStatements, type PostgresTables } from './postgres-statements.js';
 import { PostgresTokens } from './postgres-tokens.js';
-import { Broadcast, DEFAULT_HEARTBEAT_MS, invalidationPayload, type HeartbeatOption } from '../broadcast.js';
+import { Broadcast, invalidationPayload, type HeartbeatOption } from '../broadcast.js';
 import type { InvalidationListener, Resolved } from '../records.js';
 import { StoreOfParts } from '../store-of-parts.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
@@ -88,10 +88,7 @@ export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
     this.#schema = schema;
     this.#owned = !options.pool;
     this.#pool = pool;
-    this.#broadcast = new Broadcast(listenTransport(pool, channel, timeoutMs), {
-      timeoutMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-    });
+    this.#broadcast = new Broadcast(listenTransport(pool, channel, timeoutMs), { timeoutMs, heartbeatMs: options.heartbeatMs });
     this.#tables = sql.tables;
     this.#query = query;
   }
