@@ -2,7 +2,8 @@ import { ApiKeys } from '../apikeys.js';
 import { positiveInt, UsageError } from './args.js';
 import { command, type CommandGroup } from './command.js';
 import { withStore } from './context.js';
-import { table, time } from './table.js';
+import { printList } from './print-list.js';
+import { time } from './table.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -58,17 +59,12 @@ const list = command({
     const clientId = args.string('client');
     return withStore(io, async (store) => {
       const keys = await new ApiKeys(store, Date.now, clientId ?? '', () => true).list(clientId);
-      if (args.flag('json')) {
-        io.out(JSON.stringify(keys));
-        return 0;
-      }
-      if (keys.length === 0) {
-        io.out('No API keys.');
-        return 0;
-      }
-      const rows = keys.map((k) => [k.id, k.clientId, time(k.createdAt), time(k.expiresAt), k.label]);
-      for (const l of table(['ID', 'CLIENT', 'CREATED', 'EXPIRES', 'LABEL'], rows)) io.out(l);
-      return 0;
+      return printList(io, keys, {
+        json: args.flag('json'),
+        none: 'No API keys.',
+        header: ['ID', 'CLIENT', 'CREATED', 'EXPIRES', 'LABEL'],
+        row: (k) => [k.id, k.clientId, time(k.createdAt), time(k.expiresAt), k.label],
+      });
     });
   },
 });

@@ -2,7 +2,8 @@ import { isConnectorStore, type ConnectorRecord, type ConnectorStore } from '../
 import { UsageError } from './args.js';
 import { command, type CommandGroup } from './command.js';
 import { withStore, type CliIo } from './context.js';
-import { table, time } from './table.js';
+import { printList } from './print-list.js';
+import { time } from './table.js';
 
 const list = command({
   name: 'connectors list',
@@ -17,17 +18,12 @@ connectors had owners.`,
   run: async (args, io) =>
     withConnectors(io, async (store) => {
       const all = (await store.listConnectors()).map(view);
-      if (args.flag('json')) {
-        io.out(JSON.stringify(all));
-        return 0;
-      }
-      if (all.length === 0) {
-        io.out('No connectors.');
-        return 0;
-      }
-      const rows = all.map((c) => [c.provider, c.id, c.owner ?? 'app', c.owner !== null ? c.owner : (c.clients?.join(',') ?? 'all'), time(c.created_at)]);
-      for (const l of table(['PROVIDER', 'ID', 'OWNER', 'SERVES', 'CREATED'], rows)) io.out(l);
-      return 0;
+      return printList(io, all, {
+        json: args.flag('json'),
+        none: 'No connectors.',
+        header: ['PROVIDER', 'ID', 'OWNER', 'SERVES', 'CREATED'],
+        row: (c) => [c.provider, c.id, c.owner ?? 'app', c.owner !== null ? c.owner : (c.clients?.join(',') ?? 'all'), time(c.created_at)],
+      });
     }),
 });
 

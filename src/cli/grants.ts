@@ -3,7 +3,8 @@ import type { GrantFilter, GrantRecord } from '../store/records.js';
 import { positiveInt } from './args.js';
 import { command, type CommandGroup } from './command.js';
 import { withStore } from './context.js';
-import { table, time } from './table.js';
+import { printList } from './print-list.js';
+import { time } from './table.js';
 
 const list = command({
   name: 'grants list',
@@ -30,17 +31,12 @@ const list = command({
     };
     return withStore(io, async (store) => {
       const grants = (await store.listGrants(filter)).map(view);
-      if (args.flag('json')) {
-        io.out(JSON.stringify(grants));
-        return 0;
-      }
-      if (grants.length === 0) {
-        io.out('No grants.');
-        return 0;
-      }
-      const rows = grants.map((g) => [g.id, g.client_id, g.provider, g.email, g.status, g.scopes.join(','), time(g.created_at), g.sealed_with ?? '-']);
-      for (const l of table(['ID', 'CLIENT', 'PROVIDER', 'EMAIL', 'STATUS', 'SCOPES', 'CREATED', 'KEY'], rows)) io.out(l);
-      return 0;
+      return printList(io, grants, {
+        json: args.flag('json'),
+        none: 'No grants.',
+        header: ['ID', 'CLIENT', 'PROVIDER', 'EMAIL', 'STATUS', 'SCOPES', 'CREATED', 'KEY'],
+        row: (g) => [g.id, g.client_id, g.provider, g.email, g.status, g.scopes.join(','), time(g.created_at), g.sealed_with ?? '-'],
+      });
     });
   },
 });

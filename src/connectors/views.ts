@@ -1,6 +1,5 @@
 import type { ConnectorRecord, CredentialRecord } from './connector-records.js';
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
+import { unixSeconds } from '../http/unix-seconds.js';
 
 /** The v3 connector object. The client secret is never echoed; the client id and other settings are. */
 export function connectorView(c: ConnectorRecord): Record<string, unknown> {
@@ -13,8 +12,8 @@ export function connectorView(c: ConnectorRecord): Record<string, unknown> {
     settings,
     scope: [...c.defaultScopes],
     active_credential_id: c.activeCredentialId,
-    created_at: seconds(c.createdAt),
-    updated_at: seconds(c.updatedAt),
+    created_at: unixSeconds(c.createdAt),
+    updated_at: unixSeconds(c.updatedAt),
   };
   if (c.allowedScopes !== null) view['allowed_scopes'] = [...c.allowedScopes];
   return view;
@@ -26,7 +25,7 @@ export function credentialView(c: CredentialRecord): Record<string, unknown> {
     id: c.id,
     name: c.name,
     credential_type: c.type,
-    created_at: seconds(c.createdAt),
-    updated_at: seconds(c.updatedAt),
+    created_at: unixSeconds(c.createdAt),
+    updated_at: unixSeconds(c.updatedAt),
   };
 }

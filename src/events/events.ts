@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { GrantRecord } from '../store/records.js';
 
 /**
  * Grant lifecycle events (Nylas's re-authentication and
@@ -94,15 +95,8 @@ export class GrantEvents {
   }
 }
 
-export interface GrantEventSource {
-  readonly id: string;
-  readonly clientId: string;
-  readonly provider: string;
-  readonly email: string;
-  readonly name: string;
-  readonly scopes: readonly string[];
-  readonly updatedAt: number;
-}
+/** What an event is built from: these fields of a grant record. */
+export type GrantEventSource = Pick<GrantRecord, 'id' | 'clientId' | 'provider' | 'email' | 'name' | 'scopes' | 'updatedAt'>;
 
 export interface GrantEventExtras {
   readonly integrationId?: string | null;

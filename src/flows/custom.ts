@@ -119,22 +119,29 @@ export async function verifyCustom(
   // The calling client's connector (its own, or the app's serving it), never another client's.
   const connector = await kit.connectors.serving(provider, who.clientId);
   const base = { ...(state === undefined ? {} : { state }), ...(connector ? { connectorId: connector.id } : {}) };
+  const request: CustomRequest = { provider, connector, settings, requested: requestedScopes, name: name ?? '', base, who };
   if (typeof settings['credential_id'] === 'string' && settings['email_address'] !== undefined && settings['refresh_token'] === undefined) {
-    return verifyBulk(kit, provider, connector, settings, requestedScopes, name ?? '', base);
+    return verifyBulk(kit, request);
   }
-  if (OAUTH_PROVIDERS.has(provider)) return verifyRefresh(kit, provider, connector, settings, requestedScopes, base);
-  return verifyNative(kit, provider, connector, settings, requestedScopes, name ?? '', base, who);
+  if (OAUTH_PROVIDERS.has(provider)) return verifyRefresh(kit, request);
+  return verifyNative(kit, request);
 }
 
-async function verifyBulk(
-  kit: KitContext,
-  provider: string,
-  connector: ConnectorRecord | undefined,
-  settings: Readonly<Record<string, unknown>>,
-  requested: readonly string[] | undefined,
-  name: string,
-  base: Partial<GrantMeta>,
-): Promise<VerifiedCustom> {
+/** What each kind of check is given: the request, and the connector that serves its client. */
+interface CustomRequest {
+  readonly provider: string;
+  readonly connector: ConnectorRecord | undefined;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The scopes the request names, if any. */
+  readonly requested: readonly string[] | undefined;
+  readonly name: string;
+  /** What the grant's meta carries whatever the check: the request's state and the connector's id. */
+  readonly base: Partial<GrantMeta>;
+  readonly who: Requester;
+}
+
+async function verifyBulk(kit: KitContext, request: CustomRequest): Promise<VerifiedCustom> {
+  const { provider, connector, settings, requested, name, base } = request;
   const email = settings['email_address'];
   if (typeof email !== 'string' || !EMAIL.test(email)) throw bad('"settings.email_address" must be an email address.');
   if (provider !== 'google' && provider !== 'microsoft') {
@@ -181,14 +188,8 @@ async function verifyBulk(
   };
 }
 
-async function verifyRefresh(
-  kit: KitContext,
-  provider: string,
-  connector: ConnectorRecord | undefined,
-  settings: Readonly<Record<string, unknown>>,
-  requested: readonly string[] | undefined,
-  base: Partial<GrantMeta>,
-): Promise<VerifiedCustom> {
+async function verifyRefresh(kit: KitContext, request: CustomRequest): Promise<VerifiedCustom> {
+  const { provider, connector, settings, requested, base } = request;
   const c = needConnector(connector, provider);
   const refreshToken = settings['refresh_token'];
   if (typeof refreshToken !== 'string' || refreshToken === '' || refreshToken.length > 4096) {
@@ -222,16 +223,8 @@ async function verifyRefresh(
   };
 }
 
-async function verifyNative(
-  kit: KitContext,
-  providerName: string,
-  connector: ConnectorRecord | undefined,
-  settings: Readonly<Record<string, unknown>>,
-  requested: readonly string[] | undefined,
-  name: string,
-  base: Partial<GrantMeta>,
-  who: Requester,
-): Promise<VerifiedCustom> {
+async function verifyNative(kit: KitContext, request: CustomRequest): Promise<VerifiedCustom> {
+  const { provider: providerName, connector, settings, requested, name, base, who } = request;
   const provider = kit.providers.get(providerName);
   if (!provider) throw bad(`Provider "${providerName.slice(0, 64)}" is not enabled.`);
   // Where each provider's settings name the account: sandbox/EWS `email`, IMAP `imap_username`, iCloud `username`.

@@ -1,6 +1,6 @@
 import type { ScopeMask } from '../scopes/graph.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
-import type { GrantRecord, GrantStatus } from '../store/records.js';
+import type { GrantRecord } from '../store/records.js';
 
 /** Where the scope bitset of an authenticated grant hides: guards read it, JSON never shows it. */
 export const kScopeMask: unique symbol = Symbol('grantkit.scopeMask');
@@ -9,12 +9,7 @@ export const kScopeMask: unique symbol = Symbol('grantkit.scopeMask');
  * The grant a request was authenticated as: `req.grant` on Express, `ctx.state.grant` on Koa.
  * It never holds provider settings.
  */
-export interface Grant {
-  readonly id: string;
-  readonly clientId: string;
-  readonly provider: string;
-  readonly email: string;
-  readonly name: string;
+export interface Grant extends Pick<GrantRecord, 'id' | 'clientId' | 'provider' | 'email' | 'name' | 'status' | 'createdAt' | 'updatedAt'> {
   /** As granted, in order. Use the guards to ask "does it satisfy X": they know the hierarchy. */
   readonly scopes: readonly string[];
   /**
@@ -22,10 +17,6 @@ export interface Grant {
    * `profile` and `offline_access` only identify the user and satisfy no guard.
    */
   readonly scopeVocabulary: ScopeVocabulary;
-  readonly status: GrantStatus;
-  /** Milliseconds since the epoch. */
-  readonly createdAt: number;
-  readonly updatedAt: number;
   readonly [kScopeMask]: ScopeMask;
 }
 

@@ -1,8 +1,7 @@
 import type { Keyring } from '../crypto/keyring.js';
 import type { GrantRecord } from '../store/records.js';
 import { grantMeta, type GrantMeta } from './sealed-settings.js';
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
+import { unixSeconds } from '../http/unix-seconds.js';
 
 /**
  * The v3 grant object. `settings` is always `{}`: provider credentials never leave the
@@ -16,8 +15,8 @@ function v3Grant(g: GrantRecord, meta: GrantMeta): Record<string, unknown> {
     email: g.email,
     name: g.name,
     scope: [...g.scopes],
-    created_at: seconds(g.createdAt),
-    updated_at: seconds(g.updatedAt),
+    created_at: unixSeconds(g.createdAt),
+    updated_at: unixSeconds(g.updatedAt),
     settings: {},
     verified: meta.verified,
   };

@@ -1,9 +1,8 @@
 import type { GrantRecord } from '../store/records.js';
+import { unixSeconds } from '../http/unix-seconds.js';
 
 /** The fields the account view reads: a stored record and an authenticated Grant both have them. */
 type AccountSource = Pick<GrantRecord, 'id' | 'name' | 'email' | 'provider' | 'status' | 'createdAt'>;
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 /** The v2 account object. No settings, ever. */
 export function v2Account(grant: AccountSource, organizationUnit: 'label' | 'folder'): Record<string, unknown> {
@@ -16,7 +15,7 @@ export function v2Account(grant: AccountSource, organizationUnit: 'label' | 'fol
     provider: grant.provider,
     organization_unit: organizationUnit,
     sync_state: grant.status === 'valid' ? 'running' : 'invalid-credentials',
-    linked_at: seconds(grant.createdAt),
+    linked_at: unixSeconds(grant.createdAt),
     billing_state: 'paid',
   };
 }

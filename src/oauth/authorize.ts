@@ -25,10 +25,15 @@ const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
 
 const opt = (max: number) => z.string().max(max).optional();
 
-const v2Query = z.object({
+/** What an authorization request names in v2 and v3 alike (RFC 6749 section 4.1.1), with the same bounds. */
+const clientRedirect = {
   client_id: z.string().min(1).max(256),
   redirect_uri: z.string().min(1).max(2048),
   response_type: opt(32),
+};
+
+const v2Query = z.object({
+  ...clientRedirect,
   scopes: opt(2048),
   scope: opt(2048),
   login_hint: opt(320),
@@ -39,9 +44,7 @@ const v2Query = z.object({
 });
 
 const v3Query = z.object({
-  client_id: z.string().min(1).max(256),
-  redirect_uri: z.string().min(1).max(2048),
-  response_type: opt(32),
+  ...clientRedirect,
   provider: opt(128),
   scope: opt(8192),
   prompt: opt(64),

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { GrantKitError } from '../errors/error.js';
-import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
+import { PAGE_HEADERS } from '../errors/pages.js';
 import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
-import { parseInput } from '../http/validate.js';
 import type { KitContext } from '../kit/context.js';
 import { providerFailure } from '../providers/failures.js';
 import type { VerifiedAccount } from '../providers/provider.js';
@@ -16,8 +15,7 @@ import { clearFlowCookie } from './flow-cookie.js';
 import { checkHostedSignIn, upsertHostedGrant, type HostedAccount } from './grants.js';
 import { issueHostedCode } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
-import { cookieHeaderOf, EMAIL, expiredForm } from './sign-in-forms.js';
-import { takePageFlow } from './page-flow.js';
+import { EMAIL, expiredForm, takeSignInForm } from './sign-in-forms.js';
 import type { SignInRequest } from './sign-in-request.js';
 
 const credentialForm = z.object({
@@ -48,14 +46,9 @@ function securityOf(v: string | undefined): Security {
  * credentials show the form again with the address kept and never the password.
  */
 export async function submitCredentials(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  let form: z.infer<typeof credentialForm>;
-  try {
-    form = parseInput(credentialForm, req.body);
-  } catch (e) {
-    if (e instanceof GrantKitError) return errorPage(400, 'invalid_request', e.message);
-    throw e;
-  }
-  const taken = await takePageFlow(kit, form.flow, form.csrf_token, cookieHeaderOf(req));
+  const posted = await takeSignInForm(kit, req, credentialForm);
+  if (!('form' in posted)) return posted;
+  const { form, taken } = posted;
   if (taken?.provider === undefined) return expiredForm();
   const { request: r, provider } = taken;
   const email = form.email.trim();

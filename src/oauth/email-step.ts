@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { GrantKitError } from '../errors/error.js';
-import { errorPage } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
-import { parseInput } from '../http/validate.js';
 import type { KitContext } from '../kit/context.js';
 import type { Detection } from '../providers/detect.js';
 import { presetNameForEmail } from '../providers/mail-presets.js';
 import { errorResponse } from './authorize-errors.js';
-import { savePageFlow, takePageFlow } from './page-flow.js';
+import { savePageFlow } from './page-flow.js';
 import { emailPage, pickerPage } from './pages.js';
 import { pickerChoices, providerAvailable, providerStep, upstreamTargets } from './provider-step.js';
-import { cookieHeaderOf, EMAIL, expiredForm } from './sign-in-forms.js';
+import { EMAIL, expiredForm, takeSignInForm } from './sign-in-forms.js';
 import { signInUrl, type SignInRequest } from './sign-in-request.js';
 
 /** v3 `prompt` values: the picker, the email page, or one first with a way to the other. */
@@ -65,14 +63,9 @@ const emailForm = z.object({ flow: z.string().max(128), csrf_token: z.string().m
  * provider is not configured, gets the picker of configured providers.
  */
 export async function submitEmail(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  let form: z.infer<typeof emailForm>;
-  try {
-    form = parseInput(emailForm, req.body);
-  } catch (e) {
-    if (e instanceof GrantKitError) return errorPage(400, 'invalid_request', e.message);
-    throw e;
-  }
-  const taken = await takePageFlow(kit, form.flow, form.csrf_token, cookieHeaderOf(req));
+  const posted = await takeSignInForm(kit, req, emailForm);
+  if (!('form' in posted)) return posted;
+  const { form, taken } = posted;
   if (taken === undefined || taken.provider !== undefined) return expiredForm();
   const r = taken.request;
   try {

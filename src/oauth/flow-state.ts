@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
-import type { PkceMethod } from './pkce.js';
+import { flowRequestFields, type FlowRequest } from './sign-in-request.js';
 import type { KitContext } from '../kit/context.js';
 import { storedJson } from '../store/stored.js';
 
@@ -13,26 +13,15 @@ export const FLOW_TTL_MS = 15 * 60 * 1000;
  * instance finishes on another. The `state` sent upstream is the flow's 256-bit secret; the store
  * holds its hash only.
  */
-export interface FlowData {
+export interface FlowData extends FlowRequest {
   readonly v: 1;
-  readonly api: 'v2' | 'v3';
   /** The connector's provider the flow started with; the callback must be that provider's (mix-up defence). */
   readonly provider: string;
   /** The provider name the grant gets: v3 `google`/`microsoft`, v2 `gmail`/`office365`. */
   readonly grantProvider: string;
-  readonly clientId: string;
-  readonly redirectUri: string;
-  readonly responseType: 'code' | 'token';
-  readonly state?: string;
-  readonly loginHint?: string;
-  readonly accessType: 'online' | 'offline';
   readonly requested: readonly string[];
   readonly upstream: readonly string[];
   readonly needs: Readonly<Record<string, readonly string[]>>;
-  readonly challenge?: string;
-  readonly method?: PkceMethod;
-  /** v2 `redirect_on_error`: errors after the provider go back to the app instead of an error page. */
-  readonly redirectOnError: boolean;
 }
 
 interface StoredFlow extends FlowData {
@@ -44,21 +33,12 @@ interface StoredFlow extends FlowData {
 
 const storedFlow: z.ZodType<StoredFlow> = z.object({
   v: z.literal(1),
-  api: z.enum(['v2', 'v3']),
+  ...flowRequestFields,
   provider: z.string(),
   grantProvider: z.string(),
-  clientId: z.string(),
-  redirectUri: z.string(),
-  responseType: z.enum(['code', 'token']),
-  state: z.string().optional(),
-  loginHint: z.string().optional(),
-  accessType: z.enum(['online', 'offline']),
   requested: z.array(z.string()),
   upstream: z.array(z.string()),
   needs: z.record(z.string(), z.array(z.string())),
-  challenge: z.string().optional(),
-  method: z.enum(['S256', 's256', 'plain']).optional(),
-  redirectOnError: z.boolean(),
   verifier: z.string().nullable(),
   cookie: z.string().optional(),
 });

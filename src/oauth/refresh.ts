@@ -5,7 +5,7 @@ import type { KitContext } from '../kit/context.js';
 import { wrongCredential } from '../limits/rate-limits.js';
 import type { GrantRecord, TokenRecord } from '../store/records.js';
 import { storedJson } from '../store/stored.js';
-import { invalidGrant, issueV3Tokens, putToken, refreshData, type RefreshData, type V3TokenResponse } from './v3-tokens.js';
+import { invalidGrant, issueV3Tokens, putRefreshToken, refreshData, type V3TokenResponse } from './v3-tokens.js';
 
 /**
  * Refresh rotation (RFC 9700 section 4.14.2): the presented token is consumed and its successor
@@ -24,15 +24,7 @@ export async function refresh(kit: KitContext, client: RegisteredClient, token: 
   // Unreadable: treat the chain as ended below.
   const maxAt = storedJson(refreshData, old.data)?.maxAt ?? now;
   // The real successor replaces the placeholder under the same hash.
-  await putToken(kit, {
-    kind: 'refresh',
-    token: next,
-    grant,
-    family,
-    expiresAt: Math.min(now + kit.hosted.refreshIdleMs, maxAt),
-    data: JSON.stringify({ maxAt } satisfies RefreshData),
-    scopes: carried,
-  });
+  await putRefreshToken(kit, { token: next, grant, family, now, maxAt, scopes: carried });
   return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
 }
 

@@ -27,7 +27,11 @@ export interface SignInRequest {
   readonly query: string;
 }
 
-export const signInRequestSchema: z.ZodType<SignInRequest> = z.object({
+/** What a hosted flow keeps of its sign-in request from the redirect to the provider to the callback (flow-state.ts). */
+export type FlowRequest = Omit<SignInRequest, 'scopes' | 'query'>;
+
+/** The fields of a FlowRequest as stored: in the page flow of a sign-in form, and in the flow itself. */
+export const flowRequestFields = {
   api: z.enum(['v2', 'v3']),
   clientId: z.string(),
   redirectUri: z.string(),
@@ -35,10 +39,14 @@ export const signInRequestSchema: z.ZodType<SignInRequest> = z.object({
   state: z.string().optional(),
   loginHint: z.string().optional(),
   accessType: z.enum(['online', 'offline']),
-  scopes: z.array(z.string()).nullable(),
   challenge: z.string().optional(),
   method: z.enum(['S256', 's256', 'plain']).optional(),
   redirectOnError: z.boolean(),
+} satisfies { readonly [K in keyof FlowRequest]-?: z.ZodType<FlowRequest[K]> };
+
+export const signInRequestSchema: z.ZodType<SignInRequest> = z.object({
+  ...flowRequestFields,
+  scopes: z.array(z.string()).nullable(),
   query: z.string(),
 });
 

@@ -52,14 +52,7 @@ export async function issueV3Tokens(
   let rt = refreshToken;
   if (rt === undefined && refreshMaxAt !== undefined) {
     rt = newSecret(TOKEN_PREFIX.refresh);
-    await putToken(kit, {
-      kind: 'refresh',
-      token: rt,
-      grant,
-      family,
-      expiresAt: Math.min(now + kit.hosted.refreshIdleMs, refreshMaxAt),
-      data: JSON.stringify({ maxAt: refreshMaxAt } satisfies RefreshData),
-    });
+    await putRefreshToken(kit, { token: rt, grant, family, now, maxAt: refreshMaxAt });
   }
   const iat = Math.floor(now / 1000);
   const idToken = await kit.hosted.signer.sign({
@@ -82,6 +75,24 @@ export async function issueV3Tokens(
   };
 }
 
+/**
+ * Stores a refresh token of a chain that ends at `maxAt`: it lives for the idle time, never past
+ * the end of its chain. `scopes`: those the chain carries, when they are not the grant's.
+ */
+export async function putRefreshToken(
+  kit: KitContext,
+  t: { token: string; grant: GrantRecord; family: string; now: number; maxAt: number; scopes?: readonly string[] },
+): Promise<void> {
+  await putToken(kit, {
+    kind: 'refresh',
+    token: t.token,
+    grant: t.grant,
+    family: t.family,
+    expiresAt: Math.min(t.now + kit.hosted.refreshIdleMs, t.maxAt),
+    data: JSON.stringify({ maxAt: t.maxAt } satisfies RefreshData),
+    scopes: t.scopes,
+  });
+}
 
 export async function putToken(
   kit: KitContext,

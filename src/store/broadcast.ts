@@ -28,12 +28,22 @@ export interface ChannelConnection {
   close(): void;
 }
 
-export interface BroadcastOptions {
+/** The option of the networked stores (PostgreSQL, Redis) for the channel behind their `subscribe`. */
+export interface HeartbeatOption {
+  /**
+   * How often the connection behind `subscribe` (PostgreSQL's LISTEN, Redis's pub/sub) is pinged,
+   * so a connection that died silently is noticed (and caches stop serving) within this plus the
+   * timeout. Default 1000 ms.
+   */
+  readonly heartbeatMs?: number;
+}
+
+export interface BroadcastOptions extends HeartbeatOption {
   /** How long connecting, subscribing and each heartbeat may take. */
   readonly timeoutMs: number;
-  /** How often the connection is pinged. */
-  readonly heartbeatMs: number;
 }
+
+const DEFAULT_HEARTBEAT_MS = 1000;
 
 const MAX_BACKOFF_MS = 1000;
 
@@ -140,7 +150,7 @@ export class Broadcast {
     this.#connecting = undefined;
     this.#connection = connection;
     this.#failures = 0;
-    this.#heartbeat = setInterval(() => this.#beat(connection, generation), this.#options.heartbeatMs);
+    this.#heartbeat = setInterval(() => this.#beat(connection, generation), this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.#heartbeat.unref();
     for (const l of this.#listeners) l.onStatus?.(true);
     const waiters = this.#upWaiters;

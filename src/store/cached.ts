@@ -1,21 +1,15 @@
 import type { GrantCache } from './cache.js';
-import type {
-  Consumed,
-  GrantFilter,
-  GrantRecord,
-  InvalidationListener,
-  Resolved,
-  TokenFilter,
-  TokenRecord,
-} from './records.js';
+import { DelegatingStore } from './delegating-store.js';
+import type { GrantRecord, InvalidationListener, Resolved, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 
 /**
  * A store with the grant cache in front of `resolve`. Every change made through this instance
  * drops the affected entries here at once; changes made elsewhere arrive through the inner
- * store's broadcast (see `attach`) or expire with the TTL.
+ * store's broadcast (see `attach`) or expire with the TTL. What the cache has no part in goes
+ * straight to the inner store (delegating-store.ts).
  */
-export class CachedStore implements Store {
+export class CachedStore extends DelegatingStore<MaybePromise<Resolved | undefined>> {
   readonly #inner: Store;
   readonly #cache: GrantCache;
   /** Tombstones and rate-limit counters live where the inner store keeps its data: asked there. */
@@ -23,6 +17,7 @@ export class CachedStore implements Store {
   readonly rateLimiter?: Store['rateLimiter'];
 
   constructor(inner: Store, cache: GrantCache) {
+    super(inner, inner);
     this.#inner = inner;
     this.#cache = cache;
     if (inner.knows !== undefined) this.knows = inner.knows.bind(inner);
@@ -47,7 +42,7 @@ export class CachedStore implements Store {
     }
   }
 
-  resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
+  override resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
     const hit = this.#cache.get(hash, now);
     if (hit !== undefined) return hit;
     const fresh = this.#inner.resolve(hash, now);
@@ -60,50 +55,29 @@ export class CachedStore implements Store {
     return r;
   }
 
-  getGrant(id: string): Promise<GrantRecord | undefined> {
-    return this.#inner.getGrant(id);
-  }
-  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
-    return this.#inner.findGrantByEmail(clientId, email);
-  }
-  async putGrant(grant: GrantRecord): Promise<void> {
+  override async putGrant(grant: GrantRecord): Promise<void> {
     await this.#inner.putGrant(grant);
     this.#cache.invalidate({ grantId: grant.id });
   }
-  async deleteGrant(id: string): Promise<boolean> {
+  override async deleteGrant(id: string): Promise<boolean> {
     const done = await this.#inner.deleteGrant(id);
     this.#cache.invalidate({ grantId: id });
     return done;
   }
-  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    return this.#inner.listGrants(filter);
-  }
-  putToken(token: TokenRecord): Promise<void> {
-    return this.#inner.putToken(token);
-  }
-  consume(hash: string, now: number): Promise<Consumed | undefined> {
-    return this.#inner.consume(hash, now);
-  }
-  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    return this.#inner.rotate(oldHash, next, now);
-  }
-  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+  override async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const gone = await this.#inner.revokeToken(hash);
     this.#cache.invalidate({ tokenHash: hash });
     return gone;
   }
-  async revokeFamily(family: string, now?: number): Promise<number> {
+  override async revokeFamily(family: string, now?: number): Promise<number> {
     const n = await this.#inner.revokeFamily(family, now);
     this.#cache.invalidate({ family });
     return n;
   }
-  async revokeGrantTokens(grantId: string): Promise<number> {
+  override async revokeGrantTokens(grantId: string): Promise<number> {
     const n = await this.#inner.revokeGrantTokens(grantId);
     this.#cache.invalidate({ grantId });
     return n;
-  }
-  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    return this.#inner.listTokens(filter);
   }
   migrate(): Promise<unknown> {
     return this.#inner.migrate?.() ?? Promise.resolve([]);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { GrantRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { ContractContext } from './context.js';
-import { grant, MINUTE, PREFIX, T0, token } from './fixtures.js';
+import { grant, MINUTE, PREFIX, T0, token, type Issued } from './fixtures.js';
 
 /** Tombstones: a store with `knows` still knows the access tokens and API keys it revoked. */
 export function knowsContract(ctx: ContractContext): void {
@@ -73,7 +74,6 @@ function heldCases({ store }: ContractContext): void {
 
 /** What the revocations of many tokens at once leave. */
 function revocationCases({ store }: ContractContext): void {
-  const knows = (hash: string): Promise<boolean> => knowsOf(store, hash);
   it('a revoked token is still known to the store, so it is not a guess: revokeFamily', async (t) => {
     if (!store().knows) return t.skip('the store has no knows()');
     const family = `family-${randomUUID()}`;
@@ -82,44 +82,46 @@ function revocationCases({ store }: ContractContext): void {
     const others = [token('refresh', { family, grantId }), token('code', { family, grantId })];
     for (const i of [...access, ...others]) await store().putToken(i.record);
     assert.equal(await store().revokeFamily(family), 4);
-    for (const i of access) {
-      assert.equal(await store().resolve(i.record.hash, T0), undefined);
-      assert.equal(await knows(i.record.hash), true);
-    }
-    for (const i of others) assert.equal(await knows(i.record.hash), false, `nothing is kept of a revoked ${i.record.kind}`);
+    await assertBuried(store, access, others);
   });
 
   it('a revoked token is still known to the store, so it is not a guess: revokeGrantTokens', async (t) => {
     if (!store().knows) return t.skip('the store has no knows()');
-    const g = grant();
-    await store().putGrant(g);
-    const access = [token('access', { grantId: g.id }), token('access', { grantId: g.id, family: null })];
-    const others = [token('refresh', { grantId: g.id }), token('code', { grantId: g.id })];
+    const { g, access, others } = await grantAndItsTokens(store);
     const bystander = token('access', { grantId: `other-${g.id}` });
     for (const i of [...access, ...others, bystander]) await store().putToken(i.record);
     assert.equal(await store().revokeGrantTokens(g.id), 4);
-    for (const i of access) {
-      assert.equal(await store().resolve(i.record.hash, T0), undefined);
-      assert.equal(await knows(i.record.hash), true);
-    }
-    for (const i of others) assert.equal(await knows(i.record.hash), false, `nothing is kept of a revoked ${i.record.kind}`);
+    await assertBuried(store, access, others);
     assert.deepEqual(await store().listTokens({ kind: 'access', grantId: g.id }), []);
     assert.ok(await store().resolve(bystander.record.hash, T0), "another grant's token is untouched");
   });
 
   it('a revoked token is still known to the store, so it is not a guess: deleteGrant', async (t) => {
     if (!store().knows) return t.skip('the store has no knows()');
-    const g = grant();
-    await store().putGrant(g);
-    const access = [token('access', { grantId: g.id }), token('access', { grantId: g.id, family: null })];
-    const others = [token('refresh', { grantId: g.id }), token('code', { grantId: g.id })];
+    const { g, access, others } = await grantAndItsTokens(store);
     for (const i of [...access, ...others]) await store().putToken(i.record);
     assert.equal(await store().deleteGrant(g.id), true);
-    for (const i of access) {
-      assert.equal(await store().resolve(i.record.hash, T0), undefined);
-      assert.equal(await knows(i.record.hash), true);
-    }
-    for (const i of others) assert.equal(await knows(i.record.hash), false, `nothing is kept of a revoked ${i.record.kind}`);
+    await assertBuried(store, access, others);
     assert.deepEqual(await store().listTokens({ kind: 'access', grantId: g.id }), []);
   });
+}
+
+/** A stored grant, with two access tokens of it (one outside any family), a refresh token and a code, not stored yet. */
+async function grantAndItsTokens(store: () => Store): Promise<{ g: GrantRecord; access: Issued[]; others: Issued[] }> {
+  const g = grant();
+  await store().putGrant(g);
+  return {
+    g,
+    access: [token('access', { grantId: g.id }), token('access', { grantId: g.id, family: null })],
+    others: [token('refresh', { grantId: g.id }), token('code', { grantId: g.id })],
+  };
+}
+
+/** After a revocation: the access tokens no longer resolve and are still known; nothing is kept of the others. */
+async function assertBuried(store: () => Store, access: readonly Issued[], others: readonly Issued[]): Promise<void> {
+  for (const i of access) {
+    assert.equal(await store().resolve(i.record.hash, T0), undefined);
+    assert.equal(await knowsOf(store, i.record.hash), true);
+  }
+  for (const i of others) assert.equal(await knowsOf(store, i.record.hash), false, `nothing is kept of a revoked ${i.record.kind}`);
 }

@@ -1,7 +1,7 @@
-import { GrantKitError } from '../../errors/error.js';
 import { v2Account } from '../../grants/views.js';
 import { json } from '../../http/types.js';
 import type { Route } from '../route.js';
+import { bearerGrant } from './bearer.js';
 
 /** GET /account: the account of the access token. Any valid token may read it. */
 export const account: Route = {
@@ -10,8 +10,7 @@ export const account: Route = {
   family: 'v2',
   readsBody: false,
   async handler({ kit, req }) {
-    const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
-    if (grant instanceof GrantKitError) throw grant;
+    const grant = await bearerGrant(kit, req);
     return json(200, v2Account(grant, kit.providers.get(grant.provider)?.organizationUnit ?? 'folder'));
   },
 };

@@ -1,3 +1,4 @@
+import type { ClientConnectors } from '../../connectors/client-connectors.js';
 import { GrantKitError } from '../../errors/error.js';
 import { grantAccessDenied, grantNotFound, meNeedsAccessToken } from '../../grants/errors.js';
 import { namesOwnGrant } from '../../grants/ownership.js';
@@ -23,6 +24,11 @@ export async function apiKeyCaller(kit: KitContext, req: RequestLike): Promise<E
     throw new GrantKitError('invalid_token', 'This endpoint needs an API key, not an access token.', { v3Type: 'api.authentication_error' });
   }
   return c;
+}
+
+/** The connectors API as the client of the calling API key sees it (connectors routes take an API key only). */
+export async function callerConnectors(kit: KitContext, req: RequestLike): Promise<ClientConnectors> {
+  return kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
 }
 
 /**

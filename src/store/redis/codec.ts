@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import type { Consumed, GrantRecord, TokenRecord } from '../records.js';
 import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
-import {
-  connectorEndpoints,
-  connectorSettings,
-  credentialType,
-  grantIdentity,
-  grantStatus,
-  scopeVocabulary,
-  stringList,
-  tokenKind,
-} from '../record-schemas.js';
+import { connectorEndpoints, connectorSettings, credentialType, grantIdentity, grantStatus, scopeVocabulary, stringList, tokenKind } from '../record-schemas.js';
 import { jsonText, parseStored } from '../stored.js';
 
 /**

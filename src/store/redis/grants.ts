@@ -1,5 +1,6 @@
 import { invalidationPayload } from '../broadcast.js';
 import { applyGrantFilter } from '../filter.js';
+import type { GrantPart } from '../delegating-store.js';
 import type { GrantFilter, GrantRecord } from '../records.js';
 import { REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
 import { emailField, grantJson, parseGrant, strings } from './codec.js';
@@ -7,25 +8,25 @@ import type { RedisConnection } from './connection.js';
 import { SCRIPTS } from './scripts.js';
 
 /** The grants of a RedisStore: a hash per grant, an email index and sorted sets by creation time. */
-export class RedisGrants {
+export class RedisGrants implements GrantPart {
   readonly #connection: RedisConnection;
 
   constructor(connection: RedisConnection) {
     this.#connection = connection;
   }
 
-  async get(id: string): Promise<GrantRecord | undefined> {
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
     await this.#connection.ready();
     const json = await this.#connection.redis.hget(this.#connection.key('g:' + id), 'j');
     return json === null ? undefined : parseGrant(json);
   }
 
-  async findByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
     const json = await this.#connection.run(SCRIPTS.grantByEmail, [emailField(clientId, email)]);
     return typeof json === 'string' ? parseGrant(json) : undefined;
   }
 
-  async put(grant: GrantRecord): Promise<void> {
+  async putGrant(grant: GrantRecord): Promise<void> {
     await this.#connection.run(SCRIPTS.putGrant, [
       grant.id,
       grantJson(grant),
@@ -37,12 +38,12 @@ export class RedisGrants {
   }
 
   /** The grant and its tokens in one script, the access tokens leaving their tombstones. */
-  async delete(id: string): Promise<boolean> {
+  async deleteGrant(id: string): Promise<boolean> {
     const deleted = await this.#connection.run(SCRIPTS.deleteGrant, [id, invalidationPayload({ grantId: id }), REVOKED_TOKEN_RETENTION_MS]);
     return deleted === 1;
   }
 
-  async list(filter: GrantFilter): Promise<GrantRecord[]> {
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
     // The sorted set narrows by client and creation time on the server; the rest is filtered here.
     const zset = filter.clientId === undefined ? 'grants' : 'gc:' + filter.clientId;
     const min = filter.since ?? '-inf';

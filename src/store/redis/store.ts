@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
-import { Broadcast } from '../broadcast.js';
-import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
-import type { Store } from '../store.js';
+import { Broadcast, type HeartbeatOption } from '../broadcast.js';
+import type { InvalidationListener, Resolved } from '../records.js';
+import { StoreOfParts } from '../store-of-parts.js';
 import type { RateLimiterBackend, RateLimiterSpec } from '../../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 import { ownRedisClient, RedisConnection } from './connection.js';
 import { RedisConnectors } from './connectors.js';
 import { dumpRedis } from './dump.js';
@@ -12,7 +11,7 @@ import { redisRateLimiter } from './rate-limiter.js';
 import { RedisTokens } from './tokens.js';
 import { subscriberTransport } from './subscriber.js';
 
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends HeartbeatOption {
   /** A client of your own; the store then leaves its options and its quit() to you. */
   readonly redis?: Redis;
   /** Used when no client is given. Default redis://127.0.0.1:6379. */
@@ -24,11 +23,6 @@ export interface RedisStoreOptions {
    * for a command's answer, before it rejects. Default 1000 ms.
    */
   readonly timeoutMs?: number;
-  /**
-   * How often the pub/sub connection behind `subscribe` is pinged, so a connection that died
-   * silently is noticed (and caches stop serving) within this plus the timeout. Default 1000 ms.
-   */
-  readonly heartbeatMs?: number;
 }
 
 /*
@@ -68,7 +62,6 @@ export interface RedisStoreOptions {
  */
 
 const DEFAULT_TIMEOUT_MS = 1000;
-const DEFAULT_HEARTBEAT_MS = 1000;
 
 /**
  * Grants and tokens in Redis, shared by every instance of an app. Every method is one round trip
@@ -79,90 +72,29 @@ const DEFAULT_HEARTBEAT_MS = 1000;
  * itself; each call waits at most `timeoutMs` for the connection and then rejects.
  *
  * The work is done by one part per concern (grants.ts, tokens.ts, connectors.ts) over one
- * RedisConnection (connection.ts), with the scripts of scripts.ts.
+ * RedisConnection (connection.ts), with the scripts of scripts.ts; StoreOfParts hands each call to
+ * its part.
  */
-export class RedisStore implements Store, ConnectorStore {
+export class RedisStore extends StoreOfParts<Promise<Resolved | undefined>> {
   readonly #connection: RedisConnection;
   readonly #owned: boolean;
   readonly #broadcast: Broadcast;
-  readonly #grants: RedisGrants;
-  readonly #tokens: RedisTokens;
-  readonly #connectors: RedisConnectors;
 
   constructor(options: RedisStoreOptions = {}) {
     const prefix = options.prefix ?? 'grantkit:';
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#owned = !options.redis;
     const redis = options.redis ?? ownRedisClient(options.url ?? 'redis://127.0.0.1:6379', timeoutMs);
-    this.#connection = new RedisConnection(redis, prefix, timeoutMs);
-    this.#broadcast = new Broadcast(subscriberTransport(redis, prefix + 'invalidate', timeoutMs), {
-      timeoutMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-    });
-    this.#grants = new RedisGrants(this.#connection);
-    this.#tokens = new RedisTokens(this.#connection);
-    this.#connectors = new RedisConnectors(this.#connection);
+    const connection = new RedisConnection(redis, prefix, timeoutMs);
+    super({ grants: new RedisGrants(connection), tokens: new RedisTokens(connection), connectors: new RedisConnectors(connection) });
+    this.#connection = connection;
+    this.#owned = !options.redis;
+    const transport = subscriberTransport(redis, prefix + 'invalidate', timeoutMs);
+    this.#broadcast = new Broadcast(transport, { timeoutMs, heartbeatMs: options.heartbeatMs });
   }
 
   /** Rate-limit counters under this store's prefix, shared by every instance (rate-limiter.ts). */
   rateLimiter(spec: RateLimiterSpec): RateLimiterBackend {
     return redisRateLimiter(this.#connection, spec);
-  }
-
-  getGrant(id: string): Promise<GrantRecord | undefined> {
-    return this.#grants.get(id);
-  }
-
-  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
-    return this.#grants.findByEmail(clientId, email);
-  }
-
-  putGrant(grant: GrantRecord): Promise<void> {
-    return this.#grants.put(grant);
-  }
-
-  deleteGrant(id: string): Promise<boolean> {
-    return this.#grants.delete(id);
-  }
-
-  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    return this.#grants.list(filter);
-  }
-
-  putToken(token: TokenRecord): Promise<void> {
-    return this.#tokens.put(token);
-  }
-
-  resolve(hash: string, now: number): Promise<Resolved | undefined> {
-    return this.#tokens.resolve(hash, now);
-  }
-
-  consume(hash: string, now: number): Promise<Consumed | undefined> {
-    return this.#tokens.consume(hash, now);
-  }
-
-  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    return this.#tokens.rotate(oldHash, next, now);
-  }
-
-  knows(hash: string): Promise<boolean> {
-    return this.#tokens.knows(hash);
-  }
-
-  revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    return this.#tokens.revoke(hash);
-  }
-
-  revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    return this.#tokens.revokeFamily(family, now);
-  }
-
-  revokeGrantTokens(grantId: string): Promise<number> {
-    return this.#tokens.revokeGrantTokens(grantId);
-  }
-
-  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    return this.#tokens.list(filter);
   }
 
   /**
@@ -173,40 +105,6 @@ export class RedisStore implements Store, ConnectorStore {
    */
   subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
     return this.#broadcast.subscribe(listener);
-  }
-
-  // Connectors and credentials (ConnectorStore): see connectors.ts.
-
-  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
-    return this.#connectors.getConnector(provider, owner);
-  }
-
-  putConnector(connector: ConnectorRecord): Promise<void> {
-    return this.#connectors.putConnector(connector);
-  }
-
-  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
-    return this.#connectors.deleteConnector(provider, owner);
-  }
-
-  listConnectors(): Promise<ConnectorRecord[]> {
-    return this.#connectors.listConnectors();
-  }
-
-  getCredential(id: string): Promise<CredentialRecord | undefined> {
-    return this.#connectors.getCredential(id);
-  }
-
-  putCredential(credential: CredentialRecord): Promise<void> {
-    return this.#connectors.putCredential(credential);
-  }
-
-  deleteCredential(id: string): Promise<boolean> {
-    return this.#connectors.deleteCredential(id);
-  }
-
-  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
-    return this.#connectors.listCredentials(provider, owner);
   }
 
   /** Every key under the prefix with its value, as plain data: tests search it for plaintext secrets. */

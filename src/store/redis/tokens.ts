@@ -1,5 +1,6 @@
 import { invalidationPayload } from '../broadcast.js';
 import type { Consumed, Resolved, TokenFilter, TokenRecord } from '../records.js';
+import type { KnowingTokenPart } from '../store-of-parts.js';
 import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
 import { consumed, parseGrant, parseToken, strings, tokenJson } from './codec.js';
 import type { Arg, RedisConnection } from './connection.js';
@@ -12,14 +13,14 @@ const GC_GRACE_MS = 60 * 60 * 1000;
  * The tokens of a RedisStore. Expiry is decided by the `now` argument; the scripts run atomically,
  * which makes consume, rotate and the revoked-family check safe across instances.
  */
-export class RedisTokens {
+export class RedisTokens implements KnowingTokenPart<Promise<Resolved | undefined>> {
   readonly #connection: RedisConnection;
 
   constructor(connection: RedisConnection) {
     this.#connection = connection;
   }
 
-  async put(token: TokenRecord): Promise<void> {
+  async putToken(token: TokenRecord): Promise<void> {
     await this.#connection.run(SCRIPTS.putToken, tokenArgs(token));
   }
 
@@ -44,12 +45,12 @@ export class RedisTokens {
     return (await this.#connection.redis.exists(this.#connection.key('t:' + hash), this.#connection.key('rt:' + hash))) > 0;
   }
 
-  async revoke(hash: string): Promise<TokenRecord | undefined> {
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const json = await this.#connection.run(SCRIPTS.revokeToken, [hash, invalidationPayload({ tokenHash: hash }), REVOKED_TOKEN_RETENTION_MS]);
     return typeof json === 'string' ? parseToken(json) : undefined;
   }
 
-  async revokeFamily(family: string, now: number): Promise<number> {
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     const args = [family, now, REVOKED_FAMILY_RETENTION_MS, invalidationPayload({ family }), REVOKED_TOKEN_RETENTION_MS];
     return Number(await this.#connection.run(SCRIPTS.revokeFamily, args));
   }
@@ -59,7 +60,7 @@ export class RedisTokens {
     return Number(await this.#connection.run(SCRIPTS.revokeIndexed, args));
   }
 
-  async list(filter: TokenFilter): Promise<TokenRecord[]> {
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
     const key = filter.grantId === undefined ? 'tk:' + filter.kind : 'tg:' + filter.grantId;
     const list = strings(await this.#connection.run(SCRIPTS.listTokens, [key])).map(parseToken);
     return list

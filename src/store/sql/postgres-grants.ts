@@ -1,3 +1,4 @@
+import type { GrantPart } from '../delegating-store.js';
 import type { GrantFilter, GrantRecord } from '../records.js';
 import { GRANT_COLUMN_NAMES, GRANT_COLUMNS } from './columns.js';
 import { grantListClauses, positionalBind } from './filter.js';
@@ -9,7 +10,7 @@ import { readCount, readGrant } from './rows.js';
 const GRANT_PUT_COLUMN_NAMES = [...GRANT_COLUMN_NAMES, 'email_lower'] as const;
 
 /** The grants of a PostgresStore: one statement each, the writes notifying from inside it. */
-export class PostgresGrants {
+export class PostgresGrants implements GrantPart {
   readonly #query: PostgresQuery;
   readonly #sql: PostgresStatements;
   readonly #notify: Notify;
@@ -20,17 +21,17 @@ export class PostgresGrants {
     this.#notify = notify;
   }
 
-  async get(id: string): Promise<GrantRecord | undefined> {
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
     const row = await this.#query.row(this.#sql.grants.get, [id]);
     return row === undefined ? undefined : readGrant(row);
   }
 
-  async findByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
     const row = await this.#query.row(this.#sql.grants.byEmail, [clientId, email.toLowerCase()]);
     return row === undefined ? undefined : readGrant(row);
   }
 
-  async put(g: GrantRecord): Promise<void> {
+  async putGrant(g: GrantRecord): Promise<void> {
     await this.#query.run(this.#sql.grants.put, [
       ...positional(grantParams(g, ARRAY_LIST), GRANT_PUT_COLUMN_NAMES),
       ...this.#notify({ grantId: g.id }),
@@ -38,12 +39,12 @@ export class PostgresGrants {
   }
 
   /** The grant, its tokens and their tombstones in one statement; $4 dates the tombstones. */
-  async delete(id: string): Promise<boolean> {
+  async deleteGrant(id: string): Promise<boolean> {
     const row = await this.#query.row(this.#sql.grants.delete, [id, ...this.#notify({ grantId: id }), Date.now()]);
     return readCount(row) > 0;
   }
 
-  async list(filter: GrantFilter): Promise<GrantRecord[]> {
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
     const values: unknown[] = [];
     const bind = positionalBind(values);
     const { where, column, dir } = grantListClauses(filter, bind);

@@ -1,4 +1,5 @@
 import type { Consumed, Resolved, TokenFilter, TokenRecord } from '../records.js';
+import type { KnowingTokenPart } from '../store-of-parts.js';
 import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
 import { parseStored } from '../stored.js';
 import { TOKEN_COLUMN_NAMES, TOKEN_COLUMNS } from './columns.js';
@@ -15,7 +16,7 @@ const SWEEP_EVERY = 1000;
  * `consumed_at IS NULL` under the row lock, which makes them atomic across instances; revocations
  * write their tombstones and notify from inside the statement that deletes (postgres-statements.ts).
  */
-export class PostgresTokens {
+export class PostgresTokens implements KnowingTokenPart<Promise<Resolved | undefined>> {
   readonly #query: PostgresQuery;
   readonly #sql: PostgresStatements;
   readonly #notify: Notify;
@@ -27,7 +28,7 @@ export class PostgresTokens {
     this.#notify = notify;
   }
 
-  async put(token: TokenRecord): Promise<void> {
+  async putToken(token: TokenRecord): Promise<void> {
     await this.#query.run(this.#sql.tokens.put, tokenValues(token));
     if (++this.#writesSinceSweep >= SWEEP_EVERY) {
       this.#writesSinceSweep = 0;
@@ -56,13 +57,13 @@ export class PostgresTokens {
     return (await this.#query.rows(this.#sql.revocations.knows, [hash])).length > 0;
   }
 
-  async revoke(hash: string): Promise<TokenRecord | undefined> {
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     const row = await this.#query.row(this.#sql.revocations.token, [hash, ...this.#notify({ tokenHash: hash }), Date.now()]);
     return row === undefined ? undefined : readToken(row);
   }
 
   /** Two statements, the mark first: see `familyGate` in postgres-statements.ts for why one would not do. */
-  async revokeFamily(family: string, now: number): Promise<number> {
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     const sql = this.#sql.revocations;
     await this.#query.run(sql.markFamily, [family, now]);
     return readCount(await this.#query.row(sql.family, [family, ...this.#notify({ family }), Date.now()]));
@@ -72,7 +73,7 @@ export class PostgresTokens {
     return readCount(await this.#query.row(this.#sql.revocations.grantTokens, [grantId, ...this.#notify({ grantId }), Date.now()]));
   }
 
-  async list(filter: TokenFilter): Promise<TokenRecord[]> {
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
     const values: unknown[] = [];
     const where = tokenListWhere(filter, positionalBind(values));
     const text = `SELECT ${TOKEN_COLUMNS} FROM ${this.#sql.tables.T} WHERE ${where} ORDER BY created_at, hash COLLATE "C"`;

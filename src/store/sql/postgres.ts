@@ -8,11 +8,10 @@ import { migratePostgres } from './postgres-migrate.js';
 import { PostgresQuery, type Notify } from './postgres-query.js';
 import { postgresStatements, type PostgresTables } from './postgres-statements.js';
 import { PostgresTokens } from './postgres-tokens.js';
-import { Broadcast, invalidationPayload } from '../broadcast.js';
-import type { Consumed, GrantFilter, GrantRecord, InvalidationListener, Resolved, TokenFilter, TokenRecord } from '../records.js';
-import type { Store } from '../store.js';
+import { Broadcast, invalidationPayload, type HeartbeatOption } from '../broadcast.js';
+import type { InvalidationListener, Resolved } from '../records.js';
+import { StoreOfParts } from '../store-of-parts.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
-import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../../connectors/connector-records.js';
 
 /**
  * A pg Pool (`new pg.Pool()`, or pg.native's), described by the members the store calls, so that
@@ -31,7 +30,7 @@ function isPgPool(pool: PostgresPool): pool is Pool {
   return typeof pool.connect === 'function' && typeof pool.query === 'function' && typeof pool.end === 'function';
 }
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends HeartbeatOption {
   /** A pool of your own; the store then leaves its settings, its error handling and its end() to you. */
   readonly pool?: PostgresPool;
   /** Used when no pool is given. */
@@ -43,15 +42,9 @@ export interface PostgresStoreOptions {
    * creates, on the server and on connecting too. Default 2000 ms.
    */
   readonly statementTimeoutMs?: number;
-  /**
-   * How often the LISTEN connection behind `subscribe` is pinged, so a connection that died
-   * silently is noticed (and caches stop serving) within this plus the timeout. Default 1000 ms.
-   */
-  readonly heartbeatMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_HEARTBEAT_MS = 1000;
 
 /**
  * Grants and tokens in PostgreSQL, shared by every instance of an app. Each method is one
@@ -66,38 +59,38 @@ const DEFAULT_HEARTBEAT_MS = 1000;
  * one database do not hear each other.
  *
  * The work is done by one part per concern (postgres-grants.ts, postgres-tokens.ts,
- * postgres-connectors.ts), on the SQL text of postgres-statements.ts.
+ * postgres-connectors.ts), on the SQL text of postgres-statements.ts; StoreOfParts hands each call
+ * to its part.
  */
-export class PostgresStore implements Store, ConnectorStore {
+export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
   readonly #pool: Pool;
   readonly #owned: boolean;
   readonly #schema: string;
   readonly #tables: PostgresTables;
   readonly #query: PostgresQuery;
   readonly #broadcast: Broadcast;
-  readonly #grants: PostgresGrants;
-  readonly #tokens: PostgresTokens;
-  readonly #connectors: PostgresConnectors;
 
   constructor(options: PostgresStoreOptions = {}) {
-    this.#schema = options.schema ?? 'public';
+    const schema = options.schema ?? 'public';
     const timeoutMs = options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (options.pool !== undefined && !isPgPool(options.pool)) throw new TypeError('PostgresStore: pool must be a pg Pool');
-    this.#owned = !options.pool;
-    this.#pool = options.pool ?? ownPool(options.connectionString, timeoutMs);
+    const pool = options.pool ?? ownPool(options.connectionString, timeoutMs);
     // An identifier of at most 63 bytes whatever the schema's name, so NOTIFY and LISTEN agree.
-    const channel = `grantkit_invalidate_${createHash('sha256').update(this.#schema).digest('hex').slice(0, 16)}`;
-    this.#broadcast = new Broadcast(listenTransport(this.#pool, channel, timeoutMs), {
-      timeoutMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-    });
-    const sql = postgresStatements(this.#schema);
-    this.#tables = sql.tables;
-    this.#query = new PostgresQuery(this.#pool, timeoutMs);
+    const channel = `grantkit_invalidate_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+    const sql = postgresStatements(schema);
+    const query = new PostgresQuery(pool, timeoutMs);
     const notify: Notify = (event) => [channel, invalidationPayload(event)];
-    this.#grants = new PostgresGrants(this.#query, sql, notify);
-    this.#tokens = new PostgresTokens(this.#query, sql, notify);
-    this.#connectors = new PostgresConnectors(this.#query, sql);
+    super({
+      grants: new PostgresGrants(query, sql, notify),
+      tokens: new PostgresTokens(query, sql, notify),
+      connectors: new PostgresConnectors(query, sql),
+    });
+    this.#schema = schema;
+    this.#owned = !options.pool;
+    this.#pool = pool;
+    this.#broadcast = new Broadcast(listenTransport(pool, channel, timeoutMs), { timeoutMs, heartbeatMs: options.heartbeatMs });
+    this.#tables = sql.tables;
+    this.#query = query;
   }
 
   /**
@@ -124,62 +117,6 @@ export class PostgresStore implements Store, ConnectorStore {
     });
   }
 
-  getGrant(id: string): Promise<GrantRecord | undefined> {
-    return this.#grants.get(id);
-  }
-
-  findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
-    return this.#grants.findByEmail(clientId, email);
-  }
-
-  putGrant(g: GrantRecord): Promise<void> {
-    return this.#grants.put(g);
-  }
-
-  deleteGrant(id: string): Promise<boolean> {
-    return this.#grants.delete(id);
-  }
-
-  listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
-    return this.#grants.list(filter);
-  }
-
-  putToken(token: TokenRecord): Promise<void> {
-    return this.#tokens.put(token);
-  }
-
-  resolve(hash: string, now: number): Promise<Resolved | undefined> {
-    return this.#tokens.resolve(hash, now);
-  }
-
-  consume(hash: string, now: number): Promise<Consumed | undefined> {
-    return this.#tokens.consume(hash, now);
-  }
-
-  rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    return this.#tokens.rotate(oldHash, next, now);
-  }
-
-  knows(hash: string): Promise<boolean> {
-    return this.#tokens.knows(hash);
-  }
-
-  revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    return this.#tokens.revoke(hash);
-  }
-
-  revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    return this.#tokens.revokeFamily(family, now);
-  }
-
-  revokeGrantTokens(grantId: string): Promise<number> {
-    return this.#tokens.revokeGrantTokens(grantId);
-  }
-
-  listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    return this.#tokens.list(filter);
-  }
-
   /**
    * Hears every invalidation sent through this database schema, by any instance, within about a
    * round trip of its commit. Resolves once LISTEN is in place; reports `onStatus(false)` when the
@@ -188,40 +125,6 @@ export class PostgresStore implements Store, ConnectorStore {
    */
   subscribe(listener: InvalidationListener): Promise<() => Promise<void>> {
     return this.#broadcast.subscribe(listener);
-  }
-
-  // Connectors and credentials (ConnectorStore): see postgres-connectors.ts.
-
-  getConnector(provider: string, owner: string | null): Promise<ConnectorRecord | undefined> {
-    return this.#connectors.getConnector(provider, owner);
-  }
-
-  putConnector(c: ConnectorRecord): Promise<void> {
-    return this.#connectors.putConnector(c);
-  }
-
-  deleteConnector(provider: string, owner: string | null): Promise<boolean> {
-    return this.#connectors.deleteConnector(provider, owner);
-  }
-
-  listConnectors(): Promise<ConnectorRecord[]> {
-    return this.#connectors.listConnectors();
-  }
-
-  getCredential(id: string): Promise<CredentialRecord | undefined> {
-    return this.#connectors.getCredential(id);
-  }
-
-  putCredential(c: CredentialRecord): Promise<void> {
-    return this.#connectors.putCredential(c);
-  }
-
-  deleteCredential(id: string): Promise<boolean> {
-    return this.#connectors.deleteCredential(id);
-  }
-
-  listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
-    return this.#connectors.listCredentials(provider, owner);
   }
 
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */

@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import type { Consumed, GrantRecord, Resolved, TokenRecord } from '../records.js';
 import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
-import {
-  connectorEndpoints,
-  connectorSettings,
-  credentialType,
-  grantIdentity,
-  grantStatus,
-  scopeVocabulary,
-  stringList,
-  tokenKind,
-} from '../record-schemas.js';
+import { connectorEndpoints, connectorSettings, credentialType, grantIdentity, grantStatus, scopeVocabulary, stringList, tokenKind } from '../record-schemas.js';
 import { isObject, jsonText, parseStored } from '../stored.js';
 import { APP_OWNER, GRANT_COLUMN_NAMES } from './columns.js';
 

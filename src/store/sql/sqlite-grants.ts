@@ -1,4 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { LocalBroadcast } from '../broadcast.js';
+import type { GrantPart } from '../delegating-store.js';
 import type { GrantFilter, GrantRecord } from '../records.js';
 import { GRANT_COLUMNS } from './columns.js';
 import { grantListClauses, namedBind } from './filter.js';
@@ -6,17 +8,23 @@ import { grantParams, JSON_LIST } from './params.js';
 import { readGrant } from './rows.js';
 import type { SqliteTokens } from './sqlite-tokens.js';
 
-/** The grants of a SqliteStore, synchronously; deleting one revokes its tokens through `tokens`. */
-export class SqliteGrants {
+/**
+ * The grants of a SqliteStore. better-sqlite3 answers synchronously; the methods are async only to
+ * answer as the interface does, a throw becoming a rejection. Deleting a grant revokes its tokens
+ * through `tokens`, dating their tombstones on the wall clock; every write is broadcast in-process.
+ */
+export class SqliteGrants implements GrantPart {
   readonly #db: Database;
+  readonly #broadcast: LocalBroadcast;
   readonly #lists = new Map<string, Statement<Record<string, unknown>>>();
   readonly #get: Statement<[string]>;
   readonly #byEmail: Statement<[string, string]>;
   readonly #put: Statement;
   readonly #deleteTx;
 
-  constructor(db: Database, tokens: SqliteTokens) {
+  constructor(db: Database, tokens: SqliteTokens, broadcast: LocalBroadcast) {
     this.#db = db;
+    this.#broadcast = broadcast;
     this.#get = db.prepare<[string]>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`);
     // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
     this.#byEmail = db.prepare<[string, string]>(
@@ -37,25 +45,28 @@ export class SqliteGrants {
     });
   }
 
-  get(id: string): GrantRecord | undefined {
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
     const row = this.#get.get(id);
     return row === undefined ? undefined : readGrant(row);
   }
 
-  findByEmail(clientId: string, email: string): GrantRecord | undefined {
+  async findGrantByEmail(clientId: string, email: string): Promise<GrantRecord | undefined> {
     const row = this.#byEmail.get(clientId, email.toLowerCase());
     return row === undefined ? undefined : readGrant(row);
   }
 
-  put(grant: GrantRecord): void {
+  async putGrant(grant: GrantRecord): Promise<void> {
     this.#put.run(grantParams(grant, JSON_LIST));
+    this.#broadcast.send({ grantId: grant.id });
   }
 
-  delete(id: string, buriedAt: number): boolean {
-    return this.#deleteTx.immediate(id, buriedAt);
+  async deleteGrant(id: string): Promise<boolean> {
+    const deleted = this.#deleteTx.immediate(id, Date.now());
+    this.#broadcast.send({ grantId: id });
+    return deleted;
   }
 
-  list(filter: GrantFilter): GrantRecord[] {
+  async listGrants(filter: GrantFilter): Promise<GrantRecord[]> {
     const params: Record<string, unknown> = {};
     const bind = namedBind(params);
     const { where, column, dir } = grantListClauses(filter, bind);

@@ -13,6 +13,20 @@ export function applySqliteSchema(db: Database): void {
   upgradeConnectorOwners(db);
 }
 
+/**
+ * A connector's columns between its key and its times: the same in the first schema and in the
+ * table upgradeConnectorOwners rebuilds, which copies every row across.
+ */
+const CONNECTOR_FIELDS = `  id                   TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  client_id            TEXT,
+  client_secret        TEXT,
+  settings             TEXT NOT NULL,
+  default_scopes       TEXT NOT NULL,
+  allowed_scopes       TEXT,
+  endpoints            TEXT,
+  active_credential_id TEXT,`;
+
 // `email_lower` is computed in JS: SQLite's lower() folds ASCII only, and the memory store folds with
 // toLowerCase, so both must agree on which emails are "the same".
 const SCHEMA = `
@@ -49,15 +63,7 @@ CREATE INDEX IF NOT EXISTS grantkit_tokens_expires ON grantkit_tokens (expires_a
 CREATE TABLE IF NOT EXISTS grantkit_connectors (
   seq                  INTEGER PRIMARY KEY,
   provider             TEXT NOT NULL UNIQUE,
-  id                   TEXT NOT NULL,
-  name                 TEXT NOT NULL,
-  client_id            TEXT,
-  client_secret        TEXT,
-  settings             TEXT NOT NULL,
-  default_scopes       TEXT NOT NULL,
-  allowed_scopes       TEXT,
-  endpoints            TEXT,
-  active_credential_id TEXT,
+${CONNECTOR_FIELDS}
   created_at           INTEGER NOT NULL,
   updated_at           INTEGER NOT NULL
 );
@@ -137,15 +143,7 @@ CREATE TABLE grantkit_connectors_owned (
   seq                  INTEGER PRIMARY KEY,
   owner                TEXT NOT NULL DEFAULT '',
   provider             TEXT NOT NULL,
-  id                   TEXT NOT NULL,
-  name                 TEXT NOT NULL,
-  client_id            TEXT,
-  client_secret        TEXT,
-  settings             TEXT NOT NULL,
-  default_scopes       TEXT NOT NULL,
-  allowed_scopes       TEXT,
-  endpoints            TEXT,
-  active_credential_id TEXT,
+${CONNECTOR_FIELDS}
   clients              TEXT,
   created_at           INTEGER NOT NULL,
   updated_at           INTEGER NOT NULL,

@@ -1,7 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { RATE_LIMIT_TABLE } from '../../limits/backends.js';
+import type { LocalBroadcast } from '../broadcast.js';
 import type { Consumed, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import { REVOKED_FAMILY_RETENTION_MS, REVOKED_TOKEN_RETENTION_MS } from '../revoked-family.js';
+import type { KnowingTokenPart } from '../store-of-parts.js';
 import { parseStored } from '../stored.js';
 import { TOKEN_COLUMNS } from './columns.js';
 import { namedBind, tokenListWhere } from './filter.js';
@@ -75,14 +77,16 @@ function revocationStatements(db: Database) {
 }
 
 /**
- * The tokens of a SqliteStore, synchronously. Writes that must be atomic run in IMMEDIATE
- * transactions: the write lock is taken before the read, so another process sharing the file
- * cannot consume in between, revoke a family between the check and the write, or write a token of
- * it between the marker and the delete. Revocations date their tombstones on the wall clock
- * (`buriedAt`).
+ * The tokens of a SqliteStore. better-sqlite3 answers synchronously: `resolve` says so, the other
+ * methods are async only to answer as the interface does. Writes that must be atomic run in
+ * IMMEDIATE transactions: the write lock is taken before the read, so another process sharing the
+ * file cannot consume in between, revoke a family between the check and the write, or write a token
+ * of it between the marker and the delete. Revocations date their tombstones on the wall clock
+ * (`buriedAt`) and are broadcast in-process.
  */
-export class SqliteTokens {
+export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
   readonly #db: Database;
+  readonly #broadcast: LocalBroadcast;
   readonly #sql: ReturnType<typeof tokenStatements>;
   readonly #revoke: ReturnType<typeof revocationStatements>;
   readonly #lists = new Map<string, Statement<Record<string, unknown>>>();
@@ -94,8 +98,9 @@ export class SqliteTokens {
   readonly #revokeGrantTokensTx;
   #writesSinceSweep = 0;
 
-  constructor(db: Database) {
+  constructor(db: Database, broadcast: LocalBroadcast) {
     this.#db = db;
+    this.#broadcast = broadcast;
     const sql = (this.#sql = tokenStatements(db));
     this.#revoke = revocationStatements(db);
     this.#consumeTx = db.transaction((hash: string, now: number) => this.#consume(hash, now));
@@ -116,7 +121,7 @@ export class SqliteTokens {
     this.#revokeGrantTokensTx = db.transaction((grantId: string, buriedAt: number) => this.revokeGrantTokensInTransaction(grantId, buriedAt));
   }
 
-  put(token: TokenRecord): void {
+  async putToken(token: TokenRecord): Promise<void> {
     this.#putTx.immediate(token);
     if (++this.#writesSinceSweep >= SWEEP_EVERY) {
       this.#writesSinceSweep = 0;
@@ -132,29 +137,37 @@ export class SqliteTokens {
     return row === undefined ? undefined : readResolved(row);
   }
 
-  consume(hash: string, now: number): Consumed | undefined {
+  async consume(hash: string, now: number): Promise<Consumed | undefined> {
     return this.#consumeTx.immediate(hash, now);
   }
 
-  rotate(oldHash: string, next: TokenRecord, now: number): Consumed | undefined {
+  async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     return this.#rotateTx.immediate(oldHash, next, now);
   }
 
-  knows(hash: string): boolean {
+  async knows(hash: string): Promise<boolean> {
     return this.#sql.knows.get(hash, hash) !== undefined;
   }
 
   /** A write transaction: the token read, its tombstone and the delete go together. */
-  revoke(hash: string, buriedAt: number): TokenRecord | undefined {
-    return this.#revokeTx.immediate(hash, buriedAt);
+  async revokeToken(hash: string): Promise<TokenRecord | undefined> {
+    // Another process deleting it first only means both report the same token, which is harmless.
+    const token = this.#revokeTx.immediate(hash, Date.now());
+    if (token === undefined) return undefined;
+    this.#broadcast.send({ tokenHash: hash });
+    return token;
   }
 
-  revokeFamily(family: string, now: number, buriedAt: number): number {
-    return this.#revokeFamilyTx.immediate(family, now, buriedAt);
+  async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
+    const n = this.#revokeFamilyTx.immediate(family, now, Date.now());
+    this.#broadcast.send({ family });
+    return n;
   }
 
-  revokeGrantTokens(grantId: string, buriedAt: number): number {
-    return this.#revokeGrantTokensTx.immediate(grantId, buriedAt);
+  async revokeGrantTokens(grantId: string): Promise<number> {
+    const n = this.#revokeGrantTokensTx.immediate(grantId, Date.now());
+    this.#broadcast.send({ grantId });
+    return n;
   }
 
   /** Buries and deletes every token of a grant, inside a transaction the caller holds (deleting the grant). */
@@ -163,7 +176,7 @@ export class SqliteTokens {
     return this.#revoke.deleteGrantTokens.run(grantId).changes;
   }
 
-  list(filter: TokenFilter): TokenRecord[] {
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
     const params: Record<string, unknown> = {};
     const where = tokenListWhere(filter, namedBind(params));
     const text = `SELECT ${TOKEN_COLUMNS} FROM grantkit_tokens WHERE ${where} ORDER BY created_at, hash`;

@@ -1,7 +1,7 @@
 import { accessTokenOf, readAuthorization } from '../../../auth/credentials.js';
 import { hashSecret } from '../../../crypto/tokens.js';
-import { GrantKitError } from '../../../errors/error.js';
 import type { Route } from '../../route.js';
+import { bearerGrant } from '../bearer.js';
 
 /**
  * POST /oauth/revoke: the token authenticates itself and is revoked. 200 with an empty body,
@@ -13,8 +13,7 @@ export const oauthRevoke: Route = {
   family: 'v2',
   readsBody: false,
   async handler({ kit, req }) {
-    const grant = await kit.auth.bearer(req.headers.authorization, { url: req.path });
-    if (grant instanceof GrantKitError) throw grant;
+    await bearerGrant(kit, req);
     const token = accessTokenOf(readAuthorization(req.headers.authorization))!;
     await kit.store.revokeToken(hashSecret(token));
     return { status: 200, headers: {} };

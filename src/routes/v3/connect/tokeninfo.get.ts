@@ -5,8 +5,7 @@ import { caller } from '../caller.js';
 import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
 import type { KitContext } from '../../../kit/context.js';
 import type { AppCaller } from '../../../kit/authentication.js';
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
+import { unixSeconds } from '../../../http/unix-seconds.js';
 
 /**
  * GET /v3/connect/tokeninfo?access_token=... | ?id_token=...: RFC 9068-style claims of a
@@ -38,10 +37,10 @@ async function accessTokenClaims(kit: KitContext, c: AppCaller, raw: string): Pr
     aud: token.clientId,
     sub: grant.id,
     email: grant.email,
-    iat: seconds(token.createdAt),
+    iat: unixSeconds(token.createdAt),
   };
   // v2 tokens live until revoked: no `exp` rather than a made-up one.
-  if (token.expiresAt !== null) data['exp'] = seconds(token.expiresAt);
+  if (token.expiresAt !== null) data['exp'] = unixSeconds(token.expiresAt);
   // RFC 9068 section 2.2.3: space-separated, the scopes the token acts with (its own within the grant's).
   data['scope'] = kit.auth.grantOfToken(grant, token).scopes.join(' ');
   return data;

@@ -2,7 +2,7 @@ import { connectorView } from '../../../connectors/views.js';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
 import type { Route } from '../../route.js';
-import { apiKeyCaller } from '../caller.js';
+import { callerConnectors } from '../caller.js';
 import { v3Json } from '../envelope.js';
 import { pageQuery } from './input.js';
 
@@ -13,7 +13,7 @@ export const connectorsList: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const { limit, offset } = parseInput(pageQuery, queryObject(req.query));
     const all = await connectors.list();
     return v3Json(200, { data: all.slice(offset, offset + limit).map(connectorView), limit, offset });

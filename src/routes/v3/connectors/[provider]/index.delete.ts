@@ -1,6 +1,6 @@
 import { GrantKitError } from '../../../../errors/error.js';
 import type { Route } from '../../../route.js';
-import { apiKeyCaller } from '../../caller.js';
+import { callerConnectors } from '../../caller.js';
 import { v3Json } from '../../envelope.js';
 
 /** DELETE /v3/connectors/{provider}: its credentials go too, and its grants stop working. */
@@ -10,7 +10,7 @@ export const connectorsDelete: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     if (!(await connectors.delete(params['provider']!))) throw new GrantKitError('not_found', 'Connector not found.');
     return v3Json(200, {});
   },

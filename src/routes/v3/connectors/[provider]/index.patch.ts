@@ -1,6 +1,6 @@
 import { connectorView } from '../../../../connectors/views.js';
 import type { Route } from '../../../route.js';
-import { apiKeyCaller } from '../../caller.js';
+import { callerConnectors } from '../../caller.js';
 import { v3Json } from '../../envelope.js';
 import { connectorPatchInput } from '../input.js';
 
@@ -11,7 +11,7 @@ export const connectorsPatch: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const connector = await connectors.update(params['provider']!, connectorPatchInput(req.body));
     return v3Json(200, { data: connectorView(connector) });
   },

@@ -1,5 +1,5 @@
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller } from '../../../caller.js';
+import { callerConnectors } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
 
 /** DELETE /v3/connectors/{provider}/creds/{id}: the connector's active credential is refused. */
@@ -9,7 +9,7 @@ export const credentialsDelete: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     await connectors.deleteCredential(params['provider']!, params['id']!);
     return v3Json(200, {});
   },

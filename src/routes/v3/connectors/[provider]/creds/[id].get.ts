@@ -1,7 +1,7 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { GrantKitError } from '../../../../../errors/error.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller } from '../../../caller.js';
+import { callerConnectors } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
 
 /** GET /v3/connectors/{provider}/creds/{id}: one credential of the connector, its data never returned. */
@@ -11,7 +11,7 @@ export const credentialsFind: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const credential = await connectors.getCredential(params['provider']!, params['id']!);
     if (!credential) throw new GrantKitError('not_found', 'Credential not found.');
     return v3Json(200, { data: credentialView(credential) });

@@ -1,7 +1,7 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller } from '../../../caller.js';
+import { callerConnectors } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
 import { credentialUpdateBody } from './input.js';
 
@@ -12,7 +12,7 @@ export const credentialsUpdate: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const b = parseInput(credentialUpdateBody, req.body);
     const credential = await connectors.updateCredential(params['provider']!, params['id']!, {
       ...(b.name === undefined ? {} : { name: b.name }),

@@ -2,7 +2,7 @@ import { credentialView } from '../../../../../connectors/views.js';
 import { queryObject } from '../../../../../http/body.js';
 import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller } from '../../../caller.js';
+import { callerConnectors } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
 import { pageQuery } from '../../input.js';
 
@@ -13,7 +13,7 @@ export const credentialsList: Route = {
   family: 'v3',
   readsBody: false,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const q = parseInput(pageQuery, queryObject(req.query));
     const key = q.sort_by === 'updated_at' || q.sort_by === 'updatedAt' ? 'updatedAt' : 'createdAt';
     const dir = q.order_by === 'asc' ? 1 : -1;

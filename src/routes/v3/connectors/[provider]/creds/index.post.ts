@@ -1,7 +1,7 @@
 import { credentialView } from '../../../../../connectors/views.js';
 import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
-import { apiKeyCaller } from '../../../caller.js';
+import { callerConnectors } from '../../../caller.js';
 import { v3Json } from '../../../envelope.js';
 import { credentialCreateBody } from './input.js';
 
@@ -15,7 +15,7 @@ export const credentialsCreate: Route = {
   family: 'v3',
   readsBody: true,
   async handler({ kit, req, params }) {
-    const connectors = kit.connectors.forClient((await apiKeyCaller(kit, req)).clientId);
+    const connectors = await callerConnectors(kit, req);
     const b = parseInput(credentialCreateBody, req.body);
     const { credential, created } = await connectors.createCredential(params['provider']!, {
       name: b.name,

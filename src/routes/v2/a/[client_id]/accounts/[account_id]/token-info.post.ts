@@ -5,9 +5,9 @@ import { json } from '../../../../../../http/types.js';
 import { parseInput } from '../../../../../../http/validate.js';
 import type { Route } from '../../../../../route.js';
 import { managementClient } from '../management.js';
+import { unixSeconds } from '../../../../../../http/unix-seconds.js';
 
 const body = z.object({ access_token: z.string().min(1).max(4096) });
-const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
  * POST /a/{client_id}/accounts/{id}/token-info: the client secret as Basic `secret:`,
@@ -27,11 +27,11 @@ export const tokenInfo: Route = {
       throw new GrantKitError('not_found', 'No such access token for this account.');
     }
     return json(200, {
-      created_at: seconds(found.token.createdAt),
+      created_at: unixSeconds(found.token.createdAt),
       // The token's scopes within the grant's, not the grant's: a later sign-in may have widened it.
       scopes: kit.auth.grantOfToken(grant, found.token).scopes.join(','),
       state: grant.status,
-      updated_at: seconds(grant.updatedAt),
+      updated_at: unixSeconds(grant.updatedAt),
     });
   },
 };
