@@ -1,6 +1,3 @@
-// jose's subpaths, not its root: the root loads every JWE and JWS module jose has.
-import { importPKCS8 } from 'jose/key/import';
-import { SignJWT } from 'jose/jwt/sign';
 import { isJsonObject } from '../http/json-object.js';
 import { idTokenClaims } from '../providers/oauth-refresh.js';
 import { ProviderAuthError } from '../providers/provider.js';
@@ -106,6 +103,9 @@ export async function checkServiceAccount(
   nowMs: number,
   timeoutMs: number,
 ): Promise<void> {
+  // jose loads with the first service account checked, not with grantkit; by subpath, since its
+  // root loads every JWE and JWS module jose has.
+  const [{ importPKCS8 }, { SignJWT }] = await Promise.all([import('jose/key/import'), import('jose/jwt/sign')]);
   let assertion: string;
   try {
     const key = await importPKCS8(serviceAccount['private_key']!, 'RS256');

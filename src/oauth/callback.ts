@@ -115,7 +115,7 @@ async function exchangeUpstream(
   if (q.code === undefined || q.code === '') throw new GrantKitError('invalid_request', 'The provider returned no code.');
   const connector = await kit.connectors.serving(provider, clientId);
   if (!connector) throw new GrantKitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
-  const strategy = kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
+  const strategy = await kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
   const outcome = await strategy.callback(q.code, flow.state, flow.verifier);
   if (outcome.kind === 'fail') throw new GrantKitError('provider_auth_failed', 'The provider did not complete the sign-in.');
   if (outcome.kind === 'error') {

@@ -1,7 +1,7 @@
 import type { ConnectorRecord, ProviderEndpoints } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
 import { IdTokenSigner, type IdTokenKeyOptions } from './id-token.js';
-import { UpstreamStrategy } from './strategy.js';
+import type { UpstreamStrategy } from './strategy.js';
 
 /** Hosted OAuth settings (`hostedOAuth` in the kit options). */
 export interface HostedOAuthOptions {
@@ -85,8 +85,11 @@ export class HostedOAuth {
     return `${this.publicUrl}/oauth/callback/${provider}`;
   }
 
-  /** The strategy of a connector, built once per connector version. */
-  strategy(connector: ConnectorRecord, endpoints: ProviderEndpoints | undefined, clientSecret: string | null, timeoutMs: number): UpstreamStrategy {
+  /**
+   * The strategy of a connector, built once per connector version. Its module (and passport-oauth2)
+   * loads with the first one, so importing grantkit loads neither.
+   */
+  async strategy(connector: ConnectorRecord, endpoints: ProviderEndpoints | undefined, clientSecret: string | null, timeoutMs: number): Promise<UpstreamStrategy> {
     const stamp = `${connector.id}:${connector.updatedAt}`;
     // By connector id: each client may have its own connector (and upstream app) for a provider.
     const cached = this.#strategies.get(connector.id);
@@ -94,6 +97,7 @@ export class HostedOAuth {
     if (endpoints === undefined || connector.clientId === null || clientSecret === null) {
       throw new GrantKitError('invalid_request', `The ${connector.provider} connector is missing its client id, secret or endpoint URLs.`);
     }
+    const { UpstreamStrategy } = await import('./strategy.js');
     const strategy = new UpstreamStrategy({
       endpoints,
       clientId: connector.clientId,

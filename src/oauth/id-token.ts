@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-// jose's subpaths, not its root: the root loads every JWE and JWS module jose has.
+// jose is imported where it is used, so importing grantkit loads none of it until the first
+// id_token or JWKS; and by subpath, since its root loads every JWE and JWS module jose has.
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
-import { exportJWK } from 'jose/key/export';
-import { generateKeyPair } from 'jose/key/generate/keypair';
-import { importJWK, importPKCS8 } from 'jose/key/import';
-import { SignJWT } from 'jose/jwt/sign';
-import { jwtVerify } from 'jose/jwt/verify';
 
 /**
  * Signs v3 id_tokens and publishes the public key at /.well-known/jwks.json.
@@ -40,16 +36,20 @@ interface Loaded {
 }
 
 export class IdTokenSigner {
-  readonly #loaded: Promise<Loaded>;
+  readonly #options: IdTokenKeyOptions | undefined;
+  #key: Promise<Loaded> | undefined;
 
   constructor(options: IdTokenKeyOptions | undefined) {
-    this.#loaded = load(options);
-    // Surfaced on first use; keep an unused rejection from crashing the process at start-up.
-    this.#loaded.catch(() => undefined);
+    this.#options = options;
+  }
+
+  /** The key, imported or generated at first use (and a configured key's error surfaced there), then kept. */
+  get #loaded(): Promise<Loaded> {
+    return (this.#key ??= load(this.#options));
   }
 
   async sign(c: IdTokenClaims): Promise<string> {
-    const { key, alg, kid } = await this.#loaded;
+    const [{ key, alg, kid }, { SignJWT }] = await Promise.all([this.#loaded, import('jose/jwt/sign')]);
     return new SignJWT({ email: c.email })
       .setProtectedHeader({ alg, kid, typ: 'JWT' })
       .setIssuer(c.issuer)
@@ -66,7 +66,7 @@ export class IdTokenSigner {
    */
   async verify(idToken: string, issuer: string, nowMs: number): Promise<JWTPayload | undefined> {
     try {
-      const { publicJwk, alg } = await this.#loaded;
+      const [{ publicJwk, alg }, { importJWK }, { jwtVerify }] = await Promise.all([this.#loaded, import('jose/key/import'), import('jose/jwt/verify')]);
       const key = await importJWK(publicJwk, alg);
       const { payload } = await jwtVerify(idToken, key, { issuer, algorithms: [alg], currentDate: new Date(nowMs) });
       return payload;
@@ -83,13 +83,16 @@ export class IdTokenSigner {
 
 async function load(options: IdTokenKeyOptions | undefined): Promise<Loaded> {
   const alg = options?.alg ?? 'RS256';
+  const { exportJWK } = await import('jose/key/export');
   let key: CryptoKey;
   let publicJwk: JWK;
   if (options) {
+    const { importPKCS8 } = await import('jose/key/import');
     key = await importPKCS8(options.privateKeyPem, alg, { extractable: true });
     const full = await exportJWK(key);
     publicJwk = publicPart(full);
   } else {
+    const { generateKeyPair } = await import('jose/key/generate/keypair');
     const pair = await generateKeyPair(alg, { extractable: true });
     key = pair.privateKey;
     publicJwk = await exportJWK(pair.publicKey);

@@ -46,7 +46,7 @@ export async function redirectUpstream(kit: KitContext, r: SignInRequest, s: Ups
     ...(r.loginHint !== undefined ? { loginHint: r.loginHint } : {}),
     ...(r.challenge !== undefined && r.method !== undefined ? { challenge: r.challenge, method: r.method } : {}),
   };
-  const strategy = kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.options.providerTimeoutMs);
+  const strategy = await kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.options.providerTimeoutMs);
   let stateToken: string | undefined;
   const nonce = newFlowNonce();
   const outcome = await strategy.authorizationUrl(s.plan.upstream, {

@@ -18,7 +18,8 @@
  * hide the folder. A file whose name has no method is not a route: it holds what the routes
  * beside and below it share (caller checks, a body schema, CORS headers). Which routes an app
  * gets is decided by families.ts, not by the files present; the `/v3/integrations` aliases of the
- * connector routes have no files of their own, families.ts derives them.
+ * connector routes have no files of their own, families.ts derives them. catalog.ts names each
+ * file's route for the families without loading it: a route file loads at its first request.
  * test/core/route-table.test.ts holds every route file to this layout.
  */
 import { GrantKitError } from '../errors/error.js';

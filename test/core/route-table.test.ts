@@ -55,6 +55,18 @@ describe('route files: one route per file, filed by URL', () => {
     });
   }
 
+  // The families list every route before its file loads (routes/catalog.ts), so the table's method,
+  // path, error format and body flag must be the file's own.
+  for (const file of routeFiles) {
+    it(`${relative(routesDir, file)}: the route table knows it as its file declares it`, async () => {
+      const [route] = Object.values(await import(pathToFileURL(file).href)).filter(isRoute);
+      const listed = allRoutes.filter((r) => key(r) === key(route!));
+      assert.equal(listed.length, 1, 'listed once');
+      const metadata = (r: Route): unknown => ({ method: r.method, path: r.path, family: r.family, readsBody: r.readsBody });
+      assert.deepEqual(metadata(listed[0]!), metadata(route!));
+    });
+  }
+
   it('every route of a family has its file (the /v3/integrations aliases aside)', () => {
     const filed = new Set(routeFiles.map((f) => key(expectedOf(f)!)));
     const unfiled = allRoutes.filter((r) => !filed.has(key(r)) && !r.path.startsWith('/v3/integrations'));
