@@ -1,4 +1,5 @@
 import { hashSecret, secretMatchesHash } from './crypto/tokens.js';
+import type { PageTheme } from './errors/page-theme.js';
 
 /** A client as the resolved options hold it: ids unique, callback URIs checked (kit/options.ts). */
 export interface ResolvedClient {
@@ -6,6 +7,10 @@ export interface ResolvedClient {
   /** Undefined for a public client. */
   readonly secret: string | undefined;
   readonly callbackUris: readonly string[];
+  /** Whether hosted sign-in asks the user to allow the scopes before the provider step; absent is off. */
+  readonly consent?: boolean;
+  /** The app's name, icon and accent colour on the hosted pages; absent when it has none. */
+  readonly theme?: PageTheme;
 }
 
 export interface RegisteredClient {
@@ -13,6 +18,10 @@ export interface RegisteredClient {
   /** SHA-256 of the secret; null for a public client. The plaintext is not kept. */
   readonly secretHash: string | null;
   readonly callbackUris: readonly string[];
+  /** Whether hosted sign-in shows the consent screen; absent is off. */
+  readonly consent?: boolean;
+  /** The hosted pages' look for this client; absent is grantkit's plain pages. */
+  readonly theme?: PageTheme;
 }
 
 /** The app's OAuth clients, from configuration. */
@@ -25,6 +34,8 @@ export class ClientRegistry {
         id: c.id,
         secretHash: c.secret === undefined ? null : hashSecret(c.secret),
         callbackUris: c.callbackUris,
+        ...(c.consent === true && { consent: true }),
+        ...(c.theme !== undefined && { theme: c.theme }),
       });
     }
   }

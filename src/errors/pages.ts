@@ -1,5 +1,10 @@
 import type { ResponseDescriptor } from '../http/types.js';
 import type { GrantKitError } from './error.js';
+import { escapeHtml } from './escape-html.js';
+import { imgSrcDirective, themeHeader, themeStyle, type PageTheme } from './page-theme.js';
+
+export { escapeHtml } from './escape-html.js';
+export type { PageTheme } from './page-theme.js';
 
 /**
  * Errors as HTML, for the requests a user's browser makes during hosted sign-in: an error page
@@ -17,23 +22,29 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
 };
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 const STYLE =
   'body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}' +
   'a.p{display:block;padding:.75rem 1rem;margin:.5rem 0;border:1px solid #ccc;border-radius:.5rem;text-decoration:none;color:inherit}' +
   'label{display:block;margin:.75rem 0 .25rem}input,select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem}' +
-  'button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem}p.err{color:#a00}';
+  'button{font:inherit;margin:1rem .5rem 0 0;padding:.6rem 1.2rem}p.err{color:#a00}' +
+  'header.app{display:flex;align-items:center;gap:.75rem}header.app img{border-radius:.5rem}';
 
-/** A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped). */
-export function page(status: number, title: string, inner: string): ResponseDescriptor {
+/** The pages' CSP: nothing but their styles, the client's icon when it has one, and (forms) where a post may go. */
+function pageCsp(formAction: string, theme: PageTheme | undefined): string {
+  return `default-src 'none'; style-src 'unsafe-inline'${imgSrcDirective(theme)}; frame-ancestors 'none'; form-action ${formAction}`;
+}
+
+/**
+ * A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped), in the
+ * client's theme when the page is shown for a client that has one.
+ */
+export function page(status: number, title: string, inner: string, theme?: PageTheme): ResponseDescriptor {
   const content =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>${escapeHtml(title)}</title><style>${STYLE}</style>` +
-    `</head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
-  return { status, headers: { ...PAGE_HEADERS }, text: { contentType: 'text/html; charset=utf-8', content } };
+    `<title>${escapeHtml(title)}</title><style>${STYLE}${themeStyle(theme)}</style>` +
+    `</head><body>${themeHeader(theme)}<h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
+  const headers = theme?.iconUrl === undefined ? { ...PAGE_HEADERS } : { ...PAGE_HEADERS, 'content-security-policy': pageCsp("'none'", theme) };
+  return { status, headers, text: { contentType: 'text/html; charset=utf-8', content } };
 }
 
 /**
@@ -42,21 +53,20 @@ export function page(status: number, title: string, inner: string): ResponseDesc
  * `form-action` too): the app's callback, and the providers an email page may send the user to.
  * Each target is reduced to its origin, and only http and https ones are kept.
  */
-export function formPage(status: number, title: string, inner: string, targets: readonly string[]): ResponseDescriptor {
-  const d = page(status, title, inner);
+export function formPage(status: number, title: string, inner: string, targets: readonly string[], theme?: PageTheme): ResponseDescriptor {
+  const d = page(status, title, inner, theme);
   const origins = new Set<string>();
   for (const t of targets) {
     const url = URL.canParse(t) ? new URL(t) : undefined;
     if (url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:')) origins.add(url.origin);
   }
   const formAction = ["'self'", ...origins].join(' ');
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action ${formAction}`;
-  return { ...d, headers: { ...d.headers, 'content-security-policy': csp } };
+  return { ...d, headers: { ...d.headers, 'content-security-policy': pageCsp(formAction, theme) } };
 }
 
 /** An error shown to the user. `type` is the machine-readable reason (e.g. `grant.callback_uri_not_allowed`). */
-export function errorPage(status: number, type: string, message: string): ResponseDescriptor {
-  return page(status, 'Sign-in failed', `<p>${escapeHtml(message)}</p><p><code data-error-type>${escapeHtml(type)}</code></p>`);
+export function errorPage(status: number, type: string, message: string, theme?: PageTheme): ResponseDescriptor {
+  return page(status, 'Sign-in failed', `<p>${escapeHtml(message)}</p><p><code data-error-type>${escapeHtml(type)}</code></p>`, theme);
 }
 
 /**

@@ -55,6 +55,13 @@ export const optionsSchema = z.object({
         id: nonEmpty.max(256, 'must be at most 256 characters'),
         secret: nonEmpty.optional(),
         callbackUris: z.array(anyUrl, { error: 'must be an array of URLs' }).optional(),
+        consent: z.boolean({ error: 'must be a boolean' }).optional(),
+        name: nonEmpty.max(100, 'must be at most 100 characters').optional(),
+        iconUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+        accentColor: z
+          .string({ error: 'must be a hex colour, #rgb or #rrggbb' })
+          .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a hex colour, #rgb or #rrggbb')
+          .optional(),
       }),
       { error: 'must be an array of clients' },
     )

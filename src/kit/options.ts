@@ -24,6 +24,14 @@ export interface ClientOptions {
   readonly secret?: string;
   /** Registered callback URIs, matched exactly. */
   readonly callbackUris?: readonly string[];
+  /** Show the consent screen in hosted sign-in, before the provider step. Default false. */
+  readonly consent?: boolean;
+  /** The application's name on the hosted pages (Nylas's application `name`). */
+  readonly name?: string;
+  /** The application's icon on the hosted pages, an https URL (Nylas's application `icon_url`). */
+  readonly iconUrl?: string;
+  /** The hosted pages' accent colour, `#rgb` or `#rrggbb`. */
+  readonly accentColor?: string;
 }
 
 export interface GrantKitOptions {
@@ -199,9 +207,13 @@ function resolveClients(clients: readonly ClientOptions[]): readonly ResolvedCli
       }
     }),
   );
-  return Object.freeze(
-    clients.map((c) => Object.freeze({ id: c.id, secret: c.secret, callbackUris: Object.freeze([...(c.callbackUris ?? [])]) })),
-  );
+  return Object.freeze(clients.map(resolveClient));
+}
+
+function resolveClient({ id, secret, callbackUris, consent, name, iconUrl, accentColor }: ClientOptions): ResolvedClient {
+  const theme = { ...(name && { name }), ...(iconUrl && { iconUrl }), ...(accentColor && { accentColor }) };
+  const themed = Object.keys(theme).length > 0 ? { theme: Object.freeze(theme) } : {};
+  return Object.freeze({ id, secret, callbackUris: Object.freeze([...(callbackUris ?? [])]), ...(consent === true && { consent }), ...themed });
 }
 
 function uniqueProviders(providers: readonly NativeProvider[]): readonly NativeProvider[] {

@@ -185,11 +185,11 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       query: req.query.toString(),
     };
     if (named.length === 1) return await providerStep(kit, r, named[0]!);
-    if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named));
+    if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named), undefined, checked.theme);
     const prompt = readPrompt(q.prompt);
     if (prompt[0] === 'detect') return await showEmailPage(kit, r, {});
     const emailLink = prompt.includes('detect') ? authorizeLink(kit, r, { prompt: 'detect,select_provider' }) : undefined;
-    return pickerPage(await pickerChoices(kit, r), emailLink);
+    return pickerPage(await pickerChoices(kit, r), emailLink, checked.theme);
   } catch (e) {
     if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;

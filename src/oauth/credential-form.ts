@@ -43,5 +43,5 @@ export async function showCredentialForm(kit: KitContext, r: SignInRequest, prov
   await credentialScopes(kit, r, provider);
   const action = signInUrl(kit, 'credentials');
   const flow = await savePageFlow(kit, { request: r, provider }, kit.hosted.publicUrl!);
-  return credentialPage({ action, provider, flow, redirectUri: r.redirectUri, ...state });
+  return credentialPage({ action, provider, flow, redirectUri: r.redirectUri, theme: kit.clients.get(r.clientId)?.theme, ...state });
 }

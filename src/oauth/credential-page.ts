@@ -1,4 +1,4 @@
-import { escapeHtml, formPage } from '../errors/pages.js';
+import { escapeHtml, formPage, type PageTheme } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
 import { APP_PASSWORD_HELP, providerLabel, serverDefaults, type ServerFields } from './credential-providers.js';
 import type { IssuedPageFlow } from './page-flow.js';
@@ -19,6 +19,8 @@ export interface CredentialPage {
   readonly error?: string;
   /** The app's callback URI: the post's answer redirects there. */
   readonly redirectUri: string;
+  /** The client's look, when it has one. */
+  readonly theme?: PageTheme | undefined;
 }
 
 function field(id: string, label: string, type: string, value: string, extra = ''): string {
@@ -54,6 +56,6 @@ export function credentialPage(p: CredentialPage): ResponseDescriptor {
     field('email', 'Email address', 'email', p.email ?? '', ' required autocomplete="email"') +
     `<label for="password">${passwordLabel}</label><input id="password" name="password" type="password" required autocomplete="current-password">` +
     `${server}<button type="submit">Sign in</button></form>`;
-  const d = formPage(p.error === undefined ? 200 : 400, `Sign in with ${label}`, error + sandbox + appPasswordNote(p.provider) + form, [p.redirectUri]);
+  const d = formPage(p.error === undefined ? 200 : 400, `Sign in with ${label}`, error + sandbox + appPasswordNote(p.provider) + form, [p.redirectUri], p.theme);
   return { ...d, headers: { ...d.headers, 'set-cookie': p.flow.setCookie } };
 }

@@ -49,7 +49,7 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
   const posted = await takeSignInForm(kit, req, credentialForm);
   if (!('form' in posted)) return posted;
   const { form, taken } = posted;
-  if (taken?.provider === undefined) return expiredForm();
+  if (taken?.provider === undefined || taken.step !== undefined) return expiredForm();
   const { request: r, provider } = taken;
   const email = form.email.trim();
   const server: ServerFields | undefined = provider === 'imap' ? { host: form.host ?? '', port: form.port ?? '', security: securityOf(form.security) } : undefined;

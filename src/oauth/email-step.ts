@@ -30,7 +30,8 @@ export async function showEmailPage(kit: KitContext, r: SignInRequest, state: { 
   const choices = lists ? await pickerChoices(kit, r) : [];
   const flow = await savePageFlow(kit, { request: r }, kit.hosted.publicUrl!);
   const targets = await upstreamTargets(kit, r);
-  return emailPage({ action, flow, email: state.email ?? r.loginHint, choices, targets, ...(state.error !== undefined ? { error: state.error } : {}) });
+  const theme = kit.clients.get(r.clientId)?.theme;
+  return emailPage({ action, flow, email: state.email ?? r.loginHint, choices, targets, theme, ...(state.error !== undefined ? { error: state.error } : {}) });
 }
 
 /**
@@ -75,7 +76,7 @@ export async function submitEmail(kit: KitContext, req: RequestLike): Promise<Re
     for (const provider of candidatesOf(await kit.detector.detect(email), email, r.api)) {
       if (await providerAvailable(kit, next, provider)) return await providerStep(kit, next, provider);
     }
-    return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }));
+    return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }), undefined, kit.clients.get(r.clientId)?.theme);
   } catch (e) {
     if (e instanceof GrantKitError && e.status < 500) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
     throw e;

@@ -20,8 +20,10 @@ import { signInRequestSchema, type SignInRequest } from './sign-in-request.js';
  */
 export interface PageFlow {
   readonly request: SignInRequest;
-  /** The provider whose credential form this is; absent on the email page. */
+  /** The provider whose credential form (or consent screen) this is; absent on the email page. */
   readonly provider?: string;
+  /** `consent` on the consent screen, whose post continues to the provider step; absent on the other forms. */
+  readonly step?: 'consent';
 }
 
 interface StoredPageFlow extends PageFlow {
@@ -32,6 +34,7 @@ interface StoredPageFlow extends PageFlow {
 const storedPageFlow: z.ZodType<StoredPageFlow> = z.object({
   request: signInRequestSchema,
   provider: z.string().optional(),
+  step: z.literal('consent').optional(),
   csrf: z.string(),
   cookie: z.string(),
 });
@@ -85,5 +88,6 @@ export async function takePageFlow(kit: KitContext, flow: string, csrfToken: str
   const csrfOk = secretMatchesHash(`csrf:${csrfToken}`, stored.csrf);
   const cookieOk = flowCookieMatches(cookieHeader, flow, stored.cookie);
   if (!csrfOk || !cookieOk) return undefined;
-  return stored.provider === undefined ? { request: stored.request } : { request: stored.request, provider: stored.provider };
+  const { request, provider, step } = stored;
+  return { request, ...(provider !== undefined ? { provider } : {}), ...(step !== undefined ? { step } : {}) };
 }

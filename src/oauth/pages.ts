@@ -1,4 +1,4 @@
-import { errorPage, escapeHtml, formPage, page } from '../errors/pages.js';
+import { errorPage, escapeHtml, formPage, page, type PageTheme } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
 import type { IssuedPageFlow } from './page-flow.js';
 
@@ -16,10 +16,10 @@ function links(choices: readonly PickerChoice[]): string {
  * The provider picker: one link per configured provider, each the same request plus `provider`.
  * `emailLink` (v3 `prompt=select_provider,detect`) offers the email page as well.
  */
-export function pickerPage(choices: readonly PickerChoice[], emailLink?: string): ResponseDescriptor {
-  if (choices.length === 0 && emailLink === undefined) return errorPage(400, 'grant.provider_required', 'No sign-in provider is configured.');
+export function pickerPage(choices: readonly PickerChoice[], emailLink?: string, theme?: PageTheme): ResponseDescriptor {
+  if (choices.length === 0 && emailLink === undefined) return errorPage(400, 'grant.provider_required', 'No sign-in provider is configured.', theme);
   const email = emailLink === undefined ? '' : `<p><a href="${escapeHtml(emailLink)}">Sign in with your email address instead</a></p>`;
-  return page(200, 'Choose how to sign in', links(choices) + email);
+  return page(200, 'Choose how to sign in', links(choices) + email, theme);
 }
 
 /** The hidden fields every sign-in form carries: its page flow and the flow's CSRF token. */
@@ -36,6 +36,8 @@ export interface EmailPage {
   readonly choices: readonly PickerChoice[];
   /** Where a post may end up: the providers detection may send the user to, and the app's callback. */
   readonly targets: readonly string[];
+  /** The client's look, when it has one. */
+  readonly theme?: PageTheme | undefined;
 }
 
 /** The email page: the address (prefilled from `login_hint`) decides which provider comes next. */
@@ -47,6 +49,6 @@ export function emailPage(p: EmailPage): ResponseDescriptor {
     `<label for="email">Email address</label>` +
     `<input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(p.email ?? '')}">` +
     `<button type="submit">Continue</button></form>`;
-  const d = formPage(p.error === undefined ? 200 : 400, 'Sign in', error + form + others, p.targets);
+  const d = formPage(p.error === undefined ? 200 : 400, 'Sign in', error + form + others, p.targets, p.theme);
   return { ...d, headers: { ...d.headers, 'set-cookie': p.flow.setCookie } };
 }

@@ -4,35 +4,56 @@ import type { KitContext } from '../kit/context.js';
 import { v2HostedConnector, v2HostedName, V2_HOSTED_CONNECTORS } from '../providers/families.js';
 import { isV2Scope } from '../scopes/catalog.js';
 import { planV2, planV3 } from './consent.js';
-import { showCredentialForm } from './credential-form.js';
+import { showConsentPage, type ConsentScopes } from './consent-page.js';
+import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { hasCredentialForm, providerLabel } from './credential-providers.js';
 import { HOSTED_PROVIDERS, isHostedProvider } from './hosted.js';
 import type { PickerChoice } from './pages.js';
 import { authorizeLink, type SignInRequest } from './sign-in-request.js';
-import { redirectUpstream, requireConnector } from './upstream-redirect.js';
+import { redirectUpstream, requireConnector, type UpstreamStep } from './upstream-redirect.js';
 
-/**
- * What a hosted sign-in does once its provider is known: a provider with an OAuth connector
- * sends the user there; a provider signed in with a password shows grantkit's credential form;
- * anything else is an error, as it was before there were forms.
- */
-export async function providerStep(kit: KitContext, r: SignInRequest, provider: string): Promise<ResponseDescriptor> {
+/** The step a provider leads to: the redirect to its OAuth connector, or grantkit's credential form. */
+type Step = { readonly kind: 'upstream'; readonly upstream: UpstreamStep } | { readonly kind: 'form'; readonly scopes: CredentialScopes };
+
+/** The step for this provider, once the connector and the scope rules have been checked. */
+async function stepOf(kit: KitContext, r: SignInRequest, provider: string): Promise<Step> {
   const v2 = r.api === 'v2' ? v2HostedConnector(provider) : undefined;
   if (v2 !== undefined) {
     const connector = await requireConnector(kit, v2, r.clientId);
-    return redirectUpstream(kit, r, { connector, grantProvider: v2HostedName(v2), plan: planV2(v2, (r.scopes ?? []).filter(isV2Scope)) });
+    return { kind: 'upstream', upstream: { connector, grantProvider: v2HostedName(v2), plan: planV2(v2, (r.scopes ?? []).filter(isV2Scope)) } };
   }
   if (r.api === 'v3' && isHostedProvider(provider)) {
     const connector = await requireConnector(kit, provider, r.clientId);
-    return redirectUpstream(kit, r, { connector, grantProvider: connector.provider, plan: planV3(connector, r.scopes ?? undefined) });
+    return { kind: 'upstream', upstream: { connector, grantProvider: connector.provider, plan: planV3(connector, r.scopes ?? undefined) } };
   }
-  if (hasCredentialForm(r.api, provider) && kit.providers.has(provider)) {
-    return showCredentialForm(kit, r, provider, { email: r.loginHint });
-  }
+  if (hasCredentialForm(r.api, provider) && kit.providers.has(provider)) return { kind: 'form', scopes: await credentialScopes(kit, r, provider) };
   if (r.api === 'v2') {
     throw new GrantKitError('invalid_request', `Provider "${provider.slice(0, 64)}" does not use hosted sign-in; use gmail or office365, or native authentication.`);
   }
   throw new GrantKitError('invalid_request', `Provider "${provider.slice(0, 64)}" does not sign in through hosted OAuth here; use custom authentication.`);
+}
+
+/** The scopes a step's sign-in asks for, as the consent screen lists them. */
+function askedScopes(r: SignInRequest, step: Step): ConsentScopes {
+  if (step.kind === 'upstream') return { scopes: step.upstream.plan.requested, vocabulary: r.api === 'v2' ? 'v2' : 'provider' };
+  return { scopes: step.scopes.scopes, vocabulary: step.scopes.vocabulary === 'v2' ? 'v2' : 'provider' };
+}
+
+/**
+ * What a hosted sign-in does once its provider is known: a provider with an OAuth connector
+ * sends the user there; a provider signed in with a password shows grantkit's credential form;
+ * anything else is an error, as it was before there were forms. A client with `consent: true`
+ * first gets the consent screen, once the provider is known (so it can list the scopes the
+ * sign-in will really ask for) and before any credential or redirect; its post comes back here
+ * with `consented`.
+ */
+export async function providerStep(kit: KitContext, r: SignInRequest, provider: string, consented = false): Promise<ResponseDescriptor> {
+  const step = await stepOf(kit, r, provider);
+  if (!consented && kit.clients.get(r.clientId)?.consent === true) {
+    return showConsentPage(kit, r, provider, askedScopes(r, step), await upstreamTargets(kit, r));
+  }
+  if (step.kind === 'upstream') return redirectUpstream(kit, r, step.upstream);
+  return showCredentialForm(kit, r, provider, { email: r.loginHint });
 }
 
 /** The OAuth connector a provider name signs in through in this API, if it is one. */

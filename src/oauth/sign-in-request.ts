@@ -51,7 +51,7 @@ export const signInRequestSchema: z.ZodType<SignInRequest> = z.object({
 });
 
 /** Where the sign-in forms post, under the public URL: forms need it, as provider callbacks do. */
-export function signInUrl(kit: KitContext, form: 'email' | 'credentials'): string {
+export function signInUrl(kit: KitContext, form: 'email' | 'credentials' | 'consent'): string {
   if (kit.hosted.publicUrl === undefined) {
     throw new GrantKitError('not_found', 'Hosted authentication is not configured: set the "hostedOAuth.publicUrl" option.');
   }

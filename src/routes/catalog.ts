@@ -59,6 +59,11 @@ export const signinCredentials: Route = lazyRoute(
   async () => (await import('./v2/oauth/signin/credentials.post.js')).signinCredentials,
 );
 
+export const signinConsent: Route = lazyRoute(
+  { method: 'POST', path: '/oauth/signin/consent', family: 'oauth', readsBody: true },
+  async () => (await import('./v2/oauth/signin/consent.post.js')).signinConsent,
+);
+
 export const signinEmail: Route = lazyRoute(
   { method: 'POST', path: '/oauth/signin/email', family: 'oauth', readsBody: true },
   async () => (await import('./v2/oauth/signin/email.post.js')).signinEmail,

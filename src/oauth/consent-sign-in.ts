@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { GrantKitError } from '../errors/error.js';
+import { PAGE_HEADERS } from '../errors/pages.js';
+import type { RequestLike, ResponseDescriptor } from '../http/types.js';
+import type { KitContext } from '../kit/context.js';
+import { errorResponse } from './authorize-errors.js';
+import { withParams } from './callback-uri.js';
+import { providerStep } from './provider-step.js';
+import { expiredForm, takeSignInForm } from './sign-in-forms.js';
+
+const consentForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), decision: z.enum(['accept', 'decline']) });
+
+/**
+ * POST /oauth/signin/consent: the consent screen's answer. Its page flow is consumed (CSRF token
+ * and cookie checked) whichever button was pressed. Allow goes on to the provider step the
+ * screen stood in front of; Decline answers 303 to the app's callback with `error=access_denied`
+ * and the state (RFC 6749 section 4.1.2.1): the callback URI was checked when the flow began.
+ */
+export async function submitConsent(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
+  const posted = await takeSignInForm(kit, req, consentForm);
+  if (!('form' in posted)) return posted;
+  const { form, taken } = posted;
+  if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm();
+  const { request: r, provider } = taken;
+  if (form.decision === 'decline') {
+    const location = withParams(r.redirectUri, { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state });
+    return { status: 303, headers: { location, ...PAGE_HEADERS } };
+  }
+  try {
+    return await providerStep(kit, r, provider, true);
+  } catch (e) {
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
+    throw e;
+  }
+}
