@@ -27,12 +27,15 @@ const STYLE =
   'label{display:block;margin:.75rem 0 .25rem}input,select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem}' +
   'button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem}p.err{color:#a00}';
 
-/** A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped). */
+/**
+ * A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped). The
+ * content sits in one `main` landmark, so a screen reader's "skip to main" lands on the heading.
+ */
 export function page(status: number, title: string, inner: string): ResponseDescriptor {
   const content =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style>` +
-    `</head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
+    `</head><body><main><h1>${escapeHtml(title)}</h1>${inner}</main></body></html>`;
   return { status, headers: { ...PAGE_HEADERS }, text: { contentType: 'text/html; charset=utf-8', content } };
 }
 
