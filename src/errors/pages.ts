@@ -36,13 +36,14 @@ function pageCsp(formAction: string, theme: PageTheme | undefined): string {
 
 /**
  * A sign-in page: the shell, the escaped title, and `inner` (HTML the caller has escaped), in the
- * client's theme when the page is shown for a client that has one.
+ * client's theme when the page is shown for a client that has one. The content sits in one `main`
+ * landmark, so a screen reader's "skip to main" lands on it.
  */
 export function page(status: number, title: string, inner: string, theme?: PageTheme): ResponseDescriptor {
   const content =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${escapeHtml(title)}</title><style>${STYLE}${themeStyle(theme)}</style>` +
-    `</head><body>${themeHeader(theme)}<h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
+    `</head><body><main>${themeHeader(theme)}<h1>${escapeHtml(title)}</h1>${inner}</main></body></html>`;
   const headers = theme?.iconUrl === undefined ? { ...PAGE_HEADERS } : { ...PAGE_HEADERS, 'content-security-policy': pageCsp("'none'", theme) };
   return { status, headers, text: { contentType: 'text/html; charset=utf-8', content } };
 }
