@@ -96,17 +96,25 @@ export class Authentication {
     } catch (e) {
       return this.#storeFailed(e);
     }
-    const ip = req.ip ?? req.transport?.socket?.remoteAddress;
-    const answer = (r: Resolved | undefined): MaybePromise<AuthOutcome> =>
-      // v3 paths take API keys: a token the store does not know counts against the IP (only then
-      // is a limiter read). One it knows but refuses (expired, revoked, grant invalid) does not.
-      v3 && r === undefined
-        ? this.#unknownBearer(token, ip)
-        : req.naming !== undefined
-          ? this.#grantPathOutcome(r, now, req.naming)
-          : this.#toOutcome(r, now);
-    if (resolved instanceof Promise) return resolved.then(answer, (e: unknown) => this.#storeFailed(e));
-    return answer(resolved);
+    const known = token;
+    if (resolved instanceof Promise) {
+      return resolved.then(
+        (r) => this.#answer(r, now, known, v3, req),
+        (e: unknown) => this.#storeFailed(e),
+      );
+    }
+    // The synchronous path (memory, SQLite) allocates no closure.
+    return this.#answer(resolved, now, known, v3, req);
+  }
+
+  /**
+   * What a resolution means for the request. v3 paths take API keys: a token the store does not
+   * know counts against the IP (only then is a limiter read). One it knows but refuses (expired,
+   * revoked, grant invalid) does not.
+   */
+  #answer(r: Resolved | undefined, now: number, token: string, v3: boolean, req: BearerRequest): MaybePromise<AuthOutcome> {
+    if (v3 && r === undefined) return this.#unknownBearer(token, req.ip ?? req.transport?.socket?.remoteAddress);
+    return req.naming !== undefined ? this.#grantPathOutcome(r, now, req.naming) : this.#toOutcome(r, now);
   }
 
   /**

@@ -31,21 +31,6 @@ export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/**
- * One store call under the fail-closed rule. A synchronous answer passes straight through, with no
- * timer and no promise, so the memory and SQLite hot path stays synchronous; a synchronous throw
- * becomes the 503 at once.
- */
-function bounded<T>(call: () => MaybePromise<T>, ms: number): MaybePromise<T> {
-  let result: MaybePromise<T>;
-  try {
-    result = call();
-  } catch (e) {
-    throw e instanceof GrantKitError ? e : storeUnavailable(e);
-  }
-  return result instanceof Promise ? withTimeout(result, ms) : result;
-}
-
 /** An asynchronous store call under the fail-closed rule. */
 function timed<T>(call: () => Promise<T>, ms: number): Promise<T> {
   try {
@@ -104,8 +89,18 @@ export class FailClosedStore implements Store, Partial<ConnectorStore> {
     if (inner.close !== undefined) this.close = inner.close.bind(inner);
   }
 
+  /**
+   * The per-request call: a synchronous answer (memory, SQLite) passes straight through, with no
+   * timer, no promise and no closure; a synchronous throw becomes the 503 at once.
+   */
   resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
-    return bounded(() => this.#inner.resolve(hash, now), this.#ms);
+    let result: MaybePromise<Resolved | undefined>;
+    try {
+      result = this.#inner.resolve(hash, now);
+    } catch (e) {
+      throw e instanceof GrantKitError ? e : storeUnavailable(e);
+    }
+    return result instanceof Promise ? withTimeout(result, this.#ms) : result;
   }
   getGrant(id: string): Promise<GrantRecord | undefined> {
     return timed(() => this.#inner.getGrant(id), this.#ms);
