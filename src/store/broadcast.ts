@@ -1,5 +1,5 @@
 import type { Invalidation, InvalidationListener } from './records.js';
-import { isObject } from './stored.js';
+import { isJsonObject } from '../http/json-object.js';
 
 /**
  * The cross-instance invalidation channel of a networked store (PostgreSQL LISTEN/NOTIFY, Redis
@@ -234,7 +234,7 @@ function parseInvalidation(payload: string): Invalidation | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const fields = value;
   const pick = (k: string): string | undefined => {
     const field = fields[k];

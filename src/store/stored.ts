@@ -31,10 +31,6 @@ export function jsonText<S extends z.ZodType>(schema: S) {
   });
 }
 
-/** An object whose fields can be read by name, each still unknown until it is checked. */
-export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null;
-}
 
 /**
  * The JSON a code or flow record carries (`TokenRecord.data`), checked against the shape grantkit

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Consumed, GrantRecord, Resolved, TokenRecord } from '../records.js';
 import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
 import { connectorEndpoints, connectorSettings, credentialType, grantIdentity, grantStatus, scopeVocabulary, stringList, tokenKind } from '../record-schemas.js';
-import { isObject, jsonText, parseStored } from '../stored.js';
+import { isJsonObject } from '../../http/json-object.js';
+import { jsonText, parseStored } from '../stored.js';
 import { APP_OWNER, GRANT_COLUMN_NAMES } from './columns.js';
 
 /**
@@ -171,7 +172,7 @@ const JOINED_GRANT_COLUMNS = GRANT_COLUMN_NAMES.map((column) => [column, `g_${co
  * statements). Its grant is null when the token has none (an API key) or the grant is gone.
  */
 export function readResolved(row: unknown): Resolved {
-  if (!isObject(row)) throw new Error('grantkit: a token read back from the store is not a row');
+  if (!isJsonObject(row)) throw new Error('grantkit: a token read back from the store is not a row');
   const token = readToken(row);
   if (row['g_id'] === null) return { token, grant: null };
   const grant: Record<string, unknown> = {};
