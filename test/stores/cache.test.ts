@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { createGrantKit, hashSecret, MemoryStore, sandboxProvider, type Resolved, type Store } from '../../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY, TestClock } from '../support/helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, minimalStore, nativeToken, SECRET_KEY, TestClock } from '../support/helpers.js';
 
 /** A MemoryStore seen through a network-like async boundary, counting round trips. */
 class CountingStore extends MemoryStore {
@@ -56,21 +56,7 @@ describe('the per-instance grant cache', () => {
   it('without a broadcast, the TTL bounds how long a revoked token is served', async () => {
     const inner = new CountingStore();
     // A store with no subscribe(): the cache can only rely on its TTL.
-    const store: Store = {
-      getGrant: (id) => inner.getGrant(id),
-      findGrantByEmail: (c, e) => inner.findGrantByEmail(c, e),
-      putGrant: (g) => inner.putGrant(g),
-      deleteGrant: (id) => inner.deleteGrant(id),
-      listGrants: (f) => inner.listGrants(f),
-      putToken: (t) => inner.putToken(t),
-      resolve: (h, n) => inner.resolve(h, n),
-      consume: (h, n) => inner.consume(h, n),
-      rotate: (o, n, now) => inner.rotate(o, n, now),
-      revokeToken: (h) => inner.revokeToken(h),
-      revokeFamily: (f) => inner.revokeFamily(f),
-      revokeGrantTokens: (g) => inner.revokeGrantTokens(g),
-      listTokens: (f) => inner.listTokens(f),
-    };
+    const store: Store = minimalStore(inner);
     const clock = new TestClock();
     const kit = kitOn(store, clock, { ttlMs: 5000 });
     const app = makeApp(kit);

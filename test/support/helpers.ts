@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { grantkit, type ExpressAdapterOptions } from '../../adapters/express/index.js';
-import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions } from '../../src/index.js';
+import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions, type Store } from '../../src/index.js';
 
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-client-secret';
@@ -98,4 +98,27 @@ export async function nativeToken(app: express.Express, input: AuthorizeInput = 
   const res = await redeem(app, await nativeCode(app, input));
   if (res.status !== 200) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.access_token as string, accountId: res.body.account_id as string };
+}
+
+/**
+ * A third-party store as small as the Store interface allows: only its required methods, each
+ * handed to `inner`. No subscribe(), rateLimiter(), knows() or connectors, so a test sees what the
+ * kit does without them.
+ */
+export function minimalStore(inner: Store): Store {
+  return {
+    getGrant: (id) => inner.getGrant(id),
+    findGrantByEmail: (c, e) => inner.findGrantByEmail(c, e),
+    putGrant: (g) => inner.putGrant(g),
+    deleteGrant: (id) => inner.deleteGrant(id),
+    listGrants: (f) => inner.listGrants(f),
+    putToken: (t) => inner.putToken(t),
+    resolve: (h, n) => inner.resolve(h, n),
+    consume: (h, n) => inner.consume(h, n),
+    rotate: (o, next, now) => inner.rotate(o, next, now),
+    revokeToken: (h) => inner.revokeToken(h),
+    revokeFamily: (f) => inner.revokeFamily(f),
+    revokeGrantTokens: (g) => inner.revokeGrantTokens(g),
+    listTokens: (f) => inner.listTokens(f),
+  };
 }

@@ -28,7 +28,7 @@ import { SqliteStore } from '../../../src/store/sql/sqlite.js';
 import { memoryLimiter } from '../../../src/limits/backends.js';
 import { rateLimited } from '../../../src/limits/rate-limits.js';
 import { errorResponse } from '../../../src/oauth/authorize.js';
-import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, nativeToken } from '../../support/helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit, minimalStore, nativeToken } from '../../support/helpers.js';
 import { deleteKeys, dropSchema, postgresUrl, probePostgres, probeRedis, redisUrl } from '../../support/servers.js';
 
 /** The sandbox provider, counting how often the provider is asked to check a password. */
@@ -578,21 +578,7 @@ describe('where the counters are kept', () => {
 
   it('a custom store without rateLimiter() still gets per-process limits', async () => {
     const inner = new MemoryStore();
-    const custom: Store = {
-      getGrant: (id) => inner.getGrant(id),
-      findGrantByEmail: (c, e) => inner.findGrantByEmail(c, e),
-      putGrant: (g) => inner.putGrant(g),
-      deleteGrant: (id) => inner.deleteGrant(id),
-      listGrants: (f) => inner.listGrants(f),
-      putToken: (t) => inner.putToken(t),
-      resolve: (h, n) => inner.resolve(h, n),
-      consume: (h, n) => inner.consume(h, n),
-      rotate: (h, t, n) => inner.rotate(h, t, n),
-      revokeToken: (h) => inner.revokeToken(h),
-      revokeFamily: (f) => inner.revokeFamily(f),
-      revokeGrantTokens: (g) => inner.revokeGrantTokens(g),
-      listTokens: (f) => inner.listTokens(f),
-    };
+    const custom: Store = minimalStore(inner);
     const { app } = proxiedApp({ store: custom, rateLimits: only({ loginPerAddressAndIp: { limit: 1, windowSeconds: 600 } }) });
     assert.equal((await login(app, 'wrong', { ip: '198.51.100.95' })).status, 401);
     assert.equal((await login(app, 'sandbox', { ip: '198.51.100.95' })).status, 429);
