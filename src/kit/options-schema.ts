@@ -108,7 +108,7 @@ export const optionsSchema = z.object({
           .array(z.enum(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired'], { error: 'must name grant events' }))
           .optional(),
         timeoutMs: positiveInt(60_000).optional(),
-        scheduler: fn<NonNullable<WebhookEndpoint['scheduler']>>().optional(),
+        retryDelaysMs: z.array(positiveInt(86_400_000), { error: 'must be an array of waits in milliseconds' }).max(20, 'must list at most 20 waits').optional(),
         onAttempt: fn<NonNullable<WebhookEndpoint['onAttempt']>>().optional(),
       }),
       { error: 'must be an array of webhook endpoints' },
