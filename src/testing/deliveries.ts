@@ -42,6 +42,15 @@ function delivery(over: Partial<QueuedDelivery> = {}): QueuedDelivery {
   };
 }
 
+/** The subject as a queue, holding one fresh delivery due at T0; undefined (the test skipped) without a queue. */
+async function queuedOne(queue: AsQueue, t: { skip: (reason: string) => void }): Promise<{ q: DeliveryQueue; d: QueuedDelivery } | undefined> {
+  const q = queue(t);
+  if (!q) return undefined;
+  const d = delivery();
+  await q.enqueueDeliveries([d]);
+  return { q, d };
+}
+
 function claim(endpoints: readonly string[], now: number, over: Partial<DeliveryClaim> = {}): DeliveryClaim {
   return { endpoints, now, leaseUntil: now + LEASE_MS, lease: `lease-${randomUUID()}`, limit: 10, ...over };
 }
@@ -49,10 +58,8 @@ function claim(endpoints: readonly string[], now: number, over: Partial<Delivery
 /** What is due, for whom, in which order, and how many. */
 function claimCases(queue: AsQueue): void {
   it('claims a delivery once it is due, counting the attempt, and not again while the lease runs', async (t) => {
-    const q = queue(t);
-    if (!q) return;
-    const d = delivery();
-    await q.enqueueDeliveries([d]);
+    const { q, d } = (await queuedOne(queue, t)) ?? {};
+    if (!q || !d) return;
     assert.deepEqual(await q.claimDeliveries(claim([d.endpoint], T0 - 1)), []);
     const c = claim([d.endpoint], T0);
     assert.deepEqual(await q.claimDeliveries(c), [{ ...d, attempts: 1, lease: c.lease, dueAt: c.leaseUntil }]);
@@ -60,10 +67,8 @@ function claimCases(queue: AsQueue): void {
   });
 
   it('queuing an id that is already queued keeps the first, once', async (t) => {
-    const q = queue(t);
-    if (!q) return;
-    const d = delivery();
-    await q.enqueueDeliveries([d]);
+    const { q, d } = (await queuedOne(queue, t)) ?? {};
+    if (!q || !d) return;
     await q.enqueueDeliveries([{ ...d, payload: '{"other":true}', dueAt: T0 - 5 }]);
     const claimed = await q.claimDeliveries(claim([d.endpoint], T0));
     assert.deepEqual(claimed.map((x) => [x.id, x.payload, x.attempts]), [[d.id, d.payload, 1]]);
@@ -93,10 +98,8 @@ function claimCases(queue: AsQueue): void {
 /** Retry, removal, and the lease that settling needs. */
 function settleCases(queue: AsQueue): void {
   it('a retry waits, unclaimed, until its time; settled as done, the delivery is gone', async (t) => {
-    const q = queue(t);
-    if (!q) return;
-    const d = delivery();
-    await q.enqueueDeliveries([d]);
+    const { q, d } = (await queuedOne(queue, t)) ?? {};
+    if (!q || !d) return;
     const [first] = await q.claimDeliveries(claim([d.endpoint], T0));
     assert.ok(first?.lease);
     assert.equal(await q.settleDelivery(d.id, first.lease, T0 + 5_000), true);
@@ -110,10 +113,8 @@ function settleCases(queue: AsQueue): void {
   });
 
   it('an expired lease is claimable again, and the claim that lost it can no longer settle', async (t) => {
-    const q = queue(t);
-    if (!q) return;
-    const d = delivery();
-    await q.enqueueDeliveries([d]);
+    const { q, d } = (await queuedOne(queue, t)) ?? {};
+    if (!q || !d) return;
     const lost = claim([d.endpoint], T0, { leaseUntil: T0 + 1_000 });
     assert.equal((await q.claimDeliveries(lost)).length, 1);
     assert.deepEqual(await q.claimDeliveries(claim([d.endpoint], T0 + 999)), []);
@@ -129,10 +130,8 @@ function settleCases(queue: AsQueue): void {
   });
 
   it('an unclaimed delivery cannot be settled', async (t) => {
-    const q = queue(t);
-    if (!q) return;
-    const d = delivery();
-    await q.enqueueDeliveries([d]);
+    const { q, d } = (await queuedOne(queue, t)) ?? {};
+    if (!q || !d) return;
     assert.equal(await q.settleDelivery(d.id, '', null), false);
     assert.equal(await q.settleDelivery(`missing-${d.id}`, `lease-${randomUUID()}`, null), false);
     assert.equal((await q.claimDeliveries(claim([d.endpoint], T0))).length, 1);

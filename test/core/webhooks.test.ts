@@ -3,12 +3,19 @@ import { describe, it } from 'node:test';
 import { MemoryStore, verifyWebhookSignature, WEBHOOK_RETRY_DELAYS_MS, type DeliveryRecord, type GrantEvent, type WebhookAttempt } from '../../src/index.js';
 import { minimalStore } from '../support/helpers.js';
 import { freePort } from '../support/processes.js';
-import { nativeGrant, startV3App } from '../support/v3-app.js';
-import { startReceiver, until, webhookUrl } from '../support/webhook-receiver.js';
+import { nativeGrant, startV3App, type V3App } from '../support/v3-app.js';
+import { startReceiver, until, webhookUrl, type Receiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'webhook-secret-0123456789';
 /** Short waits, so a whole schedule runs in moments; the default schedule is checked on its own. */
 const QUICK = [20, 40, 20, 20, 20];
+
+/** Stops delivery, then the app and the receiver. */
+async function stop(a: V3App, r?: Receiver): Promise<void> {
+  await a.kit.close();
+  await a.close();
+  await r?.close();
+}
 
 /** What a MemoryStore holds in its delivery queue. */
 function queued(store: MemoryStore): DeliveryRecord[] {
@@ -62,9 +69,7 @@ describe('webhook delivery', () => {
       assert.ok(attempts.every((x) => x.eventId === env.id && x.url === r.url));
       assert.equal(r.refused(), 0);
     } finally {
-      await a.kit.close();
-      await a.close();
-      await r.close();
+      await stop(a, r);
     }
   });
 
@@ -88,9 +93,7 @@ describe('webhook delivery', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(r.refused(), 6);
     } finally {
-      await a.kit.close();
-      await a.close();
-      await r.close();
+      await stop(a, r);
     }
   });
 
@@ -104,9 +107,7 @@ describe('webhook delivery', () => {
       assert.deepEqual(r.received.map((e) => [e.type, e.data.object['grant_id']]), [['grant.deleted', g.grantId]]);
       assert.equal(r.posts(), 1);
     } finally {
-      await a.kit.close();
-      await a.close();
-      await r.close();
+      await stop(a, r);
     }
   });
 });
@@ -126,8 +127,7 @@ describe('the delivery queue', () => {
       assert.ok(queued(store)[0]!.dueAt > Date.now() + 500);
       assert.doesNotMatch(JSON.stringify(store.dump()), /127\.0\.0\.1/, 'the store keeps a digest of the URL, not the URL');
     } finally {
-      await a.kit.close();
-      await a.close();
+      await stop(a);
     }
   });
 
@@ -138,9 +138,7 @@ describe('the delivery queue', () => {
     const event = a.kit.events.once('grant.created');
     await nativeGrant(a.url, 'ivy@example.com');
     await until(() => hanging.posts() === 1, 'the first attempt');
-    await a.kit.close();
-    await a.close();
-    await hanging.close();
+    await stop(a, hanging);
     const [d] = queued(store);
     assert.ok(d && d.lease === null && d.dueAt <= Date.now(), 'due again at once');
 
@@ -152,9 +150,7 @@ describe('the delivery queue', () => {
       assert.equal(r.received[0]!.webhook_delivery_attempt, 2);
       await until(() => queued(store).length === 0, 'the queue to empty');
     } finally {
-      await b.kit.close();
-      await b.close();
-      await r.close();
+      await stop(b, r);
     }
   });
 
@@ -166,9 +162,7 @@ describe('the delivery queue', () => {
       await until(() => r.received.length === 1, 'the delivery');
       assert.equal(r.received[0]!.type, 'grant.created');
     } finally {
-      await a.kit.close();
-      await a.close();
-      await r.close();
+      await stop(a, r);
     }
   });
 });
