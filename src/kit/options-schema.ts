@@ -113,6 +113,14 @@ export const optionsSchema = z.object({
       }),
       { error: 'must be an array of webhook endpoints' },
     )
+    // The URL names an endpoint in the store's delivery queue. The message gives the index, not the
+    // URL, which may carry a token.
+    .superRefine((list, ctx) =>
+      list.forEach((w, i) => {
+        const first = list.findIndex((other) => other.url === w.url);
+        if (first < i) ctx.addIssue({ code: 'custom', path: [i, 'url'], message: `is the URL of webhooks[${first}]; give each endpoint its own` });
+      }),
+    )
     .optional(),
   issuer: z.string({ error: 'must be a string' }).min(1, 'must be 1 to 256 characters').max(256, 'must be 1 to 256 characters').optional(),
   rateLimits: z

@@ -105,6 +105,7 @@ const rows: Array<[path: string, patch: Record<string, unknown>]> = [
   ['webhooks[0].retryDelaysMs', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: 1000 }] }],
   ['webhooks[0].retryDelaysMs[1]', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: [1000, 0] }] }],
   ['webhooks[0].retryDelaysMs', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: Array.from({ length: 21 }, () => 1) }] }],
+  ['webhooks[1].url', { webhooks: [{ url: 'https://hooks.example/a?t=1', secret: 's'.repeat(16) }, { url: 'https://hooks.example/a?t=1', secret: 't'.repeat(16) }] }],
   ['webhooks[0].onAttempt', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), onAttempt: 1 }] }],
   ['issuer', { issuer: '' }],
   ['rateLimits', { rateLimits: true }],
