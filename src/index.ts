@@ -42,6 +42,7 @@ export type {
   InvalidationListener,
 } from './store/records.js';
 export { MemoryStore } from './store/memory.js';
+export { isDeliveryQueue, type DeliveryQueue, type DeliveryRecord, type DeliveryClaim, type QueuedDelivery } from './store/deliveries.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
 
 // Secrets: the keyring that seals provider credentials, and token hashing.
@@ -115,7 +116,6 @@ export {
   webhookEnvelope,
   type WebhookEndpoint,
   type WebhookAttempt,
-  type WebhookScheduler,
 } from './webhooks/delivery.js';
 
 // Hosted OAuth.

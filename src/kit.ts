@@ -93,9 +93,13 @@ export class GrantKit {
     return this.#ctx.readiness.ready;
   }
 
-  /** Stops listening for broadcasts and closes the store. */
+  /**
+   * Stops listening for broadcasts, stops webhook delivery (an attempt in flight is cut short and
+   * stays queued, due at once for another instance or the next start), and closes the store.
+   */
   async close(): Promise<void> {
     await this.#ctx.readiness.stop();
+    await this.#ctx.webhooks?.close();
     await this.#ctx.store.close?.();
   }
 

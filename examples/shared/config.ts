@@ -1,4 +1,4 @@
-import { createGrantKit, sandboxProvider, type GrantKit, type Store } from '../../src/index.js';
+import { createGrantKit, sandboxProvider, type GrantKit, type Store, type WebhookEndpoint } from '../../src/index.js';
 import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
 import { hostedSettings, portFrom, startHostedProviders, type ExampleHosted, type HostedProviders } from './hosted.js';
 
@@ -140,10 +140,23 @@ export function exampleConfig(
     secretKeys: [secretKey],
     providers: [sandboxProvider()],
     hostedOAuth: { publicUrl: hosted.publicUrl },
+    webhooks: exampleWebhooks(env),
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
   });
   // The v3 API key is stored as its hash; importing it again on every start is idempotent.
   const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });
   apiKeyReady.catch((e: unknown) => warn(`grantkit example: GRANTKIT_API_KEY: ${e instanceof Error ? e.message : String(e)}`));
   return { port, clientId, kit, hosted, apiKeyReady };
+}
+
+/**
+ * GRANTKIT_WEBHOOK_URL, with GRANTKIT_WEBHOOK_SECRET (16+ characters, no development value: a
+ * receiver must be told it), POSTs every grant event there, signed. Unset: no webhooks.
+ */
+export function exampleWebhooks(env: NodeJS.ProcessEnv): WebhookEndpoint[] {
+  const url = env['GRANTKIT_WEBHOOK_URL'];
+  if (!url) return [];
+  const secret = env['GRANTKIT_WEBHOOK_SECRET'];
+  if (!secret) throw new Error('GRANTKIT_WEBHOOK_SECRET must be set when GRANTKIT_WEBHOOK_URL is');
+  return [{ url, secret }];
 }

@@ -95,7 +95,7 @@ export async function authenticateCustom(kit: KitContext, clientId: string, inpu
   await kit.store.putGrant(grant);
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   const integrationId = verified.meta.connectorId ?? null;
-  kit.events.emit(
+  await kit.events.emit(
     existing
       ? grantEvent('grant.updated', grant, now, { integrationId, reauthentication: true })
       : grantEvent('grant.created', grant, now, { integrationId }),

@@ -187,7 +187,7 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
   // A verified proof that replaces another identity: whatever that identity was given stops working.
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   // v2 and v3 grants are the same objects, so the v2 flow announces them too.
-  kit.events.emit(existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
+  await kit.events.emit(existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
   // v2 access tokens live until revoked; the code's hash is their family, so a replay kills them.
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: codeHash, expiresAt: null });
   return { grant, accessToken };

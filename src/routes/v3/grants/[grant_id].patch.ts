@@ -67,7 +67,7 @@ export const grantsUpdate: Route = {
     const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary, ...(identity ? { identity } : {}) };
     await kit.store.putGrant(updated);
     if (replace) await kit.store.revokeGrantTokens(current.id);
-    kit.events.emit(
+    await kit.events.emit(
       grantEvent('grant.updated', updated, now, {
         integrationId: meta.connectorId ?? null,
         reauthentication: patch.settings !== undefined,
