@@ -35,6 +35,7 @@ const STYLE =
   'a.p{display:block;padding:.75rem 1rem;margin:.5rem 0;border:1px solid #ccc;border-radius:.5rem;text-decoration:none;color:inherit}' +
   'label{display:block;margin:.75rem 0 .25rem}input,select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem}' +
   'button{font:inherit;margin:1rem .5rem 0 0;padding:.6rem 1.2rem}p.err{color:#a00}' +
+  'a.b{display:inline-block;padding:.6rem 1.2rem;border:1px solid;border-radius:.4rem;text-decoration:none}' +
   'header.app{display:flex;align-items:center;gap:.75rem}header.app img{border-radius:.5rem}';
 
 /** The pages' CSP: nothing but their styles, the client's icon when it has one, and (forms) where a post may go. */
@@ -94,7 +95,7 @@ export interface PageError {
 }
 
 function backLink(back: string | undefined, look: PageLook): string {
-  return back === undefined ? '' : `<p><a href="${escapeHtml(back)}">${escapeHtml(look.t.errorPage.back(look.theme?.name))}</a></p>`;
+  return back === undefined ? '' : `<p><a class="b" href="${escapeHtml(back)}">${escapeHtml(look.t.errorPage.back(look.theme?.name))}</a></p>`;
 }
 
 export function errorPage(e: PageError, look: PageLook): ResponseDescriptor {

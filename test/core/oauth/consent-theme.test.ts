@@ -131,7 +131,7 @@ describe('per-client theming (route level)', () => {
       assert.equal(res.status, 200, res.text.slice(0, 300));
       assert.match(res.text, /<span class="app-name">Acme &#60;Mail&#62;<\/span>/);
       assert.match(res.text, /<img class="app-icon" src="https:\/\/cdn\.example\/brand\/icon\.png" alt=""/);
-      assert.match(res.text, /button\{background:#0a7;color:#000;/);
+      assert.match(res.text, /button,a\.b\{background:#0a7;color:#000;/);
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /^default-src 'none'; style-src 'unsafe-inline'; img-src https:\/\/cdn\.example; frame-ancestors 'none'; form-action /);
     }
@@ -142,7 +142,7 @@ describe('per-client theming (route level)', () => {
     const res = await request(app).get(v2({ provider: 'sandbox' }));
     assert.doesNotMatch(String(res.headers['content-security-policy']), /img-src/);
     assert.doesNotMatch(res.text, /<header/);
-    assert.match(res.text, /button\{background:#123456;color:#fff;/);
+    assert.match(res.text, /button,a\.b\{background:#123456;color:#fff;/);
     const plain = await request(await setup()).get(v2({ provider: 'sandbox' }));
     assert.doesNotMatch(plain.text, /background:#/);
   });

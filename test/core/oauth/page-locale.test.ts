@@ -93,7 +93,7 @@ describe('error pages: translated, in the client theme, with a way back when the
     assert.match(res.text, /<span class="app-name">Acme Mail<\/span>/);
     assert.match(res.text, /<img class="app-icon" src="https:\/\/cdn\.example\/acme\.png"/);
     assert.match(String(res.headers['content-security-policy']), /img-src https:\/\/cdn\.example;/);
-    assert.match(res.text, /button\{background:#5b21b6/);
+    assert.match(res.text, /button,a\.b\{background:#5b21b6;/);
     assert.match(res.text, /<code data-error-type>grant\.callback_uri_not_allowed<\/code>/);
     assert.doesNotMatch(res.text, /<a /);
     assert.doesNotMatch(res.text, /elsewhere\.example/);
@@ -112,7 +112,8 @@ describe('error pages: translated, in the client theme, with a way back when the
     assert.equal(res.status, 400);
     assert.match(res.text, /<span class="app-name">Acme Mail<\/span>/);
     assert.match(visibleText(res.text), /La demande de connexion de l'application ne peut pas aboutir ici\. Revenir à Acme Mail$/);
-    const href = /<a href="([^"]+)">Revenir à Acme Mail<\/a>/.exec(res.text)?.[1]?.replaceAll('&#38;', '&');
+    const href = /<a class="b" href="([^"]+)">Revenir à Acme Mail<\/a>/.exec(res.text)?.[1]?.replaceAll('&#38;', '&');
+    assert.match(res.text, /button,a\.b\{background:#5b21b6;color:#fff;/);
     assert.ok(href, res.text);
     const back = new URL(href);
     assert.equal(`${back.origin}${back.pathname}`, CALLBACK);
