@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { RequestListener } from 'node:http';
 import request from 'supertest';
 
 /**
@@ -25,7 +24,7 @@ export function formOf(res: request.Response): Form {
 
 /** Posts a form with its hidden fields, `values`, the flow cookie (unless `cookie` is false) and any other headers. */
 export function postForm(
-  app: RequestListener,
+  app: Parameters<typeof request>[0],
   form: Form,
   values: Record<string, string>,
   options: { readonly cookie?: boolean; readonly headers?: Record<string, string> } = {},
