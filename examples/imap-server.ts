@@ -1,4 +1,4 @@
-import { startDevImap } from './shared/dev-imap.js';
+import { DEV_IMAP_PASSWORD, DEV_IMAP_USER, startDevImap } from './shared/dev-imap.js';
 import { portFrom } from './shared/hosted.js';
 
 /**
@@ -6,9 +6,6 @@ import { portFrom } from './shared/hosted.js';
  * IMAP sign-in can be clicked through with no outside account. Start the example beside it with
  * GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true, which lets its IMAP form name a host on this machine.
  */
-export const DEV_IMAP_USER = 'ada@example.com';
-export const DEV_IMAP_PASSWORD = 'imap-password';
-
 const server = await startDevImap({ port: portFrom(process.env, 'IMAP_PORT', 1143), users: { [DEV_IMAP_USER]: { password: DEV_IMAP_PASSWORD } } });
 const stop = (): void => void server.close().then(() => process.exit(0));
 process.once('SIGINT', stop);

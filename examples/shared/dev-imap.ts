@@ -6,6 +6,10 @@ import type { AddressInfo, Server } from 'node:net';
  * server written in JavaScript that keeps its mailboxes in memory (a development dependency, so
  * this runs from a clone of the repository). `npm run imap` starts it; the tests start it too.
  */
+/** The account of `npm run imap`. */
+export const DEV_IMAP_USER = 'ada@example.com';
+export const DEV_IMAP_PASSWORD = 'imap-password';
+
 export interface DevImapServer {
   readonly port: number;
   close(): Promise<void>;
