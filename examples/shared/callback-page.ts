@@ -58,15 +58,7 @@ export function callbackPage(query: URLSearchParams, clientId: string, hosted: E
   if (error !== undefined) {
     body = errorBody(query, clientId, hosted);
   } else if (code !== undefined) {
-    const tokenUrl = `${hosted.publicUrl}/v3/connect/token`;
-    const curl = [
-      `curl -s ${sh(tokenUrl)} \\`,
-      '  -d grant_type=authorization_code \\',
-      `  --data-urlencode ${sh(`client_id=${clientId}`)} \\`,
-      '  --data-urlencode "client_secret=$GRANTKIT_CLIENT_SECRET" \\',
-      `  --data-urlencode ${sh(`redirect_uri=${hosted.demoCallback}`)} \\`,
-      `  --data-urlencode ${sh(`code=${code}`)}`,
-    ].join('\n');
+    const curl = curlExchange(`${hosted.publicUrl}/v3/connect/token`, clientId, hosted.demoCallback, code);
     body =
       `<h1>Signed in</h1><p>grantkit sent the user back to the app with a one-time code.</p>` +
       `<dl>${row('code', 'code', code)}${row('state', 'state', state)}</dl>` +
@@ -94,7 +86,19 @@ export function html(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The curl command that exchanges a code at a token endpoint, the client secret read from the shell. */
+export function curlExchange(tokenUrl: string, clientId: string, redirectUri: string, code: string): string {
+  return [
+    `curl -s ${sh(tokenUrl)} \\`,
+    '  -d grant_type=authorization_code \\',
+    `  --data-urlencode ${sh(`client_id=${clientId}`)} \\`,
+    '  --data-urlencode "client_secret=$GRANTKIT_CLIENT_SECRET" \\',
+    `  --data-urlencode ${sh(`redirect_uri=${redirectUri}`)} \\`,
+    `  --data-urlencode ${sh(`code=${code}`)}`,
+  ].join('\n');
+}
+
 /** POSIX single quotes: nothing inside is expanded; a quote is closed, escaped and reopened. */
-export function sh(s: string): string {
+function sh(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,4 +1,4 @@
-import { errorBody, fromQuery, html, nothingBody, row, sh, shell, type CallbackPage } from './callback-page.js';
+import { curlExchange, errorBody, fromQuery, html, nothingBody, row, shell, type CallbackPage } from './callback-page.js';
 import { v2SignInUrl, type ExampleHosted } from './hosted.js';
 
 /**
@@ -71,14 +71,7 @@ function isV2Token(x: unknown): x is V2Token {
 
 /** Without the secret: the curl command that redeems the code, the secret read from the shell. */
 function curlBody(arrived: string, code: string, clientId: string, hosted: ExampleHosted): string {
-  const curl = [
-    `curl -s ${sh(`${hosted.publicUrl}/oauth/token`)} \\`,
-    '  -d grant_type=authorization_code \\',
-    `  --data-urlencode ${sh(`client_id=${clientId}`)} \\`,
-    '  --data-urlencode "client_secret=$GRANTKIT_CLIENT_SECRET" \\',
-    `  --data-urlencode ${sh(`redirect_uri=${hosted.demoV2Callback}`)} \\`,
-    `  --data-urlencode ${sh(`code=${code}`)}`,
-  ].join('\n');
+  const curl = curlExchange(`${hosted.publicUrl}/oauth/token`, clientId, hosted.demoV2Callback, code);
   return (
     `<h1>Signed in</h1><p>grantkit sent the user back to the app with a one-time v2 code. Exchange it at <code>/oauth/token</code> ` +
     `within 10 minutes, with <code>GRANTKIT_CLIENT_SECRET</code> set in your shell:</p><dl>${arrived}</dl><pre id="curl">${html(curl)}</pre>`
