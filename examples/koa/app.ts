@@ -3,11 +3,12 @@ import Koa from 'koa';
 import { grantkit } from '../../adapters/koa/index.js';
 import type { GrantKit } from '../../src/index.js';
 import { callbackPage } from '../shared/callback-page.js';
+import { v2CallbackPage } from '../shared/v2-callback-page.js';
 import { DEMO_ROUTES, indexPage } from '../shared/demo-routes.js';
 import { hostedSettings, type ExampleHosted } from '../shared/hosted.js';
 
-/** The Koa example app, exported so tests can run it without a port. Same routes as examples/express. */
-export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000)): Koa {
+/** The Koa example app, exported so tests can run it without a port. Same routes and arguments as examples/express. */
+export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000), clientSecret?: string): Koa {
   const gk = grantkit(kit);
   const app = new Koa();
   app.use(gk.routes());
@@ -15,6 +16,12 @@ export function createExampleApp(kit: GrantKit, clientId: string, hosted: Exampl
   const callback = new Router();
   callback.get('/callback', (ctx) => {
     const page = callbackPage(new URLSearchParams(ctx.querystring), clientId, hosted);
+    ctx.status = page.status;
+    ctx.set(page.headers);
+    ctx.body = page.html;
+  });
+  callback.get('/callback/v2', async (ctx) => {
+    const page = await v2CallbackPage(new URLSearchParams(ctx.querystring), clientId, hosted, clientSecret);
     ctx.status = page.status;
     ctx.set(page.headers);
     ctx.body = page.html;

@@ -3,7 +3,7 @@ import { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
-import { errorResponse } from './authorize-errors.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { withParams } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
@@ -20,7 +20,7 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   const posted = await takeSignInForm(kit, req, consentForm);
   if (!('form' in posted)) return posted;
   const { form, taken } = posted;
-  if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm();
+  if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm(req);
   const { request: r, provider } = taken;
   if (form.decision === 'decline') {
     const location = withParams(r.redirectUri, { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state });
@@ -29,7 +29,7 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   try {
     return await providerStep(kit, r, provider, true);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(toApp(kit, r), e);
     throw e;
   }
 }
