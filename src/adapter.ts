@@ -11,6 +11,7 @@ import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
 import { mountedFamilies, mountedRoutes, type RoutesOptions } from './routes/families.js';
 import type { Route } from './routes/route.js';
 import { V2_ENDPOINT_SCOPES, type EndpointRule } from './scopes/gating.js';
+import type { ScopeArgument } from './scopes/scope-names.js';
 
 /**
  * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
@@ -34,10 +35,13 @@ export interface GrantKitMiddleware<M> {
   routes(options?: RoutesOptions): M;
   /** Attaches the grant when the token is good; leaves it unset otherwise and lets a guard decide. */
   resolve(): M;
-  /** Passes when the grant satisfies at least one of the scopes (the hierarchy included). */
-  requireScopes(...scopes: string[]): M;
+  /**
+   * Passes when the grant satisfies at least one of the scopes (the hierarchy included). A scope
+   * written as a literal must be one grantkit knows, or the app does not compile.
+   */
+  requireScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
   /** Passes when the grant satisfies every one of the scopes. */
-  requireAllScopes(...scopes: string[]): M;
+  requireAllScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
   /**
    * Guards every route the endpoint table lists (default: the v2 table), in any case, with or
    * without a trailing slash, HEAD as GET; refuses a method the table does not list on a path it
