@@ -6,9 +6,11 @@ import { grantParamNames } from './grants/ownership.js';
 import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
-import { findGuardedRoutes, markMiddleware, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
+import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
+import type { OpenApiOptions } from './openapi/document.js';
+import type { OpenApiDocument } from './openapi/types.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
-import { mountedFamilies, mountedRoutes, type RoutesOptions } from './routes/families.js';
+import { mountedFamilies, mountedRoutes, type RouteFamilyName, type RoutesOptions } from './routes/families.js';
 import type { Route } from './routes/route.js';
 import { V2_ENDPOINT_SCOPES, type EndpointRule } from './scopes/gating.js';
 import type { ScopeArgument } from './scopes/scope-names.js';
@@ -22,6 +24,8 @@ import type { ScopeArgument } from './scopes/scope-names.js';
 
 export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
 export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
+export type { OpenApiOptions } from './openapi/document.js';
+export type { OpenApiDocument } from './openapi/types.js';
 
 /**
  * The five names every framework adapter offers, generic over that framework's middleware type,
@@ -54,6 +58,12 @@ export interface GrantKitMiddleware<M> {
    * 4/5 app or router, a Koa app or @koa/router router).
    */
   guardedRoutes(app: object): GuardedRoutes;
+  /**
+   * The OpenAPI 3.1 document of grantkit's routes this adapter mounted (their families, at their
+   * mount path) and, given `app`, of the app's own routes with the scopes each requires as
+   * `security`. It loads the route modules the first time (docs/openapi.md).
+   */
+  openapi(options?: OpenApiOptions): Promise<OpenApiDocument>;
 }
 
 export interface AdapterOptions {
@@ -125,14 +135,20 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   binding: FrameworkBinding<C, N, M>,
 ): GrantKitMiddleware<M> {
   const core = new AdapterCore(kit, options, binding);
+  /** The families every routes() of this adapter mounted, for a document made without the app. */
+  const mounted = new Set<RouteFamilyName>();
   // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can read an app.
   const scopeGuard = (mode: GuardMode, scopes: readonly string[]): M => {
     const guard = kit.guard(mode, scopes);
     return markMiddleware(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
   };
   return {
-    routes: (routesOptions) =>
-      markMiddleware(core.routes(mountedRoutes(routesOptions)), { kind: 'routes', families: mountedFamilies(routesOptions) }),
+    routes(routesOptions) {
+      const middleware = core.routes(mountedRoutes(routesOptions));
+      const families = mountedFamilies(routesOptions);
+      for (const family of families) mounted.add(family);
+      return markMiddleware(middleware, { kind: 'routes', families });
+    },
     resolve: () => core.resolve(),
     requireScopes: (...scopes) => scopeGuard('any', scopes),
     requireAllScopes: (...scopes) => scopeGuard('all', scopes),
@@ -141,11 +157,21 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
       const middleware = core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
       return markMiddleware(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
     },
-    guardedRoutes(app) {
-      if (binding.stack === undefined) throw new TypeError('grantkit: this adapter cannot read an app\'s routes');
-      return findGuardedRoutes(binding.stack(app), grantParamNames(options.grantParam));
+    guardedRoutes,
+    async openapi(documentOptions = {}) {
+      const found = documentOptions.app === undefined ? undefined : guardedRoutes(documentOptions.app);
+      const fallback: GrantKitMount = { prefix: documentOptions.prefix ?? '/', families: [...mounted] };
+      const mounts = found !== undefined && found.grantkit.length > 0 ? found.grantkit : [fallback];
+      // Loaded when asked for: it imports every route's input schema, which importing grantkit does not.
+      const { openApiDocument } = await import('./openapi/document.js');
+      return openApiDocument({ mounts, routes: found?.routes ?? [], options: documentOptions });
     },
   };
+
+  function guardedRoutes(app: object): GuardedRoutes {
+    if (binding.stack === undefined) throw new TypeError("grantkit: this adapter cannot read an app's routes");
+    return findGuardedRoutes(binding.stack(app), grantParamNames(options.grantParam));
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
 import type { KitContext } from '../kit/context.js';
 
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   state: z.string().max(512).optional(),
   code: z.string().max(4096).optional(),
   error: z.string().max(256).optional(),
