@@ -8,6 +8,7 @@ import { RequireScopes, expressController } from '../../../adapters/decorators/i
 import { grantkit } from '../../../adapters/express/index.js';
 import type { GuardedRoute } from '../../../src/adapter.js';
 import { contractKit } from '../../contract/harness.js';
+import { READ_HEADERS, SHARED_ROUTES as S } from '../../support/guarded-routes.js';
 
 @RequireScopes('contacts.read_only')
 class Contacts {
@@ -16,28 +17,16 @@ class Contacts {
   }
 }
 
-const READ_HEADERS = ['email.metadata', 'email.read_only', 'email.modify', 'email'];
-
-/** What the app below answers, and what guards each route: the same on Express 4 and 5. */
 const EXPECTED: readonly GuardedRoute[] = [
-  { method: 'GET', path: '/messages', guarded: true, requirements: [{ mode: 'any', scopes: ['email.read_only'], source: 'route' }], namesGrant: false },
-  { method: 'GET', path: '/open', guarded: false, requirements: [], namesGrant: false },
-  { method: 'POST', path: '/admin/users/:id', guarded: true, requirements: [{ mode: 'all', scopes: ['contacts', 'calendar'], source: 'middleware' }], namesGrant: false },
+  S.messages,
+  S.open,
+  S.adminUsers,
   { method: 'GET', path: '/v1/:version/threads/:id', guarded: true, requirements: [{ mode: 'any', scopes: READ_HEADERS, source: 'gate' }], namesGrant: false },
   { method: 'GET', path: '/a', guarded: false, requirements: [], namesGrant: false },
   { method: 'GET', path: '/b', guarded: false, requirements: [], namesGrant: false },
-  { method: 'PUT', path: '/events/:id', guarded: true, requirements: [{ mode: 'any', scopes: ['calendar'], source: 'gate' }], namesGrant: false },
-  {
-    method: 'GET',
-    path: '/contacts',
-    guarded: true,
-    requirements: [
-      { mode: 'any', scopes: ['contacts.read_only', 'contacts'], source: 'gate' },
-      { mode: 'any', scopes: ['contacts.read_only'], source: 'route' },
-    ],
-    namesGrant: false,
-  },
-  { method: 'GET', path: '/v3/grants/:grant/messages', guarded: true, requirements: [{ mode: 'any', scopes: READ_HEADERS, source: 'gate' }], namesGrant: true },
+  S.events,
+  S.contacts,
+  S.v3Messages,
 ];
 
 for (const [name, express] of [['express4', express4], ['express5', express5]] as const) {

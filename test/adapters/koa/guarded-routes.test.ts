@@ -9,6 +9,7 @@ import { RequireScopes, koaController } from '../../../adapters/decorators/index
 import { grantkit } from '../../../adapters/koa/index.js';
 import type { GuardedRoute } from '../../../src/adapter.js';
 import { contractKit } from '../../contract/harness.js';
+import { SHARED_ROUTES as S } from '../../support/guarded-routes.js';
 
 @RequireScopes('contacts.read_only')
 class Contacts {
@@ -17,25 +18,13 @@ class Contacts {
   }
 }
 
-const READ_HEADERS = ['email.metadata', 'email.read_only', 'email.modify', 'email'];
-
-/** What the app below answers, and what guards each route: the same on Koa 2 and 3. */
 const EXPECTED: readonly GuardedRoute[] = [
-  { method: 'GET', path: '/messages', guarded: true, requirements: [{ mode: 'any', scopes: ['email.read_only'], source: 'route' }], namesGrant: false },
-  { method: 'GET', path: '/open', guarded: false, requirements: [], namesGrant: false },
-  { method: 'POST', path: '/admin/users/:id', guarded: true, requirements: [{ mode: 'all', scopes: ['contacts', 'calendar'], source: 'middleware' }], namesGrant: false },
-  { method: 'PUT', path: '/events/:id', guarded: true, requirements: [{ mode: 'any', scopes: ['calendar'], source: 'gate' }], namesGrant: false },
-  {
-    method: 'GET',
-    path: '/contacts',
-    guarded: true,
-    requirements: [
-      { mode: 'any', scopes: ['contacts.read_only', 'contacts'], source: 'gate' },
-      { mode: 'any', scopes: ['contacts.read_only'], source: 'route' },
-    ],
-    namesGrant: false,
-  },
-  { method: 'GET', path: '/v3/grants/:grant/messages', guarded: true, requirements: [{ mode: 'any', scopes: READ_HEADERS, source: 'gate' }], namesGrant: true },
+  S.messages,
+  S.open,
+  S.adminUsers,
+  S.events,
+  S.contacts,
+  S.v3Messages,
   { method: 'DELETE', path: '/v3/grants/:grant/messages', guarded: true, requirements: [{ mode: 'any', scopes: [], source: 'gate' }], namesGrant: true },
 ];
 
