@@ -24,6 +24,8 @@ export { V2_IMPLICATIONS } from './scopes/implications.js';
 export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
 export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
 export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
+export type { OpenApiOptions } from './openapi/document.js';
+export type { OpenApiDocument } from './openapi/types.js';
 export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
 export { GOOGLE_PREFIX, V2_TO_GOOGLE, type GoogleScope } from './scopes/provider-google.js';
 export { GRAPH_PREFIX, V2_TO_MICROSOFT, type MicrosoftScope } from './scopes/provider-microsoft.js';

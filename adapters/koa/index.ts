@@ -4,7 +4,16 @@ import type { Grant, GrantKit } from '../../src/index.js';
 import { koaStack } from './stack.js';
 
 /** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
-export type { RouteFamilyName, RoutesOptions, GuardedRoutes, GuardedRoute, GrantKitMount, ScopeRequirement } from '../../src/adapter.js';
+export type {
+  RouteFamilyName,
+  RoutesOptions,
+  GuardedRoutes,
+  GuardedRoute,
+  GrantKitMount,
+  ScopeRequirement,
+  OpenApiDocument,
+  OpenApiOptions,
+} from '../../src/adapter.js';
 
 declare module 'koa' {
   interface DefaultState {
