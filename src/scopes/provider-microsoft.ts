@@ -21,10 +21,10 @@ const SHORT = [
 /** The full URI of a short Graph scope, its literal type kept. */
 const full = <S extends string>(s: S): `${typeof GRAPH_PREFIX}${S}` => `${GRAPH_PREFIX}${s}`;
 
-export const MICROSOFT_SCOPES = [...SHORT, ...SHORT.map(full)];
-
 /** A Microsoft Graph scope the scope graph knows, short (`Mail.Read`) or fully qualified. */
-export type MicrosoftScope = (typeof MICROSOFT_SCOPES)[number];
+export type MicrosoftScope = (typeof SHORT)[number] | `${typeof GRAPH_PREFIX}${(typeof SHORT)[number]}`;
+
+export const MICROSOFT_SCOPES: readonly MicrosoftScope[] = [...SHORT, ...SHORT.map(full)];
 
 /** Graph's hierarchy plus the bridge into the Nylas vocabulary. */
 const SHORT_IMPLICATIONS: Readonly<Record<string, readonly string[]>> = {
