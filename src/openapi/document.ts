@@ -66,13 +66,13 @@ function success(spec: OperationSpec): Response {
   }
 }
 
-function grantkitOperation(route: Route, spec: OperationSpec, path: string, family: RouteFamilyName): Operation {
+function grantkitOperation(route: Route, spec: OperationSpec, path: string, family: RouteFamilyName, id: string): Operation {
   const parameters = [...pathParameters(path), ...(spec.query === undefined ? [] : queryParameters(spec.query))];
   const error: ResponseOrRef = { $ref: `#/components/responses/${spec.pages === true ? HTML_ERROR : ERROR_NAMES[route.family]}` };
   const security = SECURITY[spec.caller];
   const clientAuthentication = CLIENT_AUTHENTICATION[spec.caller];
   return {
-    operationId: operationId(route.method, path),
+    operationId: id,
     summary: spec.summary,
     tags: [family],
     ...(parameters.length > 0 ? { parameters } : {}),
@@ -83,10 +83,20 @@ function grantkitOperation(route: Route, spec: OperationSpec, path: string, fami
   };
 }
 
-/** `postV3ConnectToken`: the method and the path's words, unique per method and path. */
-function operationId(method: string, path: string): string {
-  const words = path.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+/**
+ * Operation ids: the method and the path's words (`postV3ConnectToken`), with a number added in
+ * the rare case two paths spell the same words (`/a-b`, `/a_b`), since ids must be unique.
+ */
+function operationIds(): (method: string, path: string) => string {
+  const taken = new Set<string>();
+  return (method, path) => {
+    const words = path.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+    const base = method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}${n}`;
+    taken.add(id);
+    return id;
+  };
 }
 
 function joinPath(prefix: string, path: string): string {
@@ -107,6 +117,7 @@ function methodKey(method: string): keyof Methods | undefined {
 
 export function openApiDocument({ mounts, routes, options }: DocumentInput): OpenApiDocument {
   const paths = new Map<string, Methods>();
+  const operationId = operationIds();
   const add = (path: string, method: string, build: () => Operation): void => {
     const key = methodKey(method);
     let item = paths.get(path);
@@ -120,7 +131,7 @@ export function openApiDocument({ mounts, routes, options }: DocumentInput): Ope
         const spec = operationSpec(route.method, route.path);
         if (spec === undefined) throw new TypeError(`grantkit: the OpenAPI document describes no route ${route.method} ${route.path}`);
         const path = openApiPath(joinPath(prefix, route.path));
-        add(path, route.method, () => grantkitOperation(route, spec, path, family));
+        add(path, route.method, () => grantkitOperation(route, spec, path, family, operationId(route.method, path)));
       }
     }
   }

@@ -81,6 +81,20 @@ describe('the document', () => {
     assert.deepEqual(doc.paths['/account']?.get?.tags, ['native']);
   });
 
+  it('gives every operation its own id, two paths that spell the same words included', () => {
+    const doc = openApiDocument({
+      mounts: ALL_FAMILIES,
+      routes: [
+        { method: 'GET', path: '/a-b', guarded: false, requirements: [], namesGrant: false },
+        { method: 'GET', path: '/a_b', guarded: false, requirements: [], namesGrant: false },
+      ],
+      options: {},
+    });
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual([doc.paths['/a-b']?.get?.operationId, doc.paths['/a_b']?.get?.operationId], ['getAB', 'getAB2']);
+  });
+
   it('marks an app route no scope admits, and still asks for a token there', () => {
     const doc = openApiDocument({
       mounts: [],
