@@ -21,6 +21,7 @@ import type { ProviderAccessToken, ProviderServerSettings } from './providers/ac
 import type { Route } from './routes/route.js';
 import { buildRouteTable, type MatchedRoute } from './routes/table.js';
 import { type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
+import type { ScopeArgument } from './scopes/scope-names.js';
 import type { MaybePromise, Store } from './store/store.js';
 
 export type { AppCaller, AuthOutcome } from './kit/authentication.js';
@@ -193,7 +194,7 @@ export class GrantKit {
   }
 
   /** Compiles a scope guard once; unknown scope names throw here, at start-up. */
-  guard(mode: GuardMode, scopes: readonly string[]): ScopeGuard {
+  guard<S extends string>(mode: GuardMode, scopes: readonly ScopeArgument<S>[]): ScopeGuard {
     return new ScopeGuard(this.#ctx.graph, this.#ctx.options.realm, mode, scopes);
   }
 

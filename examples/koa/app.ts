@@ -4,7 +4,7 @@ import { grantkit } from '../../adapters/koa/index.js';
 import type { GrantKit } from '../../src/index.js';
 import { callbackPage } from '../shared/callback-page.js';
 import { v2CallbackPage } from '../shared/v2-callback-page.js';
-import { DEMO_ROUTES, indexPage } from '../shared/demo-routes.js';
+import { DEMO_ROUTES, indexPage, OPENAPI_INFO } from '../shared/demo-routes.js';
 import { hostedSettings, type ExampleHosted } from '../shared/hosted.js';
 
 /** The Koa example app, exported so tests can run it without a port. Same routes and arguments as examples/express. */
@@ -25,6 +25,10 @@ export function createExampleApp(kit: GrantKit, clientId: string, hosted: Exampl
     ctx.status = page.status;
     ctx.set(page.headers);
     ctx.body = page.html;
+  });
+  // The OpenAPI 3.1 document of everything this app serves, grantkit's routes and its own; public too.
+  callback.get('/openapi.json', async (ctx) => {
+    ctx.body = await gk.openapi({ app, info: OPENAPI_INFO });
   });
   app.use(callback.routes());
   app.use(gk.gate()); // every demo route is guarded by the v2 endpoint table

@@ -36,7 +36,7 @@ const clientRedirect = {
   locale: opt(35),
 };
 
-const v2Query = z.object({
+export const v2AuthorizeQuery = z.object({
   ...clientRedirect,
   scopes: opt(2048),
   scope: opt(2048),
@@ -47,7 +47,7 @@ const v2Query = z.object({
   disable_provider_selection: opt(8),
 });
 
-const v3Query = z.object({
+export const v3AuthorizeQuery = z.object({
   ...clientRedirect,
   provider: opt(128),
   scope: opt(8192),
@@ -97,7 +97,7 @@ function pkce(kit: KitContext, client: RegisteredClient, challenge: string | und
 
 /** GET /oauth/authorize (v2 hosted authentication). */
 export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  const q = readQuery(v2Query, req);
+  const q = readQuery(v2AuthorizeQuery, req);
   const locale = requestLocale(req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri, locale);
   if (isPage(checked)) return checked;
@@ -169,7 +169,7 @@ function scopeList(scope: string | undefined): string[] | null {
 
 /** GET /v3/connect/auth. */
 export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  const q = readQuery(v3Query, req);
+  const q = readQuery(v3AuthorizeQuery, req);
   const locale = requestLocale(req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri, locale);
   if (isPage(checked)) return checked;

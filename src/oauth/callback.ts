@@ -22,7 +22,7 @@ import type { PageMessage } from '../locales/index.js';
 import { lookOf, requestLook } from './page-look.js';
 import type { KitContext } from '../kit/context.js';
 
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   state: z.string().max(512).optional(),
   code: z.string().max(4096).optional(),
   error: z.string().max(256).optional(),

@@ -8,7 +8,7 @@ import { withParams } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
 
-const consentForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), decision: z.enum(['accept', 'decline']) });
+export const consentForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), decision: z.enum(['accept', 'decline']) });
 
 /**
  * POST /oauth/signin/consent: the consent screen's answer. Its page flow is consumed (CSRF token

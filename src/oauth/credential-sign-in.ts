@@ -19,7 +19,7 @@ import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import { EMAIL, expiredForm, takeSignInForm } from './sign-in-forms.js';
 import type { SignInRequest } from './sign-in-request.js';
 
-const credentialForm = z.object({
+export const credentialForm = z.object({
   flow: z.string().max(128),
   csrf_token: z.string().max(128),
   email: z.string().max(320),

@@ -56,7 +56,7 @@ export function candidatesOf(found: Detection | undefined, email: string, api: '
   }
 }
 
-const emailForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), email: z.string().max(320) });
+export const emailForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), email: z.string().max(320) });
 
 /**
  * POST /oauth/signin/email: the address typed on the email page. Detection (providers/detect.ts)
