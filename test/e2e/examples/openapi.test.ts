@@ -26,6 +26,7 @@ function answered(v3Demo: boolean): string[] {
   const own = [
     { method: 'GET', path: '/' },
     { method: 'GET', path: '/callback' },
+    { method: 'GET', path: '/callback/v2' },
     { method: 'GET', path: '/openapi.json' },
     ...DEMO_ROUTES,
     ...(v3Demo ? V3_DEMO_ROUTES : []),
