@@ -3,13 +3,14 @@ import { GrantKitError } from './errors/error.js';
 import { renderGuardError, withRenderedBody } from './errors/formats.js';
 import type { Grant } from './grants/grant.js';
 import { grantParamNames } from './grants/ownership.js';
-import type { ScopeGuard } from './guard.js';
+import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
+import { findGuardedRoutes, markMiddleware, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
-import { mountedRoutes, type RoutesOptions } from './routes/families.js';
+import { mountedFamilies, mountedRoutes, type RoutesOptions } from './routes/families.js';
 import type { Route } from './routes/route.js';
-import type { EndpointRule } from './scopes/gating.js';
+import { V2_ENDPOINT_SCOPES, type EndpointRule } from './scopes/gating.js';
 
 /**
  * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
@@ -19,6 +20,7 @@ import type { EndpointRule } from './scopes/gating.js';
  */
 
 export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
+export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
 
 /**
  * The five names every framework adapter offers, generic over that framework's middleware type,
@@ -42,6 +44,12 @@ export interface GrantKitMiddleware<M> {
    * lists (405, OPTIONS aside); passes the rest through.
    */
   gate(rules?: readonly EndpointRule[]): M;
+  /**
+   * The app's routes, each with the grantkit guards in front of it and the scopes they require,
+   * and where grantkit's own routes are mounted, read from the app's middleware stack (an Express
+   * 4/5 app or router, a Koa app or @koa/router router).
+   */
+  guardedRoutes(app: object): GuardedRoutes;
 }
 
 export interface AdapterOptions {
@@ -96,6 +104,8 @@ export interface FrameworkBinding<C extends RequestHandle, N extends () => unkno
   raise(err: unknown, next: N): unknown;
   /** The framework's middleware that runs `step`, named as `step` is. */
   mount(step: (cx: C, next: N) => unknown): M;
+  /** The app's middleware stack in the neutral form guardedRoutes() walks; absent where a framework has none to read. */
+  stack?(app: object): readonly StackLayer[];
 }
 
 /**
@@ -111,20 +121,25 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   binding: FrameworkBinding<C, N, M>,
 ): GrantKitMiddleware<M> {
   const core = new AdapterCore(kit, options, binding);
+  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can read an app.
+  const scopeGuard = (mode: GuardMode, scopes: readonly string[]): M => {
+    const guard = kit.guard(mode, scopes);
+    return markMiddleware(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
+  };
   return {
-    routes: (routesOptions) => core.routes(mountedRoutes(routesOptions)),
+    routes: (routesOptions) =>
+      markMiddleware(core.routes(mountedRoutes(routesOptions)), { kind: 'routes', families: mountedFamilies(routesOptions) }),
     resolve: () => core.resolve(),
-    requireScopes(...scopes) {
-      const guard = kit.guard('any', scopes);
-      return core.guardMiddleware(() => guard);
-    },
-    requireAllScopes(...scopes) {
-      const guard = kit.guard('all', scopes);
-      return core.guardMiddleware(() => guard);
-    },
+    requireScopes: (...scopes) => scopeGuard('any', scopes),
+    requireAllScopes: (...scopes) => scopeGuard('all', scopes),
     gate(rules) {
       const lookup = kit.gate(rules);
-      return core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+      const middleware = core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+      return markMiddleware(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
+    },
+    guardedRoutes(app) {
+      if (binding.stack === undefined) throw new TypeError('grantkit: this adapter cannot read an app\'s routes');
+      return findGuardedRoutes(binding.stack(app), grantParamNames(options.grantParam));
     },
   };
 }
