@@ -1,4 +1,4 @@
-import { ScopeSolver, type LeastPrivilege, type RouteNeed, type ScopeRequirement } from '../scopes/least-privilege.js';
+import { ScopeSolver, type LeastPrivilege, type RouteNeed, type ScopeCheck } from '../scopes/least-privilege.js';
 import type { ScopeGraph } from '../scopes/graph.js';
 import { PROVIDER_CANDIDATES, type ScopeProvider } from '../scopes/provider-candidates.js';
 import { connectorAdvice, defaultScopesWarnings, type ConnectorAdvice, type ConnectorDefaults, type ScopeWarning, type Solvers } from './warnings.js';
@@ -24,7 +24,7 @@ export interface RouteScopes {
   readonly path: string;
   readonly access: RouteAccess;
   /** The guards in front of the route, in the order they run. */
-  readonly requirements: readonly ScopeRequirement[];
+  readonly requirements: readonly ScopeCheck[];
   /** Every smallest set of Nylas scopes that satisfies the route, the least privileged first. */
   readonly satisfiedBy: readonly (readonly string[])[];
 }

@@ -8,7 +8,7 @@ import type { ScopeVocabulary } from './vocabulary.js';
  * through the hierarchy: `email` satisfies a guard on `email.send`. An `any` requirement with no
  * scopes is one that nothing satisfies (an endpoint-table row that no scope admits).
  */
-export interface ScopeRequirement {
+export interface ScopeCheck {
   readonly mode: 'any' | 'all';
   readonly scopes: readonly string[];
 }
@@ -17,7 +17,7 @@ export interface ScopeRequirement {
  * What a route needs: every requirement in front of it (a table gate and a guard on the route
  * are both checked). An empty list needs a valid token and no scope.
  */
-export type RouteNeed = readonly ScopeRequirement[];
+export type RouteNeed = readonly ScopeCheck[];
 
 /** A least-privileged answer: the scopes to ask for, and every permission they imply. */
 export interface LeastPrivilege {

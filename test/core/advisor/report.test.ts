@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildScopeReport, type ConnectorDefaults, type GuardedRouteNeed } from '../../../src/advisor/report.js';
 import { v2ScopeGraph } from '../../../src/index.js';
-import type { ScopeRequirement } from '../../../src/scopes/least-privilege.js';
+import type { ScopeCheck } from '../../../src/scopes/least-privilege.js';
 import { GOOGLE_PREFIX } from '../../../src/scopes/provider-google.js';
 
 const g = (s: string): string => GOOGLE_PREFIX + s;
-const any = (...scopes: string[]): ScopeRequirement => ({ mode: 'any', scopes });
-const route = (method: string, path: string, ...requirements: ScopeRequirement[]): GuardedRouteNeed => ({ method, path, requirements });
+const any = (...scopes: string[]): ScopeCheck => ({ mode: 'any', scopes });
+const route = (method: string, path: string, ...requirements: ScopeCheck[]): GuardedRouteNeed => ({ method, path, requirements });
 
 /** A mail app: reads messages and sends, nothing else. */
 const MAIL_ROUTES: readonly GuardedRouteNeed[] = [

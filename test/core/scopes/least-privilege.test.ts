@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { V2_SCOPES, v2ScopeGraph } from '../../../src/index.js';
-import { ScopeSolver, type RouteNeed, type ScopeRequirement } from '../../../src/scopes/least-privilege.js';
+import { ScopeSolver, type RouteNeed, type ScopeCheck } from '../../../src/scopes/least-privilege.js';
 import { PROVIDER_CANDIDATES } from '../../../src/scopes/provider-candidates.js';
 import { GOOGLE_PREFIX } from '../../../src/scopes/provider-google.js';
 
 const nylas = new ScopeSolver(v2ScopeGraph);
-const any = (...scopes: string[]): ScopeRequirement => ({ mode: 'any', scopes });
-const all = (...scopes: string[]): ScopeRequirement => ({ mode: 'all', scopes });
+const any = (...scopes: string[]): ScopeCheck => ({ mode: 'any', scopes });
+const all = (...scopes: string[]): ScopeCheck => ({ mode: 'all', scopes });
 const g = (s: string): string => GOOGLE_PREFIX + s;
 
 describe('ScopeSolver.leastPrivilege: the set with the fewest implied scopes', () => {
