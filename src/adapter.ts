@@ -6,7 +6,10 @@ import { grantParamNames } from './grants/ownership.js';
 import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
-import { findGuardedRoutes, markMiddleware, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
+import { kitScopeReport } from './advisor/kit-report.js';
+import type { ScopeReport } from './advisor/report.js';
+import { ownMark, registerReporter } from './advisor/reporters.js';
+import { findGuardedRoutes, markMiddleware, type GuardedRoutes, type MiddlewareMark, type StackLayer } from './introspection/guarded-routes.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
 import { mountedFamilies, mountedRoutes, type RoutesOptions } from './routes/families.js';
 import type { Route } from './routes/route.js';
@@ -50,6 +53,12 @@ export interface GrantKitMiddleware<M> {
    * 4/5 app or router, a Koa app or @koa/router router).
    */
   guardedRoutes(app: object): GuardedRoutes;
+  /**
+   * What the app's guarded routes need: each route with the scope sets that satisfy it, the
+   * least-privileged Nylas, Google and Microsoft scopes for all of them, and warnings when the
+   * kit's or a connector's default scopes are wider or narrower than that (docs/scope-advisor.md).
+   */
+  scopeReport(app: object): Promise<ScopeReport>;
 }
 
 export interface AdapterOptions {
@@ -121,27 +130,31 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   binding: FrameworkBinding<C, N, M>,
 ): GrantKitMiddleware<M> {
   const core = new AdapterCore(kit, options, binding);
-  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can read an app.
+  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can
+  // read an app, and each mark leads back to this instance, so `npx grantkit scopes` can too.
+  const mark = <T>(middleware: T, what: MiddlewareMark): T => markMiddleware(middleware, ownMark(what, () => gk));
   const scopeGuard = (mode: GuardMode, scopes: readonly string[]): M => {
     const guard = kit.guard(mode, scopes);
-    return markMiddleware(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
+    return mark(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
   };
-  return {
-    routes: (routesOptions) =>
-      markMiddleware(core.routes(mountedRoutes(routesOptions)), { kind: 'routes', families: mountedFamilies(routesOptions) }),
+  const gk: GrantKitMiddleware<M> = {
+    routes: (routesOptions) => mark(core.routes(mountedRoutes(routesOptions)), { kind: 'routes', families: mountedFamilies(routesOptions) }),
     resolve: () => core.resolve(),
     requireScopes: (...scopes) => scopeGuard('any', scopes),
     requireAllScopes: (...scopes) => scopeGuard('all', scopes),
     gate(rules) {
       const lookup = kit.gate(rules);
       const middleware = core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
-      return markMiddleware(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
+      return mark(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
     },
     guardedRoutes(app) {
       if (binding.stack === undefined) throw new TypeError('grantkit: this adapter cannot read an app\'s routes');
       return findGuardedRoutes(binding.stack(app), grantParamNames(options.grantParam));
     },
+    scopeReport: async (app) => kitScopeReport(kit, gk.guardedRoutes(app)),
   };
+  registerReporter(gk, binding.stack);
+  return gk;
 }
 
 /**

@@ -23,6 +23,8 @@ export { V2_IMPLICATIONS } from './scopes/implications.js';
 export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
 export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
 export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
+export type { ScopeReport, RouteScopes, RouteAccess, ConnectorAdvice, ScopeWarning, WarningSubject } from './advisor/report.js';
+export type { LeastPrivilege, ScopeCheck } from './scopes/least-privilege.js';
 export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
 export { GOOGLE_PREFIX, V2_TO_GOOGLE } from './scopes/provider-google.js';
 export { GRAPH_PREFIX, V2_TO_MICROSOFT } from './scopes/provider-microsoft.js';
