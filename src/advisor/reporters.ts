@@ -45,17 +45,28 @@ export function anyReporter(): boolean {
   return readers.size > 0;
 }
 
-/** The layers of an app or router, read by the first framework that recognises it. */
-export function appLayers(value: unknown): readonly StackLayer[] | undefined {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+/**
+ * The layers of an app or router, as each framework that can read it reads it: an @koa/router
+ * router and an Express router both keep a `stack`, so a router may read as either.
+ */
+export function appReadings(value: unknown): Array<readonly StackLayer[]> {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return [];
+  const readings: Array<readonly StackLayer[]> = [];
   for (const read of readers) {
     try {
-      return read(value);
+      readings.push(read(value));
     } catch {
       // Not this framework's app: the readers throw a TypeError for anything they cannot read.
     }
   }
-  return undefined;
+  return readings;
+}
+
+/** The adapter instance whose middleware the app's stack holds first, as any framework reads it. */
+export function reporterOfApp(app: unknown): ScopeReporter | undefined {
+  return appReadings(app)
+    .map(reporterInStack)
+    .find((r) => r !== undefined);
 }
 
 /** The adapter instance whose middleware an app's stack holds first, if any. */

@@ -131,5 +131,6 @@ function narrowerMessage(subject: WarningSubject, scopes: readonly string[], rou
 }
 
 function enough(suggested: readonly string[]): string {
+  if (suggested.length === 0) return 'no route needs a scope';
   return `${suggested.join(', ')} ${suggested.length === 1 ? 'covers' : 'cover'} every route`;
 }

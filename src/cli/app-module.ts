@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { anyReporter, appLayers, asReporter, reporterInStack, type ScopeReporter } from '../advisor/reporters.js';
+import { anyReporter, appReadings, asReporter, reporterOfApp, type ScopeReporter } from '../advisor/reporters.js';
 import { UsageError } from './args.js';
 
 /** An app a module exports, and the grantkit middleware that reports on it. */
@@ -26,7 +26,7 @@ export async function loadApp(path: string, exportName: string | undefined): Pro
   }
   const exports = typeof loaded === 'object' && loaded !== null ? Object.entries(loaded) : [];
   const { name, app } = pickApp(path, exports, exportName);
-  const reporter = exports.map(([, v]) => asReporter(v)).find((r) => r !== undefined) ?? reporterInStack(appLayers(app) ?? []);
+  const reporter = exports.map(([, v]) => asReporter(v)).find((r) => r !== undefined) ?? reporterOfApp(app);
   if (reporter === undefined) {
     throw new Error(
       `${path}: the app exported as "${name}" holds no grantkit guard. Mount grantkit's guards on it, or export its grantkit middleware ` +
@@ -70,5 +70,5 @@ function pickApp(path: string, exports: ReadonlyArray<readonly [string, unknown]
 }
 
 function isApp(value: unknown): value is object {
-  return appLayers(value) !== undefined;
+  return appReadings(value).length > 0;
 }

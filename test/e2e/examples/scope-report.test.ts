@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { appLayers, reporterInStack } from '../../../src/advisor/reporters.js';
+import { reporterOfApp } from '../../../src/advisor/reporters.js';
 import { runCli } from '../../../src/cli/run.js';
 import type { ScopeReport } from '../../../src/index.js';
 import { createExampleApp as expressApp } from '../../../examples/express/app.js';
@@ -111,7 +111,7 @@ describe('the examples’ scope reports', () => {
     const providers = await startHostedProviders(config.kit, env, config.hosted, 0);
     try {
       const app = expressApp(config.kit, config.clientId, config.hosted);
-      const reporter = reporterInStack(appLayers(app) ?? []);
+      const reporter = reporterOfApp(app);
       assert.ok(reporter);
       const report = await reporter.scopeReport(app);
       assert.deepEqual(
