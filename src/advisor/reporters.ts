@@ -70,7 +70,7 @@ export function reporterOfApp(app: unknown): ScopeReporter | undefined {
 }
 
 /** The adapter instance whose middleware an app's stack holds first, if any. */
-export function reporterInStack(layers: readonly StackLayer[]): ScopeReporter | undefined {
+function reporterInStack(layers: readonly StackLayer[]): ScopeReporter | undefined {
   for (const layer of layers) {
     const found =
       layer.kind === 'router' ? reporterInStack(layer.layers) : firstOwned(layer.kind === 'use' ? [layer.handler] : layer.handlers);
