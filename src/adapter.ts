@@ -6,7 +6,10 @@ import { grantParamNames } from './grants/ownership.js';
 import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
-import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
+import { kitScopeReport } from './advisor/kit-report.js';
+import type { ScopeReport } from './advisor/report.js';
+import { ownMark, registerReporter } from './advisor/reporters.js';
+import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type MiddlewareMark, type StackLayer } from './introspection/guarded-routes.js';
 import type { OpenApiOptions } from './openapi/document.js';
 import type { OpenApiDocument } from './openapi/types.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
@@ -64,6 +67,12 @@ export interface GrantKitMiddleware<M> {
    * `security`. It loads the route modules the first time (docs/openapi.md).
    */
   openapi(options?: OpenApiOptions): Promise<OpenApiDocument>;
+  /**
+   * What the app's guarded routes need: each route with the scope sets that satisfy it, the
+   * least-privileged Nylas, Google and Microsoft scopes for all of them, and warnings when the
+   * kit's or a connector's default scopes are wider or narrower than that (docs/scope-advisor.md).
+   */
+  scopeReport(app: object): Promise<ScopeReport>;
 }
 
 export interface AdapterOptions {
@@ -137,17 +146,19 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   const core = new AdapterCore(kit, options, binding);
   /** The families every routes() of this adapter mounted, for a document made without the app. */
   const mounted = new Set<RouteFamilyName>();
-  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can read an app.
+  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can
+  // read an app, and each mark leads back to this instance, so `npx grantkit scopes` can too.
+  const mark = <T>(middleware: T, what: MiddlewareMark): T => markMiddleware(middleware, ownMark(what, () => gk));
   const scopeGuard = (mode: GuardMode, scopes: readonly string[]): M => {
     const guard = kit.guard(mode, scopes);
-    return markMiddleware(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
+    return mark(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
   };
-  return {
+  const gk: GrantKitMiddleware<M> = {
     routes(routesOptions) {
       const middleware = core.routes(mountedRoutes(routesOptions));
       const families = mountedFamilies(routesOptions);
       for (const family of families) mounted.add(family);
-      return markMiddleware(middleware, { kind: 'routes', families });
+      return mark(middleware, { kind: 'routes', families });
     },
     resolve: () => core.resolve(),
     requireScopes: (...scopes) => scopeGuard('any', scopes),
@@ -155,7 +166,7 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
     gate(rules) {
       const lookup = kit.gate(rules);
       const middleware = core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
-      return markMiddleware(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
+      return mark(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
     },
     guardedRoutes,
     async openapi(documentOptions = {}) {
@@ -166,7 +177,10 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
       const { openApiDocument } = await import('./openapi/document.js');
       return openApiDocument({ mounts, routes: found?.routes ?? [], options: documentOptions });
     },
+    scopeReport: async (app) => kitScopeReport(kit, guardedRoutes(app)),
   };
+  registerReporter(gk, binding.stack);
+  return gk;
 
   function guardedRoutes(app: object): GuardedRoutes {
     if (binding.stack === undefined) throw new TypeError("grantkit: this adapter cannot read an app's routes");

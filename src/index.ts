@@ -26,6 +26,8 @@ export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes
 export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
 export type { OpenApiOptions } from './openapi/document.js';
 export type { OpenApiDocument } from './openapi/types.js';
+export type { ScopeReport, RouteScopes, RouteAccess, ConnectorAdvice, ScopeWarning, WarningSubject } from './advisor/report.js';
+export type { LeastPrivilege, ScopeCheck } from './scopes/least-privilege.js';
 export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
 export { GOOGLE_PREFIX, V2_TO_GOOGLE, type GoogleScope } from './scopes/provider-google.js';
 export { GRAPH_PREFIX, V2_TO_MICROSOFT, type MicrosoftScope } from './scopes/provider-microsoft.js';

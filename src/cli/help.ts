@@ -14,7 +14,7 @@ export function overview(entries: readonly Entry[]): string {
   return [
     'Usage: grantkit <command> [options]',
     '',
-    'Maintenance commands against the store the app uses (GRANTKIT_STORE).',
+    'Maintenance commands against the store the app uses (GRANTKIT_STORE), and the scopes an app needs.',
     '',
     'Commands:',
     ...columns(commands.map((c) => [c.name, c.summary])),

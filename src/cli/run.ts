@@ -7,12 +7,13 @@ import { grants } from './grants.js';
 import { groupHelp, isGroup, overview, type Entry } from './help.js';
 import { migrate } from './migrate.js';
 import { rotateKeys } from './rotate-keys.js';
+import { scopes } from './scopes.js';
 import { nearest } from './suggest.js';
 import { UnmigratedStoreError } from './unmigrated.js';
 import { version } from './version.js';
 
 /** In the order the help lists them. */
-const ENTRIES: readonly Entry[] = [migrate, apiKeys, grants, connectors, rotateKeys];
+const ENTRIES: readonly Entry[] = [migrate, apiKeys, grants, connectors, rotateKeys, scopes];
 
 /** What the words on a command line name: a command and its arguments, or a whole group. */
 type Target = { readonly command: Command; readonly rest: readonly string[] } | { readonly group: CommandGroup };

@@ -46,6 +46,7 @@ describe('grantkit --version and help', () => {
       'connectors serve',
       'connectors assign',
       'rotate-keys',
+      'scopes',
     ]);
     assert.match(long.stdout, /^ {2}rotate-keys +Re-seals every grant's settings under the current key/m);
     assert.match(long.stdout, /--version/);
