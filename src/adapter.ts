@@ -7,16 +7,13 @@ import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
 import { kitScopeReport } from './advisor/kit-report.js';
-import type { ScopeReport } from './advisor/report.js';
 import { ownMark, registerReporter } from './advisor/reporters.js';
 import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type MiddlewareMark, type StackLayer } from './introspection/guarded-routes.js';
-import type { OpenApiOptions } from './openapi/document.js';
-import type { OpenApiDocument } from './openapi/types.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
-import { mountedFamilies, mountedRoutes, type RouteFamilyName, type RoutesOptions } from './routes/families.js';
+import { mountedFamilies, mountedRoutes, type RouteFamilyName } from './routes/families.js';
 import type { Route } from './routes/route.js';
-import { V2_ENDPOINT_SCOPES, type EndpointRule } from './scopes/gating.js';
-import type { ScopeArgument } from './scopes/scope-names.js';
+import { V2_ENDPOINT_SCOPES } from './scopes/gating.js';
+import type { AdapterOptions, GrantKitMiddleware } from './middleware.js';
 
 /**
  * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
@@ -29,65 +26,7 @@ export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
 export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
 export type { OpenApiOptions } from './openapi/document.js';
 export type { OpenApiDocument } from './openapi/types.js';
-
-/**
- * The five names every framework adapter offers, generic over that framework's middleware type,
- * so grantkit/express and grantkit/koa cannot drift apart.
- */
-export interface GrantKitMiddleware<M> {
-  /**
-   * grantkit's own routes (/connect/*, /oauth/*, /v3/connect/*, /v3/grants, /account, /a/*, …);
-   * with `only`, the routes of those families alone (docs/routes.md lists them).
-   */
-  routes(options?: RoutesOptions): M;
-  /** Attaches the grant when the token is good; leaves it unset otherwise and lets a guard decide. */
-  resolve(): M;
-  /**
-   * Passes when the grant satisfies at least one of the scopes (the hierarchy included). A scope
-   * written as a literal must be one grantkit knows, or the app does not compile.
-   */
-  requireScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
-  /** Passes when the grant satisfies every one of the scopes. */
-  requireAllScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
-  /**
-   * Guards every route the endpoint table lists (default: the v2 table), in any case, with or
-   * without a trailing slash, HEAD as GET; refuses a method the table does not list on a path it
-   * lists (405, OPTIONS aside); passes the rest through.
-   */
-  gate(rules?: readonly EndpointRule[]): M;
-  /**
-   * The app's routes, each with the grantkit guards in front of it and the scopes they require,
-   * and where grantkit's own routes are mounted, read from the app's middleware stack (an Express
-   * 4/5 app or router, a Koa app or @koa/router router).
-   */
-  guardedRoutes(app: object): GuardedRoutes;
-  /**
-   * The OpenAPI 3.1 document of grantkit's routes this adapter mounted (their families, at their
-   * mount path) and, given `app`, of the app's own routes with the scopes each requires as
-   * `security`. It loads the route modules the first time (docs/openapi.md).
-   */
-  openapi(options?: OpenApiOptions): Promise<OpenApiDocument>;
-  /**
-   * What the app's guarded routes need: each route with the scope sets that satisfy it, the
-   * least-privileged Nylas, Google and Microsoft scopes for all of them, and warnings when the
-   * kit's or a connector's default scopes are wider or narrower than that (docs/scope-advisor.md).
-   */
-  scopeReport(app: object): Promise<ScopeReport>;
-}
-
-export interface AdapterOptions {
-  /**
-   * Hand guard failures to the app's own error handling (Express `next(err)`, a throw on Koa)
-   * as a GrantKitError with status, headers, expose and the rendered body, instead of answering.
-   */
-  readonly throwErrors?: boolean;
-  /**
-   * The route parameter that names a grant in the app's routes, when it is not `grant`,
-   * `grant_id` or `grantId` (those are always read). A guard on a route with that parameter lets
-   * an access token through only for its own grant.
-   */
-  readonly grantParam?: string | readonly string[];
-}
+export type { AdapterOptions, GrantKitMiddleware } from './middleware.js';
 
 /**
  * A framework's handle on one request (Express `req`, Koa `ctx`): both carry these under the same
