@@ -1,6 +1,8 @@
+import type { SignInParty } from '../audit/sign-in.js';
 import type { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
+import type { KitFoundation } from '../kit/foundation.js';
 import { withParams } from './callback-uri.js';
 
 export interface AuthorizeError {
@@ -22,6 +24,12 @@ export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseD
     state: to.state,
   });
   return { status: 302, headers: { location, ...PAGE_HEADERS } };
+}
+
+/** A hosted sign-in refused once its client and callback are known: reported as failed, then answered as errorResponse does. */
+export function signInRefused(kit: KitFoundation, party: Omit<SignInParty, 'flow'>, to: AuthorizeError, err: GrantKitError): ResponseDescriptor {
+  kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', ...party, reason: err.code });
+  return errorResponse(to, err);
 }
 
 /** RFC 6749 section 4.1.2.1 error codes: the user or provider said no, the server failed, or the request was bad. */
