@@ -1,4 +1,4 @@
-import { createGrantKit, sandboxProvider, type GrantKit, type Store } from '../../src/index.js';
+import { createGrantKit, sandboxProvider, type AuditEvent, type GrantKit, type Store } from '../../src/index.js';
 import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
 import { hostedSettings, portFrom, startHostedProviders, type ExampleHosted, type HostedProviders } from './hosted.js';
 
@@ -33,6 +33,11 @@ export interface ExampleStore {
   readonly store: Store;
   /** Turn the per-instance grant cache on (for stores that several instances share). */
   readonly cache: boolean;
+}
+
+/** The example's audit trail: each event as one JSON line on standard error (ids and hash prefixes, never a secret). */
+export function printAuditEvent(event: AuditEvent): void {
+  process.stderr.write(`audit ${JSON.stringify(event)}\n`);
 }
 
 /** What the servers get: the configuration, and the hosted providers started for it. */
@@ -141,6 +146,8 @@ export function exampleConfig(
     providers: [sandboxProvider()],
     hostedOAuth: { publicUrl: hosted.publicUrl },
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
+    // GRANTKIT_AUDIT=1 prints the audit trail on standard error, one JSON line per decision.
+    ...(env['GRANTKIT_AUDIT'] === '1' ? { audit: printAuditEvent } : {}),
   });
   // The v3 API key is stored as its hash; importing it again on every start is idempotent.
   const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });
