@@ -34,13 +34,14 @@ const SCOPE = 'grantkit';
  * at all for telemetry: the SDK must be registered before the kit is created, as every
  * OpenTelemetry instrumentation asks.
  */
-export async function loadInstruments(version: string): Promise<Instruments> {
+export async function loadInstruments(versionOf: () => string | undefined): Promise<Instruments> {
   let api: typeof import('@opentelemetry/api');
   try {
     api = await import('@opentelemetry/api');
   } catch {
     return {};
   }
+  const version = versionOf();
   const { trace, metrics, ProxyTracerProvider, createNoopMeter, SpanStatusCode } = api;
   const provider = trace.getTracerProvider();
   const noTracer = provider instanceof ProxyTracerProvider && provider.getDelegate() === new ProxyTracerProvider().getDelegate();

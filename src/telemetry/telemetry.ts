@@ -18,7 +18,7 @@ export class Telemetry {
 
   constructor(enabled: boolean) {
     this.loaded = enabled
-      ? loadInstruments(version()).then(
+      ? loadInstruments(ownVersion).then(
           (instruments) => {
             this.#instruments = instruments;
           },
@@ -54,6 +54,15 @@ export class Telemetry {
   /** One store call's duration. `store`: which store (memory, sqlite, postgres, redis, or the class of the app's own). */
   storeCall(operation: string, store: string, seconds: number): void {
     this.#instruments.storeDuration?.(seconds, { operation, store });
+  }
+}
+
+/** grantkit's version, for the instrumentation scope; none when the package cannot name itself (a bundle). */
+function ownVersion(): string | undefined {
+  try {
+    return version();
+  } catch {
+    return undefined;
   }
 }
 
