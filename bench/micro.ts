@@ -3,7 +3,9 @@
  * Needs --expose-gc (run.ts passes it):
  *   - kit.authorize (token resolution + requireScopes guard) at 1 thousand and 1 million grants, memory and SQLite;
  *   - heap per grant (one grant plus its access token), from 100 thousand inserted;
- *   - native code exchanges per second (authorizeNative + redeemNative, the /connect/* core flows).
+ *   - native code exchanges per second (authorizeNative + redeemNative, the /connect/* core flows);
+ *   - kit.authorize with @opentelemetry/api loaded and no SDK registered, against `telemetry: false`
+ *     (the API not loaded), and with an `audit` function that does nothing.
  * Prints a markdown section, then one prefixed JSON line that run.ts reads.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Bench } from 'tinybench';
-import { createGrantKit, GrantKitError, MemoryStore, sandboxProvider, type GrantKit, type ScopeGuard } from '../src/index.js';
+import { createGrantKit, GrantKitError, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions, type ScopeGuard } from '../src/index.js';
 import { authorizeNative, redeemNative } from '../src/flows/native.js';
 import { SqliteStore } from '../src/store/sql/sqlite.js';
 import type { Store } from '../src/store/store.js';
@@ -35,13 +37,14 @@ const collect = (): void => {
 /** Deterministic tokens, so any of a million can be regenerated for a probe without keeping them all. */
 const tokenOf = (i: number): string => `gk_at_${createHash('sha256').update(`bench-${i}`).digest('base64url')}`;
 
-const kitOn = (store: Store): GrantKit =>
+const kitOn = (store: Store, extra: Partial<GrantKitOptions> = {}): GrantKit =>
   createGrantKit({
     clients: [{ id: CLIENT_ID }],
     providers: [sandboxProvider()],
     store,
     secretKeys: 'bench-secret-key-0123456789abcdef0123456789',
     onError: () => {},
+    ...extra,
   });
 
 const lines: string[] = [];
@@ -149,6 +152,48 @@ async function exchangesPerSecond(): Promise<number> {
   return r && 'period' in r ? 1000 / r.period : NaN;
 }
 
+// ---------------------------------------------------------------- observability off, and no SDK
+
+interface ObservedCost {
+  readonly off: number;
+  readonly apiNoSdk: number;
+  readonly audit: number;
+}
+
+/**
+ * kit.authorize on one memory store of 1,000 grants through three kits: `telemetry: false` (the
+ * API never loaded), the default with @opentelemetry/api loaded and no SDK registered, and an
+ * `audit` function that does nothing. The difference sought is a few nanoseconds, well under the
+ * noise of wall-clock samples on a shared machine, so each kit runs in short interleaved rounds
+ * timed by the process's own CPU time, and each figure is the lowest round.
+ */
+async function observedCost(): Promise<ObservedCost> {
+  const store = new MemoryStore();
+  await fillGrants(store, 1_000, tokenOf);
+  const kits = {
+    off: kitOn(store, { telemetry: false }),
+    apiNoSdk: kitOn(store),
+    audit: kitOn(store, { telemetry: false, audit: () => {} }),
+  };
+  await Promise.all(Object.values(kits).map((k) => k.ready()));
+  const probes = Array.from({ length: PROBES }, () => `Bearer ${tokenOf(Math.floor(Math.random() * 1_000))}`);
+  const best = { off: Infinity, apiNoSdk: Infinity, audit: Infinity };
+  const calls = 30_000;
+  for (let round = 0; round < 60; round++) {
+    for (const name of ['off', 'apiNoSdk', 'audit'] as const) {
+      const kit = kits[name];
+      const guard = kit.guard('any', [REQUIRED_SCOPE]);
+      let j = 0;
+      const cpu0 = process.cpuUsage();
+      for (let k = 0; k < calls; k++) kit.authorize(probes[j++ & (PROBES - 1)], '/', guard);
+      const cpu = process.cpuUsage(cpu0);
+      best[name] = Math.min(best[name], (cpu.user + cpu.system) / calls);
+    }
+  }
+  console.log(`  authorize, memory, telemetry off ${best.off.toFixed(3)} µs, API loaded without SDK ${best.apiNoSdk.toFixed(3)} µs, no-op audit ${best.audit.toFixed(3)} µs (CPU time, lowest of 60 rounds)`);
+  return best;
+}
+
 // ---------------------------------------------------------------- main
 
 console.log('\nIn-process figures (tinybench):');
@@ -162,9 +207,12 @@ for (const kind of ['memory', 'sqlite'] as const) {
     collect();
   }
 }
+const observed = await observedCost();
+collect();
 const exchanges = await exchangesPerSecond();
 console.log(`  native code exchanges (authorize + redeem, memory store): ${exchanges.toFixed(0)}/s`);
 
+const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
 const cost = (kind: string, n: number): number => scaled.find((s) => s.store === kind && s.grants === n)?.usPerCall ?? NaN;
 const scaling: Record<string, number> = {};
 say('### In-process figures');
@@ -177,6 +225,9 @@ for (const kind of ['memory', 'sqlite']) scaling[kind] = cost(kind, 1e6) / cost(
 say(`| cost at 1M ÷ cost at 1k | ${scaling['memory']!.toFixed(2)}× | ${scaling['sqlite']!.toFixed(2)}× |`);
 say(`| heap per grant (with its access token), from 100,000 | ${perGrant.toFixed(0)} B | – |`);
 say(`| native code exchanges (authorize + redeem) | ${exchanges.toFixed(0)}/s | – |`);
+say(`| kit.authorize, 1,000 grants, \`telemetry: false\` (CPU time, lowest of 60 rounds) | ${observed.off.toFixed(3)} µs | – |`);
+say(`| the same, @opentelemetry/api loaded, no SDK registered | ${observed.apiNoSdk.toFixed(3)} µs (${signed(observed.apiNoSdk - observed.off)} µs) | – |`);
+say(`| the same, a no-op \`audit\` function | ${observed.audit.toFixed(3)} µs (${signed(observed.audit - observed.off)} µs) | – |`);
 say('');
 say(
   `Probes: ${PROBES} random tokens of the set, ${BATCH} calls per sample; SQLite is a WAL file in ${tmpdir()}. ` +

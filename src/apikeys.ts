@@ -1,3 +1,4 @@
+import type { AuditTrail } from './audit/trail.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from './crypto/tokens.js';
 import type { Store } from './store/store.js';
 import type { TokenRecord } from './store/records.js';
@@ -49,12 +50,14 @@ export class ApiKeys {
   readonly #now: () => number;
   readonly #defaultClient: string;
   readonly #hasClient: (id: string) => boolean;
+  readonly #audit: AuditTrail | undefined;
 
-  constructor(store: Store, now: () => number, defaultClient: string, hasClient: (id: string) => boolean) {
+  constructor(store: Store, now: () => number, defaultClient: string, hasClient: (id: string) => boolean, audit?: AuditTrail) {
     this.#store = store;
     this.#now = now;
     this.#defaultClient = defaultClient;
     this.#hasClient = hasClient;
+    this.#audit = audit;
   }
 
   /** A new random key (`gk_key_` + 256 bits). The returned `key` is the only copy. */
@@ -85,10 +88,17 @@ export class ApiKeys {
 
   /** Revokes by public id, or by the key itself. True when a key was removed. */
   async revoke(idOrKey: string): Promise<boolean> {
-    if (!idOrKey.startsWith('key_')) return (await this.#store.revokeToken(hashSecret(idOrKey))) !== undefined;
-    const records = await this.#store.listTokens({ kind: 'api_key' });
-    const found = records.find((r) => toInfo(r).id === idOrKey);
-    return found !== undefined && (await this.#store.revokeToken(found.hash)) !== undefined;
+    let hash = hashSecret(idOrKey);
+    if (idOrKey.startsWith('key_')) {
+      const records = await this.#store.listTokens({ kind: 'api_key' });
+      const found = records.find((r) => toInfo(r).id === idOrKey);
+      if (found === undefined) return false;
+      hash = found.hash;
+    }
+    const revoked = await this.#store.revokeToken(hash);
+    if (revoked === undefined) return false;
+    if (revoked.kind === 'api_key') this.#audit?.emit({ type: 'apikey.revoked', keyId: publicId(revoked.hash), clientId: revoked.clientId });
+    return true;
   }
 
   async #save(key: string, options: CreateApiKeyOptions): Promise<CreatedApiKey> {
@@ -110,11 +120,13 @@ export class ApiKeys {
       data: JSON.stringify(data),
     };
     await this.#store.putToken(record);
+    this.#audit?.emit({ type: 'apikey.created', keyId: data.id, clientId });
     return { ...toInfo(record), key };
   }
 }
 
-function publicId(hash: string): string {
+/** A key's public id, from its hash: what lists, revocations and the audit trail name it by. */
+export function publicId(hash: string): string {
   return `key_${hash.slice(0, 16)}`;
 }
 

@@ -14,6 +14,8 @@ export type GuardMode = 'any' | 'all';
 export class ScopeGuard {
   readonly mode: GuardMode;
   readonly scopes: readonly string[];
+  /** Compiled from an endpoint table row (`gate()`) rather than `requireScopes()`. */
+  readonly fromTable: boolean;
   readonly #mask: ScopeMask;
   readonly #challenge: string;
 
@@ -25,6 +27,7 @@ export class ScopeGuard {
     const flat = scopes.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
     if (flat.length === 0 && !denyAll) throw new TypeError('grantkit: requireScopes() needs at least one scope');
     this.mode = mode;
+    this.fromTable = denyAll;
     this.scopes = Object.freeze([...new Set(flat)]);
     this.#mask = graph.exact(this.scopes);
     this.#challenge = bearerChallenge(realm, 'insufficient_scope', this.scopes);

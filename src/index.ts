@@ -124,6 +124,33 @@ export {
   type WebhookAttempt,
 } from './webhooks/delivery.js';
 
+// The audit trail and the logger option.
+export type {
+  AuditEvent,
+  AuditEventType,
+  AuditSink,
+  ApiFamily,
+  HashPrefix,
+  DecisionEvent,
+  TokenIssuedEvent,
+  TokenRefreshedEvent,
+  TokenRevokedEvent,
+  CodeIssuedEvent,
+  CodeRedeemedEvent,
+  CodeReplayedEvent,
+  FamilyRevokedEvent,
+  FamilyRevocation,
+  SignInFlow,
+  SignInStartedEvent,
+  SignInSucceededEvent,
+  SignInFailedEvent,
+  ApiKeyEvent,
+  RateLimitEvent,
+  StoreHealthEvent,
+  GrantLifecycleEvent,
+} from './audit/events.js';
+export type { Logger } from './audit/logger.js';
+
 // Hosted OAuth.
 export { HostedOAuth, HOSTED_CODE_TTL_MS, HOSTED_PROVIDERS, type HostedOAuthOptions } from './oauth/hosted.js';
 export { FLOW_TTL_MS } from './oauth/flow-state.js';

@@ -1,5 +1,6 @@
 import { misplacedCredential, queryOf } from './auth/placement.js';
 import type { ApiKeys } from './apikeys.js';
+import { Decisions } from './audit/decisions.js';
 import type { Connectors } from './connectors/connectors.js';
 import type { Keyring } from './crypto/keyring.js';
 import { GrantKitError } from './errors/error.js';
@@ -39,9 +40,12 @@ export class GrantKit {
   readonly #ctx: KitContext;
   /** grantkit's own routes, built for this kit. */
   readonly #routes = buildRouteTable();
+  /** Where guard verdicts go when an audit trail or a metrics SDK wants them. */
+  readonly #decisions: Decisions;
 
   constructor(options: GrantKitOptions) {
     this.#ctx = createKitContext(resolveOptions(options));
+    this.#decisions = new Decisions(this.#ctx.audit, this.#ctx.telemetry);
     contexts.set(this, this.#ctx);
   }
 
@@ -87,11 +91,12 @@ export class GrantKit {
   }
 
   /**
-   * Resolves once start-up work (the cache's subscription to store broadcasts) is done. Until then
-   * grantkit's routes and guards answer 503 with `Retry-After: 1`.
+   * Resolves once start-up work is done: the cache's subscription to store broadcasts (until then
+   * grantkit's routes and guards answer 503 with `Retry-After: 1`), and the loading of
+   * `@opentelemetry/api` when it is installed (spans and metrics start from then on).
    */
-  ready(): Promise<void> {
-    return this.#ctx.readiness.ready;
+  async ready(): Promise<void> {
+    await Promise.all([this.#ctx.readiness.ready, this.#ctx.telemetry.loaded]);
   }
 
   /**
@@ -143,8 +148,12 @@ export class GrantKit {
     prior?: AuthOutcome,
     grantParams: readonly string[] = DEFAULT_GRANT_PARAMS,
   ): MaybePromise<AuthOutcome> {
-    const outcome = prior !== undefined && !namesByParam(req.params, grantParams) ? prior : this.authenticateRequest(req, grantParams);
-    return throughGuard(outcome, guard);
+    const reuse = prior !== undefined && !namesByParam(req.params, grantParams);
+    if (this.#decisions.active) {
+      const authenticate = (): MaybePromise<AuthOutcome> => (reuse ? prior : this.authenticateRequest(req, grantParams));
+      return this.#decisions.decide(authenticate, guard, req.method, req.originalUrl, req.headers.authorization);
+    }
+    return throughGuard(reuse ? prior : this.authenticateRequest(req, grantParams), guard);
   }
 
   /**
@@ -158,6 +167,9 @@ export class GrantKit {
     transport?: TransportLike,
     ip?: string,
   ): MaybePromise<AuthOutcome> {
+    if (this.#decisions.active) {
+      return this.#decisions.decide(() => this.authenticate(authorization, path, transport, ip), guard, undefined, path, authorization);
+    }
     return throughGuard(this.authenticate(authorization, path, transport, ip), guard);
   }
 

@@ -1,4 +1,4 @@
-import { createGrantKit, imapProvider, sandboxProvider, type GrantKit, type Store, type WebhookEndpoint } from '../../src/index.js';
+import { createGrantKit, imapProvider, sandboxProvider, type AuditEvent, type GrantKit, type Store, type WebhookEndpoint } from '../../src/index.js';
 import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
 import { hostedSettings, portFrom, startHostedProviders, type ExampleHosted, type HostedProviders } from './hosted.js';
 
@@ -37,6 +37,11 @@ export interface ExampleStore {
   readonly store: Store;
   /** Turn the per-instance grant cache on (for stores that several instances share). */
   readonly cache: boolean;
+}
+
+/** The example's audit trail: each event as one JSON line on standard error (ids and hash prefixes, never a secret). */
+export function printAuditEvent(event: AuditEvent): void {
+  process.stderr.write(`audit ${JSON.stringify(event)}\n`);
 }
 
 /** What the servers get: the configuration, and the hosted providers started for it. */
@@ -150,6 +155,8 @@ export function exampleConfig(
     hostedOAuth: { publicUrl: hosted.publicUrl },
     webhooks: exampleWebhooks(env),
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
+    // GRANTKIT_AUDIT=1 prints the audit trail on standard error, one JSON line per decision.
+    ...(env['GRANTKIT_AUDIT'] === '1' ? { audit: printAuditEvent } : {}),
   });
   // The v3 API key is stored as its hash; importing it again on every start is idempotent.
   const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });

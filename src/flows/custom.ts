@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { auditedSignIn } from '../audit/sign-in.js';
 import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { OAUTH_PROVIDERS } from '../connectors/connector-records.js';
 import {
@@ -72,6 +73,11 @@ export interface CustomAuthentication {
  */
 export async function authenticateCustom(kit: KitContext, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
   const body = parseInput(customAuthBody, input);
+  const party = { flow: 'custom', api: 'v3', clientId, provider: body.provider } as const;
+  return auditedSignIn(kit.audit, party, () => signInCustom(kit, clientId, body, ip), (r) => r.grant.id);
+}
+
+async function signInCustom(kit: KitContext, clientId: string, body: z.infer<typeof customAuthBody>, ip: string | undefined): Promise<CustomAuthentication> {
   const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state, { clientId, ip });
   const now = kit.now();
   const existing = await kit.store.findGrantByEmail(clientId, verified.email);

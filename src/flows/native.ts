@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { auditedSignIn } from '../audit/sign-in.js';
+import { hashPrefix } from '../audit/trail.js';
 import { authenticateClient, presentedSecret } from '../auth/client-auth.js';
 import type { Credential } from '../auth/credentials.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantKitError } from '../errors/error.js';
 import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
+import { revokeFamily } from '../grants/revocation.js';
 import { authorizeSignIn } from '../grants/reauthentication.js';
 import { parseInput } from '../http/validate.js';
 import { providerFailure } from '../providers/failures.js';
@@ -65,12 +68,26 @@ export interface NativeAuthorization {
   readonly warnings: readonly string[];
 }
 
+type AuthorizeBody = z.infer<typeof nativeAuthorizeBody>;
+
 /**
  * POST /connect/authorize: checks the client, the scopes and the provider's rules, verifies the
- * credentials with the provider, and issues a one-time code. Nothing is stored when any check fails.
+ * credentials with the provider, and issues a one-time code. Nothing is stored when any check
+ * fails. The audit trail hears the sign-in start, and succeed or fail.
  */
 export async function authorizeNative(kit: KitContext, input: unknown, cred: Credential, ip?: string): Promise<NativeAuthorization> {
   const body = parseInput(nativeAuthorizeBody, input);
+  const party = { flow: 'native', api: 'v2', clientId: body.client_id, provider: body.provider } as const;
+  const issued = await auditedSignIn(kit.audit, party, () => issueNativeCode(kit, body, cred, ip), (r) => r.grantId);
+  return { code: issued.code, warnings: issued.warnings };
+}
+
+async function issueNativeCode(
+  kit: KitContext,
+  body: AuthorizeBody,
+  cred: Credential,
+  ip: string | undefined,
+): Promise<NativeAuthorization & { readonly grantId: string }> {
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
   const email = body.email_address ?? body.email;
   if (email === undefined) throw new GrantKitError('invalid_request', '"email_address" is required.');
@@ -111,17 +128,11 @@ export async function authorizeNative(kit: KitContext, input: unknown, cred: Cre
     identity: verified.identity ?? unprovenIdentity(provider.name, verified.email, 'provider'),
   };
   const code = newSecret(TOKEN_PREFIX.code);
-  await kit.store.putToken({
-    hash: hashSecret(code),
-    kind: 'code',
-    clientId: body.client_id,
-    grantId: null,
-    family: null,
-    createdAt: now,
-    expiresAt: now + NATIVE_CODE_TTL_MS,
-    data: JSON.stringify(pending),
-  });
-  return { code, warnings };
+  const hash = hashSecret(code);
+  const expiresAt = now + NATIVE_CODE_TTL_MS;
+  await kit.store.putToken({ hash, kind: 'code', clientId: body.client_id, grantId: null, family: null, createdAt: now, expiresAt, data: JSON.stringify(pending) });
+  kit.audit?.emit({ type: 'code.issued', flow: 'native', clientId: body.client_id, codeHash: hashPrefix(hash), expiresAt });
+  return { code, warnings, grantId };
 }
 
 export const nativeTokenBody = z.object({
@@ -150,7 +161,8 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
     throw new GrantKitError('invalid_grant', 'The code is invalid or has expired.');
   }
   if (!consumed.firstUse) {
-    await kit.store.revokeFamily(codeHash, now);
+    kit.audit?.emit({ type: 'code.replayed', flow: 'native', clientId: consumed.record.clientId, codeHash: hashPrefix(codeHash) });
+    await revokeFamily(kit, codeHash, now, 'code_replayed');
     throw new GrantKitError('invalid_grant', 'The code has already been used.');
   }
   if (consumed.record.clientId !== body.client_id) {
@@ -184,6 +196,7 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
     identity: proof,
   };
   await kit.store.putGrant(grant);
+  kit.audit?.emit({ type: 'code.redeemed', flow: 'native', clientId: body.client_id, grantId: id, codeHash: hashPrefix(codeHash) });
   // A verified proof that replaces another identity: whatever that identity was given stops working.
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   // v2 and v3 grants are the same objects, so the v2 flow announces them too.

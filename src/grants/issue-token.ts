@@ -1,3 +1,4 @@
+import { hashPrefix } from '../audit/trail.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { GrantRecord } from '../store/records.js';
 import type { KitContext } from '../kit/context.js';
@@ -22,12 +23,15 @@ export interface GrantTokenSpec {
 
 /**
  * Mints a token of a grant and stores only its hash, under the fail-closed timeout. Every flow
- * (native, hosted v2 and v3, implicit) issues its tokens here, so they all look alike in the store.
+ * (native, hosted v2 and v3, implicit) issues its tokens here, so they all look alike in the store,
+ * and each one is counted (`grantkit.tokens.issued`) and reported to the audit trail here.
  */
 export async function issueGrantToken(kit: KitContext, spec: GrantTokenSpec): Promise<string> {
   const secret = spec.secret ?? newSecret(spec.kind === 'access' ? TOKEN_PREFIX.access : TOKEN_PREFIX.refresh);
+  const hash = hashSecret(secret);
+  const scopes = [...(spec.scopes ?? spec.grant.scopes)];
   await kit.store.putToken({
-    hash: hashSecret(secret),
+    hash,
     kind: spec.kind,
     clientId: spec.grant.clientId,
     grantId: spec.grant.id,
@@ -35,7 +39,18 @@ export async function issueGrantToken(kit: KitContext, spec: GrantTokenSpec): Pr
     createdAt: kit.now(),
     expiresAt: spec.expiresAt,
     data: spec.data ?? null,
-    scopes: [...(spec.scopes ?? spec.grant.scopes)],
+    scopes,
+  });
+  kit.telemetry.tokenIssued(spec.kind);
+  kit.audit?.emit({
+    type: 'token.issued',
+    kind: spec.kind,
+    grantId: spec.grant.id,
+    clientId: spec.grant.clientId,
+    tokenHash: hashPrefix(hash),
+    ...(spec.family !== null ? { family: hashPrefix(spec.family) } : {}),
+    expiresAt: spec.expiresAt,
+    scopes,
   });
   return secret;
 }

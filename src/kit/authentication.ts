@@ -1,3 +1,4 @@
+import { publicId } from '../apikeys.js';
 import { accessTokenOf, plainBearer, readAuthorization } from '../auth/credentials.js';
 import { hashSecret } from '../crypto/tokens.js';
 import { bearerChallenge } from '../errors/challenges.js';
@@ -135,7 +136,10 @@ export class Authentication {
     }
     if (r === undefined) return this.#unknownBearer(cred.token, ip);
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.invalid();
-    if (r.token.kind === 'api_key') return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
+    if (r.token.kind === 'api_key') {
+      this.#keyUsed(r.token);
+      return { kind: 'api_key', clientId: r.token.clientId, token: r.token };
+    }
     if (r.token.kind === 'access' && r.grant !== null && r.grant.status === 'valid') {
       const scopes = this.#grants.ofToken(r.grant, r.token.scopes).scopes;
       return { kind: 'access', clientId: r.token.clientId, token: r.token, grant: r.grant, scopes };
@@ -176,6 +180,7 @@ export class Authentication {
       return decision.kind === 'own' ? own : grantAccessDenied(decision.kind === 'denied' ? decision.reason : 'other');
     }
     if (r.token.kind !== 'api_key') return this.invalid();
+    this.#keyUsed(r.token);
     const decision = decideNaming(naming, { kind: 'api_key' });
     if (decision.kind === 'not_found') return grantNotFound();
     if (decision.kind === 'denied') return grantAccessDenied(decision.reason);
@@ -223,6 +228,11 @@ export class Authentication {
     } catch (e) {
       return this.#storeFailed(e);
     }
+  }
+
+  /** An API key authenticated a request: the audit trail names it by its public id. */
+  #keyUsed(token: TokenRecord): void {
+    this.#f.audit?.emit({ type: 'apikey.used', keyId: publicId(token.hash), clientId: token.clientId });
   }
 
   #storeFailed(e: unknown): GrantKitError {

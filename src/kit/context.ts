@@ -1,4 +1,5 @@
 import { ApiKeys } from '../apikeys.js';
+import { AuditTrail, auditGrantEvents } from '../audit/trail.js';
 import { ClientRegistry } from '../clients.js';
 import { Connectors } from '../connectors/connectors.js';
 import { Keyring } from '../crypto/keyring.js';
@@ -14,8 +15,10 @@ import { CachedStore } from '../store/cached.js';
 import { FailClosedConnectorStore, FailClosedStore } from '../store/fail-closed.js';
 import type { Store } from '../store/store.js';
 import { deliveryQueueOf, WebhookWorker } from '../webhooks/worker.js';
+import { Telemetry } from '../telemetry/telemetry.js';
 import { Authentication } from './authentication.js';
 import type { KitFoundation } from './foundation.js';
+import { storeObserver, type Watchers } from './observers.js';
 import type { ResolvedOptions } from './options.js';
 import { Readiness } from './readiness.js';
 
@@ -47,8 +50,14 @@ export interface KitContext extends KitFoundation {
 /** Builds a kit's context from resolved options: the store decorated once, then every part. */
 export function createKitContext(o: ResolvedOptions): KitContext {
   const timeoutMs = o.storeTimeoutMs;
+  const audit = o.audit === undefined ? undefined : new AuditTrail(o.audit, o.clock, o.onError);
+  const telemetry = new Telemetry(o.telemetry);
+  const watchers: Watchers = { telemetry, telemetryEnabled: o.telemetry, audit, logger: o.logger };
   const cached = o.cache ? new CachedStore(o.store, new GrantCache(o.cache)) : undefined;
-  const store: Store = new FailClosedStore(cached ?? o.store, timeoutMs);
+  const store: Store = new FailClosedStore(cached ?? o.store, timeoutMs, {
+    grants: storeObserver('grants', o.store, watchers),
+    connectors: storeObserver('connectors', o.store, watchers),
+  });
   const readiness = new Readiness(cached, o.onError);
   // The queue is the app's own store, never the cache: its calls are bounded here as the kit's are.
   const webhooks =
@@ -56,6 +65,7 @@ export function createKitContext(o: ResolvedOptions): KitContext {
       ? undefined
       : new WebhookWorker({ endpoints: o.webhooks, queue: deliveryQueueOf(o.store), onError: o.onError, storeTimeoutMs: timeoutMs });
   const events = new GrantEvents(o.onError, webhooks?.enqueue);
+  if (audit !== undefined) auditGrantEvents(events, audit);
   const foundation: KitFoundation = {
     options: o,
     store,
@@ -64,14 +74,17 @@ export function createKitContext(o: ResolvedOptions): KitContext {
     providers: new Map(o.providers.map((p) => [p.name, p])),
     graph: v2ScopeGraph,
     events,
+    audit,
+    telemetry,
     now: o.clock,
   };
-  const limits = new RateLimits(o.rateLimits, (spec) => store.rateLimiter?.(spec) ?? memoryLimiter(spec), timeoutMs);
-  const connectors = new Connectors(foundation, new FailClosedConnectorStore(o.connectors, timeoutMs));
+  const limits = new RateLimits(o.rateLimits, (spec) => store.rateLimiter?.(spec) ?? memoryLimiter(spec), timeoutMs, audit);
+  const connectorStore = new FailClosedConnectorStore(o.connectors, timeoutMs, storeObserver('connectors', o.connectors, watchers));
+  const connectors = new Connectors(foundation, connectorStore);
   return {
     ...foundation,
     limits,
-    apiKeys: new ApiKeys(store, o.clock, o.clients[0]!.id, (id) => foundation.clients.get(id) !== undefined),
+    apiKeys: new ApiKeys(store, o.clock, o.clients[0]!.id, (id) => foundation.clients.get(id) !== undefined, audit),
     connectors,
     detector: new ProviderDetector(o.providerLookup, o.providerTimeoutMs),
     hosted: new HostedOAuth(o.hostedOAuth),

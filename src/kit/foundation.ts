@@ -1,9 +1,11 @@
+import type { AuditTrail } from '../audit/trail.js';
 import type { ClientRegistry } from '../clients.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { GrantEvents } from '../events/events.js';
 import type { NativeProvider } from '../providers/provider.js';
 import type { ScopeGraph } from '../scopes/graph.js';
 import type { Store } from '../store/store.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -26,6 +28,13 @@ export interface KitFoundation {
   readonly graph: ScopeGraph;
   /** Grant lifecycle events; webhooks listen here. */
   readonly events: GrantEvents;
+  /**
+   * The audit trail, when the app set the `audit` option; undefined otherwise. Report with
+   * `kit.audit?.emit({...})`, so that without it the event is not even built.
+   */
+  readonly audit: AuditTrail | undefined;
+  /** Spans and metrics, when `@opentelemetry/api` and an SDK are there (telemetry/telemetry.ts). */
+  readonly telemetry: Telemetry;
   /** The injected clock: every expiry and timestamp reads it. */
   now(): number;
 }

@@ -4,6 +4,8 @@ import type { Store } from '../store/store.js';
 import type { ConnectorStore } from '../connectors/connector-records.js';
 import type { WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';
+import type { AuditSink } from '../audit/events.js';
+import type { Logger } from '../audit/logger.js';
 
 /**
  * The shape of every option, as data: what each may hold, with the words a misuse is reported in.
@@ -87,6 +89,9 @@ export const optionsSchema = z.object({
     })
     .optional(),
   onError: fn<(e: unknown) => void>().optional(),
+  audit: fn<AuditSink>().optional(),
+  logger: withMethods<Logger>(['info', 'warn', 'error', 'child'], 'must be a pino-compatible logger (info, warn, error, child)').optional(),
+  telemetry: z.boolean({ error: 'must be a boolean' }).optional(),
   requireHttps: z.union([z.boolean(), z.literal('production')], { error: 'must be true, false or "production"' }).optional(),
   trustProxy: z.boolean({ error: 'must be a boolean' }).optional(),
   connectors: withMethods<ConnectorStore>(['getConnector'], 'must implement the ConnectorStore interface').optional(),

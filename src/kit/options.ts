@@ -16,6 +16,7 @@ import { parseScopes } from '../scopes/parse.js';
 import { warnTrustProxyDeprecated } from '../http/transport.js';
 import type { GrantEventType } from '../events/events.js';
 import { checkShapes, optionError } from './options-schema.js';
+import { resolveObservability, type ObservabilityOptions, type ResolvedObservability } from './observability.js';
 
 export interface ClientOptions {
   /** The app's client id (Nylas "application" client_id). */
@@ -34,7 +35,7 @@ export interface ClientOptions {
   readonly accentColor?: string;
 }
 
-export interface GrantKitOptions {
+export interface GrantKitOptions extends ObservabilityOptions {
   /** The app's OAuth clients. At least one. */
   readonly clients: readonly ClientOptions[];
   /** Native (custom) authentication providers the app enables, e.g. `sandboxProvider()`. */
@@ -56,8 +57,6 @@ export interface GrantKitOptions {
    * through the store's broadcast at once, and the TTL (at most 5 s) bounds staleness regardless.
    */
   readonly cache?: boolean | GrantCacheOptions;
-  /** Told about unexpected failures (never with secrets). Default: console.error with the message only. */
-  readonly onError?: (error: unknown) => void;
   /**
    * v3 routes refuse plain HTTP, since their bearer tokens must not cross the network in the clear.
    * `'production'` (the default) means on when NODE_ENV is `production`. Loopback clients are
@@ -103,7 +102,7 @@ export interface GrantKitOptions {
  * frozen. The kit and the parts it builds read only this; none of them re-defaults or re-checks an
  * option. Objects of the app's own (the store, providers, functions) are kept as given.
  */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedObservability {
   /** Unique ids; callback URIs https (or loopback http) without a fragment. */
   readonly clients: readonly ResolvedClient[];
   /** Unique names. */
@@ -119,7 +118,6 @@ export interface ResolvedOptions {
   readonly realm: string;
   readonly storeTimeoutMs: number;
   readonly cache: ResolvedCache | false;
-  readonly onError: (error: unknown) => void;
   /** `'production'` already read against NODE_ENV. */
   readonly requireHttps: boolean;
   readonly providerEndpoints: EndpointOverrides;
@@ -180,7 +178,7 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
     realm: options.realm ?? OPTION_DEFAULTS.realm,
     storeTimeoutMs: options.storeTimeoutMs ?? OPTION_DEFAULTS.storeTimeoutMs,
     cache: resolveCache(options.cache),
-    onError: options.onError ?? reportToConsole,
+    ...resolveObservability(options),
     requireHttps: requireHttps === 'production' ? process.env['NODE_ENV'] === 'production' : requireHttps,
     providerEndpoints: resolveEndpoints(options.providerEndpoints ?? {}),
     providerTimeoutMs: options.providerTimeoutMs ?? OPTION_DEFAULTS.providerTimeoutMs,
@@ -190,11 +188,6 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
     hostedOAuth: resolveHostedOAuth(options.hostedOAuth ?? {}),
     rateLimits: resolveRateLimits(options.rateLimits),
   });
-}
-
-/** Unexpected failures, by default: the message only, since an error's other fields may hold secrets. */
-function reportToConsole(error: unknown): void {
-  console.error('grantkit:', error instanceof Error ? error.message : String(error));
 }
 
 function resolveClients(clients: readonly ClientOptions[]): readonly ResolvedClient[] {

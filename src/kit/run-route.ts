@@ -11,9 +11,22 @@ import type { RouteInput } from './inputs.js';
 /**
  * Runs one of grantkit's own routes. Reads the body when the route needs one, from what the host
  * app's body parser left or from the stream (http/body.ts). Never rejects: every failure becomes a
- * response in the route's format.
+ * response in the route's format. While spans are recorded, each run is one, named after the
+ * route (`grantkit POST /connect/authorize`): every step of a sign-in is a span, and the store
+ * calls it makes are its children.
  */
-export async function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
+export function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
+  if (!kit.telemetry.tracing) return answer(kit, matched, input);
+  const { method, path } = matched.route;
+  return kit.telemetry.span(`grantkit ${method} ${path}`, { 'http.request.method': method, 'http.route': path }, async (span) => {
+    const response = await answer(kit, matched, input);
+    span?.set('http.response.status_code', response.status);
+    if (response.status >= 400) span?.fail(String(response.status));
+    return response;
+  });
+}
+
+async function answer(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
   const { route, params } = matched;
   try {
     if (!kit.readiness.started) throw notReady();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditTrail } from '../audit/trail.js';
 import { GrantKitError, isGrantKitError } from '../errors/error.js';
 import { storeUnavailable, withTimeout } from '../store/fail-closed.js';
 import { limiterClass, type RateLimiterBackend, type RateLimiterSpec } from './backends.js';
@@ -93,6 +94,19 @@ export interface LoginAttempt {
   readonly ip: string | undefined;
 }
 
+/** Whose attempt a 429 refuses, as the audit trail records it. */
+interface Who {
+  readonly ip?: string | undefined;
+  readonly clientId?: string;
+}
+
+/** The exhausted limit that lasts longest: its name, its size and when it resets. */
+interface Over {
+  readonly ms: number;
+  readonly limit: number;
+  readonly name: RateLimitName;
+}
+
 interface Slot {
   readonly name: RateLimitName;
   readonly backend: RateLimiterBackend;
@@ -106,10 +120,15 @@ export class RateLimits {
   readonly #skip: (ip: string) => boolean;
   readonly #timeoutMs: number;
   readonly #Res = limiterClass('RateLimiterRes');
+  readonly #audit: AuditTrail | undefined;
 
-  /** `backend` builds the counters of one limit where the store keeps its data. A limit set to `false` is off. */
-  constructor(limits: ResolvedRateLimits, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number) {
+  /**
+   * `backend` builds the counters of one limit where the store keeps its data. A limit set to
+   * `false` is off. Every 429 is reported to `audit`.
+   */
+  constructor(limits: ResolvedRateLimits, backend: (spec: RateLimiterSpec) => RateLimiterBackend, timeoutMs: number, audit?: AuditTrail) {
     this.#timeoutMs = timeoutMs;
+    this.#audit = audit;
     this.#skip = limits.skip;
     for (const name of Object.keys(PREFIX).filter(isRateLimitName)) {
       const rule = limits[name];
@@ -135,7 +154,7 @@ export class RateLimits {
       ['loginPerAddress', [a.clientId, email]],
       ['loginPerIp', skipIp ? undefined : [ip]],
     ]);
-    await this.#reserve(slots);
+    await this.#reserve(slots, { ip: a.ip, clientId: a.clientId });
     let result: T;
     try {
       result = await verify();
@@ -156,7 +175,7 @@ export class RateLimits {
    */
   async secret<T>(ip: string | undefined, check: () => Promise<T>): Promise<T> {
     const slots = this.#slots([['secretPerIp', this.#skipped(ip) ? undefined : [ipKey(ip)]]]);
-    await this.#refuseIfOver(slots);
+    await this.#refuseIfOver(slots, { ip });
     try {
       return await check();
     } catch (e) {
@@ -172,7 +191,7 @@ export class RateLimits {
   async unknownBearer(ip: string | undefined): Promise<GrantKitError | undefined> {
     const slots = this.#slots([['secretPerIp', this.#skipped(ip) ? undefined : [ipKey(ip)]]]);
     try {
-      await this.#reserve(slots);
+      await this.#reserve(slots, { ip });
     } catch (e) {
       if (isGrantKitError(e) && e.code === 'rate_limited') return e;
       throw e;
@@ -182,7 +201,7 @@ export class RateLimits {
 
   /** /v3/providers/detect: every call counts, per client. */
   async detect(clientId: string): Promise<void> {
-    await this.#reserve(this.#slots([['detectPerClient', [clientId]]]));
+    await this.#reserve(this.#slots([['detectPerClient', [clientId]]]), { clientId });
   }
 
   #skipped(ip: string | undefined): boolean {
@@ -204,11 +223,11 @@ export class RateLimits {
    * Takes one attempt from every slot. Over any limit: the attempts are given back and the 429 is
    * thrown, telling when the longest of the exhausted windows ends. A store error fails closed.
    */
-  async #reserve(slots: readonly Slot[]): Promise<void> {
+  async #reserve(slots: readonly Slot[], who: Who): Promise<void> {
     if (slots.length === 0) return;
     const results = await Promise.allSettled(slots.map((s) => this.#guard(s.backend.consume(s.key))));
     const RateLimiterRes = this.#Res;
-    let over: { ms: number; limit: number } | undefined;
+    let over: Over | undefined;
     let failure: unknown;
     const taken: Slot[] = [];
     results.forEach((r, i) => {
@@ -218,26 +237,37 @@ export class RateLimits {
         // Rejected for being over the limit: the counter still went up, so it is given back too.
         taken.push(slot);
         const ms = r.reason.cause.msBeforeNext;
-        if (over === undefined || ms > over.ms) over = { ms, limit: slot.limit };
+        if (over === undefined || ms > over.ms) over = { ms, limit: slot.limit, name: slot.name };
       } else failure ??= r.reason;
     });
     if (failure === undefined && over === undefined) return;
     await this.#settle(taken, 'reward').catch(() => {});
     if (failure !== undefined) throw isGrantKitError(failure) ? failure : storeUnavailable(failure);
-    throw rateLimited(over!.ms, over!.limit);
+    throw this.#refused(over!, who);
   }
 
   /** Reads the counters without taking from them: 429 when any is already at its limit. */
-  async #refuseIfOver(slots: readonly Slot[]): Promise<void> {
+  async #refuseIfOver(slots: readonly Slot[], who: Who): Promise<void> {
     const read = await Promise.all(slots.map((s) => this.#guard(s.backend.get(s.key))));
-    let over: { ms: number; limit: number } | undefined;
+    let over: Over | undefined;
     read.forEach((res, i) => {
       const slot = slots[i]!;
       if (res !== null && res.consumedPoints >= slot.limit && (over === undefined || res.msBeforeNext > over.ms)) {
-        over = { ms: res.msBeforeNext, limit: slot.limit };
+        over = { ms: res.msBeforeNext, limit: slot.limit, name: slot.name };
       }
     });
-    if (over !== undefined) throw rateLimited(over.ms, over.limit);
+    if (over !== undefined) throw this.#refused(over, who);
+  }
+
+  /** The 429 of the limit that is over, reported to the audit trail. */
+  #refused(over: Over, who: Who): GrantKitError {
+    this.#audit?.emit({
+      type: 'ratelimit.refused',
+      limit: over.name,
+      ...(who.ip !== undefined ? { ip: who.ip } : {}),
+      ...(who.clientId !== undefined ? { clientId: who.clientId } : {}),
+    });
+    return rateLimited(over.ms, over.limit);
   }
 
   async #count(slots: readonly Slot[]): Promise<void> {

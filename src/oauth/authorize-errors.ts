@@ -1,8 +1,10 @@
+import type { SignInParty } from '../audit/sign-in.js';
 import type { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS, renderErrorPage, type PageLook } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { en } from '../locales/en.js';
+import type { KitFoundation } from '../kit/foundation.js';
 import { withParams } from './callback-uri.js';
 import { lookOf } from './page-look.js';
 
@@ -35,6 +37,12 @@ export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseD
   // A rate-limited sign-in is always a page: the user must read when to try again.
   if (err.code === 'rate_limited' || !to.redirect) return renderErrorPage(err, err.v3Type ?? oauthError, to.look ?? { t: en }, location);
   return { status: 302, headers: { location, ...PAGE_HEADERS } };
+}
+
+/** A hosted sign-in refused once its client and callback are known: reported as failed, then answered as errorResponse does. */
+export function signInRefused(kit: KitFoundation, party: Omit<SignInParty, 'flow'>, to: AuthorizeError, err: GrantKitError): ResponseDescriptor {
+  kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', ...party, reason: err.code });
+  return errorResponse(to, err);
 }
 
 /** RFC 6749 section 4.1.2.1 error codes: the user or provider said no, the server is busy or failed, or the request was bad. */

@@ -8,7 +8,7 @@ import { parseInput } from '../http/validate.js';
 import type { KitContext } from '../kit/context.js';
 import { isV2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
-import { errorResponse, toApp } from './authorize-errors.js';
+import { signInRefused, toApp } from './authorize-errors.js';
 import { callbackAllowed } from './callback-uri.js';
 import { hasCredentialForm } from './credential-providers.js';
 import { showEmailPage, type Prompt } from './email-step.js';
@@ -126,13 +126,24 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
       locale,
       query: req.query.toString(),
     };
+    signInStarted(kit, r, q.provider);
     // Without a provider, as the v6 SDK's urlForAuthentication sends it: the email page.
     if (q.provider === undefined || q.provider === '') return await showEmailPage(kit, r, {});
     return await providerStep(kit, r, q.provider);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
+    if (e instanceof GrantKitError && e.status < 500) return signInRefused(kit, { api: 'v2', clientId: checked.id, ...namedProvider(q.provider) }, to, e);
     throw e;
   }
+}
+
+/** The provider an authorization request names, if it names one, as the sign-in events record it. */
+function namedProvider(provider: string | undefined): { provider?: string } {
+  return provider === undefined || provider === '' ? {} : { provider };
+}
+
+/** A hosted sign-in begins once its request has passed every check. */
+function signInStarted(kit: KitContext, r: SignInRequest, provider: string | undefined): void {
+  kit.audit?.emit({ type: 'signin.started', flow: 'hosted', api: r.api, clientId: r.clientId, ...namedProvider(provider) });
 }
 
 /** The `prompt` of /v3/connect/auth: `select_provider` (the default), `detect`, or both in the order given. */
@@ -196,6 +207,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       locale,
       query: req.query.toString(),
     };
+    signInStarted(kit, r, q.provider);
     if (named.length === 1) return await providerStep(kit, r, named[0]!);
     if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named), undefined, lookOf(kit, r));
     const prompt = readPrompt(q.prompt);
@@ -203,7 +215,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
     const emailLink = prompt.includes('detect') ? authorizeLink(kit, r, { prompt: 'detect,select_provider' }) : undefined;
     return pickerPage(await pickerChoices(kit, r), emailLink, lookOf(kit, r));
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
+    if (e instanceof GrantKitError && e.status < 500) return signInRefused(kit, { api: 'v3', clientId: checked.id, ...namedProvider(q.provider) }, to, e);
     throw e;
   }
 }

@@ -4,7 +4,7 @@ import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
-import { errorResponse, toApp } from './authorize-errors.js';
+import { signInRefused, toApp } from './authorize-errors.js';
 import { withParams } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
@@ -60,15 +60,20 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   }
   if (q.state === undefined || q.state === '') return callbackError(req, 'noState', 'invalid_request');
   const taken = await takeFlow(kit, q.state, provider);
-  if (!taken.ok) return callbackError(req, MISMATCH[taken.reason] ?? 'flowUnknown');
+  if (!taken.ok) {
+    kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', provider, reason: 'flow_invalid' });
+    return callbackError(req, MISMATCH[taken.reason] ?? 'flowUnknown');
+  }
+  const flow = taken.flow.data;
+  const party = { api: flow.api, clientId: flow.clientId, provider } as const;
   // The flow is consumed either way: a state arriving in another browser cannot be retried.
   const cookieHeader = req.headers.cookie;
   if (!flowCookieMatches(typeof cookieHeader === 'string' ? cookieHeader : undefined, q.state, taken.flow.cookieHash)) {
+    kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', ...party, reason: 'flow_invalid' });
     // The flow is known (and so its client and language), but not to this browser: no way back to the app is offered.
-    return errorPage({ status: 400, type: 'grant.login_id_invalid', message: 'flowOtherBrowser' }, lookOf(kit, taken.flow.data));
+    return errorPage({ status: 400, type: 'grant.login_id_invalid', message: 'flowOtherBrowser' }, lookOf(kit, flow));
   }
   const clear = { 'set-cookie': clearFlowCookie(q.state, kit.hosted.publicUrl ?? 'http://localhost') };
-  const flow = taken.flow.data;
   const to = toApp(kit, flow);
   try {
     const { connector, tokens } = await exchangeUpstream(kit, provider, flow.clientId, q, { state: q.state, verifier: taken.flow.verifier });
@@ -98,7 +103,7 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   } catch (e) {
     // Past this point the callback URI is known good: every grantkit error goes back to the app
     // (or, for v2 without redirect_on_error, to an error page), including 5xx as server_error.
-    if (e instanceof GrantKitError) return errorResponse(to, e);
+    if (e instanceof GrantKitError) return signInRefused(kit, party, to, e);
     throw e;
   }
 }
@@ -144,6 +149,7 @@ function providerTokensOf(tokens: UpstreamTokens, now: number): ProviderTokens {
 async function implicitLocation(kit: KitContext, flow: FlowData, account: HostedAccount, providerTokens: ProviderTokens): Promise<string> {
   const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
+  kit.audit?.emit({ type: 'signin.succeeded', flow: 'hosted', api: flow.api, clientId: grant.clientId, provider: grant.provider, grantId: grant.id });
   return withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
 }
 

@@ -3,7 +3,7 @@ import { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
-import { errorResponse, toApp } from './authorize-errors.js';
+import { signInRefused, toApp } from './authorize-errors.js';
 import { withParams } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
@@ -23,13 +23,14 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm(req);
   const { request: r, provider } = taken;
   if (form.decision === 'decline') {
+    kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', api: r.api, clientId: r.clientId, provider, reason: 'access_denied' });
     const location = withParams(r.redirectUri, { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state });
     return { status: 303, headers: { location, ...PAGE_HEADERS } };
   }
   try {
     return await providerStep(kit, r, provider, true);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(toApp(kit, r), e);
+    if (e instanceof GrantKitError && e.status < 500) return signInRefused(kit, { api: r.api, clientId: r.clientId, provider }, toApp(kit, r), e);
     throw e;
   }
 }

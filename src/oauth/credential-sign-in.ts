@@ -8,7 +8,7 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { providerFailure } from '../providers/failures.js';
 import type { VerifiedAccount } from '../providers/provider.js';
-import { errorResponse, toApp } from './authorize-errors.js';
+import { signInRefused, toApp } from './authorize-errors.js';
 import { withParams } from './callback-uri.js';
 import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { credentialSettings, type Security, type ServerFields } from './credential-providers.js';
@@ -70,7 +70,7 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
     return { status: 303, headers: { location, 'set-cookie': clearFlowCookie(form.flow, kit.hosted.publicUrl!, 'signin'), ...PAGE_HEADERS } };
   } catch (e) {
     // The callback URI is known good: errors go back to the app (or, for v2 without redirect_on_error, to a page).
-    if (e instanceof GrantKitError) return errorResponse(toApp(kit, r), e);
+    if (e instanceof GrantKitError) return signInRefused(kit, { api: r.api, clientId: r.clientId, provider }, toApp(kit, r), e);
     throw e;
   }
 }
@@ -110,6 +110,7 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
   if (r.responseType === 'token') {
     const grant = await upsertHostedGrant(kit, account, verified.settings, 'hosted');
     const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
+    kit.audit?.emit({ type: 'signin.succeeded', flow: 'hosted', api: r.api, clientId: r.clientId, provider, grantId: grant.id });
     return withParams(r.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: r.state }, true);
   }
   const code = await issueHostedCode(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hashPrefix } from '../audit/trail.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { GrantIdentity } from '../store/records.js';
@@ -70,17 +71,12 @@ export async function issueHostedCode(
   const code = newSecret(TOKEN_PREFIX.code);
   const hash = hostedCodeHash(code);
   const now = kit.now();
+  const expiresAt = now + ttlMs;
   const data: HostedPending = { v: 1, hosted: true, ...pending, providerTokens: kit.keyring.seal(JSON.stringify(tokens), hash) };
-  await kit.store.putToken({
-    hash,
-    kind: 'code',
-    clientId: pending.clientId,
-    grantId: null,
-    family: null,
-    createdAt: now,
-    expiresAt: now + ttlMs,
-    data: JSON.stringify(data),
-  });
+  await kit.store.putToken({ hash, kind: 'code', clientId: pending.clientId, grantId: null, family: null, createdAt: now, expiresAt, data: JSON.stringify(data) });
+  // The provider vouched for the user: the sign-in succeeded, and the app gets a code for its grant.
+  kit.audit?.emit({ type: 'code.issued', flow: 'hosted', clientId: pending.clientId, codeHash: hashPrefix(hash), expiresAt });
+  kit.audit?.emit({ type: 'signin.succeeded', flow: 'hosted', api: pending.api, clientId: pending.clientId, provider: pending.grantProvider });
   return code;
 }
 

@@ -1,7 +1,9 @@
+import { hashPrefix } from '../audit/trail.js';
 import type { RegisteredClient } from '../clients.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantKitError } from '../errors/error.js';
 import type { KitContext } from '../kit/context.js';
+import { revokeFamily } from '../grants/revocation.js';
 import { wrongCredential } from '../limits/rate-limits.js';
 import type { GrantRecord, TokenRecord } from '../store/records.js';
 import { storedJson } from '../store/stored.js';
@@ -25,6 +27,14 @@ export async function refresh(kit: KitContext, client: RegisteredClient, token: 
   const maxAt = storedJson(refreshData, old.data)?.maxAt ?? now;
   // The real successor replaces the placeholder under the same hash.
   await putRefreshToken(kit, { token: next, grant, family, now, maxAt, scopes: carried });
+  kit.audit?.emit({
+    type: 'token.refreshed',
+    grantId: grant.id,
+    clientId: client.id,
+    tokenHash: hashPrefix(hashSecret(next)),
+    previousHash: hashPrefix(old.hash),
+    family: hashPrefix(family),
+  });
   return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
 }
 
@@ -62,17 +72,17 @@ async function rotate(
   }
   const old = consumed.record;
   if (!consumed.firstUse) {
-    await kit.store.revokeFamily(family, now);
+    await revokeFamily(kit, family, now, 'refresh_replayed');
     throw invalidGrant('The refresh token was already used; every token of its chain is revoked.');
   }
   if (old.clientId !== client.id || old.grantId === null) {
     // Another client holding this token means it leaked (RFC 6749 section 10.4): kill the chain.
-    await kit.store.revokeFamily(family, now);
+    await revokeFamily(kit, family, now, 'refresh_wrong_client');
     throw invalidGrant('The refresh token was not issued to this client.');
   }
   const grant = await kit.store.getGrant(old.grantId);
   if (!grant || grant.status !== 'valid' || grant.clientId !== client.id) {
-    await kit.store.revokeFamily(family, now);
+    await revokeFamily(kit, family, now, 'grant_not_valid');
     throw invalidGrant('The grant of this refresh token is no longer valid; the user must sign in again.');
   }
   return { old, family, grant };

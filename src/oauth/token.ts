@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { hashPrefix } from '../audit/trail.js';
 import { clientWithSecret, invalidClient, secretOrApiKeyMatches, tokenEndpointClient } from '../auth/client-auth.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantKitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
+import { revokeFamily } from '../grants/revocation.js';
 import type { GrantRecord } from '../store/records.js';
 import { upsertHostedGrant } from './grants.js';
 import { hostedCodeHash, openNativeSettings, openProviderTokens, readPending, type HostedPending } from './hosted-code.js';
@@ -110,7 +112,8 @@ async function takeCode(
   const pending = consumed?.record.kind === 'code' ? readPending(consumed.record.data) : undefined;
   if (!consumed || !pending) throw invalidGrant('The code is invalid or has expired.');
   if (!consumed.firstUse) {
-    await kit.store.revokeFamily(codeHash, now);
+    kit.audit?.emit({ type: 'code.replayed', flow: 'hosted', clientId: consumed.record.clientId, codeHash: hashPrefix(codeHash) });
+    await revokeFamily(kit, codeHash, now, 'code_replayed');
     throw invalidGrant('The code has already been used; every token issued from it is revoked.');
   }
   if (pending.api !== api) throw invalidGrant(`This code was issued by the ${pending.api} hosted flow.`);
@@ -124,7 +127,7 @@ async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: 
   const opened = (sealed: string): string => kit.keyring.open(sealed, codeHash);
   const tokens = pending.verifiedBy === 'native' ? openNativeSettings(pending.providerTokens, opened) : openProviderTokens(pending.providerTokens, opened);
   if (tokens === undefined) throw invalidGrant('The code is not valid.');
-  return upsertHostedGrant(
+  const grant = await upsertHostedGrant(
     kit,
     {
       clientId: pending.clientId,
@@ -140,5 +143,7 @@ async function completeGrant(kit: KitContext, pending: HostedPending, codeHash: 
     tokens,
     api,
   );
+  kit.audit?.emit({ type: 'code.redeemed', flow: 'hosted', clientId: pending.clientId, grantId: grant.id, codeHash: hashPrefix(codeHash) });
+  return grant;
 }
 

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { createGrantKit, sandboxProvider, type GrantKit } from '../../src/index.js';
+import { collectAudit, rememberSecret } from '../support/audit-collector.js';
 
 /** Fixed values, so every mount answers byte for byte alike (linked_at, created_at …). */
 export const CLIENT_ID = 'contract-client';
 export const CLIENT_SECRET = 'contract-secret';
 export const NOW = 1_750_000_000_000;
+rememberSecret(CLIENT_SECRET, 'contract-suite-key-of-at-least-32-characters');
 
 export function contractKit(): GrantKit {
   return createGrantKit({
@@ -14,6 +16,7 @@ export function contractKit(): GrantKit {
     secretKeys: ['contract-suite-key-of-at-least-32-characters'],
     providers: [sandboxProvider()],
     clock: () => NOW,
+    audit: collectAudit,
   });
 }
 

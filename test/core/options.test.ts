@@ -88,6 +88,10 @@ const rows: Array<[path: string, patch: Record<string, unknown>]> = [
   ['cache.ttlMs', { cache: { ttlMs: 6000 } }],
   ['cache.maxEntries', { cache: { maxEntries: 0 } }],
   ['onError', { onError: 'log' }],
+  ['audit', { audit: [] }],
+  ['logger', { logger: console }],
+  ['logger', { logger: { info() {}, warn() {}, error() {} } }],
+  ['telemetry', { telemetry: 'on' }],
   ['requireHttps', { requireHttps: 'always' }],
   ['trustProxy', { trustProxy: 'yes' }],
   ['connectors', { connectors: {} }],
@@ -171,7 +175,9 @@ describe('resolveOptions: one frozen object with every default filled', () => {
     assert.equal(typeof resolved.onError, 'function');
     assert.equal(resolved.providerLookup, undefined);
     assert.equal(resolved.rateLimits.skip('127.0.0.1'), false);
-    const { store: _s, connectors: _c, clock: _k, onError: _o, providerLookup: _l, ...data } = resolved;
+    assert.equal(resolved.audit, undefined);
+    assert.equal(resolved.logger, undefined);
+    const { store: _s, connectors: _c, clock: _k, onError: _o, providerLookup: _l, audit: _a, logger: _g, ...data } = resolved;
     const { skip: _skip, ...limits } = data.rateLimits;
     assert.deepEqual(
       { ...data, rateLimits: limits },
@@ -199,6 +205,7 @@ describe('resolveOptions: one frozen object with every default filled', () => {
           idTokenKey: undefined,
         },
         rateLimits: DEFAULT_RATE_LIMITS,
+        telemetry: true,
       },
     );
   });

@@ -2,10 +2,12 @@ import express from 'express';
 import request from 'supertest';
 import { grantkit, type ExpressAdapterOptions } from '../../adapters/express/index.js';
 import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions, type Store } from '../../src/index.js';
+import { collectAudit, rememberSecret } from './audit-collector.js';
 
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-client-secret';
 export const SECRET_KEY = 'k'.repeat(40);
+rememberSecret(CLIENT_SECRET, 'other-client-secret', SECRET_KEY);
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -34,6 +36,8 @@ export function makeKit(overrides: Partial<GrantKitOptions> = {}): TestKit {
     providers: [sandboxProvider()],
     store,
     clock: clock.read,
+    // Every event of every test is checked for secrets (audit-collector.ts).
+    audit: collectAudit,
     ...overrides,
   });
   return { kit, store, clock };
@@ -87,6 +91,7 @@ export async function nativeCode(app: express.Express, input: AuthorizeInput = {
       ...(input.scopes === undefined ? {} : { scopes: input.scopes }),
     });
   if (res.status !== 200) throw new Error(`authorize failed: ${res.status} ${JSON.stringify(res.body)}`);
+  rememberSecret(res.body.code as string);
   return res.body.code as string;
 }
 
@@ -97,6 +102,7 @@ export async function redeem(app: express.Express, code: string): Promise<reques
 export async function nativeToken(app: express.Express, input: AuthorizeInput = {}): Promise<{ token: string; accountId: string }> {
   const res = await redeem(app, await nativeCode(app, input));
   if (res.status !== 200) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`);
+  rememberSecret(res.body.access_token as string);
   return { token: res.body.access_token as string, accountId: res.body.account_id as string };
 }
 

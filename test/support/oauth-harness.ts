@@ -6,6 +6,7 @@ import express from 'express';
 import Provider from 'oidc-provider';
 import { grantkit } from '../../adapters/express/index.js';
 import { createGrantKit, MemoryStore, type GrantKit, type GrantKitOptions } from '../../src/index.js';
+import { collectAudit, rememberSecret } from './audit-collector.js';
 import { GOOGLE_PREFIX, GOOGLE_SCOPES } from '../../src/scopes/provider-google.js';
 import { MICROSOFT_SCOPES } from '../../src/scopes/provider-microsoft.js';
 
@@ -22,6 +23,7 @@ export const SPA_ID = 'spa';
 export const SPA_CALLBACK = 'http://localhost:9/spa';
 export const SECRET_KEY = 'h'.repeat(40);
 export const TENANT = 'contoso';
+rememberSecret(APP_SECRET, SECRET_KEY);
 
 /** What the stand-in provider's "user" does at the next sign-in. */
 export interface UserScript {
@@ -164,6 +166,7 @@ export async function startHarness(extra: Partial<GrantKitOptions> = {}): Promis
     ],
     secretKeys: [SECRET_KEY],
     store: new MemoryStore(),
+    audit: collectAudit,
     issuer: base,
     providerEndpoints: {
       google: { authorizationUrl: `${google.issuer}/auth`, tokenUrl: `${google.issuer}/token`, userinfoUrl: `${google.issuer}/me` },

@@ -12,11 +12,13 @@ export const Nylas = NylasDefault as unknown as typeof NylasTypes.default.defaul
 export type Nylas = InstanceType<typeof NylasTypes.default.default>;
 import { grantkit } from '../../adapters/express/index.js';
 import { createGrantKit, sandboxProvider, type GrantKit, type GrantKitOptions } from '../../src/index.js';
+import { collectAudit, rememberSecret } from './audit-collector.js';
 
 export const CLIENT_ID = 'v3-test-client';
 export const CLIENT_SECRET = 'v3-test-client-secret';
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const SECRET_KEY = 'v3-tests-secret-key-at-least-32-characters';
+rememberSecret(CLIENT_SECRET, API_KEY, SECRET_KEY);
 
 export interface V3App {
   readonly kit: GrantKit;
@@ -33,6 +35,7 @@ export async function startV3App(extra: Partial<GrantKitOptions> = {}): Promise<
     secretKeys: [SECRET_KEY],
     providers: [sandboxProvider()],
     requireHttps: false,
+    audit: collectAudit,
     ...extra,
   });
   await kit.apiKeys.import(API_KEY, { label: 'tests' });

@@ -1,5 +1,6 @@
 import { accessTokenOf, readAuthorization } from '../../../auth/credentials.js';
 import { hashSecret } from '../../../crypto/tokens.js';
+import { revokeToken } from '../../../grants/revocation.js';
 import type { Route } from '../../route.js';
 import { bearerGrant } from '../bearer.js';
 
@@ -15,7 +16,7 @@ export const oauthRevoke: Route = {
   async handler({ kit, req }) {
     await bearerGrant(kit, req);
     const token = accessTokenOf(readAuthorization(req.headers.authorization))!;
-    await kit.store.revokeToken(hashSecret(token));
+    await revokeToken(kit, hashSecret(token));
     return { status: 200, headers: {} };
   },
 };

@@ -1,5 +1,6 @@
 import { hashSecret } from '../../../crypto/tokens.js';
 import { GrantKitError } from '../../../errors/error.js';
+import { revokeFamily, revokeToken } from '../../../grants/revocation.js';
 import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
 import { findOwnedToken } from './token-lookup.js';
@@ -20,8 +21,8 @@ export const connectRevoke: Route = {
     const tokens = req.query.getAll('token');
     if (tokens.length !== 1 || tokens[0] === '') throw new GrantKitError('invalid_request', 'Send exactly one "token" query parameter.');
     const { token } = await findOwnedToken(kit, c, tokens[0]!);
-    await kit.store.revokeToken(hashSecret(tokens[0]!));
-    if (token.family !== null) await kit.store.revokeFamily(token.family, kit.now());
+    await revokeToken(kit, hashSecret(tokens[0]!));
+    if (token.family !== null) await revokeFamily(kit, token.family, kit.now(), 'token_revoked');
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: {} };
   },
 };

@@ -1,0 +1,111 @@
+import { accessTokenOf, plainBearer, readAuthorization } from '../auth/credentials.js';
+import { GrantKitError } from '../errors/error.js';
+import type { Grant } from '../grants/grant.js';
+import type { ScopeGuard } from '../guard.js';
+import { isV3Path } from '../http/path-shape.js';
+import type { AuthOutcome } from '../kit/authentication.js';
+import type { MaybePromise } from '../store/store.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import type { DecisionEvent } from './events.js';
+import { tokenHashPrefix, type AuditTrail } from './trail.js';
+
+/**
+ * The one place a guard's or gate()'s verdict on an app route is reported: to the audit trail,
+ * to the `grantkit.auth.decisions` counter, and as a `grantkit.guard` span around the
+ * authentication (whose store call is its child). The kit asks `active` first, and only then
+ * goes through here instead of applying the guard directly, so a kit with no `audit` option and
+ * no SDK pays a few field reads per request.
+ */
+export class Decisions {
+  readonly #audit: AuditTrail | undefined;
+  readonly #telemetry: Telemetry;
+
+  constructor(audit: AuditTrail | undefined, telemetry: Telemetry) {
+    this.#audit = audit;
+    this.#telemetry = telemetry;
+  }
+
+  get active(): boolean {
+    return this.#audit !== undefined || this.#telemetry.counting || this.#telemetry.tracing;
+  }
+
+  /**
+   * Authenticates, applies the guard to the outcome (a null guard only authenticates, as for
+   * gate() rows any token may use) and reports the verdict. `method` is undefined when the
+   * caller did not say (kit.authorize()).
+   */
+  decide(
+    authenticate: () => MaybePromise<AuthOutcome>,
+    guard: ScopeGuard | null,
+    method: string | undefined,
+    url: string,
+    authorization: string | string[] | undefined,
+  ): MaybePromise<AuthOutcome> {
+    const attributes = { 'grantkit.guard': guardName(guard), 'url.path': pathOf(url) };
+    return this.#telemetry.span('grantkit.guard', attributes, (span) => {
+      const outcome = authenticate();
+      const decided = (o: AuthOutcome): AuthOutcome => {
+        const verdict = this.#decide(o, guard, method, url, authorization);
+        span?.set('grantkit.outcome', verdict instanceof GrantKitError ? 'deny' : 'allow');
+        if (verdict instanceof GrantKitError) span?.set('grantkit.reason', verdict.code);
+        return verdict;
+      };
+      return outcome instanceof Promise ? outcome.then(decided) : decided(outcome);
+    });
+  }
+
+  #decide(
+    outcome: AuthOutcome,
+    guard: ScopeGuard | null,
+    method: string | undefined,
+    url: string,
+    authorization: string | string[] | undefined,
+  ): AuthOutcome {
+    let grant: Grant | undefined;
+    let refused: GrantKitError | undefined;
+    if (outcome instanceof GrantKitError) refused = outcome;
+    else {
+      grant = outcome;
+      refused = guard?.check(outcome);
+    }
+    const family = isV3Path(url) ? 'v3' : 'v2';
+    this.#telemetry.decision(refused === undefined ? 'allow' : 'deny', family);
+    if (this.#audit !== undefined) this.#audit.emit(decisionEvent(guard, grant, refused, family, method, url, authorization));
+    return refused ?? outcome;
+  }
+}
+
+/** The request target without its query string: a token sent there (refused as misplaced) must not be recorded. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function guardName(guard: ScopeGuard | null): DecisionEvent['guard'] {
+  return guard === null || guard.fromTable ? 'gate' : guard.mode === 'any' ? 'requireScopes' : 'requireAllScopes';
+}
+
+/** What the trail records of a verdict: ids, the scopes on both sides, and the token's hash prefix. */
+function decisionEvent(
+  guard: ScopeGuard | null,
+  grant: Grant | undefined,
+  refused: GrantKitError | undefined,
+  family: 'v2' | 'v3',
+  method: string | undefined,
+  url: string,
+  authorization: string | string[] | undefined,
+): Omit<DecisionEvent, 'time'> {
+  const path = pathOf(url);
+  const token = plainBearer(authorization) ?? accessTokenOf(readAuthorization(authorization));
+  return {
+    type: 'auth.decision',
+    outcome: refused === undefined ? 'allow' : 'deny',
+    guard: guardName(guard),
+    family,
+    route: method === undefined ? { path } : { method, path },
+    required: guard === null ? [] : guard.scopes,
+    ...(grant !== undefined ? { held: grant.scopes, grantId: grant.id, clientId: grant.clientId } : {}),
+    ...(token !== undefined ? { tokenHash: tokenHashPrefix(token) } : {}),
+    ...(refused !== undefined ? { reason: refused.code, status: refused.status } : {}),
+  };
+}
