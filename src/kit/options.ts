@@ -82,7 +82,11 @@ export interface GrantKitOptions {
   readonly providerLookup?: ProviderLookup;
   /** Grant lifecycle events are POSTed, signed, to these endpoints. */
   readonly webhooks?: readonly WebhookEndpoint[];
-  /** `iss` reported by /v3/connect/tokeninfo. Default `grantkit`. */
+  /**
+   * The issuer identifier: the `iss` of every id_token, of every authorization response, of
+   * /v3/connect/tokeninfo and of the discovery documents. An https URL (http only for localhost
+   * and 127.0.0.1), without query or fragment. Default: `hostedOAuth.publicUrl`, else `grantkit`.
+   */
   readonly issuer?: string;
   /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
   readonly hostedOAuth?: HostedOAuthOptions;
@@ -129,7 +133,7 @@ export interface ResolvedOptions {
   readonly rateLimits: ResolvedRateLimits;
 }
 
-/** The defaults, in one place; docs/configuration.md states the same values. */
+/** The defaults, in one place; docs/configuration.md states the same values. `issuer`: when there is no public URL either. */
 export const OPTION_DEFAULTS = Object.freeze({
   defaultScopes: DEFAULT_V2_SCOPES,
   realm: 'grantkit',
@@ -182,8 +186,7 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
     providerTimeoutMs: options.providerTimeoutMs ?? OPTION_DEFAULTS.providerTimeoutMs,
     providerLookup: options.providerLookup,
     webhooks: Object.freeze((options.webhooks ?? []).map(resolveWebhook)),
-    issuer: options.issuer ?? OPTION_DEFAULTS.issuer,
-    hostedOAuth: resolveHostedOAuth(options.hostedOAuth ?? {}),
+    ...resolveIssuerAndHosted(options),
     rateLimits: resolveRateLimits(options.rateLimits),
   });
 }
@@ -255,6 +258,17 @@ function resolveWebhook(w: WebhookEndpoint): ResolvedWebhook {
     scheduler: w.scheduler ?? defaultWebhookScheduler,
     onAttempt: w.onAttempt,
   });
+}
+
+/**
+ * The issuer is the public URL unless the app names another: OpenID clients find the discovery
+ * document under the issuer and check it against every id_token, so the URL grantkit is reached
+ * at is the one that works unmodified. Without a public URL there is nothing to discover, and
+ * the issuer keeps its old name.
+ */
+function resolveIssuerAndHosted(options: GrantKitOptions): { issuer: string; hostedOAuth: ResolvedHostedOAuth } {
+  const hostedOAuth = resolveHostedOAuth(options.hostedOAuth ?? {});
+  return { issuer: options.issuer ?? hostedOAuth.publicUrl ?? OPTION_DEFAULTS.issuer, hostedOAuth };
 }
 
 function resolveHostedOAuth(h: HostedOAuthOptions): ResolvedHostedOAuth {
