@@ -83,9 +83,8 @@ export interface GrantKitOptions {
   /** Grant lifecycle events are POSTed, signed, to these endpoints. */
   readonly webhooks?: readonly WebhookEndpoint[];
   /**
-   * The issuer identifier: the `iss` of every id_token, of every authorization response, of
-   * /v3/connect/tokeninfo and of the discovery documents. An https URL (http only for localhost
-   * and 127.0.0.1), without query or fragment. Default: `hostedOAuth.publicUrl`, else `grantkit`.
+   * The `iss` of id_tokens, authorization responses, tokeninfo and the discovery documents: an https
+   * URL (http only on loopback) without query or fragment. Default: `hostedOAuth.publicUrl`, else `grantkit`.
    */
   readonly issuer?: string;
   /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
@@ -133,11 +132,11 @@ export interface ResolvedOptions {
   readonly rateLimits: ResolvedRateLimits;
 }
 
-/** The defaults, in one place; docs/configuration.md states the same values. `issuer`: when there is no public URL either. */
+/** The defaults, in one place; docs/configuration.md states the same values. */
 export const OPTION_DEFAULTS = Object.freeze({
   defaultScopes: DEFAULT_V2_SCOPES,
   realm: 'grantkit',
-  issuer: 'grantkit',
+  issuer: 'grantkit', // without a public URL
   storeTimeoutMs: 2000,
   providerTimeoutMs: 5000,
   requireHttps: 'production',
@@ -168,6 +167,7 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
   if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
   const store = options.store ?? new MemoryStore();
   const requireHttps = options.requireHttps ?? OPTION_DEFAULTS.requireHttps;
+  const hostedOAuth = resolveHostedOAuth(options.hostedOAuth ?? {});
   return Object.freeze({
     clients,
     providers,
@@ -186,7 +186,9 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
     providerTimeoutMs: options.providerTimeoutMs ?? OPTION_DEFAULTS.providerTimeoutMs,
     providerLookup: options.providerLookup,
     webhooks: Object.freeze((options.webhooks ?? []).map(resolveWebhook)),
-    ...resolveIssuerAndHosted(options),
+    // OpenID clients discover grantkit under its issuer: by default, the URL grantkit is reached at.
+    issuer: options.issuer ?? hostedOAuth.publicUrl ?? OPTION_DEFAULTS.issuer,
+    hostedOAuth,
     rateLimits: resolveRateLimits(options.rateLimits),
   });
 }
@@ -260,17 +262,6 @@ function resolveWebhook(w: WebhookEndpoint): ResolvedWebhook {
   });
 }
 
-/**
- * The issuer is the public URL unless the app names another: OpenID clients find the discovery
- * document under the issuer and check it against every id_token, so the URL grantkit is reached
- * at is the one that works unmodified. Without a public URL there is nothing to discover, and
- * the issuer keeps its old name.
- */
-function resolveIssuerAndHosted(options: GrantKitOptions): { issuer: string; hostedOAuth: ResolvedHostedOAuth } {
-  const hostedOAuth = resolveHostedOAuth(options.hostedOAuth ?? {});
-  return { issuer: options.issuer ?? hostedOAuth.publicUrl ?? OPTION_DEFAULTS.issuer, hostedOAuth };
-}
-
 function resolveHostedOAuth(h: HostedOAuthOptions): ResolvedHostedOAuth {
   const d = OPTION_DEFAULTS.hostedOAuth;
   const key = h.idTokenKey;
@@ -289,6 +280,8 @@ function resolveHostedOAuth(h: HostedOAuthOptions): ResolvedHostedOAuth {
   });
 }
 
+const neverSkip = (): boolean => false;
+
 /** `false` turns every limit off; inside the object, `false` turns one off and a missing one takes its default. */
 function resolveRateLimits(given: GrantKitOptions['rateLimits']): ResolvedRateLimits {
   const rule = (name: RateLimitName): RateLimit | false => {
@@ -303,8 +296,4 @@ function resolveRateLimits(given: GrantKitOptions['rateLimits']): ResolvedRateLi
     detectPerClient: rule('detectPerClient'),
     skip: (given === false ? undefined : given?.skip) ?? neverSkip,
   });
-}
-
-function neverSkip(): boolean {
-  return false;
 }

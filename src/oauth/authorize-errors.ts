@@ -1,13 +1,23 @@
 import type { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS, renderErrorPage } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
-import { withParams } from './callback-uri.js';
+import { authorizationResponseUri } from './callback-uri.js';
 
 export interface AuthorizeError {
   readonly redirectUri: string;
   readonly state: string | undefined;
   /** v2 without redirect_on_error shows a page instead. */
   readonly redirect: boolean;
+  /** The kit's issuer, which every authorization response names (RFC 9207). */
+  readonly issuer: string;
+}
+
+/** Where the errors of a sign-in request go, once its client and callback URI are known good. */
+export function errorTarget(
+  issuer: string,
+  r: { readonly redirectUri: string; readonly state?: string | undefined; readonly redirectOnError: boolean },
+): AuthorizeError {
+  return { redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError, issuer };
 }
 
 /** An error after the client and callback are known good: back to the app (OAuth style), or a page. */
@@ -15,7 +25,7 @@ export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseD
   const oauthError = oauthErrorOf(err);
   // A rate-limited sign-in is always a page: the user must read when to try again.
   if (err.code === 'rate_limited' || !to.redirect) return renderErrorPage(err, err.v3Type ?? oauthError);
-  const location = withParams(to.redirectUri, {
+  const location = authorizationResponseUri(to.issuer, to.redirectUri, {
     error: oauthError,
     error_description: err.message,
     ...(err.v3Type !== undefined ? { error_type: err.v3Type } : {}),

@@ -18,7 +18,7 @@ import { checkChallenge, type PkceMethod } from './pkce.js';
 import { pickerChoices, providerStep } from './provider-step.js';
 import { authorizeLink, type SignInRequest } from './sign-in-request.js';
 
-export { errorResponse, type AuthorizeError } from './authorize-errors.js';
+export { errorResponse, errorTarget, type AuthorizeError } from './authorize-errors.js';
 
 /** Nylas v3 no longer accepts Microsoft Basic (password) sign-in. */
 const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
@@ -92,7 +92,7 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
   const q = readQuery(v2Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);
   if (isPage(checked)) return checked;
-  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: q.redirect_on_error === 'true' };
+  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: q.redirect_on_error === 'true', issuer: kit.options.issuer };
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code' && !(responseType === 'token' && kit.hosted.allowTokenResponse)) {
@@ -162,7 +162,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
   const q = readQuery(v3Query, req);
   const checked = checkClient(kit, q.client_id, q.redirect_uri);
   if (isPage(checked)) return checked;
-  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: true };
+  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: true, issuer: kit.options.issuer };
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code') {

@@ -4,8 +4,8 @@ import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
-import { errorResponse } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { errorResponse, errorTarget } from './authorize-errors.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
 import { takeFlow, type FlowData } from './flow-state.js';
@@ -60,7 +60,7 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   }
   const clear = { 'set-cookie': clearFlowCookie(q.state, kit.hosted.publicUrl ?? 'http://localhost') };
   const flow = taken.flow.data;
-  const to = { redirectUri: flow.redirectUri, state: flow.state, redirect: flow.redirectOnError };
+  const to = errorTarget(kit.options.issuer, flow);
   try {
     const { connector, tokens } = await exchangeUpstream(kit, provider, flow.clientId, q, { state: q.state, verifier: taken.flow.verifier });
     const scopes = consented({ requested: flow.requested, upstream: flow.upstream, needs: flow.needs }, provider, tokens.params['scope']);
@@ -140,7 +140,12 @@ function providerTokensOf(tokens: UpstreamTokens, now: number): ProviderTokens {
 async function implicitLocation(kit: KitContext, flow: FlowData, account: HostedAccount, providerTokens: ProviderTokens): Promise<string> {
   const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
-  return withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
+  return authorizationResponseUri(
+    kit.options.issuer,
+    flow.redirectUri,
+    { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state },
+    true,
+  );
 }
 
 /** The authorization code flow: a one-time code for the app's callback URI, redeemed at the token endpoint. */
@@ -165,5 +170,5 @@ async function codeLocation(kit: KitContext, provider: string, flow: FlowData, a
     providerTokens,
     HOSTED_CODE_TTL_MS,
   );
-  return withParams(flow.redirectUri, { code, state: flow.state });
+  return authorizationResponseUri(kit.options.issuer, flow.redirectUri, { code, state: flow.state });
 }

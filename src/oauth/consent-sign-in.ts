@@ -3,8 +3,8 @@ import { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
-import { errorResponse } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { errorResponse, errorTarget } from './authorize-errors.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
 
@@ -23,13 +23,14 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm();
   const { request: r, provider } = taken;
   if (form.decision === 'decline') {
-    const location = withParams(r.redirectUri, { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state });
+    const declined = { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state };
+    const location = authorizationResponseUri(kit.options.issuer, r.redirectUri, declined);
     return { status: 303, headers: { location, ...PAGE_HEADERS } };
   }
   try {
     return await providerStep(kit, r, provider, true);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(errorTarget(kit.options.issuer, r), e);
     throw e;
   }
 }

@@ -7,8 +7,8 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { providerFailure } from '../providers/failures.js';
 import type { VerifiedAccount } from '../providers/provider.js';
-import { errorResponse } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { errorResponse, errorTarget } from './authorize-errors.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { credentialSettings, type Security, type ServerFields } from './credential-providers.js';
 import { clearFlowCookie } from './flow-cookie.js';
@@ -69,7 +69,7 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
     return { status: 303, headers: { location, 'set-cookie': clearFlowCookie(form.flow, kit.hosted.publicUrl!, 'signin'), ...PAGE_HEADERS } };
   } catch (e) {
     // The callback URI is known good: errors go back to the app (or, for v2 without redirect_on_error, to a page).
-    if (e instanceof GrantKitError) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
+    if (e instanceof GrantKitError) return errorResponse(errorTarget(kit.options.issuer, r), e);
     throw e;
   }
 }
@@ -109,7 +109,8 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
   if (r.responseType === 'token') {
     const grant = await upsertHostedGrant(kit, account, verified.settings, 'hosted');
     const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
-    return withParams(r.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: r.state }, true);
+    const params = { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: r.state };
+    return authorizationResponseUri(kit.options.issuer, r.redirectUri, params, true);
   }
   const code = await issueHostedCode(
     kit,
@@ -133,5 +134,5 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
     verified.settings,
     HOSTED_CODE_TTL_MS,
   );
-  return withParams(r.redirectUri, { code, state: r.state });
+  return authorizationResponseUri(kit.options.issuer, r.redirectUri, { code, state: r.state });
 }

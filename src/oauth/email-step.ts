@@ -4,7 +4,7 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import type { Detection } from '../providers/detect.js';
 import { presetNameForEmail } from '../providers/mail-presets.js';
-import { errorResponse } from './authorize-errors.js';
+import { errorResponse, errorTarget } from './authorize-errors.js';
 import { savePageFlow } from './page-flow.js';
 import { emailPage, pickerPage } from './pages.js';
 import { pickerChoices, providerAvailable, providerStep, upstreamTargets } from './provider-step.js';
@@ -78,7 +78,7 @@ export async function submitEmail(kit: KitContext, req: RequestLike): Promise<Re
     }
     return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }), undefined, kit.clients.get(r.clientId)?.theme);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse({ redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError }, e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(errorTarget(kit.options.issuer, r), e);
     throw e;
   }
 }
