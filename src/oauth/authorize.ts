@@ -56,6 +56,7 @@ const v3Query = z.object({
   credential_id: opt(256),
   options: opt(256),
   include_grant_scopes: opt(8),
+  nonce: opt(256),
 });
 
 /** Reads the query strictly: repeats are refused, and validation errors name the field, never echo the value. */
@@ -181,6 +182,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       accessType: q.access_type ?? 'online',
       scopes: scopeList(q.scope),
       ...p,
+      ...(q.nonce !== undefined && q.nonce !== '' ? { nonce: q.nonce } : {}),
       redirectOnError: true,
       query: req.query.toString(),
     };

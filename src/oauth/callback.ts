@@ -166,6 +166,7 @@ async function codeLocation(kit: KitContext, provider: string, flow: FlowData, a
       accessType: flow.accessType,
       ...(flow.state !== undefined ? { state: flow.state } : {}),
       ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),
+      ...(flow.nonce !== undefined ? { nonce: flow.nonce } : {}),
     },
     providerTokens,
     HOSTED_CODE_TTL_MS,

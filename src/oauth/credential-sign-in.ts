@@ -130,6 +130,7 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
       ...(account.identity !== undefined ? { identity: account.identity } : {}),
       ...(r.state !== undefined ? { state: r.state } : {}),
       ...(r.challenge !== undefined && r.method !== undefined ? { challenge: r.challenge, method: r.method } : {}),
+      ...(r.nonce !== undefined ? { nonce: r.nonce } : {}),
     },
     verified.settings,
     HOSTED_CODE_TTL_MS,

@@ -25,7 +25,7 @@ export async function refresh(kit: KitContext, client: RegisteredClient, token: 
   const maxAt = storedJson(refreshData, old.data)?.maxAt ?? now;
   // The real successor replaces the placeholder under the same hash.
   await putRefreshToken(kit, { token: next, grant, family, now, maxAt, scopes: carried });
-  return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
+  return issueV3Tokens(kit, grant, family, now, undefined, { refreshToken: next, scopes: accessScopes });
 }
 
 /**

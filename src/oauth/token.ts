@@ -75,7 +75,8 @@ export async function exchangeV3(kit: KitContext, input: unknown, authorization?
   }
   const grant = await completeGrant(kit, pending, codeHash, 'v3');
   const now = kit.now();
-  const tokens = await issueV3Tokens(kit, grant, codeHash, now, pending.accessType === 'offline' ? now + kit.hosted.refreshMaxMs : undefined);
+  const refreshMaxAt = pending.accessType === 'offline' ? now + kit.hosted.refreshMaxMs : undefined;
+  const tokens = await issueV3Tokens(kit, grant, codeHash, now, refreshMaxAt, pending.nonce === undefined ? {} : { nonce: pending.nonce });
   return { ...tokens, provider: pending.grantProvider };
 }
 
