@@ -14,7 +14,7 @@ import type { RouteInput } from './inputs.js';
  * response in the route's format.
  */
 export async function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
-  const { route, params } = matched;
+  const { route, params, mounted } = matched;
   try {
     if (!kit.readiness.started) throw notReady();
     if (kit.options.requireHttps && route.path.startsWith('/v3/')) {
@@ -38,7 +38,7 @@ export async function runRoute(kit: KitContext, matched: MatchedRoute, input: Ro
       secure: input.secure,
       ip: input.ip ?? input.stream.socket.remoteAddress,
     };
-    return serialize(await route.handler({ kit, req, params }));
+    return serialize(await route.handler({ kit, req, params, mounted }));
   } catch (e) {
     return serialize(renderThrown(e, route.family, kit.options.onError));
   }

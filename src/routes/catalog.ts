@@ -189,6 +189,16 @@ export const providersDetect: Route = lazyRoute(
   async () => (await import('./v3/providers/detect.post.js')).providersDetect,
 );
 
+export const openidConfiguration: Route = lazyRoute(
+  { method: 'GET', path: '/.well-known/openid-configuration', family: 'oauth', readsBody: false },
+  async () => (await import('./well-known/openid-configuration.get.js')).openidConfiguration,
+);
+
+export const oauthAuthorizationServer: Route = lazyRoute(
+  { method: 'GET', path: '/.well-known/oauth-authorization-server', family: 'oauth', readsBody: false },
+  async () => (await import('./well-known/oauth-authorization-server.get.js')).oauthAuthorizationServer,
+);
+
 export const jwks: Route = lazyRoute(
   { method: 'GET', path: '/.well-known/jwks.json', family: 'oauth', readsBody: false },
   async () => (await import('./well-known/jwks.json.get.js')).jwks,

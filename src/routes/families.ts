@@ -28,11 +28,13 @@ import {
   grantsUpdate,
   jwks,
   nativeConnectToken,
+  oauthAuthorizationServer,
   oauthAuthorize,
   oauthCallback,
   oauthRevoke,
   oauthTokenGet,
   oauthTokenPost,
+  openidConfiguration,
   providersDetect,
   signinConsent,
   signinCredentials,
@@ -50,7 +52,7 @@ import type { Route } from './route.js';
  * Within a family, routes on the same path keep their order: it is the order of a 405's `Allow` header.
  * docs/routes.md lists the paths of each family; test/core/route-families.test.ts holds it to this file.
  */
-const ROUTE_FAMILY_NAMES = ['native', 'hosted', 'admin', 'jwks'] as const;
+const ROUTE_FAMILY_NAMES = ['native', 'hosted', 'admin', 'jwks', 'discovery'] as const;
 export type RouteFamilyName = (typeof ROUTE_FAMILY_NAMES)[number];
 
 /** `/v3/integrations` is the connectors API's former name; it stays an alias. */
@@ -103,6 +105,11 @@ export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> 
   ]),
   /** The public key that signs hosted OAuth's id_tokens. */
   jwks: Object.freeze([jwks]),
+  /**
+   * The authorization server's metadata (OpenID Connect Discovery, RFC 8414), from which general
+   * OAuth and OpenID clients configure themselves. It lists the endpoints of the families mounted with it.
+   */
+  discovery: Object.freeze([openidConfiguration, oauthAuthorizationServer]),
 });
 
 function isRouteFamilyName(value: unknown): value is RouteFamilyName {
