@@ -160,21 +160,28 @@ export interface EndpointClient {
 }
 
 /**
+ * Who must prove itself at an endpoint: every client (introspection), a confidential one (a public
+ * client names itself by id, as at revocation), or nobody yet (the token endpoint decides by grant).
+ */
+export type ProofRequired = 'always' | 'confidential' | 'endpoint';
+
+/**
  * Client authentication at the OAuth endpoints (token, revocation, introspection): who the client
  * says it is (tokenEndpointClient's rules), and the secret or API key it presents checked. An
- * unknown client and a wrong secret are the same `invalid_client`; with the Basic challenge when
- * the client tried HTTP Basic. Whether presenting nothing is enough is each endpoint's call.
+ * unknown client, a wrong secret and a missing one that `required` asks for are the same
+ * `invalid_client`, with the Basic challenge when the client tried HTTP Basic.
  */
 export async function endpointClient(
   deps: ClientAuthDeps,
   authorization: string | string[] | undefined,
-  bodyClientId: string | undefined,
-  bodySecret: string | undefined,
+  body: { readonly client_id?: string | undefined; readonly client_secret?: string | undefined },
+  required: ProofRequired,
 ): Promise<EndpointClient> {
-  const presented = tokenEndpointClient(authorization, bodyClientId, bodySecret, deps.options.realm);
+  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, deps.options.realm);
   const client = deps.clients.get(presented.clientId);
   const matches = client && (await secretOrApiKeyMatches(deps.clients, deps.store, deps.now(), client, presented.secret));
-  if (!client || matches === false) throw withClientChallenge(invalidClient(), presented.basic, deps.options.realm);
+  const missing = matches === undefined && (required === 'always' || (required === 'confidential' && client?.secretHash !== null));
+  if (!client || matches === false || missing) throw withClientChallenge(invalidClient(), presented.basic, deps.options.realm);
   return { client, authenticated: matches === true };
 }
 

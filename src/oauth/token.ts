@@ -47,7 +47,7 @@ const v2Body = z.object({
  */
 export async function exchangeV3(kit: KitContext, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
   const body = parseInput(v3Body, input);
-  const { client, authenticated } = await endpointClient(kit, authorization, body.client_id, body.client_secret);
+  const { client, authenticated } = await endpointClient(kit, authorization, body, 'endpoint');
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.
     if (!authenticated && client.secretHash !== null) throw invalidClient();

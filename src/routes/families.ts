@@ -7,10 +7,13 @@ import {
   connectAuth,
   connectAuthorize,
   connectCustom,
+  connectIntrospect,
   connectRevoke,
   connectToken,
   connectTokenInfo,
   connectTokenPreflight,
+  connectUserInfoGet,
+  connectUserInfoPost,
   connectorsCreate,
   connectorsDelete,
   connectorsFind,
@@ -63,7 +66,10 @@ function withIntegrationsAlias(route: Route): Route[] {
 export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> = Object.freeze({
   /** Native and custom sign-in (v2 /connect/*, v3 /v3/connect/custom) and what a v2 token does for itself (/account, /oauth/revoke). */
   native: Object.freeze([secretLimited(connectAuthorize), secretLimited(nativeConnectToken), account, oauthRevoke, connectCustom]),
-  /** Hosted OAuth: v2 /oauth/{authorize,token,callback}, the sign-in forms' posts (/oauth/signin/*) and v3 /v3/connect/{auth,token,revoke,tokeninfo}. */
+  /**
+   * Hosted OAuth: v2 /oauth/{authorize,token,callback}, the sign-in forms' posts (/oauth/signin/*)
+   * and v3 /v3/connect/{auth,token,revoke,tokeninfo,introspect,userinfo}.
+   */
   hosted: Object.freeze([
     oauthAuthorize,
     secretLimited(oauthTokenGet),
@@ -77,6 +83,9 @@ export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> 
     connectTokenPreflight,
     connectRevoke,
     connectTokenInfo,
+    connectIntrospect,
+    connectUserInfoGet,
+    connectUserInfoPost,
   ]),
   /**
    * The application's own administration, with its client secret or API key: v3 grants, connectors
