@@ -177,6 +177,8 @@ export async function endpointClient(
   body: { readonly client_id?: string | undefined; readonly client_secret?: string | undefined },
   required: ProofRequired,
 ): Promise<EndpointClient> {
+  // Where every caller must prove itself, one that names no client has failed to: 401, not a missing field.
+  if (required === 'always' && body.client_id === undefined && !isBasicScheme(authorization)) throw invalidClient();
   const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, deps.options.realm);
   const client = deps.clients.get(presented.clientId);
   const matches = client && (await secretOrApiKeyMatches(deps.clients, deps.store, deps.now(), client, presented.secret));
