@@ -299,7 +299,17 @@ export async function sandboxSignIn(browser: Browser, authorizeUrl: string, emai
 
 /** The same sign-in, stopping at a callback URI starting with one of `stopAt`: the whole URL it stopped at. */
 export async function sandboxSignInTo(browser: Browser, authorizeUrl: string, email: string, stopAt?: readonly string[]): Promise<string> {
-  const login = await browser.run(authorizeUrl, stopAt);
+  return (await sandboxSignInPage(browser, authorizeUrl, email, stopAt)).url;
+}
+
+/** The same sign-in, from any URL that leads to the sandbox's form: the response the browser ends at. */
+export async function sandboxSignInPage(
+  browser: Browser,
+  startUrl: string,
+  email: string,
+  stopAt?: readonly string[],
+): Promise<{ url: string; status: number; body: string; headers: Headers }> {
+  const login = await browser.run(startUrl, stopAt);
   assert.equal(login.status, 200, login.body.slice(0, 300));
   const fields = new URLSearchParams();
   for (const m of login.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) {
@@ -317,5 +327,5 @@ export async function sandboxSignInTo(browser: Browser, authorizeUrl: string, em
   const back = posted.headers.get('location');
   assert.equal(posted.status, 302);
   assert.ok(back);
-  return (await browser.run(back, stopAt)).url;
+  return browser.run(back, stopAt);
 }
