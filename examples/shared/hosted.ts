@@ -163,6 +163,7 @@ export function startupMessage(hosted: ExampleHosted, clientId: string, provider
     `or choose a provider at ${signInUrl(hosted, clientId)}`,
     `or sign in on grantkit's own sandbox form (v3): ${signInUrl(hosted, clientId, 'sandbox')}`,
     `or start a v2 sign-in, which asks for your email address first: ${v2SignInUrl(hosted, clientId)}`,
+    `OpenID Connect and OAuth 2.0 clients: the issuer is ${hosted.publicUrl} (${hosted.publicUrl}/.well-known/openid-configuration)`,
   ];
   for (const p of providers.connectors.filter((c) => c !== SANDBOX_CONNECTOR)) {
     lines.push(`${p} connector on; register this redirect URI with ${p}: ${hosted.publicUrl}/oauth/callback/${p}`);
