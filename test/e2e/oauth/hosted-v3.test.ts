@@ -97,6 +97,17 @@ describe('v3 hosted OAuth against an OpenID server standing in for Google', () =
     assert.equal(without['email_verified'], false);
   });
 
+  it("an OpenID client's scope: identity scopes pass the connector's list, offline_access gives a refresh token and stays home", async () => {
+    const start = await fetch(authUrl({ provider: 'google', scope: `openid email offline_access ${GMAIL_READ}` }), { redirect: 'manual' });
+    const upstream = String(new URL(String(start.headers.get('location'))).searchParams.get('scope')).split(' ');
+    assert.ok(upstream.includes('openid') && upstream.includes(GMAIL_READ), upstream.join(' '));
+    assert.equal(upstream.includes('offline_access'), false, 'Google has no such scope');
+    const res = await exchange({ scope: `openid email offline_access ${GMAIL_READ}` }, { client_secret: APP_SECRET });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.match(String(res.body['refresh_token']), /^gk_rt_/);
+    assert.ok(String(res.body['scope']).split(' ').includes(GMAIL_READ));
+  });
+
   it('re-authentication keeps the grant id and replaces its scopes', async () => {
     const first = await exchange({}, { client_secret: APP_SECRET });
     const second = await exchange({ scope: `${GMAIL_READ} https://www.googleapis.com/auth/calendar.readonly` }, { client_secret: APP_SECRET });
