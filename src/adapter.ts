@@ -3,13 +3,17 @@ import { GrantKitError } from './errors/error.js';
 import { renderGuardError, withRenderedBody } from './errors/formats.js';
 import type { Grant } from './grants/grant.js';
 import { grantParamNames } from './grants/ownership.js';
-import type { ScopeGuard } from './guard.js';
+import type { GuardMode, ScopeGuard } from './guard.js';
 import { serialize, type SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
+import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type StackLayer } from './introspection/guarded-routes.js';
+import type { OpenApiOptions } from './openapi/document.js';
+import type { OpenApiDocument } from './openapi/types.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
-import { mountedRoutes, type RoutesOptions } from './routes/families.js';
+import { mountedFamilies, mountedRoutes, type RouteFamilyName, type RoutesOptions } from './routes/families.js';
 import type { Route } from './routes/route.js';
-import type { EndpointRule } from './scopes/gating.js';
+import { V2_ENDPOINT_SCOPES, type EndpointRule } from './scopes/gating.js';
+import type { ScopeArgument } from './scopes/scope-names.js';
 
 /**
  * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
@@ -19,6 +23,9 @@ import type { EndpointRule } from './scopes/gating.js';
  */
 
 export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
+export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
+export type { OpenApiOptions } from './openapi/document.js';
+export type { OpenApiDocument } from './openapi/types.js';
 
 /**
  * The five names every framework adapter offers, generic over that framework's middleware type,
@@ -32,16 +39,31 @@ export interface GrantKitMiddleware<M> {
   routes(options?: RoutesOptions): M;
   /** Attaches the grant when the token is good; leaves it unset otherwise and lets a guard decide. */
   resolve(): M;
-  /** Passes when the grant satisfies at least one of the scopes (the hierarchy included). */
-  requireScopes(...scopes: string[]): M;
+  /**
+   * Passes when the grant satisfies at least one of the scopes (the hierarchy included). A scope
+   * written as a literal must be one grantkit knows, or the app does not compile.
+   */
+  requireScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
   /** Passes when the grant satisfies every one of the scopes. */
-  requireAllScopes(...scopes: string[]): M;
+  requireAllScopes<S extends string>(...scopes: ScopeArgument<S>[]): M;
   /**
    * Guards every route the endpoint table lists (default: the v2 table), in any case, with or
    * without a trailing slash, HEAD as GET; refuses a method the table does not list on a path it
    * lists (405, OPTIONS aside); passes the rest through.
    */
   gate(rules?: readonly EndpointRule[]): M;
+  /**
+   * The app's routes, each with the grantkit guards in front of it and the scopes they require,
+   * and where grantkit's own routes are mounted, read from the app's middleware stack (an Express
+   * 4/5 app or router, a Koa app or @koa/router router).
+   */
+  guardedRoutes(app: object): GuardedRoutes;
+  /**
+   * The OpenAPI 3.1 document of grantkit's routes this adapter mounted (their families, at their
+   * mount path) and, given `app`, of the app's own routes with the scopes each requires as
+   * `security`. It loads the route modules the first time (docs/openapi.md).
+   */
+  openapi(options?: OpenApiOptions): Promise<OpenApiDocument>;
 }
 
 export interface AdapterOptions {
@@ -96,6 +118,8 @@ export interface FrameworkBinding<C extends RequestHandle, N extends () => unkno
   raise(err: unknown, next: N): unknown;
   /** The framework's middleware that runs `step`, named as `step` is. */
   mount(step: (cx: C, next: N) => unknown): M;
+  /** The app's middleware stack in the neutral form guardedRoutes() walks; absent where a framework has none to read. */
+  stack?(app: object): readonly StackLayer[];
 }
 
 /**
@@ -111,22 +135,43 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
   binding: FrameworkBinding<C, N, M>,
 ): GrantKitMiddleware<M> {
   const core = new AdapterCore(kit, options, binding);
+  /** The families every routes() of this adapter mounted, for a document made without the app. */
+  const mounted = new Set<RouteFamilyName>();
+  // Each middleware carries what it does (introspection/guarded-routes.ts), so guardedRoutes() can read an app.
+  const scopeGuard = (mode: GuardMode, scopes: readonly string[]): M => {
+    const guard = kit.guard(mode, scopes);
+    return markMiddleware(core.guardMiddleware(() => guard), { kind: 'scopes', mode, scopes: guard.scopes });
+  };
   return {
-    routes: (routesOptions) => core.routes(mountedRoutes(routesOptions)),
+    routes(routesOptions) {
+      const middleware = core.routes(mountedRoutes(routesOptions));
+      const families = mountedFamilies(routesOptions);
+      for (const family of families) mounted.add(family);
+      return markMiddleware(middleware, { kind: 'routes', families });
+    },
     resolve: () => core.resolve(),
-    requireScopes(...scopes) {
-      const guard = kit.guard('any', scopes);
-      return core.guardMiddleware(() => guard);
-    },
-    requireAllScopes(...scopes) {
-      const guard = kit.guard('all', scopes);
-      return core.guardMiddleware(() => guard);
-    },
+    requireScopes: (...scopes) => scopeGuard('any', scopes),
+    requireAllScopes: (...scopes) => scopeGuard('all', scopes),
     gate(rules) {
       const lookup = kit.gate(rules);
-      return core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+      const middleware = core.guardMiddleware((cx) => lookup(cx.method, cx.path, cx.originalUrl));
+      return markMiddleware(middleware, { kind: 'gate', rules: rules ?? V2_ENDPOINT_SCOPES });
+    },
+    guardedRoutes,
+    async openapi(documentOptions = {}) {
+      const found = documentOptions.app === undefined ? undefined : guardedRoutes(documentOptions.app);
+      const fallback: GrantKitMount = { prefix: documentOptions.prefix ?? '/', families: [...mounted] };
+      const mounts = found !== undefined && found.grantkit.length > 0 ? found.grantkit : [fallback];
+      // Loaded when asked for: it imports every route's input schema, which importing grantkit does not.
+      const { openApiDocument } = await import('./openapi/document.js');
+      return openApiDocument({ mounts, routes: found?.routes ?? [], options: documentOptions });
     },
   };
+
+  function guardedRoutes(app: object): GuardedRoutes {
+    if (binding.stack === undefined) throw new TypeError("grantkit: this adapter cannot read an app's routes");
+    return findGuardedRoutes(binding.stack(app), grantParamNames(options.grantParam));
+  }
 }
 
 /**

@@ -19,12 +19,16 @@ export { type ErrorFamily } from './errors/formats.js';
 export { ScopeGuard, type GuardMode } from './guard.js';
 export type { Grant } from './grants/grant.js';
 export { V2_SCOPES, V2_SCOPE_DESCRIPTIONS, DEFAULT_V2_SCOPES, type V2Scope } from './scopes/catalog.js';
+export type { KnownScope, ScopeArgument } from './scopes/scope-names.js';
 export { V2_IMPLICATIONS } from './scopes/implications.js';
 export { ScopeGraph, v2ScopeGraph } from './scopes/graph.js';
 export { V2_ENDPOINT_SCOPES, type EndpointRule, type HttpMethod } from './scopes/gating.js';
+export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
+export type { OpenApiOptions } from './openapi/document.js';
+export type { OpenApiDocument } from './openapi/types.js';
 export { IDENTITY_SCOPES, type ScopeVocabulary } from './scopes/vocabulary.js';
-export { GOOGLE_PREFIX, V2_TO_GOOGLE } from './scopes/provider-google.js';
-export { GRAPH_PREFIX, V2_TO_MICROSOFT } from './scopes/provider-microsoft.js';
+export { GOOGLE_PREFIX, V2_TO_GOOGLE, type GoogleScope } from './scopes/provider-google.js';
+export { GRAPH_PREFIX, V2_TO_MICROSOFT, type MicrosoftScope } from './scopes/provider-microsoft.js';
 export { PROVIDER_SCOPES, PROVIDER_IMPLICATIONS } from './scopes/provider-scopes.js';
 
 // Stores: the interface, its records, the memory store and the per-instance cache.
@@ -42,6 +46,7 @@ export type {
   InvalidationListener,
 } from './store/records.js';
 export { MemoryStore } from './store/memory.js';
+export { isDeliveryQueue, type DeliveryQueue, type DeliveryRecord, type DeliveryClaim, type QueuedDelivery } from './store/deliveries.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
 
 // Secrets: the keyring that seals provider credentials, and token hashing.
@@ -115,7 +120,6 @@ export {
   webhookEnvelope,
   type WebhookEndpoint,
   type WebhookAttempt,
-  type WebhookScheduler,
 } from './webhooks/delivery.js';
 
 // Hosted OAuth.

@@ -21,6 +21,7 @@ import type { ProviderAccessToken, ProviderServerSettings } from './providers/ac
 import type { Route } from './routes/route.js';
 import { buildRouteTable, type MatchedRoute } from './routes/table.js';
 import { type EndpointRule, V2_ENDPOINT_SCOPES } from './scopes/gating.js';
+import type { ScopeArgument } from './scopes/scope-names.js';
 import type { MaybePromise, Store } from './store/store.js';
 
 export type { AppCaller, AuthOutcome } from './kit/authentication.js';
@@ -93,9 +94,13 @@ export class GrantKit {
     return this.#ctx.readiness.ready;
   }
 
-  /** Stops listening for broadcasts and closes the store. */
+  /**
+   * Stops listening for broadcasts, stops webhook delivery (an attempt in flight is cut short and
+   * stays queued, due at once for another instance or the next start), and closes the store.
+   */
   async close(): Promise<void> {
     await this.#ctx.readiness.stop();
+    await this.#ctx.webhooks?.close();
     await this.#ctx.store.close?.();
   }
 
@@ -189,7 +194,7 @@ export class GrantKit {
   }
 
   /** Compiles a scope guard once; unknown scope names throw here, at start-up. */
-  guard(mode: GuardMode, scopes: readonly string[]): ScopeGuard {
+  guard<S extends string>(mode: GuardMode, scopes: readonly ScopeArgument<S>[]): ScopeGuard {
     return new ScopeGuard(this.#ctx.graph, this.#ctx.options.realm, mode, scopes);
   }
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { GrantKitMiddleware } from '../../src/adapter.js';
+import { withMarkOf } from '../../src/introspection/guarded-routes.js';
 import { bindMethods, type Handlers } from './bind.js';
 import type { AccessRule } from './rules.js';
 
@@ -27,8 +28,9 @@ function handler(gk: GrantKitMiddleware<RequestHandler>, rule: AccessRule, metho
   };
   if (rule.kind === 'public') return call;
   const guard = rule.mode === 'any' ? gk.requireScopes(...rule.scopes) : gk.requireAllScopes(...rule.scopes);
-  return function grantkitController(req, res, next) {
+  // Marked as its guard is, so guardedRoutes() sees the method's scopes on the route.
+  return withMarkOf<RequestHandler>(function grantkitController(req, res, next) {
     const proceed = ((err?: unknown) => (err === undefined ? call(req, res, next) : next(err))) as NextFunction;
     void guard(req, res, proceed);
-  };
+  }, guard);
 }

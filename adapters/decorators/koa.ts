@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { GrantKitMiddleware } from '../../src/adapter.js';
+import { withMarkOf } from '../../src/introspection/guarded-routes.js';
 import { bindMethods, type Handlers } from './bind.js';
 import type { AccessRule } from './rules.js';
 
@@ -19,7 +20,8 @@ function handler(gk: GrantKitMiddleware<Middleware>, rule: AccessRule, method: (
   if (rule.kind === 'public') return (ctx, next) => method(ctx, next);
   const guard = rule.mode === 'any' ? gk.requireScopes(...rule.scopes) : gk.requireAllScopes(...rule.scopes);
   // The guard calls this in place of `next` when the grant passes; the method keeps the real next.
-  return function grantkitController(ctx, next) {
+  // Marked as its guard is, so guardedRoutes() sees the method's scopes on the route.
+  return withMarkOf<Middleware>(function grantkitController(ctx, next) {
     return guard(ctx, async () => method(ctx, next));
-  };
+  }, guard);
 }

@@ -1,3 +1,5 @@
+import type { ScopeArgument } from '../../src/scopes/scope-names.js';
+
 /**
  * The decorators themselves: they only record what a method (or a class, as the default for its
  * methods) requires. Nothing is checked here; the bind step compiles each rule into the adapter's
@@ -45,12 +47,12 @@ function scopesRule(mode: 'any' | 'all', scopes: readonly string[], label: strin
  * Admits a grant that satisfies at least one of `scopes` (the hierarchy applies), as
  * `requireScopes(...)` does. On a class it is the default for every method without its own rule.
  */
-export function RequireScopes(...scopes: string[]): AccessDecorator {
+export function RequireScopes<S extends string>(...scopes: ScopeArgument<S>[]): AccessDecorator {
   return decorator(scopesRule('any', scopes, 'RequireScopes'), 'RequireScopes');
 }
 
 /** Admits a grant that satisfies every one of `scopes`, as `requireAllScopes(...)` does. */
-export function RequireAllScopes(...scopes: string[]): AccessDecorator {
+export function RequireAllScopes<S extends string>(...scopes: ScopeArgument<S>[]): AccessDecorator {
   return decorator(scopesRule('all', scopes, 'RequireAllScopes'), 'RequireAllScopes');
 }
 

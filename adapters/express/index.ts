@@ -1,9 +1,19 @@
 import type { NextFunction, Request, RequestHandler } from 'express';
 import { adapt, writeServerResponse, type AdapterOptions, type FrameworkBinding, type GrantKitMiddleware } from '../../src/adapter.js';
 import type { Grant, GrantKit } from '../../src/index.js';
+import { expressStack } from './stack.js';
 
 /** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
-export type { RouteFamilyName, RoutesOptions } from '../../src/adapter.js';
+export type {
+  RouteFamilyName,
+  RoutesOptions,
+  GuardedRoutes,
+  GuardedRoute,
+  GrantKitMount,
+  ScopeRequirement,
+  OpenApiDocument,
+  OpenApiOptions,
+} from '../../src/adapter.js';
 
 declare global {
   namespace Express {
@@ -36,6 +46,7 @@ const express: FrameworkBinding<Request, NextFunction, RequestHandler> = {
     const handler: RequestHandler = (req, _res, next) => void step(req, next);
     return Object.defineProperty(handler, 'name', { value: step.name });
   },
+  stack: expressStack,
 };
 
 /** The Express adapter: it translates, and all decisions stay in the core. */

@@ -1,9 +1,19 @@
 import type { Context, Middleware, Next } from 'koa';
 import { adapt, type AdapterOptions, type FrameworkBinding, type GrantKitMiddleware } from '../../src/adapter.js';
 import type { Grant, GrantKit } from '../../src/index.js';
+import { koaStack } from './stack.js';
 
 /** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
-export type { RouteFamilyName, RoutesOptions } from '../../src/adapter.js';
+export type {
+  RouteFamilyName,
+  RoutesOptions,
+  GuardedRoutes,
+  GuardedRoute,
+  GrantKitMount,
+  ScopeRequirement,
+  OpenApiDocument,
+  OpenApiOptions,
+} from '../../src/adapter.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -45,6 +55,7 @@ const koa: FrameworkBinding<Context, Next, Middleware> = {
     throw err;
   },
   mount: (step) => step,
+  stack: koaStack,
 };
 
 /** The Koa adapter: it translates, and all decisions stay in the core. */

@@ -1,4 +1,5 @@
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
+import type { ScopeArgument } from '../../src/scopes/scope-names.js';
 
 /**
  * What a Nest handler requires, recorded with Nest's own SetMetadata so that the app's compiler
@@ -24,12 +25,12 @@ function scopesRule(mode: 'any' | 'all', scopes: readonly string[], label: strin
  * Admits a grant that satisfies at least one of `scopes` (the hierarchy applies), as
  * `requireScopes(...)` does. On a controller it is the default for every handler without its own rule.
  */
-export function RequireScopes(...scopes: string[]): CustomDecorator<typeof ACCESS_RULE> {
+export function RequireScopes<S extends string>(...scopes: ScopeArgument<S>[]): CustomDecorator<typeof ACCESS_RULE> {
   return SetMetadata(ACCESS_RULE, scopesRule('any', scopes, 'RequireScopes'));
 }
 
 /** Admits a grant that satisfies every one of `scopes`, as `requireAllScopes(...)` does. */
-export function RequireAllScopes(...scopes: string[]): CustomDecorator<typeof ACCESS_RULE> {
+export function RequireAllScopes<S extends string>(...scopes: ScopeArgument<S>[]): CustomDecorator<typeof ACCESS_RULE> {
   return SetMetadata(ACCESS_RULE, scopesRule('all', scopes, 'RequireAllScopes'));
 }
 

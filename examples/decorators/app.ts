@@ -3,6 +3,7 @@ import { expressController, Public, RequireScopes, type AccessDecorator } from '
 import { grantkit } from '../../adapters/express/index.js';
 import { V2_ENDPOINT_SCOPES, type GrantKit, type HttpMethod } from '../../src/index.js';
 import { callbackPage } from '../shared/callback-page.js';
+import { v2CallbackPage } from '../shared/v2-callback-page.js';
 import { DEMO_ROUTES, indexPage, type DemoRoute } from '../shared/demo-routes.js';
 import { hostedSettings, type ExampleHosted } from '../shared/hosted.js';
 
@@ -69,6 +70,7 @@ class HomeController {
   constructor(
     private readonly clientId: string,
     private readonly hosted: ExampleHosted,
+    private readonly clientSecret: string | undefined,
   ) {}
   @Public()
   index(_req: Request, res: Response): void {
@@ -80,6 +82,12 @@ class HomeController {
     const page = callbackPage(new URL(req.originalUrl, 'http://localhost').searchParams, this.clientId, this.hosted);
     res.status(page.status).set(page.headers).send(page.html);
   }
+  /** Where the v2 hosted sign-in sends the user back: the code, redeemed at /oauth/token (see shared/v2-callback-page.ts). */
+  @Public()
+  async callbackV2(req: Request, res: Response): Promise<void> {
+    const page = await v2CallbackPage(new URL(req.originalUrl, 'http://localhost').searchParams, this.clientId, this.hosted, this.clientSecret);
+    res.status(page.status).set(page.headers).send(page.html);
+  }
   @fromTable('POST', '/send')
   send(req: Request, res: Response): void {
     answer(demo('POST', '/send'), req, res);
@@ -88,8 +96,8 @@ class HomeController {
 
 const RESOURCE_BASES = [...new Set(DEMO_ROUTES.filter((r) => r.path.endsWith('/:id')).map((r) => r.path.slice(0, -4)))];
 
-/** The example app, exported so tests can run it without a port. `hosted` as in examples/express. */
-export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000)): express.Express {
+/** The example app, exported so tests can run it without a port. `hosted` and `clientSecret` as in examples/express. */
+export function createExampleApp(kit: GrantKit, clientId: string, hosted: ExampleHosted = hostedSettings({}, 3000), clientSecret?: string): express.Express {
   const gk = grantkit(kit);
   const app = express();
   app.disable('x-powered-by');
@@ -97,9 +105,10 @@ export function createExampleApp(kit: GrantKit, clientId: string, hosted: Exampl
   // The table's /resources rows close the writes no scope admits. All of that path's rows, not
   // only those: gate() refuses a method its table leaves out on a path it lists.
   app.use(gk.gate(V2_ENDPOINT_SCOPES.filter((r) => r.path === '/resources' || r.path.startsWith('/resources/'))));
-  const home = expressController(gk, new HomeController(clientId, hosted));
+  const home = expressController(gk, new HomeController(clientId, hosted, clientSecret));
   app.get('/', home.index);
   app.get('/callback', home.callback);
+  app.get('/callback/v2', home.callbackV2);
   app.post('/send', home.send);
   for (const base of RESOURCE_BASES) {
     const c = expressController(gk, resourceController(base));

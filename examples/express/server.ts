@@ -1,4 +1,4 @@
 import { runExample } from '../shared/server.js';
 import { createExampleApp } from './app.js';
 
-await runExample('Express', (c) => createExampleApp(c.kit, c.clientId, c.hosted));
+await runExample('Express', (c) => createExampleApp(c.kit, c.clientId, c.hosted, c.clientSecret));

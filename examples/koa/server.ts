@@ -1,4 +1,4 @@
 import { runExample } from '../shared/server.js';
 import { createExampleApp } from './app.js';
 
-await runExample('Koa', (c) => createExampleApp(c.kit, c.clientId, c.hosted).callback());
+await runExample('Koa', (c) => createExampleApp(c.kit, c.clientId, c.hosted, c.clientSecret).callback());

@@ -1,4 +1,4 @@
-import { createGrantKit, sandboxProvider, type GrantKit, type Store } from '../../src/index.js';
+import { createGrantKit, imapProvider, sandboxProvider, type GrantKit, type Store, type WebhookEndpoint } from '../../src/index.js';
 import { isSharedStore, parseStoreUrl, storeFromUrl } from '../../src/store/from-url.js';
 import { hostedSettings, portFrom, startHostedProviders, type ExampleHosted, type HostedProviders } from './hosted.js';
 
@@ -22,11 +22,15 @@ export interface ExampleConfig {
   /** The port listened on (the actual one when the server is already listening), else PORT. */
   readonly port: number;
   readonly clientId: string;
+  /** The example client's secret: the demo `/callback/v2` page redeems v2 codes with it, on the server. Never printed. */
+  readonly clientSecret: string;
   readonly kit: GrantKit;
   /** Public URL and callback URIs of hosted OAuth. */
   readonly hosted: ExampleHosted;
   /** Settles once GRANTKIT_API_KEY is registered with the kit's store. */
   readonly apiKeyReady: Promise<unknown>;
+  /** Whether the IMAP form may name a host on this machine or its network (GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true). */
+  readonly imapPrivateHosts: boolean;
 }
 
 export interface ExampleStore {
@@ -135,15 +139,32 @@ export function exampleConfig(
   const apiKey = pick('GRANTKIT_API_KEY', DEV_API_KEY, 20);
   const port = listeningPort ?? examplePort(env);
   const hosted = hostedSettings(env, port);
+  // Off unless asked for: a user-typed IMAP host could otherwise reach into this machine's network
+  // (`npm run imap` is such a host, on loopback).
+  const imapPrivateHosts = env['GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS'] === 'true';
   const kit = createGrantKit({
     clients: [{ id: clientId, secret: clientSecret, callbackUris: hosted.callbackUris }],
     secretKeys: [secretKey],
-    providers: [sandboxProvider()],
+    // The sandbox, and IMAP with the user's own server: both sign in on grantkit's credential forms.
+    providers: [sandboxProvider(), imapProvider({ allowPrivateHosts: imapPrivateHosts })],
     hostedOAuth: { publicUrl: hosted.publicUrl },
+    webhooks: exampleWebhooks(env),
     ...(storage === undefined ? {} : { store: storage.store, cache: storage.cache }),
   });
   // The v3 API key is stored as its hash; importing it again on every start is idempotent.
   const apiKeyReady = kit.apiKeys.import(apiKey, { label: 'GRANTKIT_API_KEY' });
   apiKeyReady.catch((e: unknown) => warn(`grantkit example: GRANTKIT_API_KEY: ${e instanceof Error ? e.message : String(e)}`));
-  return { port, clientId, kit, hosted, apiKeyReady };
+  return { port, clientId, clientSecret, kit, hosted, apiKeyReady, imapPrivateHosts };
+}
+
+/**
+ * GRANTKIT_WEBHOOK_URL, with GRANTKIT_WEBHOOK_SECRET (16+ characters, no development value: a
+ * receiver must be told it), POSTs every grant event there, signed. Unset: no webhooks.
+ */
+export function exampleWebhooks(env: NodeJS.ProcessEnv): WebhookEndpoint[] {
+  const url = env['GRANTKIT_WEBHOOK_URL'];
+  if (!url) return [];
+  const secret = env['GRANTKIT_WEBHOOK_SECRET'];
+  if (!secret) throw new Error('GRANTKIT_WEBHOOK_SECRET must be set when GRANTKIT_WEBHOOK_URL is');
+  return [{ url, secret }];
 }

@@ -59,6 +59,9 @@ export const V3_DEMO_ROUTES: readonly DemoRoute[] = V3_RESOURCES.flatMap((r) => 
   route('DELETE', `/v3/grants/:grant/${r}/:id`, r.replace(/s$/, '')),
 ]);
 
+/** The title of the examples' OpenAPI document (GET /openapi.json). */
+export const OPENAPI_INFO = { title: 'grantkit example', version: '1.0.0' } as const;
+
 /** GET /: what this example is and what to try. */
 export function indexPage(clientId: string): Record<string, unknown> {
   return {
@@ -68,6 +71,7 @@ export function indexPage(clientId: string): Record<string, unknown> {
       'POST /connect/authorize  {client_id, email_address, provider:"sandbox", settings:{password:"sandbox"}, scopes}',
       'POST /connect/token      {client_id, client_secret, code}',
       'GET  /account            Authorization: Bearer <access_token>',
+      'GET  /openapi.json       every route, with the scopes each needs',
     ],
     routes: DEMO_ROUTES.map((r) => `${r.method} ${r.path}`),
   };

@@ -15,6 +15,12 @@ export interface ExampleHosted {
   readonly callbackUris: readonly string[];
   /** The callback URI the printed sign-in URL uses: the first one served by the demo `/callback` page if any. */
   readonly demoCallback: string;
+  /**
+   * The callback URI of the printed v2 sign-in URL: the first one served by the demo
+   * `/callback/v2` page, which redeems v2 codes at /oauth/token (a v2 and a v3 code look alike,
+   * and the wrong endpoint burns one); the v3 one when none is.
+   */
+  readonly demoV2Callback: string;
 }
 
 /** The connector provider the sandbox signs in through: grantkit's generic OAuth 2.0 connector. */
@@ -36,9 +42,10 @@ export function hostedSettings(env: NodeJS.ProcessEnv, port: number): ExampleHos
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const callbackUris = listed.length > 0 ? listed : [`${local}/callback`];
-  const demoCallback = callbackUris.find((u) => URL.canParse(u) && new URL(u).pathname === '/callback') ?? callbackUris[0]!;
-  return { publicUrl, callbackUris, demoCallback };
+  const callbackUris = listed.length > 0 ? listed : [`${local}/callback`, `${local}/callback/v2`];
+  const served = (path: string): string | undefined => callbackUris.find((u) => URL.canParse(u) && new URL(u).pathname === path);
+  const demoCallback = served('/callback') ?? callbackUris[0]!;
+  return { publicUrl, callbackUris, demoCallback, demoV2Callback: served('/callback/v2') ?? demoCallback };
 }
 
 /** A port from the environment: an integer 0–65535, or the fallback when unset. */
@@ -150,20 +157,24 @@ export function signInUrl(hosted: ExampleHosted, clientId: string, provider?: st
  * grantkit asks for the email address first (the sandbox signs in any address).
  */
 export function v2SignInUrl(hosted: ExampleHosted, clientId: string): string {
-  const q = new URLSearchParams({ client_id: clientId, redirect_uri: hosted.demoCallback, response_type: 'code', scopes: SANDBOX_DEFAULT_SCOPES.join(',') });
+  const q = new URLSearchParams({ client_id: clientId, redirect_uri: hosted.demoV2Callback, response_type: 'code', scopes: SANDBOX_DEFAULT_SCOPES.join(',') });
   return `${hosted.publicUrl}/oauth/authorize?${q.toString()}`;
 }
 
 /** What the server prints before its "listening" line: where to click, and what to register. Never a secret. */
-export function startupMessage(hosted: ExampleHosted, clientId: string, providers: HostedProviders): string {
+export function startupMessage(hosted: ExampleHosted, clientId: string, providers: HostedProviders, imapPrivateHosts = false): string {
   const lines = [
     `Sandbox provider (any email address, password "sandbox") on ${providers.sandbox.url}`,
     'Click through the hosted sign-in: open',
     `  ${signInUrl(hosted, clientId, SANDBOX_CONNECTOR)}`,
     `or choose a provider at ${signInUrl(hosted, clientId)}`,
     `or sign in on grantkit's own sandbox form (v3): ${signInUrl(hosted, clientId, 'sandbox')}`,
+    `or on its IMAP form (v3): ${signInUrl(hosted, clientId, 'imap')}`,
     `or start a v2 sign-in, which asks for your email address first: ${v2SignInUrl(hosted, clientId)}`,
     `OpenID Connect and OAuth 2.0 clients: the issuer is ${hosted.publicUrl} (${hosted.publicUrl}/.well-known/openid-configuration)`,
+    imapPrivateHosts
+      ? 'The IMAP form may name a server on this machine or its network (GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true): `npm run imap` starts one.'
+      : 'The IMAP form takes public servers only; GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true lets it use `npm run imap` on this machine.',
   ];
   for (const p of providers.connectors.filter((c) => c !== SANDBOX_CONNECTOR)) {
     lines.push(`${p} connector on; register this redirect URI with ${p}: ${hosted.publicUrl}/oauth/callback/${p}`);

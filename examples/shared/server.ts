@@ -50,6 +50,6 @@ export async function runExample(label: string, build: (config: LoadedExampleCon
     throw e;
   }
   app = build(config);
-  console.log(startupMessage(config.hosted, config.clientId, config.providers));
+  console.log(startupMessage(config.hosted, config.clientId, config.providers, config.imapPrivateHosts));
   console.log(`grantkit example (${label}) listening on http://localhost:${port}`);
 }

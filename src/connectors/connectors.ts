@@ -187,7 +187,7 @@ export class Connectors {
     const now = this.#f.now();
     for (const grant of await this.#connectorGrants(current)) {
       await this.#f.store.putGrant({ ...grant, status: 'invalid', updatedAt: now });
-      this.#f.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
+      await this.#f.events.emit(grantEvent('grant.expired', grant, now, { integrationId: current.id, previousUpdatedAt: grant.updatedAt }));
     }
   }
 

@@ -28,11 +28,11 @@ function textOn(hex: string): string {
   return luminance > 0.179 ? '#000' : '#fff';
 }
 
-/** The style rules the accent colour adds: filled buttons, and the picker's borders. */
+/** The style rules the accent colour adds: filled buttons (an error page's way back is one), and the picker's borders. */
 export function themeStyle(theme: PageTheme | undefined): string {
   const accent = theme?.accentColor;
   if (accent === undefined) return '';
-  return `button{background:${accent};color:${textOn(accent)};border:1px solid ${accent};border-radius:.4rem}` + `a.p{border-color:${accent}}`;
+  return `button,a.b{background:${accent};color:${textOn(accent)};border:1px solid ${accent};border-radius:.4rem}` + `a.p{border-color:${accent}}`;
 }
 
 /** The app's icon and name above the page's heading, when the client has them. */

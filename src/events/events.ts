@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { GrantRecord } from '../store/records.js';
 
 /**
- * Grant lifecycle events (Nylas's re-authentication and
- * webhook notifications). The app subscribes in-process with `kit.events.on(...)`; webhook delivery is one such
- * subscriber. Listeners run after the current request's work (on setImmediate), so a slow or
- * throwing listener never delays or breaks a response.
+ * Grant lifecycle events (Nylas's re-authentication and webhook notifications). The app subscribes
+ * in-process with `kit.events.on(...)`. Listeners run after the current request's work (on
+ * setImmediate), so a slow or throwing listener never delays or breaks a response. Webhooks are
+ * not a listener: each event is written to the delivery queue (the outbox) as it is emitted.
  */
 export type GrantEventType = 'grant.created' | 'grant.updated' | 'grant.deleted' | 'grant.expired';
 
@@ -48,12 +48,17 @@ export interface GrantEvent {
 
 export type GrantEventListener = (event: GrantEvent) => void | Promise<void>;
 
+/** Where an event is written to last beyond the process (the webhook delivery queue) before emit() resolves. */
+export type GrantEventOutbox = (event: GrantEvent) => Promise<void>;
+
 export class GrantEvents {
   readonly #listeners = new Map<GrantEventType | '*', Set<GrantEventListener>>();
   readonly #onError: (e: unknown) => void;
+  readonly #outbox: GrantEventOutbox | undefined;
 
-  constructor(onError: (e: unknown) => void) {
+  constructor(onError: (e: unknown) => void, outbox?: GrantEventOutbox) {
     this.#onError = onError;
+    this.#outbox = outbox;
   }
 
   /** Subscribes to one type, or to all with `'*'`. Returns the unsubscribe function. */
@@ -78,8 +83,18 @@ export class GrantEvents {
     });
   }
 
-  /** Emits without waiting: listeners run on the next turn of the event loop. */
-  emit(event: GrantEvent): void {
+  /**
+   * Emits: listeners run on the next turn of the event loop, without being waited for. The promise
+   * resolves once the event is in the webhook delivery queue; grantkit's own changes wait for it
+   * before they answer, so a crash after an answer loses no webhook. It never rejects: a queue that
+   * fails is reported to `onError`, since the change itself has been made.
+   */
+  emit(event: GrantEvent): Promise<void> {
+    this.#notify(event);
+    return this.#outbox ? this.#outbox(event).catch(this.#onError) : Promise.resolve();
+  }
+
+  #notify(event: GrantEvent): void {
     const targets = [...(this.#listeners.get(event.type) ?? []), ...(this.#listeners.get('*') ?? [])];
     if (targets.length === 0) return;
     setImmediate(() => {

@@ -25,7 +25,7 @@ const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
 
 const scopeList = z.array(z.string().min(1).max(512)).min(1).max(200);
 
-const customBody = z.object({
+export const customAuthBody = z.object({
   provider: z.string().min(1).max(64),
   settings: z.record(z.string(), z.unknown()),
   scope: scopeList.optional(),
@@ -71,7 +71,7 @@ export interface CustomAuthentication {
  * The same email again re-authenticates the existing grant and keeps its id.
  */
 export async function authenticateCustom(kit: KitContext, clientId: string, input: unknown, ip?: string): Promise<CustomAuthentication> {
-  const body = parseInput(customBody, input);
+  const body = parseInput(customAuthBody, input);
   const verified = await verifyCustom(kit, body.provider, body.settings, body.scope, body.name, body.state, { clientId, ip });
   const now = kit.now();
   const existing = await kit.store.findGrantByEmail(clientId, verified.email);
@@ -95,7 +95,7 @@ export async function authenticateCustom(kit: KitContext, clientId: string, inpu
   await kit.store.putGrant(grant);
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   const integrationId = verified.meta.connectorId ?? null;
-  kit.events.emit(
+  await kit.events.emit(
     existing
       ? grantEvent('grant.updated', grant, now, { integrationId, reauthentication: true })
       : grantEvent('grant.created', grant, now, { integrationId }),

@@ -23,7 +23,7 @@ export const NATIVE_CODE_TTL_MS = 15 * 60 * 1000;
 
 const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
 
-const authorizeBody = z.object({
+export const nativeAuthorizeBody = z.object({
   client_id: z.string().min(1).max(256),
   name: z.string().max(256).optional(),
   email_address: z.string().max(320).regex(EMAIL, 'must be an email address').optional(),
@@ -70,7 +70,7 @@ export interface NativeAuthorization {
  * credentials with the provider, and issues a one-time code. Nothing is stored when any check fails.
  */
 export async function authorizeNative(kit: KitContext, input: unknown, cred: Credential, ip?: string): Promise<NativeAuthorization> {
-  const body = parseInput(authorizeBody, input);
+  const body = parseInput(nativeAuthorizeBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), false);
   const email = body.email_address ?? body.email;
   if (email === undefined) throw new GrantKitError('invalid_request', '"email_address" is required.');
@@ -124,7 +124,7 @@ export async function authorizeNative(kit: KitContext, input: unknown, cred: Cre
   return { code, warnings };
 }
 
-const tokenBody = z.object({
+export const nativeTokenBody = z.object({
   client_id: z.string().min(1).max(256),
   client_secret: z.unknown().optional(),
   code: z.string().min(1).max(512),
@@ -141,7 +141,7 @@ export interface NativeRedemption {
  * re-authenticates the existing grant: same id, the new scopes.
  */
 export async function redeemNative(kit: KitContext, input: unknown, cred: Credential): Promise<NativeRedemption> {
-  const body = parseInput(tokenBody, input);
+  const body = parseInput(nativeTokenBody, input);
   authenticateClient(kit.clients, body.client_id, presentedSecret(cred, body.client_secret, body.client_id), true);
   const now = kit.now();
   const codeHash = hashSecret(body.code);
@@ -187,7 +187,7 @@ export async function redeemNative(kit: KitContext, input: unknown, cred: Creden
   // A verified proof that replaces another identity: whatever that identity was given stops working.
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   // v2 and v3 grants are the same objects, so the v2 flow announces them too.
-  kit.events.emit(existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
+  await kit.events.emit(existing ? grantEvent('grant.updated', grant, now, { reauthentication: true }) : grantEvent('grant.created', grant, now));
   // v2 access tokens live until revoked; the code's hash is their family, so a replay kills them.
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: codeHash, expiresAt: null });
   return { grant, accessToken };

@@ -12,7 +12,7 @@ import type { KitFoundation } from '../kit/foundation.js';
 export async function deleteGrant(kit: KitFoundation, grant: GrantRecord): Promise<boolean> {
   const integrationId = grantMeta(kit.keyring, grant).connectorId ?? null;
   const deleted = await kit.store.deleteGrant(grant.id);
-  if (deleted) kit.events.emit(grantEvent('grant.deleted', grant, kit.now(), { integrationId }));
+  if (deleted) await kit.events.emit(grantEvent('grant.deleted', grant, kit.now(), { integrationId }));
   return deleted;
 }
 
@@ -29,6 +29,6 @@ export async function expireGrant(kit: KitFoundation, grantId: string): Promise<
   const expired: GrantRecord = { ...grant, status: 'invalid', updatedAt: now };
   await kit.store.putGrant(expired);
   const integrationId = grantMeta(kit.keyring, grant).connectorId ?? null;
-  kit.events.emit(grantEvent('grant.expired', grant, now, { integrationId, previousUpdatedAt: grant.updatedAt }));
+  await kit.events.emit(grantEvent('grant.expired', grant, now, { integrationId, previousUpdatedAt: grant.updatedAt }));
   return expired;
 }

@@ -13,7 +13,7 @@ import { GrantCache } from '../store/cache.js';
 import { CachedStore } from '../store/cached.js';
 import { FailClosedConnectorStore, FailClosedStore } from '../store/fail-closed.js';
 import type { Store } from '../store/store.js';
-import { WebhookDelivery } from '../webhooks/delivery.js';
+import { deliveryQueueOf, WebhookWorker } from '../webhooks/worker.js';
 import { Authentication } from './authentication.js';
 import type { KitFoundation } from './foundation.js';
 import type { ResolvedOptions } from './options.js';
@@ -40,6 +40,8 @@ export interface KitContext extends KitFoundation {
   readonly auth: Authentication;
   /** Start-up: until the cache has subscribed to the store's broadcasts, everything answers 503. */
   readonly readiness: Readiness;
+  /** Webhook delivery from the store's queue, when the kit has endpoints; `kit.close()` stops it. */
+  readonly webhooks: WebhookWorker | undefined;
 }
 
 /** Builds a kit's context from resolved options: the store decorated once, then every part. */
@@ -48,8 +50,12 @@ export function createKitContext(o: ResolvedOptions): KitContext {
   const cached = o.cache ? new CachedStore(o.store, new GrantCache(o.cache)) : undefined;
   const store: Store = new FailClosedStore(cached ?? o.store, timeoutMs);
   const readiness = new Readiness(cached, o.onError);
-  const events = new GrantEvents(o.onError);
-  for (const endpoint of o.webhooks) events.on('*', new WebhookDelivery(endpoint, o.onError).handle);
+  // The queue is the app's own store, never the cache: its calls are bounded here as the kit's are.
+  const webhooks =
+    o.webhooks.length === 0
+      ? undefined
+      : new WebhookWorker({ endpoints: o.webhooks, queue: deliveryQueueOf(o.store), onError: o.onError, storeTimeoutMs: timeoutMs });
+  const events = new GrantEvents(o.onError, webhooks?.enqueue);
   const foundation: KitFoundation = {
     options: o,
     store,
@@ -72,5 +78,6 @@ export function createKitContext(o: ResolvedOptions): KitContext {
     providerAccess: new ProviderAccess(foundation, connectors),
     auth: new Authentication(foundation, limits, readiness),
     readiness,
+    webhooks,
   };
 }

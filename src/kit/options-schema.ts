@@ -120,10 +120,18 @@ export const optionsSchema = z.object({
           .array(z.enum(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired'], { error: 'must name grant events' }))
           .optional(),
         timeoutMs: positiveInt(60_000).optional(),
-        scheduler: fn<NonNullable<WebhookEndpoint['scheduler']>>().optional(),
+        retryDelaysMs: z.array(positiveInt(86_400_000), { error: 'must be an array of waits in milliseconds' }).max(20, 'must list at most 20 waits').optional(),
         onAttempt: fn<NonNullable<WebhookEndpoint['onAttempt']>>().optional(),
       }),
       { error: 'must be an array of webhook endpoints' },
+    )
+    // The URL names an endpoint in the store's delivery queue. The message gives the index, not the
+    // URL, which may carry a token.
+    .superRefine((list, ctx) =>
+      list.forEach((w, i) => {
+        const first = list.findIndex((other) => other.url === w.url);
+        if (first < i) ctx.addIssue({ code: 'custom', path: [i, 'url'], message: `is the URL of webhooks[${first}]; give each endpoint its own` });
+      }),
     )
     .optional(),
   issuer: issuerUrl.optional(),

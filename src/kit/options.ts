@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { GrantCacheOptions, ResolvedCache } from '../store/cache.js';
 import { type ConnectorStore, isConnectorStore, type ProviderEndpoints } from '../connectors/connector-records.js';
 import type { EndpointOverrides } from '../connectors/endpoints.js';
-import { defaultWebhookScheduler, type ResolvedWebhook, type WebhookEndpoint } from '../webhooks/delivery.js';
+import { WEBHOOK_RETRY_DELAYS_MS, type ResolvedWebhook, type WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';
 import type { HostedOAuthOptions, ResolvedHostedOAuth } from '../oauth/hosted.js';
 import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitName, type RateLimitsOptions, type ResolvedRateLimits } from '../limits/rate-limits.js';
@@ -80,12 +80,12 @@ export interface GrantKitOptions {
   readonly providerTimeoutMs?: number;
   /** An extra lookup for /v3/providers/detect when the built-in table has no answer, e.g. `mxLookup()`. Off by default. */
   readonly providerLookup?: ProviderLookup;
-  /** Grant lifecycle events are POSTed, signed, to these endpoints. */
-  readonly webhooks?: readonly WebhookEndpoint[];
   /**
-   * The `iss` of id_tokens, authorization responses, tokeninfo and the discovery documents: an https
-   * URL (http only on loopback) without query or fragment. Default: `hostedOAuth.publicUrl`, else `grantkit`.
+   * Grant lifecycle events are POSTed, signed, to these endpoints. Pending deliveries and their
+   * retries wait in the store (a store without the delivery queue keeps them in process memory).
    */
+  readonly webhooks?: readonly WebhookEndpoint[];
+  /** The `iss` of id_tokens, authorization responses and discovery: an https URL (http on loopback). Default: `hostedOAuth.publicUrl`, else `grantkit`. */
   readonly issuer?: string;
   /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
   readonly hostedOAuth?: HostedOAuthOptions;
@@ -142,6 +142,7 @@ export const OPTION_DEFAULTS = Object.freeze({
   requireHttps: 'production',
   cache: Object.freeze({ ttlMs: 5000, maxEntries: 100_000 }),
   webhookTimeoutMs: 10_000,
+  webhookRetryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
   webhookTypes: Object.freeze<GrantEventType[]>(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired']),
   hostedOAuth: Object.freeze({
     accessTokenTtlSeconds: 3600,
@@ -257,7 +258,7 @@ function resolveWebhook(w: WebhookEndpoint): ResolvedWebhook {
     secret: w.secret,
     types: Object.freeze([...(w.types ?? OPTION_DEFAULTS.webhookTypes)]),
     timeoutMs: w.timeoutMs ?? OPTION_DEFAULTS.webhookTimeoutMs,
-    scheduler: w.scheduler ?? defaultWebhookScheduler,
+    retryDelaysMs: Object.freeze([...(w.retryDelaysMs ?? OPTION_DEFAULTS.webhookRetryDelaysMs)]),
     onAttempt: w.onAttempt,
   });
 }

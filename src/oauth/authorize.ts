@@ -8,17 +8,19 @@ import { parseInput } from '../http/validate.js';
 import type { KitContext } from '../kit/context.js';
 import { isV2Scope } from '../scopes/catalog.js';
 import { parseScopes } from '../scopes/parse.js';
-import { errorResponse, type AuthorizeError } from './authorize-errors.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { callbackAllowed } from './callback-uri.js';
 import { hasCredentialForm } from './credential-providers.js';
 import { showEmailPage, type Prompt } from './email-step.js';
 import { isHostedProvider } from './hosted.js';
+import { catalogueOf } from '../locales/index.js';
+import { requestLocale, lookOf } from './page-look.js';
 import { pickerPage } from './pages.js';
 import { checkChallenge, type PkceMethod } from './pkce.js';
 import { pickerChoices, providerStep } from './provider-step.js';
 import { authorizeLink, type SignInRequest } from './sign-in-request.js';
 
-export { errorResponse, errorTarget, type AuthorizeError } from './authorize-errors.js';
+export { errorResponse, type AuthorizeError } from './authorize-errors.js';
 
 /** Nylas v3 no longer accepts Microsoft Basic (password) sign-in. */
 const MICROSOFT_BASIC = new Set(['ews', 'eas', 'exchange']);
@@ -30,9 +32,11 @@ const clientRedirect = {
   client_id: z.string().min(1).max(256),
   redirect_uri: z.string().min(1).max(2048),
   response_type: opt(32),
+  // The pages' language (a BCP 47 tag); any value is accepted, and one grantkit has no catalogue for is ignored.
+  locale: opt(35),
 };
 
-const v2Query = z.object({
+export const v2AuthorizeQuery = z.object({
   ...clientRedirect,
   scopes: opt(2048),
   scope: opt(2048),
@@ -43,7 +47,7 @@ const v2Query = z.object({
   disable_provider_selection: opt(8),
 });
 
-const v3Query = z.object({
+export const v3AuthorizeQuery = z.object({
   ...clientRedirect,
   provider: opt(128),
   scope: opt(8192),
@@ -64,12 +68,16 @@ function readQuery<T extends z.ZodType>(schema: T, req: RequestLike): z.infer<T>
   return parseInput(schema, queryObject(req.query));
 }
 
-/** Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 section 4.1.2.1). */
-function checkClient(kit: KitContext, clientId: string, redirectUri: string): RegisteredClient | ResponseDescriptor {
+/**
+ * Client and callback checks that must pass before grantkit redirects anywhere (RFC 6749 section
+ * 4.1.2.1). Their error pages offer no way back: the callback URI is in doubt.
+ */
+function checkClient(kit: KitContext, clientId: string, redirectUri: string, locale: string): RegisteredClient | ResponseDescriptor {
   const client = kit.clients.get(clientId);
-  if (!client) return errorPage(400, 'invalid_client', 'Unknown client_id.');
+  const t = catalogueOf(locale);
+  if (!client) return errorPage({ status: 400, type: 'invalid_client', message: 'unknownClient' }, { t });
   if (!callbackAllowed(client, redirectUri)) {
-    return errorPage(400, 'grant.callback_uri_not_allowed', 'The redirect_uri is not registered for this client.');
+    return errorPage({ status: 400, type: 'grant.callback_uri_not_allowed', message: 'callbackNotRegistered' }, { t, theme: client.theme });
   }
   return client;
 }
@@ -90,10 +98,11 @@ function pkce(kit: KitContext, client: RegisteredClient, challenge: string | und
 
 /** GET /oauth/authorize (v2 hosted authentication). */
 export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  const q = readQuery(v2Query, req);
-  const checked = checkClient(kit, q.client_id, q.redirect_uri);
+  const q = readQuery(v2AuthorizeQuery, req);
+  const locale = requestLocale(req);
+  const checked = checkClient(kit, q.client_id, q.redirect_uri, locale);
   if (isPage(checked)) return checked;
-  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: q.redirect_on_error === 'true', issuer: kit.options.issuer };
+  const to = toApp(kit, { clientId: checked.id, redirectUri: q.redirect_uri, state: q.state, redirectOnError: q.redirect_on_error === 'true', locale });
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code' && !(responseType === 'token' && kit.hosted.allowTokenResponse)) {
@@ -115,6 +124,7 @@ export async function authorizeV2(kit: KitContext, req: RequestLike): Promise<Re
       accessType: 'online',
       scopes,
       redirectOnError: to.redirect,
+      locale,
       query: req.query.toString(),
     };
     // Without a provider, as the v6 SDK's urlForAuthentication sends it: the email page.
@@ -160,10 +170,11 @@ function scopeList(scope: string | undefined): string[] | null {
 
 /** GET /v3/connect/auth. */
 export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<ResponseDescriptor> {
-  const q = readQuery(v3Query, req);
-  const checked = checkClient(kit, q.client_id, q.redirect_uri);
+  const q = readQuery(v3AuthorizeQuery, req);
+  const locale = requestLocale(req);
+  const checked = checkClient(kit, q.client_id, q.redirect_uri, locale);
   if (isPage(checked)) return checked;
-  const to: AuthorizeError = { redirectUri: q.redirect_uri, state: q.state, redirect: true, issuer: kit.options.issuer };
+  const to = toApp(kit, { clientId: checked.id, redirectUri: q.redirect_uri, state: q.state, redirectOnError: true, locale });
   try {
     const responseType = q.response_type ?? 'code';
     if (responseType !== 'code') {
@@ -186,14 +197,15 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       ...p,
       ...(q.nonce !== undefined && q.nonce !== '' ? { nonce: q.nonce } : {}),
       redirectOnError: true,
+      locale,
       query: req.query.toString(),
     };
     if (named.length === 1) return await providerStep(kit, r, named[0]!);
-    if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named), undefined, checked.theme);
+    if (named.length > 1) return pickerPage(await pickerChoices(kit, r, named), undefined, lookOf(kit, r));
     const prompt = readPrompt(q.prompt);
     if (prompt[0] === 'detect') return await showEmailPage(kit, r, {});
     const emailLink = prompt.includes('detect') ? authorizeLink(kit, r, { prompt: 'detect,select_provider' }) : undefined;
-    return pickerPage(await pickerChoices(kit, r), emailLink, checked.theme);
+    return pickerPage(await pickerChoices(kit, r), emailLink, lookOf(kit, r));
   } catch (e) {
     if (e instanceof GrantKitError && e.status < 500) return errorResponse(to, e);
     throw e;

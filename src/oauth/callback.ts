@@ -4,7 +4,7 @@ import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
-import { errorResponse, errorTarget } from './authorize-errors.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { authorizationResponseUri } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
@@ -16,10 +16,13 @@ import { issueHostedCode, type ProviderTokens } from './hosted-code.js';
 import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import type { UpstreamTokens } from './strategy.js';
 import type { ConnectorRecord } from '../connectors/connector-records.js';
+import { PageProblem } from '../errors/page-problem.js';
 import { errorPage, PAGE_HEADERS } from '../errors/pages.js';
+import type { PageMessage } from '../locales/index.js';
+import { lookOf, requestLook } from './page-look.js';
 import type { KitContext } from '../kit/context.js';
 
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   state: z.string().max(512).optional(),
   code: z.string().max(4096).optional(),
   error: z.string().max(256).optional(),
@@ -30,11 +33,16 @@ const callbackQuery = z.object({
   iss: z.string().max(2048).optional(),
 });
 
-const MISMATCH: Readonly<Record<string, string>> = {
-  unknown: 'This sign-in has expired or is unknown; start again.',
-  replayed: 'This sign-in was already completed; start again.',
-  provider_mismatch: 'This sign-in was started with another provider; start again.',
+const MISMATCH: Readonly<Record<string, PageMessage>> = {
+  unknown: 'flowUnknown',
+  replayed: 'flowReplayed',
+  provider_mismatch: 'flowOtherProvider',
 };
+
+/** A callback that names no flow this browser started: a plain page in the request's language (the client is in doubt). */
+function callbackError(req: RequestLike, message: PageMessage, type = 'grant.login_id_invalid'): ResponseDescriptor {
+  return errorPage({ status: 400, type, message }, requestLook(req));
+}
 
 /**
  * GET /oauth/callback/:provider: the provider sends the user back here. The flow named by `state`
@@ -47,20 +55,21 @@ export async function hostedCallback(kit: KitContext, provider: string, req: Req
   try {
     q = parseInput(callbackQuery.loose(), queryObject(req.query));
   } catch (e) {
-    if (e instanceof GrantKitError) return errorPage(400, 'invalid_request', e.message);
+    if (e instanceof GrantKitError) return callbackError(req, 'badProviderAnswer', 'invalid_request');
     throw e;
   }
-  if (q.state === undefined || q.state === '') return errorPage(400, 'invalid_request', 'The provider returned no state.');
+  if (q.state === undefined || q.state === '') return callbackError(req, 'noState', 'invalid_request');
   const taken = await takeFlow(kit, q.state, provider);
-  if (!taken.ok) return errorPage(400, 'grant.login_id_invalid', MISMATCH[taken.reason]!);
+  if (!taken.ok) return callbackError(req, MISMATCH[taken.reason] ?? 'flowUnknown');
   // The flow is consumed either way: a state arriving in another browser cannot be retried.
   const cookieHeader = req.headers.cookie;
   if (!flowCookieMatches(typeof cookieHeader === 'string' ? cookieHeader : undefined, q.state, taken.flow.cookieHash)) {
-    return errorPage(400, 'grant.login_id_invalid', 'This sign-in was started in another browser; start again.');
+    // The flow is known (and so its client and language), but not to this browser: no way back to the app is offered.
+    return errorPage({ status: 400, type: 'grant.login_id_invalid', message: 'flowOtherBrowser' }, lookOf(kit, taken.flow.data));
   }
   const clear = { 'set-cookie': clearFlowCookie(q.state, kit.hosted.publicUrl ?? 'http://localhost') };
   const flow = taken.flow.data;
-  const to = errorTarget(kit.options.issuer, flow);
+  const to = toApp(kit, flow);
   try {
     const { connector, tokens } = await exchangeUpstream(kit, provider, flow.clientId, q, { state: q.state, verifier: taken.flow.verifier });
     const scopes = consented({ requested: flow.requested, upstream: flow.upstream, needs: flow.needs }, provider, tokens.params['scope']);
@@ -107,20 +116,15 @@ async function exchangeUpstream(
 ): Promise<{ readonly connector: ConnectorRecord; readonly tokens: UpstreamTokens }> {
   if (q.error !== undefined) {
     // The user declined, or the provider refused: tell the app without echoing the provider's text.
-    throw new GrantKitError(
-      q.error === 'access_denied' ? 'provider_auth_failed' : 'invalid_request',
-      q.error === 'access_denied' ? 'The user did not grant access.' : 'The provider could not complete the sign-in.',
-    );
+    throw q.error === 'access_denied' ? new PageProblem('accessNotGranted', 'provider_auth_failed') : new PageProblem('providerFailed');
   }
-  if (q.code === undefined || q.code === '') throw new GrantKitError('invalid_request', 'The provider returned no code.');
+  if (q.code === undefined || q.code === '') throw new PageProblem('noCode');
   const connector = await kit.connectors.serving(provider, clientId);
   if (!connector) throw new GrantKitError('invalid_request', `The ${provider.slice(0, 64)} connector was removed during the sign-in.`);
   const strategy = await kit.hosted.strategy(connector, kit.connectors.endpoints(connector), kit.connectors.clientSecret(connector), kit.options.providerTimeoutMs);
   const outcome = await strategy.callback(q.code, flow.state, flow.verifier);
-  if (outcome.kind === 'fail') throw new GrantKitError('provider_auth_failed', 'The provider did not complete the sign-in.');
-  if (outcome.kind === 'error') {
-    throw new GrantKitError('provider_auth_failed', 'The provider did not accept the sign-in.', { cause: outcome.error });
-  }
+  if (outcome.kind === 'fail') throw new PageProblem('providerFailed', 'provider_auth_failed');
+  if (outcome.kind === 'error') throw new PageProblem('providerFailed', 'provider_auth_failed', { cause: outcome.error });
   if (outcome.kind !== 'success') throw new GrantKitError('provider_error', 'Unexpected answer from the provider.');
   return { connector, tokens: outcome.tokens };
 }

@@ -1,9 +1,11 @@
-import { escapeHtml, formPage, type PageTheme } from '../errors/pages.js';
+import { escapeHtml, formPage, type PageLook } from '../errors/pages.js';
 import type { ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
-import { describeScopes, type ScopeWordsVocabulary } from '../scopes/plain-words.js';
+import type { Catalogue } from '../locales/index.js';
+import { describeScopes, type ScopeWords, type ScopeWordsVocabulary } from '../scopes/plain-words.js';
 import { providerLabel } from './credential-providers.js';
 import { savePageFlow, type IssuedPageFlow } from './page-flow.js';
+import { lookOf } from './page-look.js';
 import { flowFields } from './pages.js';
 import { signInUrl, type SignInRequest } from './sign-in-request.js';
 
@@ -17,22 +19,32 @@ export interface ConsentPage {
   readonly action: string;
   readonly flow: IssuedPageFlow;
   readonly provider: string;
-  /** What the app will be able to do, one line each, already in plain words. */
-  readonly abilities: readonly string[];
-  readonly theme: PageTheme | undefined;
+  /** What the app will be able to do: the scopes' descriptions, one line each in the page's language. */
+  readonly abilities: readonly ScopeWords[];
+  /** The user's language, and the client's look (its name stands for the app). */
+  readonly look: PageLook;
   /** Where the post's answer may redirect: the app's callback and the provider's sign-in page. */
   readonly targets: readonly string[];
 }
 
+/** One scope's line in catalogue `t`: its own words, or the scope as it is when no table describes it. */
+function wordsOf(w: ScopeWords, t: Catalogue): string {
+  if ('v2' in w) return t.scopes.v2[w.v2];
+  return 'meaning' in w ? t.scopes.provider[w.meaning] : w.scope;
+}
+
 export function consentPage(p: ConsentPage): ResponseDescriptor {
-  const app = escapeHtml(p.theme?.name ?? 'This app');
-  const list = p.abilities.length === 0 ? '<p>No access to your data beyond your address.</p>' : `<ul>${p.abilities.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>`;
+  const { t, theme } = p.look;
+  const w = t.consent;
+  // Two scopes may read the same in a language: each line once.
+  const lines = [...new Set(p.abilities.map((a) => wordsOf(a, t)))];
+  const list = lines.length === 0 ? `<p>${escapeHtml(w.nothing)}</p>` : `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`;
   const inner =
-    `<p>${app} is asking to connect to your ${escapeHtml(providerLabel(p.provider))} account. It will be able to:</p>${list}` +
+    `<p>${escapeHtml(w.intro(theme?.name ?? w.thisApp, providerLabel(p.provider, t)))}</p>${list}` +
     `<form method="post" action="${escapeHtml(p.action)}">${flowFields(p.flow)}` +
-    `<button type="submit" name="decision" value="accept">Allow</button>` +
-    `<button type="submit" name="decision" value="decline">Decline</button></form>`;
-  const d = formPage(200, 'Allow access to your account', inner, p.targets, p.theme);
+    `<button type="submit" name="decision" value="accept">${escapeHtml(w.allow)}</button>` +
+    `<button type="submit" name="decision" value="decline">${escapeHtml(w.decline)}</button></form>`;
+  const d = formPage(200, w.title, inner, p.targets, p.look);
   return { ...d, headers: { ...d.headers, 'set-cookie': p.flow.setCookie } };
 }
 
@@ -56,7 +68,7 @@ export async function showConsentPage(
     flow,
     provider,
     abilities: describeScopes(asked.scopes, asked.vocabulary),
-    theme: kit.clients.get(r.clientId)?.theme,
+    look: lookOf(kit, r),
     targets,
   });
 }

@@ -3,12 +3,12 @@ import { GrantKitError } from '../errors/error.js';
 import { PAGE_HEADERS } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
-import { errorResponse, errorTarget } from './authorize-errors.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { authorizationResponseUri } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
 
-const consentForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), decision: z.enum(['accept', 'decline']) });
+export const consentForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), decision: z.enum(['accept', 'decline']) });
 
 /**
  * POST /oauth/signin/consent: the consent screen's answer. Its page flow is consumed (CSRF token
@@ -20,7 +20,7 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   const posted = await takeSignInForm(kit, req, consentForm);
   if (!('form' in posted)) return posted;
   const { form, taken } = posted;
-  if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm();
+  if (taken?.provider === undefined || taken.step !== 'consent') return expiredForm(req);
   const { request: r, provider } = taken;
   if (form.decision === 'decline') {
     const declined = { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state };
@@ -30,7 +30,7 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   try {
     return await providerStep(kit, r, provider, true);
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(errorTarget(kit.options.issuer, r), e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(toApp(kit, r), e);
     throw e;
   }
 }

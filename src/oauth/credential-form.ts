@@ -1,5 +1,6 @@
 import type { ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
+import type { PageMessage } from '../locales/index.js';
 import { checkProviderRules } from '../providers/rules.js';
 import { parseScopes } from '../scopes/parse.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
@@ -7,6 +8,7 @@ import { planV3 } from './consent.js';
 import { credentialPage } from './credential-page.js';
 import type { ServerFields } from './credential-providers.js';
 import { savePageFlow } from './page-flow.js';
+import { lookOf } from './page-look.js';
 import { signInUrl, type SignInRequest } from './sign-in-request.js';
 
 /** The scopes a credential sign-in gives its grant, in which vocabulary, and through which connector. */
@@ -35,7 +37,7 @@ export async function credentialScopes(kit: KitContext, r: SignInRequest, provid
 export interface CredentialFormState {
   readonly email: string | undefined;
   readonly server?: ServerFields;
-  readonly error?: string;
+  readonly error?: PageMessage;
 }
 
 /** Shows a provider's credential form, with a new page flow behind it (checked scope rules first). */
@@ -43,5 +45,5 @@ export async function showCredentialForm(kit: KitContext, r: SignInRequest, prov
   await credentialScopes(kit, r, provider);
   const action = signInUrl(kit, 'credentials');
   const flow = await savePageFlow(kit, { request: r, provider }, kit.hosted.publicUrl!);
-  return credentialPage({ action, provider, flow, redirectUri: r.redirectUri, theme: kit.clients.get(r.clientId)?.theme, ...state });
+  return credentialPage({ action, provider, flow, redirectUri: r.redirectUri, look: lookOf(kit, r), ...state });
 }

@@ -1,4 +1,5 @@
-import { GrantKitError } from '../errors/error.js';
+import { PageProblem } from '../errors/page-problem.js';
+import type { Catalogue } from '../locales/index.js';
 import { MAIL_PRESETS, presetNameForEmail } from '../providers/mail-presets.js';
 
 /**
@@ -15,24 +16,23 @@ export function hasCredentialForm(api: 'v2' | 'v3', provider: string): boolean {
   return (api === 'v2' ? V2_FORMS : V3_FORMS).has(provider);
 }
 
-/** How pages name each provider. */
-const LABELS: Readonly<Record<string, string>> = {
+/** How pages name the providers whose names are brands, the same in every language. */
+const BRANDS: Readonly<Record<string, string>> = {
   gmail: 'Google',
   google: 'Google',
   office365: 'Microsoft',
   microsoft: 'Microsoft',
-  oauth2: 'Single sign-on',
-  imap: 'Other email (IMAP)',
   yahoo: 'Yahoo',
   aol: 'AOL',
   icloud: 'iCloud',
   hotmail: 'Hotmail',
   outlook: 'Outlook.com',
-  sandbox: 'Sandbox',
 };
 
-export function providerLabel(provider: string): string {
-  return LABELS[provider] ?? provider;
+/** How a page in catalogue `t` names a provider: its brand, or the catalogue's words for the generic ones. */
+export function providerLabel(provider: string, t: Catalogue): string {
+  if (provider === 'imap' || provider === 'oauth2' || provider === 'sandbox') return t.providers[provider];
+  return BRANDS[provider] ?? provider;
 }
 
 /** Providers that accept only an app password, and where their users make one. */
@@ -77,11 +77,11 @@ export function credentialSettings(provider: string, f: CredentialFields): Recor
   if (provider === 'sandbox') return { email: f.email, password: f.password };
   if (provider !== 'imap') return { email: f.email, username: f.username || f.email, password: f.password };
   const security = f.security ?? 'ssl';
-  if (security !== 'ssl' && security !== 'starttls' && security !== 'none') throw bad('Choose a security setting.');
+  if (security !== 'ssl' && security !== 'starttls' && security !== 'none') throw new PageProblem('chooseSecurity');
   const port = f.port === undefined || f.port === '' ? (security === 'ssl' ? '993' : '143') : f.port;
   // Here, as everywhere in grantkit, port 993 is TLS from the first byte and any other port STARTTLS.
-  if (security === 'ssl' && port !== '993') throw bad('SSL/TLS is used on port 993; for another port, choose STARTTLS.');
-  if (f.host === undefined || f.host.trim() === '') throw bad('Enter the IMAP server.');
+  if (security === 'ssl' && port !== '993') throw new PageProblem('sslPort');
+  if (f.host === undefined || f.host.trim() === '') throw new PageProblem('enterServer');
   return {
     email: f.email,
     imap_host: f.host.trim(),
@@ -90,8 +90,4 @@ export function credentialSettings(provider: string, f: CredentialFields): Recor
     imap_password: f.password,
     ssl_required: security !== 'none',
   };
-}
-
-function bad(message: string): GrantKitError {
-  return new GrantKitError('invalid_request', message);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GrantKitError } from '../errors/error.js';
+import { pageMessage, PageProblem } from '../errors/page-problem.js';
 import { PAGE_HEADERS } from '../errors/pages.js';
 import { unprovenIdentity } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
@@ -7,7 +8,7 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { providerFailure } from '../providers/failures.js';
 import type { VerifiedAccount } from '../providers/provider.js';
-import { errorResponse, errorTarget } from './authorize-errors.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { authorizationResponseUri } from './callback-uri.js';
 import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { credentialSettings, type Security, type ServerFields } from './credential-providers.js';
@@ -18,7 +19,7 @@ import { HOSTED_CODE_TTL_MS } from './hosted.js';
 import { EMAIL, expiredForm, takeSignInForm } from './sign-in-forms.js';
 import type { SignInRequest } from './sign-in-request.js';
 
-const credentialForm = z.object({
+export const credentialForm = z.object({
   flow: z.string().max(128),
   csrf_token: z.string().max(128),
   email: z.string().max(320),
@@ -49,7 +50,7 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
   const posted = await takeSignInForm(kit, req, credentialForm);
   if (!('form' in posted)) return posted;
   const { form, taken } = posted;
-  if (taken?.provider === undefined || taken.step !== undefined) return expiredForm();
+  if (taken?.provider === undefined || taken.step !== undefined) return expiredForm(req);
   const { request: r, provider } = taken;
   const email = form.email.trim();
   const server: ServerFields | undefined = provider === 'imap' ? { host: form.host ?? '', port: form.port ?? '', security: securityOf(form.security) } : undefined;
@@ -57,11 +58,11 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
     const scopes = await credentialScopes(kit, r, provider);
     let verified: VerifiedAccount;
     try {
-      if (!EMAIL.test(email)) throw new GrantKitError('invalid_request', 'Enter an email address.');
+      if (!EMAIL.test(email)) throw new PageProblem('enterEmail');
       verified = await verifyCredentials(kit, r.clientId, provider, email, credentialSettings(provider, { ...form, email }), req.ip);
     } catch (e) {
       if (e instanceof GrantKitError && retryable(e)) {
-        return await showCredentialForm(kit, r, provider, { email, error: e.message, ...(server === undefined ? {} : { server }) });
+        return await showCredentialForm(kit, r, provider, { email, error: pageMessage(e, 'checkDetails'), ...(server === undefined ? {} : { server }) });
       }
       throw e;
     }
@@ -69,7 +70,7 @@ export async function submitCredentials(kit: KitContext, req: RequestLike): Prom
     return { status: 303, headers: { location, 'set-cookie': clearFlowCookie(form.flow, kit.hosted.publicUrl!, 'signin'), ...PAGE_HEADERS } };
   } catch (e) {
     // The callback URI is known good: errors go back to the app (or, for v2 without redirect_on_error, to a page).
-    if (e instanceof GrantKitError) return errorResponse(errorTarget(kit.options.issuer, r), e);
+    if (e instanceof GrantKitError) return errorResponse(toApp(kit, r), e);
     throw e;
   }
 }

@@ -4,8 +4,10 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import type { Detection } from '../providers/detect.js';
 import { presetNameForEmail } from '../providers/mail-presets.js';
-import { errorResponse, errorTarget } from './authorize-errors.js';
+import type { PageMessage } from '../locales/index.js';
+import { errorResponse, toApp } from './authorize-errors.js';
 import { savePageFlow } from './page-flow.js';
+import { lookOf } from './page-look.js';
 import { emailPage, pickerPage } from './pages.js';
 import { pickerChoices, providerAvailable, providerStep, upstreamTargets } from './provider-step.js';
 import { EMAIL, expiredForm, takeSignInForm } from './sign-in-forms.js';
@@ -24,14 +26,13 @@ export function promptOf(r: SignInRequest): Prompt {
  * The email page, with a new page flow behind it. v2, and v3 `prompt=detect,select_provider`,
  * also list the providers to choose from.
  */
-export async function showEmailPage(kit: KitContext, r: SignInRequest, state: { email?: string | undefined; error?: string }): Promise<ResponseDescriptor> {
+export async function showEmailPage(kit: KitContext, r: SignInRequest, state: { email?: string | undefined; error?: PageMessage }): Promise<ResponseDescriptor> {
   const action = signInUrl(kit, 'email');
   const lists = r.api === 'v2' || promptOf(r).includes('select_provider');
   const choices = lists ? await pickerChoices(kit, r) : [];
   const flow = await savePageFlow(kit, { request: r }, kit.hosted.publicUrl!);
   const targets = await upstreamTargets(kit, r);
-  const theme = kit.clients.get(r.clientId)?.theme;
-  return emailPage({ action, flow, email: state.email ?? r.loginHint, choices, targets, theme, ...(state.error !== undefined ? { error: state.error } : {}) });
+  return emailPage({ action, flow, email: state.email ?? r.loginHint, choices, targets, look: lookOf(kit, r), ...(state.error !== undefined ? { error: state.error } : {}) });
 }
 
 /**
@@ -55,7 +56,7 @@ export function candidatesOf(found: Detection | undefined, email: string, api: '
   }
 }
 
-const emailForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), email: z.string().max(320) });
+export const emailForm = z.object({ flow: z.string().max(128), csrf_token: z.string().max(128), email: z.string().max(320) });
 
 /**
  * POST /oauth/signin/email: the address typed on the email page. Detection (providers/detect.ts)
@@ -67,18 +68,18 @@ export async function submitEmail(kit: KitContext, req: RequestLike): Promise<Re
   const posted = await takeSignInForm(kit, req, emailForm);
   if (!('form' in posted)) return posted;
   const { form, taken } = posted;
-  if (taken === undefined || taken.provider !== undefined) return expiredForm();
+  if (taken === undefined || taken.provider !== undefined) return expiredForm(req);
   const r = taken.request;
   try {
     const email = form.email.trim();
-    if (!EMAIL.test(email)) return await showEmailPage(kit, r, { email, error: 'Enter an email address.' });
+    if (!EMAIL.test(email)) return await showEmailPage(kit, r, { email, error: 'enterEmail' });
     const next: SignInRequest = { ...r, loginHint: email };
     for (const provider of candidatesOf(await kit.detector.detect(email), email, r.api)) {
       if (await providerAvailable(kit, next, provider)) return await providerStep(kit, next, provider);
     }
-    return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }), undefined, kit.clients.get(r.clientId)?.theme);
+    return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }), undefined, lookOf(kit, r));
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(errorTarget(kit.options.issuer, r), e);
+    if (e instanceof GrantKitError && e.status < 500) return errorResponse(toApp(kit, r), e);
     throw e;
   }
 }

@@ -77,7 +77,7 @@ export async function upsertHostedGrant(
   // A verified proof that replaces another identity: whatever that identity was given stops working.
   if (decision === 'replace') await kit.store.revokeGrantTokens(id);
   const integrationId = account.connectorId ?? null;
-  kit.events.emit(
+  await kit.events.emit(
     existing
       ? grantEvent('grant.updated', grant, now, { integrationId, reauthentication: true })
       : grantEvent('grant.created', grant, now, { integrationId }),

@@ -8,6 +8,7 @@ import { showConsentPage, type ConsentScopes } from './consent-page.js';
 import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { hasCredentialForm, providerLabel } from './credential-providers.js';
 import { HOSTED_PROVIDERS, isHostedProvider } from './hosted.js';
+import { catalogueOf } from '../locales/index.js';
 import type { PickerChoice } from './pages.js';
 import { authorizeLink, type SignInRequest } from './sign-in-request.js';
 import { redirectUpstream, requireConnector, type UpstreamStep } from './upstream-redirect.js';
@@ -80,12 +81,13 @@ const V3_FORM_ORDER = ['imap', 'icloud', 'yahoo'];
  */
 export async function pickerChoices(kit: KitContext, r: SignInRequest, only?: readonly string[], extra: Readonly<Record<string, string>> = {}): Promise<PickerChoice[]> {
   const names = only ?? (r.api === 'v2' ? [...Object.keys(V2_HOSTED_CONNECTORS), ...V2_FORM_ORDER] : [...HOSTED_PROVIDERS, ...V3_FORM_ORDER]);
+  const t = catalogueOf(r.locale);
   const choices: PickerChoice[] = [];
   for (const name of names) {
     if (!(await providerAvailable(kit, r, name))) continue;
     // v3 lists a password provider when the app made it a connector, as Nylas does.
     const listed = r.api === 'v2' || only !== undefined || isHostedProvider(name) || (await kit.connectors.serving(name, r.clientId)) !== undefined;
-    if (listed) choices.push({ label: providerLabel(name), href: authorizeLink(kit, r, { ...extra, provider: name }) });
+    if (listed) choices.push({ label: providerLabel(name, t), href: authorizeLink(kit, r, { ...extra, provider: name }) });
   }
   return choices;
 }

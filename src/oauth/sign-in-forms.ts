@@ -5,6 +5,7 @@ import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
 import type { KitContext } from '../kit/context.js';
 import { takePageFlow, type PageFlow } from './page-flow.js';
+import { requestLook } from './page-look.js';
 
 /** What the sign-in forms take for an address: the shape the native flows check. */
 export const EMAIL = /^[^\s@]{1,256}@[^\s@]{1,255}$/;
@@ -15,9 +16,12 @@ export function cookieHeaderOf(req: RequestLike): string | undefined {
   return typeof cookie === 'string' ? cookie : undefined;
 }
 
-/** A form posted with an unknown, used or expired flow, a wrong CSRF token, or from another browser. */
-export function expiredForm(): ResponseDescriptor {
-  return errorPage(400, 'grant.login_id_invalid', 'This sign-in form has expired or was already used; start the sign-in again.');
+/**
+ * A form posted with an unknown, used or expired flow, a wrong CSRF token, or from another
+ * browser. No flow stands behind it, so the page is in the request's language, and plain.
+ */
+export function expiredForm(req: RequestLike): ResponseDescriptor {
+  return errorPage({ status: 400, type: 'grant.login_id_invalid', message: 'formExpired' }, requestLook(req));
 }
 
 /** A sign-in form's post: its fields, and the page flow it consumed (undefined when that flow does not stand). */
@@ -39,7 +43,7 @@ export async function takeSignInForm<T extends { readonly flow: string; readonly
   try {
     form = parseInput(schema, req.body);
   } catch (e) {
-    if (e instanceof GrantKitError) return errorPage(400, 'invalid_request', e.message);
+    if (e instanceof GrantKitError) return errorPage({ status: 400, type: 'invalid_request', message: 'badForm' }, requestLook(req));
     throw e;
   }
   return { form, taken: await takePageFlow(kit, form.flow, form.csrf_token, cookieHeaderOf(req)) };

@@ -25,6 +25,8 @@ export interface SignInRequest {
   readonly nonce?: string;
   /** v2 `redirect_on_error`; always true in v3. */
   readonly redirectOnError: boolean;
+  /** The locale every page of the sign-in speaks, chosen when it began (page-look.ts); absent is English. */
+  readonly locale?: string;
   /** The authorize request's query, so the picker's links can repeat it with a provider named. */
   readonly query: string;
 }
@@ -45,6 +47,7 @@ export const flowRequestFields = {
   method: z.enum(['S256', 's256', 'plain']).optional(),
   nonce: z.string().optional(),
   redirectOnError: z.boolean(),
+  locale: z.string().max(16).optional(),
 } satisfies { readonly [K in keyof FlowRequest]-?: z.ZodType<FlowRequest[K]> };
 
 export const signInRequestSchema: z.ZodType<SignInRequest> = z.object({

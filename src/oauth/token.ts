@@ -19,7 +19,7 @@ import type { KitContext } from '../kit/context.js';
 
 const str = (max: number) => z.string().min(1).max(max);
 
-const v3Body = z.object({
+export const v3TokenBody = z.object({
   grant_type: z.enum(['authorization_code', 'refresh_token']),
   // Optional here: HTTP Basic may carry it instead (auth/client-auth.ts).
   client_id: str(256).optional(),
@@ -31,7 +31,7 @@ const v3Body = z.object({
   scope: z.string().max(8192).optional(),
 });
 
-const v2Body = z.object({
+export const v2TokenBody = z.object({
   client_id: str(256),
   client_secret: str(512),
   grant_type: z.literal('authorization_code'),
@@ -46,7 +46,7 @@ const v2Body = z.object({
  * (`authorization`); tokenEndpointClient has the rules.
  */
 export async function exchangeV3(kit: KitContext, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
-  const body = parseInput(v3Body, input);
+  const body = parseInput(v3TokenBody, input);
   const { client, authenticated } = await endpointClient(kit, authorization, body, 'endpoint');
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.
@@ -81,7 +81,7 @@ export async function exchangeV2(
   kit: KitContext,
   input: unknown,
 ): Promise<{ access_token: string; account_id: string; email_address: string; provider: string; token_type: 'bearer' }> {
-  const body = parseInput(v2Body, input);
+  const body = parseInput(v2TokenBody, input);
   const client = clientWithSecret(kit.clients, body.client_id, body.client_secret);
   const { pending, codeHash } = await takeCode(kit, body.code, 'v2', client.id, body.redirect_uri);
   const grant = await completeGrant(kit, pending, codeHash, 'v2');

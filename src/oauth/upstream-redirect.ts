@@ -44,6 +44,7 @@ export async function redirectUpstream(kit: KitContext, r: SignInRequest, s: Ups
     redirectOnError: r.redirectOnError,
     ...(r.state !== undefined ? { state: r.state } : {}),
     ...(r.loginHint !== undefined ? { loginHint: r.loginHint } : {}),
+    ...(r.locale !== undefined ? { locale: r.locale } : {}),
     ...(r.challenge !== undefined && r.method !== undefined ? { challenge: r.challenge, method: r.method } : {}),
     ...(r.nonce !== undefined ? { nonce: r.nonce } : {}),
   };

@@ -161,3 +161,9 @@ export function mountedRoutes(options: RoutesOptions | undefined): ReadonlySet<R
   }
   return routes;
 }
+
+/** The names of the families `routes(options)` mounts (all of them when `only` is left out), once mountedRoutes() has checked the options. */
+export function mountedFamilies(options: RoutesOptions | undefined): readonly RouteFamilyName[] {
+  const only: unknown = options?.only;
+  return Array.isArray(only) ? ROUTE_FAMILY_NAMES.filter((name) => only.includes(name)) : ROUTE_FAMILY_NAMES;
+}

@@ -6,11 +6,12 @@ import type { V2Scope } from './catalog.js';
  * nothing but themselves).
  */
 export const GOOGLE_PREFIX = 'https://www.googleapis.com/auth/';
-const g = (s: string): string => GOOGLE_PREFIX + s;
+/** A Google scope's full URI, its literal type kept so that guards can check scope names as they are compiled. */
+const g = <S extends string>(s: S): `${typeof GOOGLE_PREFIX}${S}` => `${GOOGLE_PREFIX}${s}`;
 
 const GOOGLE_MAIL_FULL = 'https://mail.google.com/';
 
-export const GOOGLE_SCOPES: readonly string[] = [
+export const GOOGLE_SCOPES = [
   GOOGLE_MAIL_FULL,
   g('gmail.modify'),
   g('gmail.readonly'),
@@ -25,7 +26,10 @@ export const GOOGLE_SCOPES: readonly string[] = [
   g('contacts'),
   g('contacts.readonly'),
   g('admin.directory.resource.calendar.readonly'),
-];
+] as const;
+
+/** A Google scope the scope graph knows, as Google grants report it (the full URI). */
+export type GoogleScope = (typeof GOOGLE_SCOPES)[number];
 
 /**
  * What each Google scope satisfies: Google's own hierarchy, and the bridge into the Nylas

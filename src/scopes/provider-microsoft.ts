@@ -6,7 +6,7 @@ import type { V2Scope } from './catalog.js';
  */
 export const GRAPH_PREFIX = 'https://graph.microsoft.com/';
 
-const SHORT: readonly string[] = [
+const SHORT = [
   'Mail.ReadWrite',
   'Mail.Read',
   'Mail.ReadBasic',
@@ -16,9 +16,15 @@ const SHORT: readonly string[] = [
   'Contacts.ReadWrite',
   'Contacts.Read',
   'Place.Read.All',
-];
+] as const;
 
-export const MICROSOFT_SCOPES: readonly string[] = [...SHORT, ...SHORT.map((s) => GRAPH_PREFIX + s)];
+/** The full URI of a short Graph scope, its literal type kept. */
+const full = <S extends string>(s: S): `${typeof GRAPH_PREFIX}${S}` => `${GRAPH_PREFIX}${s}`;
+
+/** A Microsoft Graph scope the scope graph knows, short (`Mail.Read`) or fully qualified. */
+export type MicrosoftScope = (typeof SHORT)[number] | `${typeof GRAPH_PREFIX}${(typeof SHORT)[number]}`;
+
+export const MICROSOFT_SCOPES: readonly MicrosoftScope[] = [...SHORT, ...SHORT.map(full)];
 
 /** Graph's hierarchy plus the bridge into the Nylas vocabulary. */
 const SHORT_IMPLICATIONS: Readonly<Record<string, readonly string[]>> = {

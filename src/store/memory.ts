@@ -2,6 +2,7 @@ import type { Invalidation, InvalidationListener, Resolved } from './records.js'
 import type { MaybePromise } from './store.js';
 import { StoreOfParts } from './store-of-parts.js';
 import { MemoryConnectors } from './memory/connectors.js';
+import { MemoryDeliveries } from './memory/deliveries.js';
 import { GrantSlots } from './memory/grant-slots.js';
 import { MemoryGrants } from './memory/grants.js';
 import { MemoryTokens } from './memory/tokens.js';
@@ -12,7 +13,7 @@ import { MemoryTokens } from './memory/tokens.js';
  * PostgreSQL or Redis for many.
  *
  * The work is done by one part per concern (memory/grants.ts, memory/tokens.ts,
- * memory/connectors.ts); StoreOfParts hands each call to its part. `resolve` is typed as the
+ * memory/connectors.ts, memory/deliveries.ts); StoreOfParts hands each call to its part. `resolve` is typed as the
  * interface's MaybePromise, so subclasses may go async.
  */
 export class MemoryStore extends StoreOfParts<MaybePromise<Resolved | undefined>> {
@@ -20,6 +21,7 @@ export class MemoryStore extends StoreOfParts<MaybePromise<Resolved | undefined>
   readonly #slots: GrantSlots;
   readonly #tokens: MemoryTokens;
   readonly #connectors: MemoryConnectors;
+  readonly #deliveries: MemoryDeliveries;
 
   constructor() {
     const listeners = new Set<InvalidationListener>();
@@ -30,11 +32,13 @@ export class MemoryStore extends StoreOfParts<MaybePromise<Resolved | undefined>
     const slots = new GrantSlots();
     const tokens = new MemoryTokens(slots, send);
     const connectors = new MemoryConnectors();
-    super({ grants: new MemoryGrants(slots, tokens, send), tokens, connectors });
+    const deliveries = new MemoryDeliveries();
+    super({ grants: new MemoryGrants(slots, tokens, send), tokens, connectors, deliveries });
     this.#listeners = listeners;
     this.#slots = slots;
     this.#tokens = tokens;
     this.#connectors = connectors;
+    this.#deliveries = deliveries;
   }
 
   /** Hears every change made through this store object, by any kit sharing it. */
@@ -47,6 +51,6 @@ export class MemoryStore extends StoreOfParts<MaybePromise<Resolved | undefined>
 
   /** Everything held, as plain data: tests search it for plaintext secrets. */
   dump(): unknown {
-    return { grants: this.#slots.records(), ...this.#tokens.dump(), ...this.#connectors.dump() };
+    return { grants: this.#slots.records(), ...this.#tokens.dump(), ...this.#connectors.dump(), ...this.#deliveries.dump() };
   }
 }

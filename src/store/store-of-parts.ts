@@ -1,4 +1,5 @@
 import type { ConnectorRecord, ConnectorStore, CredentialRecord } from '../connectors/connector-records.js';
+import type { DeliveryClaim, DeliveryQueue, DeliveryRecord, QueuedDelivery } from './deliveries.js';
 import { DelegatingStore, type GrantPart, type Resolution, type TokenPart } from './delegating-store.js';
 import type { Store } from './store.js';
 
@@ -10,21 +11,24 @@ export interface StoreParts<R extends Resolution> {
   readonly grants: GrantPart;
   readonly tokens: KnowingTokenPart<R>;
   readonly connectors: ConnectorStore;
+  readonly deliveries: DeliveryQueue;
 }
 
 /**
- * What the built-in stores (memory, SQLite, PostgreSQL, Redis) have in common: Store, `knows` and
- * ConnectorStore, each call handed to the part that does the work. A store adds what is its own
+ * What the built-in stores (memory, SQLite, PostgreSQL, Redis) have in common: Store, `knows`,
+ * ConnectorStore and the webhook delivery queue, each call handed to the part that does the work. A store adds what is its own
  * (subscribe, rate limits, migrations, dump, close) and keeps the class name and options apps use.
  */
-export abstract class StoreOfParts<R extends Resolution> extends DelegatingStore<R> implements ConnectorStore {
+export abstract class StoreOfParts<R extends Resolution> extends DelegatingStore<R> implements ConnectorStore, DeliveryQueue {
   readonly #tokens: KnowingTokenPart<R>;
   readonly #connectors: ConnectorStore;
+  readonly #deliveries: DeliveryQueue;
 
   protected constructor(parts: StoreParts<R>) {
     super(parts.grants, parts.tokens);
     this.#tokens = parts.tokens;
     this.#connectors = parts.connectors;
+    this.#deliveries = parts.deliveries;
   }
 
   knows(hash: string): Promise<boolean> {
@@ -61,5 +65,17 @@ export abstract class StoreOfParts<R extends Resolution> extends DelegatingStore
 
   listCredentials(provider: string, owner: string | null): Promise<CredentialRecord[]> {
     return this.#connectors.listCredentials(provider, owner);
+  }
+
+  enqueueDeliveries(deliveries: readonly QueuedDelivery[]): Promise<void> {
+    return this.#deliveries.enqueueDeliveries(deliveries);
+  }
+
+  claimDeliveries(claim: DeliveryClaim): Promise<DeliveryRecord[]> {
+    return this.#deliveries.claimDeliveries(claim);
+  }
+
+  settleDelivery(id: string, lease: string, retryAt: number | null): Promise<boolean> {
+    return this.#deliveries.settleDelivery(id, lease, retryAt);
   }
 }

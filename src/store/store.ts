@@ -1,4 +1,5 @@
 import type { RateLimiterBackend, RateLimiterSpec } from '../limits/backends.js';
+import type { DeliveryQueue } from './deliveries.js';
 import type { Consumed, InvalidationListener, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -84,6 +85,15 @@ export interface Store {
    * `resolve` does not return counts. One round trip; never on the path of a valid token.
    */
   knows?(hash: string): Promise<boolean>;
+  /**
+   * The webhook delivery queue (deliveries.ts), so that pending deliveries and their retries
+   * outlive a restart and every instance sharing the store delivers what is due, each attempt once.
+   * The built-in stores implement all three; a store without them gets a queue in process memory,
+   * which a restart loses.
+   */
+  enqueueDeliveries?: DeliveryQueue['enqueueDeliveries'];
+  claimDeliveries?: DeliveryQueue['claimDeliveries'];
+  settleDelivery?: DeliveryQueue['settleDelivery'];
   /** Applies schema migrations (SQL stores); the CLI's `migrate` calls it. */
   migrate?(): Promise<unknown>;
   /** Everything held, as plain data, for tests and audits that search it for plaintext secrets. */

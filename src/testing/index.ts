@@ -5,6 +5,7 @@ import { broadcastContract } from './broadcast.js';
 import { connectorContract } from './connectors.js';
 import { consumeRotateContract } from './consume-rotate.js';
 import type { ContractContext, StoreContractOptions, StoreUnderTest } from './context.js';
+import { deliveryContract } from './deliveries.js';
 import { grantContract } from './grants.js';
 import { knowsContract } from './knows.js';
 import { revocationContract } from './revocation.js';
@@ -23,6 +24,8 @@ export type { LegacyConnectorRows, StoreContractOptions, StoreUnderTest } from '
  * passes too. Expiry is checked against the `now` argument with a clock far from the real one.
  * A store with `subscribe` must announce every revocation and grant change to its listeners
  * within 1 s; give `peer` (a second instance on the same backend) to check it across instances.
+ * A store with the webhook delivery queue must let no two claims, on one instance or two, take
+ * the same due delivery.
  */
 export function storeContract(name: string, makeStore: () => Promise<StoreUnderTest>, opts: StoreContractOptions = {}): void {
   describe(`store contract: ${name}`, { skip: opts.skip ?? false }, () => {
@@ -54,5 +57,6 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
     secretsContract(ctx);
     broadcastContract(ctx);
     connectorContract(ctx);
+    deliveryContract(ctx);
   });
 }

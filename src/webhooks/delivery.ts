@@ -4,11 +4,11 @@ import { SIGNATURE_HEADER, signWebhookBody } from './signature.js';
 /** Delays before each retry: 1 s, 5 s, 30 s, 2 min, 10 min. Six attempts in all. */
 export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 30_000, 120_000, 600_000]);
 
-/** Runs `task` after `delayMs`. The default is an unref'd setTimeout; tests inject their own. */
-export type WebhookScheduler = (task: () => void, delayMs: number) => void;
-
 export interface WebhookEndpoint {
-  /** Where to POST. Use https in production: the body names users' email addresses. */
+  /**
+   * Where to POST. Use https in production: the body names users' email addresses. The URL is
+   * what identifies the endpoint in the store's delivery queue (as a digest, never in clear).
+   */
   readonly url: string;
   /** The signing secret; the receiver checks `x-nylas-signature` with `verifyWebhookSignature`. */
   readonly secret: string;
@@ -16,25 +16,29 @@ export interface WebhookEndpoint {
   readonly types?: readonly GrantEvent['type'][];
   /** Per-attempt timeout, default 10 000 ms. */
   readonly timeoutMs?: number;
-  readonly scheduler?: WebhookScheduler;
-  /** Told about every attempt; for logs and tests. */
+  /**
+   * The waits before each retry, in milliseconds; one attempt more than there are waits. Default
+   * WEBHOOK_RETRY_DELAYS_MS. Shorter waits let tests run a whole schedule in moments.
+   */
+  readonly retryDelaysMs?: readonly number[];
+  /** Told about every attempt this instance makes; for logs and tests. */
   readonly onAttempt?: (report: WebhookAttempt) => void;
 }
 
-/** An endpoint after resolution (kit/options.ts): the event types, timeout and scheduler filled in. */
+/** An endpoint after resolution (kit/options.ts): the event types, timeout and retry delays filled in. */
 export interface ResolvedWebhook {
   readonly url: string;
   readonly secret: string;
   readonly types: readonly GrantEvent['type'][];
   readonly timeoutMs: number;
-  readonly scheduler: WebhookScheduler;
+  readonly retryDelaysMs: readonly number[];
   readonly onAttempt: ((report: WebhookAttempt) => void) | undefined;
 }
 
 export interface WebhookAttempt {
   readonly eventId: string;
   readonly url: string;
-  /** 1-based. */
+  /** 1-based, counted across every instance and restart: the envelope's `webhook_delivery_attempt`. */
   readonly attempt: number;
   /** The HTTP status, or null when the request failed (network, timeout). */
   readonly status: number | null;
@@ -42,12 +46,6 @@ export interface WebhookAttempt {
   /** Milliseconds until the next attempt, or null when this was the last one. */
   readonly nextRetryInMs: number | null;
 }
-
-/** The scheduler of an endpoint that brings none. */
-export const defaultWebhookScheduler: WebhookScheduler = (task, delayMs) => {
-  // unref: pending retries must not keep a process alive that is otherwise shutting down.
-  setTimeout(task, delayMs).unref();
-};
 
 /** The CloudEvents envelope Nylas sends for grant webhooks, for one attempt. The attempt number is inside, so each attempt is re-signed. */
 export function webhookEnvelope(event: GrantEvent, attempt: number): Record<string, unknown> {
@@ -63,61 +61,31 @@ export function webhookEnvelope(event: GrantEvent, attempt: number): Record<stri
 }
 
 /**
- * Delivers grant events to one endpoint, signed, with retries. Delivery never blocks a request:
- * the first attempt starts on the scheduler, and any 2xx counts as delivered.
+ * One attempt: the envelope POSTed, signed, within the endpoint's timeout (or sooner, when
+ * `signal` aborts). Answers the HTTP status, or null when no answer came; any 2xx is a delivery.
  */
-export class WebhookDelivery {
-  readonly #endpoint: ResolvedWebhook;
-  readonly #schedule: WebhookScheduler;
-  readonly #onError: (e: unknown) => void;
-
-  constructor(endpoint: ResolvedWebhook, onError: (e: unknown) => void) {
-    this.#endpoint = endpoint;
-    this.#schedule = endpoint.scheduler;
-    this.#onError = onError;
+export async function postWebhook(endpoint: ResolvedWebhook, event: GrantEvent, attempt: number, signal: AbortSignal): Promise<number | null> {
+  const body = JSON.stringify(webhookEnvelope(event, attempt));
+  try {
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhookBody(body, endpoint.secret),
+        'user-agent': 'grantkit-webhooks',
+      },
+      body,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(endpoint.timeoutMs)]),
+      redirect: 'manual', // a redirect is not a delivery, and must not carry the signed body elsewhere
+    });
+    await res.body?.cancel();
+    return res.status;
+  } catch {
+    return null;
   }
+}
 
-  /** Subscriber for `kit.events.on('*', ...)`. */
-  readonly handle = (event: GrantEvent): void => {
-    if (!this.#endpoint.types.includes(event.type)) return;
-    this.#schedule(() => void this.#attempt(event, 1), 0);
-  };
-
-  async #attempt(event: GrantEvent, attempt: number): Promise<void> {
-    const body = JSON.stringify(webhookEnvelope(event, attempt));
-    let status: number | null = null;
-    try {
-      const res = await fetch(this.#endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signWebhookBody(body, this.#endpoint.secret),
-          'user-agent': 'grantkit-webhooks',
-        },
-        body,
-        signal: AbortSignal.timeout(this.#endpoint.timeoutMs),
-        redirect: 'manual', // a redirect is not a delivery, and must not carry the signed body elsewhere
-      });
-      status = res.status;
-      await res.body?.cancel();
-    } catch {
-      status = null;
-    }
-    const delivered = status !== null && status >= 200 && status < 300;
-    const delay = delivered ? undefined : WEBHOOK_RETRY_DELAYS_MS[attempt - 1];
-    try {
-      this.#endpoint.onAttempt?.({
-        eventId: event.id,
-        url: this.#endpoint.url,
-        attempt,
-        status,
-        delivered,
-        nextRetryInMs: delay ?? null,
-      });
-    } catch (e) {
-      this.#onError(e);
-    }
-    if (delay !== undefined) this.#schedule(() => void this.#attempt(event, attempt + 1), delay);
-    else if (!delivered) this.#onError(new Error(`grantkit: webhook ${event.id} to ${this.#endpoint.url} failed after ${attempt} attempts`));
-  }
+/** Whether an answer counts as delivered. */
+export function isDelivered(status: number | null): boolean {
+  return status !== null && status >= 200 && status < 300;
 }

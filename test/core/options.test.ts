@@ -102,7 +102,10 @@ const rows: Array<[path: string, patch: Record<string, unknown>]> = [
   ['webhooks[0].secret', { webhooks: [{ url: 'https://hooks.example', secret: 'short' }] }],
   ['webhooks[0].types[0]', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), types: ['grant.nope'] }] }],
   ['webhooks[0].timeoutMs', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), timeoutMs: 0 }] }],
-  ['webhooks[0].scheduler', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), scheduler: 1 }] }],
+  ['webhooks[0].retryDelaysMs', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: 1000 }] }],
+  ['webhooks[0].retryDelaysMs[1]', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: [1000, 0] }] }],
+  ['webhooks[0].retryDelaysMs', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), retryDelaysMs: Array.from({ length: 21 }, () => 1) }] }],
+  ['webhooks[1].url', { webhooks: [{ url: 'https://hooks.example/a?t=1', secret: 's'.repeat(16) }, { url: 'https://hooks.example/a?t=1', secret: 't'.repeat(16) }] }],
   ['webhooks[0].onAttempt', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), onAttempt: 1 }] }],
   ['issuer', { issuer: '' }],
   ['issuer', { issuer: 'grantkit' }],
@@ -217,7 +220,7 @@ describe('resolveOptions: one frozen object with every default filled', () => {
     assert.deepEqual(r.cache, OPTION_DEFAULTS.cache);
     assert.equal(r.webhooks[0]!.timeoutMs, 10_000);
     assert.deepEqual(r.webhooks[0]!.types, ['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired']);
-    assert.equal(typeof r.webhooks[0]!.scheduler, 'function');
+    assert.deepEqual(r.webhooks[0]!.retryDelaysMs, [1_000, 5_000, 30_000, 120_000, 600_000]);
     assert.equal(r.rateLimits.loginPerIp, false);
     assert.deepEqual(r.rateLimits.secretPerIp, DEFAULT_RATE_LIMITS.secretPerIp);
     assert.equal(r.hostedOAuth.publicUrl, 'https://auth.example/base');
@@ -339,6 +342,7 @@ function documentedDefaults(): Map<string, { readonly row: string; readonly says
     ['cache.ttlMs', 'cache.ttlMs', String(d.cache.ttlMs)],
     ['cache.maxEntries', 'cache.maxEntries', String(d.cache.maxEntries)],
     ['webhookTimeoutMs', 'webhooks[].timeoutMs', String(d.webhookTimeoutMs)],
+    ['webhookRetryDelaysMs', 'webhooks[].retryDelaysMs', `[${d.webhookRetryDelaysMs.join(', ')}]`],
     ['webhookTypes', 'webhooks[].types', `all ${['none', 'one', 'two', 'three', 'four', 'five'][d.webhookTypes.length]}`],
     ['hostedOAuth.accessTokenTtlSeconds', 'hostedOAuth.accessTokenTtlSeconds', String(d.hostedOAuth.accessTokenTtlSeconds)],
     ['hostedOAuth.refreshTokenIdleSeconds', 'hostedOAuth.refreshTokenIdleSeconds', String(d.hostedOAuth.refreshTokenIdleSeconds)],

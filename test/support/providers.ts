@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import type { AddressInfo, Server } from 'node:net';
 import type express from 'express';
 import request from 'supertest';
+import { startDevImap, type DevImapServer } from '../../examples/shared/dev-imap.js';
 import { startSandboxOAuthServer, type SandboxOAuthOptions, type SandboxOAuthServer } from '../../examples/shared/sandbox-oauth.js';
 import { CLIENT_ID, CLIENT_SECRET } from './helpers.js';
 
@@ -75,23 +74,7 @@ export async function connect(
   return { status: tok.status, body: tok.body as Record<string, unknown>, token: tok.body.access_token, grantId: tok.body.account_id };
 }
 
-interface Hoodiecrow {
-  listen(port: number, host: string, cb: () => void): void;
-  close(cb?: () => void): void;
-  server: Server;
-}
-
-/** An IMAP server in JS (hoodiecrow) on a random loopback port, with these users. */
-export async function startImap(users: Record<string, { password: string }>): Promise<{ port: number; close(): Promise<void> }> {
-  const hoodiecrow = createRequire(import.meta.url)('hoodiecrow-imap') as (o: object) => Hoodiecrow;
-  const server = hoodiecrow({ users, plugins: ['ID'] });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      }),
-  };
+/** An IMAP server in JS (hoodiecrow) on a random loopback port, with these users: the example's `npm run imap` server. */
+export function startImap(users: Record<string, { password: string }>): Promise<DevImapServer> {
+  return startDevImap({ users });
 }

@@ -5,6 +5,7 @@ import { StoreOfParts } from '../store-of-parts.js';
 import type { RateLimiterBackend, RateLimiterSpec } from '../../limits/backends.js';
 import { ownRedisClient, RedisConnection } from './connection.js';
 import { RedisConnectors } from './connectors.js';
+import { RedisDeliveries } from './deliveries.js';
 import { dumpRedis } from './dump.js';
 import { RedisGrants } from './grants.js';
 import { redisRateLimiter } from './rate-limiter.js';
@@ -45,6 +46,7 @@ export interface RedisStoreOptions extends HeartbeatOption {
  * before connectors had owners are the app's as they stand), JSON ["<client id>","<provider>"] for
  * a client's.
  *   P cseq          string the counter behind those two orders
+ *   P d:<id>, P dq:<endpoint>  the webhook delivery queue (deliveries.ts)
  *
  * Connectors and credentials list in the order they were first put, as in the memory store (a
  * replacement keeps its place). They never expire and are never in a cached resolution, so their
@@ -71,7 +73,7 @@ const DEFAULT_TIMEOUT_MS = 1000;
  * Fails closed: a client created here never queues commands while Redis is away and reconnects by
  * itself; each call waits at most `timeoutMs` for the connection and then rejects.
  *
- * The work is done by one part per concern (grants.ts, tokens.ts, connectors.ts) over one
+ * The work is done by one part per concern (grants.ts, tokens.ts, connectors.ts, deliveries.ts) over one
  * RedisConnection (connection.ts), with the scripts of scripts.ts; StoreOfParts hands each call to
  * its part.
  */
@@ -85,7 +87,12 @@ export class RedisStore extends StoreOfParts<Promise<Resolved | undefined>> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const redis = options.redis ?? ownRedisClient(options.url ?? 'redis://127.0.0.1:6379', timeoutMs);
     const connection = new RedisConnection(redis, prefix, timeoutMs);
-    super({ grants: new RedisGrants(connection), tokens: new RedisTokens(connection), connectors: new RedisConnectors(connection) });
+    super({
+      grants: new RedisGrants(connection),
+      tokens: new RedisTokens(connection),
+      connectors: new RedisConnectors(connection),
+      deliveries: new RedisDeliveries(connection),
+    });
     this.#connection = connection;
     this.#owned = !options.redis;
     const transport = subscriberTransport(redis, prefix + 'invalidate', timeoutMs);

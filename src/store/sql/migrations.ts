@@ -166,4 +166,23 @@ CREATE TABLE IF NOT EXISTS grantkit_revoked_tokens (
 CREATE INDEX IF NOT EXISTS grantkit_revoked_tokens_age ON grantkit_revoked_tokens (revoked_at);
 `,
   },
+  {
+    id: 9,
+    name: 'webhook deliveries',
+    // The webhook delivery queue (deliveries.ts): one row per event and endpoint. \`due_at\` is when
+    // the next attempt is due, or while \`lease\` is set, when that claim's lease runs out. Claims
+    // take due rows with FOR UPDATE SKIP LOCKED (postgres-deliveries.ts).
+    sql: `
+CREATE TABLE IF NOT EXISTS grantkit_deliveries (
+  id         TEXT PRIMARY KEY,
+  endpoint   TEXT NOT NULL,
+  payload    TEXT NOT NULL,
+  attempts   INTEGER NOT NULL,
+  due_at     BIGINT NOT NULL,
+  lease      TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grantkit_deliveries_due ON grantkit_deliveries (endpoint, due_at);
+`,
+  },
 ];

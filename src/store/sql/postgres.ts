@@ -3,10 +3,11 @@ import pg from 'pg';
 import type { Pool } from 'pg';
 import { listenTransport } from './postgres-listener.js';
 import { PostgresConnectors } from './postgres-connectors.js';
+import { PostgresDeliveries } from './postgres-deliveries.js';
 import { PostgresGrants } from './postgres-grants.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { PostgresQuery, type Notify } from './postgres-query.js';
-import { postgresStatements, type PostgresTables } from './postgres-statements.js';
+import { postgresStatements, quoteIdent, type PostgresTables } from './postgres-statements.js';
 import { PostgresTokens } from './postgres-tokens.js';
 import { Broadcast, invalidationPayload, type HeartbeatOption } from '../broadcast.js';
 import type { InvalidationListener, Resolved } from '../records.js';
@@ -59,8 +60,8 @@ const DEFAULT_TIMEOUT_MS = 2000;
  * one database do not hear each other.
  *
  * The work is done by one part per concern (postgres-grants.ts, postgres-tokens.ts,
- * postgres-connectors.ts), on the SQL text of postgres-statements.ts; StoreOfParts hands each call
- * to its part.
+ * postgres-connectors.ts, postgres-deliveries.ts), on the SQL text of postgres-statements.ts (the
+ * queue's own statements are in its part); StoreOfParts hands each call to its part.
  */
 export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
   readonly #pool: Pool;
@@ -84,6 +85,7 @@ export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
       grants: new PostgresGrants(query, sql, notify),
       tokens: new PostgresTokens(query, sql, notify),
       connectors: new PostgresConnectors(query, sql),
+      deliveries: new PostgresDeliveries(query, schema),
     });
     this.#schema = schema;
     this.#owned = !options.pool;
@@ -130,15 +132,16 @@ export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
   /** Every row of the store's tables, as plain data: tests search it for plaintext secrets. */
   async dump(): Promise<unknown> {
     const { G, T, K, C, F, R } = this.#tables;
-    const [grants, tokens, connectors, credentials, families, revokedTokens] = await Promise.all([
+    const [grants, tokens, connectors, credentials, families, revokedTokens, deliveries] = await Promise.all([
       this.#query.rows(`SELECT * FROM ${G} ORDER BY id`, []),
       this.#query.rows(`SELECT * FROM ${T} ORDER BY hash`, []),
       this.#query.rows(`SELECT * FROM ${K} ORDER BY seq`, []),
       this.#query.rows(`SELECT * FROM ${C} ORDER BY seq`, []),
       this.#query.rows(`SELECT * FROM ${F} ORDER BY family`, []),
       this.#query.rows(`SELECT * FROM ${R} ORDER BY hash`, []),
+      this.#query.rows(`SELECT * FROM ${quoteIdent(this.#schema)}.grantkit_deliveries ORDER BY due_at, id`, []),
     ]);
-    return { grants, tokens, connectors, credentials, families, revokedTokens };
+    return { grants, tokens, connectors, credentials, families, revokedTokens, deliveries };
   }
 
   /** Ends the pool if this store created it; a pool passed in stays open for its owner. */

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { RATE_LIMIT_TABLE } from '../../limits/backends.js';
 import { parseStored } from '../stored.js';
+import { SQLITE_DELIVERIES_SCHEMA } from './sqlite-deliveries.js';
 
 /**
  * The SQLite schema and its upgrades in place (the PostgreSQL schema is migrations.ts). A file is
@@ -9,6 +10,7 @@ import { parseStored } from '../stored.js';
  */
 export function applySqliteSchema(db: Database): void {
   db.exec(SCHEMA);
+  db.exec(SQLITE_DELIVERIES_SCHEMA);
   addColumns(db);
   upgradeConnectorOwners(db);
 }

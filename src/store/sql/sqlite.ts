@@ -5,6 +5,7 @@ import type { InvalidationListener, Resolved } from '../records.js';
 import { StoreOfParts } from '../store-of-parts.js';
 import { applySqliteSchema } from './sqlite-schema.js';
 import { SqliteConnectors } from './sqlite-connectors.js';
+import { SqliteDeliveries } from './sqlite-deliveries.js';
 import { SqliteGrants } from './sqlite-grants.js';
 import { SqliteTokens } from './sqlite-tokens.js';
 import { limiterClass, RATE_LIMIT_TABLE, type RateLimiterBackend, type RateLimiterSpec } from '../../limits/backends.js';
@@ -40,8 +41,8 @@ function isBetterSqlite3(db: SqliteDatabase): db is Database {
  * a revocation at once.
  *
  * The work is done by one part per concern (sqlite-grants.ts, sqlite-tokens.ts,
- * sqlite-connectors.ts), which also broadcast their changes and date the tombstones on the wall
- * clock; StoreOfParts hands each call to its part.
+ * sqlite-connectors.ts, sqlite-deliveries.ts), which also broadcast their changes and date the
+ * tombstones on the wall clock; StoreOfParts hands each call to its part.
  */
 export class SqliteStore extends StoreOfParts<Resolved | undefined> {
   readonly #db: Database;
@@ -53,7 +54,7 @@ export class SqliteStore extends StoreOfParts<Resolved | undefined> {
     applySqliteSchema(db);
     const broadcast = new LocalBroadcast();
     const tokens = new SqliteTokens(db, broadcast);
-    super({ grants: new SqliteGrants(db, tokens, broadcast), tokens, connectors: new SqliteConnectors(db) });
+    super({ grants: new SqliteGrants(db, tokens, broadcast), tokens, connectors: new SqliteConnectors(db), deliveries: new SqliteDeliveries(db) });
     this.#db = db;
     this.#owned = owned;
     this.#broadcast = broadcast;
@@ -90,6 +91,7 @@ export class SqliteStore extends StoreOfParts<Resolved | undefined> {
       credentials: this.#db.prepare('SELECT * FROM grantkit_credentials ORDER BY seq').all(),
       revokedFamilies: this.#db.prepare('SELECT * FROM grantkit_revoked_families ORDER BY family').all(),
       revokedTokens: this.#db.prepare('SELECT * FROM grantkit_revoked_tokens ORDER BY hash').all(),
+      deliveries: this.#db.prepare('SELECT * FROM grantkit_deliveries ORDER BY due_at, id').all(),
     };
   }
 

@@ -40,6 +40,11 @@ describe('what importing grantkit loads', () => {
     assert.deepEqual(['jose', 'passport-oauth2'].filter((p) => packages.has(p)), []);
   });
 
+  it('loads no page words: negotiator and the catalogues load with the first sign-in page', () => {
+    assert.equal(packages.has('negotiator'), false);
+    assert.deepEqual(loaded.filter((url) => /\/src\/locales\//.test(url)), []);
+  });
+
   it('imports jose by subpath, never its root', () => {
     const sources = execFileSync('git', ['grep', '-l', '-E', "(from|import\\() ?'jose'", '--', 'src', 'adapters'], { cwd: root, encoding: 'utf8' }).split('\n');
     const typeOnly = (file: string): boolean => readFileSync(join(root, file), 'utf8').split('\n').every((l) => !/'jose'/.test(l) || /^import type /.test(l));

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { ClientOptions } from '../../../src/index.js';
 import { sandboxProvider } from '../../../src/index.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from '../../support/helpers.js';
+import { formOf, postForm, type Form } from '../../support/sign-in-forms.js';
 
 /**
  * The consent screen (a client's `consent: true`) and per-client theming of the hosted pages, at
@@ -33,23 +34,8 @@ const v2 = (q: Record<string, string> = {}): string =>
 const v3 = (q: Record<string, string> = {}): string =>
   `/v3/connect/auth?${new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: CALLBACK, response_type: 'code', state: 'st3', ...q })}`;
 
-interface Form {
-  readonly action: string;
-  readonly fields: Record<string, string>;
-  readonly cookie: string;
-}
-
-function formOf(res: request.Response): Form {
-  const action = /<form method="post" action="([^"]+)"/.exec(res.text)?.[1];
-  assert.ok(action, res.text.slice(0, 400));
-  const fields: Record<string, string> = {};
-  for (const m of res.text.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
-  return { action: new URL(action).pathname, fields, cookie: String(res.headers['set-cookie']).split(';')[0]! };
-}
-
 function post(app: App, form: Form, values: Record<string, string>, withCookie = true): request.Test {
-  const r = request(app).post(form.action).type('form').send({ ...form.fields, ...values });
-  return withCookie ? r.set('cookie', form.cookie) : r;
+  return postForm(app, form, values, { cookie: withCookie });
 }
 
 describe('the consent screen (route level)', () => {
@@ -145,7 +131,7 @@ describe('per-client theming (route level)', () => {
       assert.equal(res.status, 200, res.text.slice(0, 300));
       assert.match(res.text, /<span class="app-name">Acme &#60;Mail&#62;<\/span>/);
       assert.match(res.text, /<img class="app-icon" src="https:\/\/cdn\.example\/brand\/icon\.png" alt=""/);
-      assert.match(res.text, /button\{background:#0a7;color:#000;/);
+      assert.match(res.text, /button,a\.b\{background:#0a7;color:#000;/);
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /^default-src 'none'; style-src 'unsafe-inline'; img-src https:\/\/cdn\.example; frame-ancestors 'none'; form-action /);
     }
@@ -156,7 +142,7 @@ describe('per-client theming (route level)', () => {
     const res = await request(app).get(v2({ provider: 'sandbox' }));
     assert.doesNotMatch(String(res.headers['content-security-policy']), /img-src/);
     assert.doesNotMatch(res.text, /<header/);
-    assert.match(res.text, /button\{background:#123456;color:#fff;/);
+    assert.match(res.text, /button,a\.b\{background:#123456;color:#fff;/);
     const plain = await request(await setup()).get(v2({ provider: 'sandbox' }));
     assert.doesNotMatch(plain.text, /background:#/);
   });

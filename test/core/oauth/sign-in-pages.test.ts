@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import request from 'supertest';
 import { passwordProvider, sandboxProvider, imapProvider } from '../../../src/index.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, makeKit } from '../../support/helpers.js';
+import { formOf as readForm, postForm, type Form } from '../../support/sign-in-forms.js';
 
 /**
  * The hosted sign-in pages at route level: the email page and where each address leads, the
@@ -30,28 +31,14 @@ const v2 = (q: Record<string, string> = {}): string =>
 const v3 = (q: Record<string, string> = {}): string =>
   `/v3/connect/auth?${new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: CALLBACK, response_type: 'code', ...q })}`;
 
-interface Form {
-  readonly action: string;
-  readonly fields: Record<string, string>;
-  readonly cookie: string;
-}
-
-/** The form of a page: its action, hidden fields, and the flow cookie set with it. */
+/** The form of a page, with the flow cookie's attributes checked. */
 function formOf(res: request.Response): Form {
-  const text = res.text;
-  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1];
-  assert.ok(action, text.slice(0, 400));
-  const fields: Record<string, string> = {};
-  for (const m of text.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
-  const setCookie = String(res.headers['set-cookie']);
-  assert.match(setCookie, /^gk_flow_[\w-]+=[\w-]{43}; Path=\/oauth\/signin; Max-Age=900; HttpOnly; SameSite=Lax$/);
-  return { action: new URL(action).pathname, fields, cookie: setCookie.split(';')[0]! };
+  assert.match(String(res.headers['set-cookie']), /^gk_flow_[\w-]+=[\w-]{43}; Path=\/oauth\/signin; Max-Age=900; HttpOnly; SameSite=Lax$/);
+  return readForm(res);
 }
 
-/** Posts a form as the browser would: its hidden fields, `values`, and the flow cookie (none when `withCookie` is false). */
 function post(app: App, form: Form, values: Record<string, string>, withCookie = true): request.Test {
-  const r = request(app).post(form.action).type('form').send({ ...form.fields, ...values });
-  return withCookie ? r.set('cookie', form.cookie) : r;
+  return postForm(app, form, values, { cookie: withCookie });
 }
 
 describe('hosted sign-in pages (route level)', () => {

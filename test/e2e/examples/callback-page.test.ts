@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import type { RequestListener } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { createExampleApp as decoratorsApp } from '../../../examples/decorators/app.js';
 import { createExampleApp as expressApp } from '../../../examples/express/app.js';
 import { createExampleApp as koaApp } from '../../../examples/koa/app.js';
-import { DEV_CLIENT_SECRET, exampleConfig } from '../../../examples/shared/config.js';
+import { DEV_CLIENT_SECRET, exampleConfig, type ExampleConfig } from '../../../examples/shared/config.js';
 import { hostedSettings } from '../../../examples/shared/hosted.js';
+import { formOf, postForm } from '../../support/sign-in-forms.js';
 
 /**
  * The examples' hosted settings and their demo /callback page (issue 4, item 10), in-process: the
@@ -24,11 +26,12 @@ function apps(env: NodeJS.ProcessEnv): ReadonlyArray<readonly [string, RequestLi
 }
 
 describe('examples: hosted settings from the environment', () => {
-  it('defaults: http://localhost:<port> and its /callback', () => {
+  it('defaults: http://localhost:<port>, its /callback (v3) and its /callback/v2', () => {
     assert.deepEqual(hostedSettings({}, 3000), {
       publicUrl: 'http://localhost:3000',
-      callbackUris: ['http://localhost:3000/callback'],
+      callbackUris: ['http://localhost:3000/callback', 'http://localhost:3000/callback/v2'],
       demoCallback: 'http://localhost:3000/callback',
+      demoV2Callback: 'http://localhost:3000/callback/v2',
     });
   });
 
@@ -37,6 +40,8 @@ describe('examples: hosted settings from the environment', () => {
       publicUrl: 'https://auth.example.test',
       callbackUris: ['https://app.example.test/oauth', 'http://localhost:4000/callback'],
       demoCallback: 'http://localhost:4000/callback',
+      // No /callback/v2 among them: the v2 sign-in comes back to /callback too.
+      demoV2Callback: 'http://localhost:4000/callback',
     });
   });
 
@@ -76,6 +81,79 @@ describe('examples: the demo /callback page', () => {
       const none = await request(app).get('/callback');
       assert.equal(none.status, 400, name);
       assert.ok(none.text.includes('/v3/connect/auth?client_id='), name);
+    }
+  });
+});
+
+describe('examples: the demo /callback/v2 page redeems a v2 code at /oauth/token, as an app server does', () => {
+  const builders: ReadonlyArray<readonly [string, (c: ExampleConfig) => RequestListener]> = [
+    ['express', (c) => expressApp(c.kit, c.clientId, c.hosted, c.clientSecret)],
+    ['koa', (c) => koaApp(c.kit, c.clientId, c.hosted, c.clientSecret).callback()],
+    ['decorators', (c) => decoratorsApp(c.kit, c.clientId, c.hosted, c.clientSecret)],
+  ];
+
+  /** The example listening on loopback, its public URL naming the port, as `npm start` runs it. */
+  async function listening(build: (c: ExampleConfig) => RequestListener): Promise<{ base: string; config: ExampleConfig; close(): Promise<void> }> {
+    let app: RequestListener | undefined;
+    const server = createServer((req, res) => app!(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const config = exampleConfig({}, () => undefined, undefined, (server.address() as AddressInfo).port);
+    app = build(config);
+    return {
+      base: config.hosted.publicUrl,
+      config,
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await config.kit.close();
+      },
+    };
+  }
+
+  for (const [name, build] of builders) {
+    it(`${name}: a v2 code from the sandbox form is redeemed once; the page shows the account and the token's first characters only`, async () => {
+      const { base, config, close } = await listening(build);
+      try {
+        assert.equal(config.hosted.demoV2Callback, `${base}/callback/v2`);
+        const q = new URLSearchParams({ client_id: config.clientId, redirect_uri: config.hosted.demoV2Callback, response_type: 'code', provider: 'sandbox', state: '<v2>' });
+        const form = formOf(await request(base).get(`/oauth/authorize?${q}`));
+        const signedIn = await postForm(base, form, { email: 'ada@example.com', password: 'sandbox' });
+        assert.equal(signedIn.status, 303, signedIn.text);
+        const back = new URL(String(signedIn.headers['location']));
+        assert.equal(back.pathname, '/callback/v2');
+
+        const page = await request(base).get(back.pathname + back.search);
+        assert.equal(page.status, 200);
+        assert.match(page.headers['content-security-policy'] ?? '', /default-src 'none'/);
+        assert.match(page.text, /<h1>Signed in<\/h1>/);
+        assert.match(page.text, /<code id="email-address">ada@example\.com<\/code>/);
+        assert.match(page.text, /<code id="provider">sandbox<\/code>/);
+        assert.match(page.text, /<code id="state">&#60;v2&#62;<\/code>/);
+        assert.match(page.text, /<code id="access-token">gk_at_[\w-]{6}…<\/code>/);
+        assert.doesNotMatch(page.text, /gk_at_[\w-]{7}/, 'no more of the token than its first characters');
+        assert.ok(!page.text.includes(config.clientSecret), 'the client secret is not on the page');
+
+        // The code worked once: the page loaded again says so, and grantkit refused it.
+        const again = await request(base).get(back.pathname + back.search);
+        assert.match(again.text, /<h1>The code was not exchanged<\/h1>/);
+        assert.match(again.text, /<code id="failure">400 /);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('an app built without the client secret shows the curl command for /oauth/token instead; an error and nothing are shown as on /callback', async () => {
+    for (const [name, app] of apps(ENV)) {
+      const res = await request(app).get('/callback/v2').query({ code: 'gk_code_abc', state: 's' });
+      assert.equal(res.status, 200, name);
+      const curl = /<pre id="curl">([\s\S]*?)<\/pre>/.exec(res.text)?.[1] ?? '';
+      assert.match(curl, /https:\/\/auth\.example\.test\/oauth\/token/, name);
+      assert.match(curl, /redirect_uri=http:\/\/localhost:4000\/callback/, name);
+      assert.match(curl, /\$GRANTKIT_CLIENT_SECRET/, name);
+      const err = await request(app).get('/callback/v2').query({ error: 'access_denied' });
+      assert.match(err.text, /Sign-in did not complete/, name);
+      assert.equal((await request(app).get('/callback/v2')).status, 400, name);
     }
   });
 });

@@ -7,17 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { AxeResults, RunOptions } from 'axe-core';
 import express from 'express';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { grantkit } from '../../../adapters/express/index.js';
 import { createGrantKit, imapProvider, MemoryStore, passwordProvider, sandboxProvider, type GrantKit } from '../../../src/index.js';
+import { catalogueOf, LOCALES, type Catalogue, type Locale } from '../../../src/locales/index.js';
+import { providerLabel } from '../../../src/oauth/credential-providers.js';
 import { isRenderedPng, launchChromium } from './helpers.js';
 
 /**
- * Every page of hosted sign-in in Chromium, under its own CSP: an axe-core audit against WCAG 2.1
- * A and AA, and a screenshot on a desktop and a phone viewport, written to
- * test-results/screenshots/<page>-<viewport>.png at the repository root (docs/hosted-oauth.md
- * lists them). axe's source is evaluated through the DevTools protocol, which the page's CSP does
- * not govern, so the audit runs under the same headers a user's browser gets.
+ * Every page of hosted sign-in in Chromium, under its own CSP, in each locale (the browser's
+ * language, sent as Accept-Language): an axe-core audit against WCAG 2.1 A and AA, and a
+ * screenshot on a desktop and a phone viewport, written to
+ * test-results/screenshots/<page>-<locale>-<viewport>.png at the repository root
+ * (docs/hosted-oauth.md lists them). axe's source is evaluated through the DevTools protocol,
+ * which the page's CSP does not govern, so the audit runs under the same headers a user's
+ * browser gets.
  */
 const SHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -57,7 +61,7 @@ async function audit(page: Page): Promise<{ violations: Violation[]; passed: str
   }, AUDIT);
 }
 
-/** Audits the page and writes its screenshot at each viewport. */
+/** Audits the page and writes its screenshot at each viewport; `name` is `<page>-<locale>`. */
 async function auditAndShoot(page: Page, name: string): Promise<void> {
   for (const [viewport, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
@@ -70,8 +74,11 @@ async function auditAndShoot(page: Page, name: string): Promise<void> {
 }
 
 const THEMED = 'pages-themed-app';
+const CONSENT = 'pages-consent-app';
+/** The language each locale's browser sends: its region first, then the language alone. */
+const BROWSER_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' };
 
-describe('pages: an accessibility audit and screenshots of every hosted sign-in page', () => {
+describe('pages: an accessibility audit and screenshots of every hosted sign-in page, in every locale', () => {
   let callback: string;
   let appCallback: Server;
   let kit: GrantKit;
@@ -93,8 +100,10 @@ describe('pages: an accessibility audit and screenshots of every hosted sign-in 
     kit = createGrantKit({
       clients: [
         { id: CLIENT, secret: 'pages-app-secret', callbackUris: [callback] },
-        // The consent screen, in a client's theme.
+        // The consent screen and an error page, in a client's theme.
         { id: THEMED, secret: 'pages-themed-secret', callbackUris: [callback], consent: true, name: 'Acme Mail', accentColor: '#1a73e8' },
+        // The consent screen of a client without a theme.
+        { id: CONSENT, secret: 'pages-consent-secret', callbackUris: [callback], consent: true },
       ],
       secretKeys: ['p'.repeat(40)],
       store: new MemoryStore(),
@@ -122,52 +131,62 @@ describe('pages: an accessibility audit and screenshots of every hosted sign-in 
   const v3 = (q: Record<string, string> = {}): string =>
     `${base}/v3/connect/auth?${new URLSearchParams({ client_id: CLIENT, redirect_uri: callback, response_type: 'code', state: 's', ...q })}`;
 
-  /** A fresh page, or undefined when the test was skipped for want of Chromium. */
-  async function newPage(t: TestContext): Promise<Page | undefined> {
+  /** A browser whose language is the locale's, or undefined when the test was skipped for want of Chromium. */
+  async function contextFor(t: TestContext, locale: Locale): Promise<BrowserContext | undefined> {
     browser ??= await launchChromium(t);
-    return browser?.newPage();
+    return browser?.newContext({ locale: BROWSER_LOCALE[locale] });
   }
 
-  /** Each page reached by a plain visit, with the heading that shows it is the page meant. */
-  const visits: ReadonlyArray<readonly [name: string, url: () => string, heading: string]> = [
-    ['email-v2', () => v2({ login_hint: 'ada@example.com' }), 'Sign in'],
-    ['email-v3', () => v3({ prompt: 'detect' }), 'Sign in'],
-    ['picker', () => v3(), 'Choose how to sign in'],
-    ['picker-with-email', () => v3({ prompt: 'select_provider,detect' }), 'Choose how to sign in'],
-    ['credentials-sandbox', () => v3({ provider: 'sandbox' }), 'Sign in with Sandbox'],
-    ['credentials-imap', () => v3({ provider: 'imap', login_hint: 'ada@aol.com' }), 'Sign in with Other email (IMAP)'],
-    ['credentials-yahoo', () => v3({ provider: 'yahoo', login_hint: 'ada@yahoo.com' }), 'Sign in with Yahoo'],
-    ['credentials-icloud', () => v3({ provider: 'icloud' }), 'Sign in with iCloud'],
-    ['error', () => v3({ redirect_uri: 'https://not-registered.example/cb' }), 'Sign-in failed'],
-    ['consent-themed', () => v3({ client_id: THEMED, provider: 'sandbox', scope: 'email.read_only' }), 'Allow access to your account'],
+  /** Each page reached by a plain visit, with the heading (in the locale's words) that shows it is the page meant. */
+  const visits: ReadonlyArray<readonly [name: string, url: () => string, heading: (t: Catalogue) => string]> = [
+    ['email-v2', () => v2({ login_hint: 'ada@example.com' }), (t) => t.email.title],
+    ['email-v3', () => v3({ prompt: 'detect' }), (t) => t.email.title],
+    ['picker', () => v3(), (t) => t.picker.title],
+    ['picker-with-email', () => v3({ prompt: 'select_provider,detect' }), (t) => t.picker.title],
+    ['credentials-sandbox', () => v3({ provider: 'sandbox' }), (t) => t.credentials.title(providerLabel('sandbox', t))],
+    ['credentials-imap', () => v3({ provider: 'imap', login_hint: 'ada@aol.com' }), (t) => t.credentials.title(providerLabel('imap', t))],
+    ['credentials-yahoo', () => v3({ provider: 'yahoo', login_hint: 'ada@yahoo.com' }), (t) => t.credentials.title('Yahoo')],
+    ['credentials-icloud', () => v3({ provider: 'icloud' }), (t) => t.credentials.title('iCloud')],
+    ['consent', () => v3({ client_id: CONSENT, provider: 'google', scope: 'https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/calendar.readonly' }), (t) => t.consent.title],
+    ['consent-themed', () => v3({ client_id: THEMED, provider: 'sandbox', scope: 'email.read_only' }), (t) => t.consent.title],
+    ['error', () => v3({ redirect_uri: 'https://not-registered.example/cb' }), (t) => t.errorPage.title],
+    // An error once the app's callback is known good: in the app's theme, with a way back to it.
+    ['error-themed', () => v2({ client_id: THEMED, provider: 'exchange' }), (t) => t.errorPage.title],
   ];
 
-  for (const [name, url, heading] of visits) {
-    it(`${name}: no WCAG 2.1 A or AA violation, on a desktop and a phone`, async (t) => {
-      const page = await newPage(t);
-      if (page === undefined) return;
-      await page.goto(url());
-      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await auditAndShoot(page, name);
-      await page.close();
+  for (const locale of LOCALES) {
+    const t = catalogueOf(locale);
+    for (const [name, url, heading] of visits) {
+      it(`${name} (${locale}): no WCAG 2.1 A or AA violation, on a desktop and a phone`, async (tc) => {
+        const context = await contextFor(tc, locale);
+        if (context === undefined) return;
+        const page = await context.newPage();
+        await page.goto(url());
+        await page.getByRole('heading', { name: heading(t), exact: true }).waitFor();
+        assert.equal(await page.getAttribute('html', 'lang'), locale);
+        await auditAndShoot(page, `${name}-${locale}`);
+        await context.close();
+      });
+    }
+
+    it(`a wrong password, then the 429 page (${locale}): no WCAG 2.1 A or AA violation, on a desktop and a phone`, async (tc) => {
+      const context = await contextFor(tc, locale);
+      if (context === undefined) return;
+      const page = await context.newPage();
+      const attempt = async (): Promise<void> => {
+        // An address of each locale's own: the limit counts per address.
+        await page.getByLabel(t.credentials.email, { exact: true }).fill(`grace-${locale}@example.com`);
+        await page.getByLabel(t.credentials.password, { exact: true }).fill('not-the-sandbox-password');
+        await page.getByRole('button', { name: t.credentials.submit }).click();
+      };
+      await page.goto(v3({ provider: 'sandbox' }));
+      await attempt();
+      await page.getByRole('alert').filter({ hasText: t.messages.wrongCredentials }).waitFor();
+      await auditAndShoot(page, `credentials-wrong-password-${locale}`);
+      await attempt();
+      await page.getByRole('heading', { name: t.rateLimited.title }).waitFor();
+      await auditAndShoot(page, `rate-limited-${locale}`);
+      await context.close();
     });
   }
-
-  it('a wrong password, then the 429 page: no WCAG 2.1 A or AA violation, on a desktop and a phone', async (t) => {
-    const page = await newPage(t);
-    if (page === undefined) return;
-    const attempt = async (): Promise<void> => {
-      await page.getByLabel('Email address').fill('grace@example.com');
-      await page.getByLabel('Password').fill('not-the-sandbox-password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    };
-    await page.goto(v3({ provider: 'sandbox' }));
-    await attempt();
-    await page.getByRole('alert').waitFor();
-    await auditAndShoot(page, 'credentials-wrong-password');
-    await attempt();
-    await page.getByRole('heading', { name: 'Too many attempts' }).waitFor();
-    await auditAndShoot(page, 'rate-limited');
-    await page.close();
-  });
 });

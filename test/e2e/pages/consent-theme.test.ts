@@ -6,7 +6,7 @@ import express from 'express';
 import type { Browser } from 'playwright-core';
 import { grantkit } from '../../../adapters/express/index.js';
 import { createGrantKit, MemoryStore, sandboxProvider, type GrantKit } from '../../../src/index.js';
-import { isRenderedPng, launchChromium } from './helpers.js';
+import { cspViolations, isRenderedPng, launchChromium } from './helpers.js';
 
 /**
  * The consent screen of a themed client in Chromium, under the pages' CSP: the app's name, icon
@@ -59,10 +59,7 @@ describe('pages: the consent screen of a themed client, sandbox form flow', () =
     browser = await launchChromium(t);
     if (browser === undefined) return;
     const page = await browser.newPage();
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-    });
+    const violations = cspViolations(page);
     await page.route(ICON, (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
 
     await page.goto(authorize('consent-state'));

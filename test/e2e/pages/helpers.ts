@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Shared pieces of the page tests: a real Chromium (Debian's, driven by playwright-core), and the
@@ -37,11 +37,15 @@ export interface RunningExample {
   stop(): Promise<void>;
 }
 
+/** The line an example server prints last, once it listens; its port is the first group. */
+const EXAMPLE_LISTENING = /listening on http:\/\/localhost:(\d+)/;
+
 /**
  * Starts an example server with PORT=0 and a memory store, as test/e2e/examples/readme.test.ts's startExample
  * does, and also returns what it printed before listening: the hosted sign-in URLs are there.
+ * `listening` is the line that says it is ready (another script, such as `npm run imap`, prints its own).
  */
-export async function startExampleWithOutput(entry: string, env: NodeJS.ProcessEnv = {}): Promise<RunningExample> {
+export async function startExampleWithOutput(entry: string, env: NodeJS.ProcessEnv = {}, listening: RegExp = EXAMPLE_LISTENING): Promise<RunningExample> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, PORT: '0', GRANTKIT_STORE: 'memory', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +58,7 @@ export async function startExampleWithOutput(entry: string, env: NodeJS.ProcessE
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       all += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      const m = listening.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
@@ -82,4 +86,16 @@ export async function startExampleWithOutput(entry: string, env: NodeJS.ProcessE
 /** A PNG that is more than a blank stub: the signature, and some size. */
 export function isRenderedPng(png: Buffer): boolean {
   return png.length > 2000 && png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+}
+
+/**
+ * What Chromium reports as blocked by a page's Content Security Policy, as it happens: a sign-in
+ * form whose post, or the redirect after it, the CSP stopped shows up here.
+ */
+export function cspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+  });
+  return seen;
 }

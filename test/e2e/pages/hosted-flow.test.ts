@@ -12,9 +12,10 @@ import { isRenderedPng, launchChromium, startExampleWithOutput, type RunningExam
 const run = promisify(execFile);
 
 /**
- * Issue 4, item 10, in a real browser: `npm start`, open the sign-in URL it prints, sign in at the
- * sandbox provider's form, land on the example's /callback page, exchange the code shown there with
- * the curl command shown there, and call a guarded demo route with the access token.
+ * The hosted sandbox flow in a real browser: `npm start`, open the sign-in URL it prints, sign in
+ * at the sandbox provider's form (or grantkit's own sandbox form), land on the example's /callback
+ * page, exchange the code shown there with the curl command shown there, and call a guarded demo
+ * route with the access token.
  */
 describe('pages: the hosted sandbox flow in Chromium, against `npm start`', () => {
   let example: RunningExample;
@@ -108,5 +109,23 @@ describe('pages: the hosted sandbox flow in Chromium, against `npm start`', () =
     assert.equal(((await read.json()) as { would: string }).would, 'read messages');
     const write = await fetch(`http://localhost:${example.port}/messages/1`, { method: 'PUT', headers: bearer });
     assert.equal(write.status, 403);
+  });
+
+  it("grantkit's own sandbox form (v3, the printed provider=sandbox URL) → /callback → the curl shown redeems the code", async (t) => {
+    browser ??= await launchChromium(t);
+    if (browser === undefined) return;
+    const page = await browser.newPage();
+    await page.goto(`${printedUrl('sandbox')}&state=form-state`);
+    await page.getByRole('heading', { name: 'Sign in with Sandbox' }).waitFor();
+    await page.getByLabel('Email address').fill('former@example.com');
+    await page.getByLabel('Password').fill('sandbox');
+    await Promise.all([page.waitForURL(new RegExp(`^http://localhost:${example.port}/callback\\?`)), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    assert.equal(await page.locator('#state').textContent(), 'form-state');
+    const curl = (await page.locator('#curl').textContent()) ?? '';
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', curl], { env: { ...process.env, GRANTKIT_CLIENT_SECRET: DEV_CLIENT_SECRET } });
+    const tokens = JSON.parse(stdout) as { provider?: string; email?: string };
+    assert.equal(tokens.provider, 'sandbox', stdout);
+    assert.equal(tokens.email, 'former@example.com');
   });
 });

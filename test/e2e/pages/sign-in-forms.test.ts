@@ -8,7 +8,7 @@ import { grantkit } from '../../../adapters/express/index.js';
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from '../../../examples/shared/config.js';
 import { createGrantKit, imapProvider, MemoryStore, type GrantKit } from '../../../src/index.js';
 import { startImap } from '../../support/providers.js';
-import { launchChromium, startExampleWithOutput, type RunningExample } from './helpers.js';
+import { cspViolations, launchChromium, startExampleWithOutput, type RunningExample } from './helpers.js';
 
 /**
  * grantkit's own sign-in forms in Chromium, under their CSP: the v2 flow without a provider
@@ -17,22 +17,35 @@ import { launchChromium, startExampleWithOutput, type RunningExample } from './h
  */
 describe('pages: v2 without a provider, email page → sandbox form → code, against `npm start`', () => {
   let example: RunningExample;
+  let appCallback: Server;
+  let callback: string;
   let browser: Browser | undefined;
 
   before(async () => {
-    example = await startExampleWithOutput('examples/express/server.ts');
+    // The app's callback on an origin of its own, registered as the example's callback URI: the
+    // code comes to the test (the example's own /callback/v2 page would redeem it first), and the
+    // form's redirect crosses origins under the CSP, as a real app's does.
+    appCallback = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>App</title><h1>App callback</h1>'));
+    await new Promise<void>((resolve) => appCallback.listen(0, '127.0.0.1', resolve));
+    callback = `http://127.0.0.1:${(appCallback.address() as AddressInfo).port}/callback/v2`;
+    example = await startExampleWithOutput('examples/express/server.ts', { GRANTKIT_CALLBACK_URIS: callback });
   });
   after(async () => {
     await browser?.close();
     await example.stop();
+    appCallback.closeAllConnections();
+    appCallback.close();
   });
 
-  it('the printed v2 URL asks for the address, the sandbox form signs in, /oauth/token redeems the code, scopes guard', async (t) => {
+  it('the printed v2 URL asks for the address, the sandbox form signs in under the CSP, /oauth/token redeems the code, scopes guard', async (t) => {
     browser = await launchChromium(t);
     if (browser === undefined) return;
     const printed = /(http:\/\/localhost:\d+\/oauth\/authorize\?\S+)/.exec(example.stdout)?.[1];
     assert.ok(printed, example.stdout);
+    assert.doesNotMatch(printed, /provider=/);
+    assert.equal(new URL(printed).searchParams.get('redirect_uri'), callback);
     const page = await browser.newPage();
+    const blocked = cspViolations(page);
     await page.goto(`${printed}&state=v2-state`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // An address no table places: the picker of configured providers, which offers the sandbox.
@@ -43,10 +56,7 @@ describe('pages: v2 without a provider, email page → sandbox form → code, ag
     await page.getByRole('heading', { name: 'Sign in with Sandbox' }).waitFor();
     assert.equal(await page.getByLabel('Email address').inputValue(), 'newcomer@example.com');
     await page.getByLabel('Password').fill('sandbox');
-    await Promise.all([
-      page.waitForURL(new RegExp(`^http://localhost:${example.port}/callback\\?`)),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
+    await Promise.all([page.waitForURL(`${callback}?**`), page.getByRole('button', { name: 'Sign in' }).click()]);
     const back = new URL(page.url());
     assert.equal(back.searchParams.get('state'), 'v2-state');
     const code = back.searchParams.get('code') ?? '';
@@ -59,6 +69,7 @@ describe('pages: v2 without a provider, email page → sandbox form → code, ag
     const bearer = { authorization: `Bearer ${token.access_token}` };
     assert.equal((await fetch(`http://localhost:${example.port}/messages`, { headers: bearer })).status, 200);
     assert.equal((await fetch(`http://localhost:${example.port}/messages/1`, { method: 'PUT', headers: bearer })).status, 403);
+    assert.deepEqual(blocked, [], 'the CSP let every post and redirect through');
   });
 });
 
@@ -107,6 +118,7 @@ describe('pages: v3 hosted IMAP against a loopback IMAP server', () => {
     browser = await launchChromium(t);
     if (browser === undefined) return;
     const page = await browser.newPage();
+    const blocked = cspViolations(page);
     const auth = `${base}/v3/connect/auth?${new URLSearchParams({ client_id: 'imap-app', redirect_uri: CALLBACK, response_type: 'code', provider: 'imap', state: 'v3-state' })}`;
     const fill = async (password: string): Promise<void> => {
       await page.getByLabel('Email address').fill('ada@mail.test');
@@ -148,5 +160,6 @@ describe('pages: v3 hosted IMAP against a loopback IMAP server', () => {
     const [limited] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/oauth/signin/credentials')), fill('right-password')]);
     assert.equal(limited.status(), 429);
     await page.getByRole('heading', { name: 'Too many attempts' }).waitFor();
+    assert.deepEqual(blocked, [], 'the CSP let every post and redirect through');
   });
 });

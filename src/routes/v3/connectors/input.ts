@@ -19,7 +19,7 @@ const settings = z
 
 const scopes = z.array(z.string().min(1).max(512)).max(200);
 
-const createBody = z.object({
+export const connectorCreateBody = z.object({
   provider: z.string().min(1).max(64),
   name: z.string().min(1).max(256).optional(),
   settings: settings.optional(),
@@ -27,7 +27,7 @@ const createBody = z.object({
   allowed_scopes: scopes.optional(),
 });
 
-const updateBody = z.object({
+export const connectorUpdateBody = z.object({
   name: z.string().min(1).max(256).optional(),
   settings: settings.optional(),
   scope: scopes.optional(),
@@ -50,7 +50,7 @@ function split(s: Settings | undefined): Pick<ConnectorInput, 'clientId' | 'clie
 }
 
 export function connectorCreateInput(body: unknown): ConnectorInput {
-  const b = parseInput(createBody, body);
+  const b = parseInput(connectorCreateBody, body);
   return {
     provider: b.provider,
     ...(b.name === undefined ? {} : { name: b.name }),
@@ -61,7 +61,7 @@ export function connectorCreateInput(body: unknown): ConnectorInput {
 }
 
 export function connectorPatchInput(body: unknown): ConnectorPatch {
-  const b = parseInput(updateBody, body);
+  const b = parseInput(connectorUpdateBody, body);
   return {
     ...(b.name === undefined ? {} : { name: b.name }),
     ...split(b.settings),

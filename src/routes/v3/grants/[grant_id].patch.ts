@@ -12,7 +12,7 @@ import type { Route } from '../../route.js';
 import { apiKeyCaller, namedGrant } from '../caller.js';
 import { v3Json } from '../envelope.js';
 
-const body = z.object({
+export const grantPatchBody = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
   scope: z.array(z.string().min(1).max(512)).min(1).max(200).optional(),
 });
@@ -30,7 +30,7 @@ export const grantsUpdate: Route = {
   readsBody: true,
   async handler({ kit, req, params }) {
     const current = await namedGrant(kit, await apiKeyCaller(kit, req), params['grant_id']!, false);
-    const patch = parseInput(body, req.body);
+    const patch = parseInput(grantPatchBody, req.body);
     let scopes = current.scopes;
     if (patch.scope !== undefined) {
       const wider = patch.scope.find((s) => !current.scopes.includes(s));
@@ -67,7 +67,7 @@ export const grantsUpdate: Route = {
     const updated: GrantRecord = { ...current, scopes, settings, status, updatedAt: now, scopeVocabulary, ...(identity ? { identity } : {}) };
     await kit.store.putGrant(updated);
     if (replace) await kit.store.revokeGrantTokens(current.id);
-    kit.events.emit(
+    await kit.events.emit(
       grantEvent('grant.updated', updated, now, {
         integrationId: meta.connectorId ?? null,
         reauthentication: patch.settings !== undefined,

@@ -9,7 +9,7 @@ import { v3Json } from '../envelope.js';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** The filters Nylas documents for listing grants. Parameters grantkit has no data for (ip, account_id, workspace_id...) are accepted and ignored. */
-const query = z.object({
+export const grantsQuery = z.object({
   limit: int(1, 200).default(10),
   offset: int(0, 1_000_000).default(0),
   sort_by: z.enum(['created_at', 'updated_at']).default('created_at'),
@@ -29,7 +29,7 @@ export const grantsList: Route = {
   readsBody: false,
   async handler({ kit, req }) {
     const c = await apiKeyCaller(kit, req);
-    const q = parseInput(query, queryObject(req.query));
+    const q = parseInput(grantsQuery, queryObject(req.query));
     const grants = await kit.store.listGrants({
       clientId: c.clientId,
       ...(q.email === undefined ? {} : { email: q.email }),

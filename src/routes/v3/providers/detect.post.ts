@@ -5,7 +5,7 @@ import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
 import { v3Json } from '../envelope.js';
 
-const query = z.object({
+export const detectQuery = z.object({
   email: z.string().max(320).regex(/^[^\s@]{1,256}@[^\s@]{1,255}$/, 'must be an email address'),
   // Accepted for the SDK; grantkit's table does not depend on which connectors exist.
   all_provider_types: z.enum(['true', 'false']).optional(),
@@ -20,7 +20,7 @@ export const providersDetect: Route = {
   async handler({ kit, req }) {
     const c = await caller(kit, req);
     await kit.limits.detect(c.clientId);
-    const { email } = parseInput(query, queryObject(req.query));
+    const { email } = parseInput(detectQuery, queryObject(req.query));
     const found = await kit.detector.detect(email);
     const data: Record<string, unknown> = { email_address: email, detected: found !== undefined };
     if (found) {

@@ -5,7 +5,7 @@ import { parseInput } from '../../../../../http/validate.js';
 import type { Route } from '../../../../route.js';
 import { managementAccount, managementClient } from './management.js';
 
-const query = z.object({
+export const accountsQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -18,7 +18,7 @@ export const accountsList: Route = {
   readsBody: false,
   async handler({ kit, req, params }) {
     const client = managementClient(kit, req, params['client_id']!);
-    const { offset, limit } = parseInput(query, queryObject(req.query));
+    const { offset, limit } = parseInput(accountsQuery, queryObject(req.query));
     const grants = await kit.store.listGrants({ clientId: client.id, sortBy: 'createdAt', order: 'asc', offset, limit });
     return json(200, grants.map(managementAccount));
   },

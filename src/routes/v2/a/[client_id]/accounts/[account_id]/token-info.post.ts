@@ -7,7 +7,7 @@ import type { Route } from '../../../../../route.js';
 import { managementClient } from '../management.js';
 import { unixSeconds } from '../../../../../../http/unix-seconds.js';
 
-const body = z.object({ access_token: z.string().min(1).max(4096) });
+export const tokenInfoBody = z.object({ access_token: z.string().min(1).max(4096) });
 
 /**
  * POST /a/{client_id}/accounts/{id}/token-info: the client secret as Basic `secret:`,
@@ -20,7 +20,7 @@ export const tokenInfo: Route = {
   readsBody: true,
   async handler({ kit, req, params }) {
     const client = managementClient(kit, req, params['client_id']!);
-    const { access_token } = parseInput(body, req.body);
+    const { access_token } = parseInput(tokenInfoBody, req.body);
     const found = await kit.store.resolve(hashSecret(access_token), kit.now());
     const grant = found?.grant;
     if (!found || !grant || found.token.kind !== 'access' || grant.id !== params['account_id'] || grant.clientId !== client.id) {
