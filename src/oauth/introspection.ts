@@ -16,7 +16,7 @@ import { lookupOwnedToken } from './token-lookup.js';
  * (its own within the grant's, as the guards enforce them), its client, its grant as `sub`, and
  * its times; `exp` is left out for a v2 token, which lives until revoked.
  */
-const introspectionForm = z.object({
+export const introspectionForm = z.object({
   token: z.string().max(2048),
   token_type_hint: z.string().max(64).optional(),
   client_id: z.string().min(1).max(256).optional(),

@@ -19,7 +19,7 @@ import { lookupOwnedToken, revokeWithFamily } from './token-lookup.js';
  *   hint, since both kinds are looked up anyway. An API key is not a token this endpoint revokes:
  *   `unsupported_token_type` (section 2.2.1).
  */
-const revocationForm = z.object({
+export const revocationForm = z.object({
   token: z.string().max(2048),
   token_type_hint: z.string().max(64).optional(),
   client_id: z.string().min(1).max(256).optional(),

@@ -120,7 +120,7 @@ export const connectUserInfoGet: Route = lazyRoute(
 );
 
 export const connectUserInfoPost: Route = lazyRoute(
-  { method: 'POST', path: '/v3/connect/userinfo', family: 'oauth', readsBody: true },
+  { method: 'POST', path: '/v3/connect/userinfo', family: 'oauth', readsBody: false },
   async () => (await import('./v3/connect/userinfo.post.js')).connectUserInfoPost,
 );
 

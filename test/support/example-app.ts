@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExampleApp } from '../../examples/express/app.js';
-import { DEV_CLIENT_SECRET, loadExampleConfig, type LoadedExampleConfig } from '../../examples/shared/config.js';
+import { loadExampleConfig, type LoadedExampleConfig } from '../../examples/shared/config.js';
 import { Browser, sandboxSignInTo } from './oauth-harness.js';
 
 /**
@@ -32,12 +32,12 @@ export async function startExample(env: NodeJS.ProcessEnv = {}): Promise<Running
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const config = await loadExampleConfig({ GRANTKIT_STORE: 'memory', PORT: '0', ...env }, () => undefined, port);
-  handler = createExampleApp(config.kit, config.clientId, config.hosted);
+  handler = createExampleApp(config.kit, config.clientId, config.hosted, config.clientSecret);
   const callback = config.hosted.demoCallback;
   return {
     base: config.hosted.publicUrl,
     clientId: config.clientId,
-    clientSecret: env['GRANTKIT_CLIENT_SECRET'] ?? DEV_CLIENT_SECRET,
+    clientSecret: config.clientSecret,
     callback,
     config,
     signIn: (url, email = 'ada@example.com', stopAt = callback) => sandboxSignInTo(new Browser(), url, email, [stopAt]),

