@@ -171,6 +171,7 @@ export function startupMessage(hosted: ExampleHosted, clientId: string, provider
     `or sign in on grantkit's own sandbox form (v3): ${signInUrl(hosted, clientId, 'sandbox')}`,
     `or on its IMAP form (v3): ${signInUrl(hosted, clientId, 'imap')}`,
     `or start a v2 sign-in, which asks for your email address first: ${v2SignInUrl(hosted, clientId)}`,
+    `OpenID Connect and OAuth 2.0 clients: the issuer is ${hosted.publicUrl} (${hosted.publicUrl}/.well-known/openid-configuration)`,
     imapPrivateHosts
       ? 'The IMAP form may name a server on this machine or its network (GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true): `npm run imap` starts one.'
       : 'The IMAP form takes public servers only; GRANTKIT_IMAP_ALLOW_PRIVATE_HOSTS=true lets it use `npm run imap` on this machine.',

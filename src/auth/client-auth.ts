@@ -10,7 +10,8 @@ import { readAuthorization, type Credential } from './credentials.js';
  * How a client authenticates, in every form grantkit accepts, and nothing else anywhere:
  * - the body's `client_secret` (native `/connect/*`, hosted v2 `/oauth/token`);
  * - HTTP Basic as Nylas sends it, `secret:` (the v6 SDK; the v2 management routes take only this);
- * - HTTP Basic as RFC 6749 sends it, `client_id:secret`, each part form-encoded (`/v3/connect/token`);
+ * - HTTP Basic as RFC 6749 sends it, `client_id:secret`, each part form-encoded (`/v3/connect/token`,
+ *   and the RFC 7009 and RFC 7662 forms of `/v3/connect/revoke` and `/v3/connect/introspect`);
  * - an API key of the same client in place of the secret (the v8 SDK sends one as `client_secret`).
  */
 
@@ -141,6 +142,49 @@ export function tokenEndpointClient(
     throw new GrantKitError('invalid_request', 'Send the client secret in the Authorization header or in the body, not both.');
   }
   return { clientId: id, secret: secret === '' ? fromBody : secret, basic: true };
+}
+
+/** What endpointClient reads: the kit's clients, its store (API keys) and clock, and the realm of its challenges. */
+export interface ClientAuthDeps {
+  readonly clients: ClientRegistry;
+  readonly store: Store;
+  now(): number;
+  readonly options: { readonly realm: string };
+}
+
+/** A client at an OAuth endpoint, and whether it proved itself with its secret (or an API key of its own). */
+export interface EndpointClient {
+  readonly client: RegisteredClient;
+  /** False when it presented nothing: a public client, or a code exchange that PKCE stands in for. */
+  readonly authenticated: boolean;
+}
+
+/**
+ * Who must prove itself at an endpoint: every client (introspection), a confidential one (a public
+ * client names itself by id, as at revocation), or nobody yet (the token endpoint decides by grant).
+ */
+export type ProofRequired = 'always' | 'confidential' | 'endpoint';
+
+/**
+ * Client authentication at the OAuth endpoints (token, revocation, introspection): who the client
+ * says it is (tokenEndpointClient's rules), and the secret or API key it presents checked. An
+ * unknown client, a wrong secret and a missing one that `required` asks for are the same
+ * `invalid_client`, with the Basic challenge when the client tried HTTP Basic.
+ */
+export async function endpointClient(
+  deps: ClientAuthDeps,
+  authorization: string | string[] | undefined,
+  body: { readonly client_id?: string | undefined; readonly client_secret?: string | undefined },
+  required: ProofRequired,
+): Promise<EndpointClient> {
+  // Where every caller must prove itself, one that names no client has failed to: 401, not a missing field.
+  if (required === 'always' && body.client_id === undefined && !isBasicScheme(authorization)) throw invalidClient();
+  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, deps.options.realm);
+  const client = deps.clients.get(presented.clientId);
+  const matches = client && (await secretOrApiKeyMatches(deps.clients, deps.store, deps.now(), client, presented.secret));
+  const missing = matches === undefined && (required === 'always' || (required === 'confidential' && client?.secretHash !== null));
+  if (!client || matches === false || missing) throw withClientChallenge(invalidClient(), presented.basic, deps.options.realm);
+  return { client, authenticated: matches === true };
 }
 
 /**

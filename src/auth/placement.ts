@@ -3,7 +3,8 @@ import { bearerChallenge } from '../errors/challenges.js';
 
 /**
  * Where the caller's credential may travel on a bearer-protected request (the guards, `gate()`,
- * `resolve()`, `/account`, `/v3/grants/*`): in one Authorization header, and only there.
+ * `resolve()`, `/account`, `/v3/connect/userinfo`, `/v3/grants/*`): in one Authorization header,
+ * and only there.
  *
  * RFC 6750 section 2: a client "MUST NOT use more than one method to transmit the token in each
  * request". A token in the header and an `access_token` in the query or body leaves two answers
@@ -18,7 +19,7 @@ import { bearerChallenge } from '../errors/challenges.js';
 
 /** Whether one of grantkit's own routes takes its caller's token from the header alone. */
 export function headerOnlyRoute(routePath: string): boolean {
-  return routePath === '/account' || routePath === '/v3/grants' || routePath.startsWith('/v3/grants/');
+  return routePath === '/account' || routePath === '/v3/connect/userinfo' || routePath === '/v3/grants' || routePath.startsWith('/v3/grants/');
 }
 
 /** The request facts the rule reads. */

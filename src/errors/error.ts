@@ -12,6 +12,7 @@ export type GrantKitErrorCode =
   | 'invalid_grant'
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
+  | 'unsupported_token_type'
   | 'provider_auth_failed'
   | 'not_found'
   | 'method_not_allowed'
@@ -34,6 +35,7 @@ const STATUS: Readonly<Record<GrantKitErrorCode, number>> = {
   invalid_grant: 400,
   unsupported_grant_type: 400,
   unsupported_response_type: 400,
+  unsupported_token_type: 400,
   provider_auth_failed: 401,
   not_found: 404,
   method_not_allowed: 405,

@@ -95,6 +95,14 @@ export function recordedIdentity(grant: GrantRecord, keyring: Keyring): GrantIde
   return unprovenIdentity(grant.provider, grant.email, 'legacy');
 }
 
+/**
+ * OpenID's `email_verified` for a grant (userinfo, id_tokens): true exactly when its recorded proof
+ * is one the provider vouches for.
+ */
+export function emailVerified(grant: GrantRecord, keyring: Keyring): boolean {
+  return recordedIdentity(grant, keyring).strength === 'verified';
+}
+
 /** Addresses compare case-insensitively everywhere. */
 function sameEmail(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

@@ -6,6 +6,7 @@ import type { WebhookEndpoint } from '../webhooks/delivery.js';
 import type { ProviderLookup } from '../providers/detect.js';
 import type { AuditSink } from '../audit/events.js';
 import type { Logger } from '../audit/logger.js';
+import { isAllowedCallbackScheme } from '../oauth/callback-uri.js';
 
 /**
  * The shape of every option, as data: what each may hold, with the words a misuse is reported in.
@@ -42,6 +43,17 @@ function fn<T>() {
 const nonEmpty = z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string');
 const anyUrl = z.url({ error: 'must be a URL' });
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' });
+/**
+ * An issuer identifier (RFC 8414 section 2, OpenID Connect Discovery): clients compare it with the
+ * `iss` of every id_token and authorization response, so it must be a URL they can trust, https
+ * (http only on loopback, for development) and without query or fragment.
+ */
+const issuerUrl = z
+  .string({ error: 'must be a string' })
+  .max(256, 'must be at most 256 characters')
+  .refine((v) => isAllowedCallbackScheme(v) && !/[?#]/.test(v), {
+    error: 'must be an https URL without query or fragment (http only for localhost and 127.0.0.1)',
+  });
 const secretKey = z.string({ error: 'must be a string' }).min(32, 'must be at least 32 characters');
 
 const rateLimit = z.union(
@@ -127,7 +139,7 @@ export const optionsSchema = z.object({
       }),
     )
     .optional(),
-  issuer: z.string({ error: 'must be a string' }).min(1, 'must be 1 to 256 characters').max(256, 'must be 1 to 256 characters').optional(),
+  issuer: issuerUrl.optional(),
   rateLimits: z
     .union(
       [

@@ -84,7 +84,7 @@ export interface GrantKitOptions extends ObservabilityOptions {
    * retries wait in the store (a store without the delivery queue keeps them in process memory).
    */
   readonly webhooks?: readonly WebhookEndpoint[];
-  /** `iss` reported by /v3/connect/tokeninfo. Default `grantkit`. */
+  /** The `iss` of id_tokens, authorization responses and discovery: an https URL (http on loopback). Default: `hostedOAuth.publicUrl`, else `grantkit`. */
   readonly issuer?: string;
   /** Hosted OAuth (/oauth/authorize, /v3/connect/auth and their token endpoints); see oauth/hosted.ts. */
   readonly hostedOAuth?: HostedOAuthOptions;
@@ -134,7 +134,7 @@ export interface ResolvedOptions extends ResolvedObservability {
 export const OPTION_DEFAULTS = Object.freeze({
   defaultScopes: DEFAULT_V2_SCOPES,
   realm: 'grantkit',
-  issuer: 'grantkit',
+  issuer: 'grantkit', // without a public URL
   storeTimeoutMs: 2000,
   providerTimeoutMs: 5000,
   requireHttps: 'production',
@@ -166,6 +166,7 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
   if (options.trustProxy !== undefined) warnTrustProxyDeprecated();
   const store = options.store ?? new MemoryStore();
   const requireHttps = options.requireHttps ?? OPTION_DEFAULTS.requireHttps;
+  const hostedOAuth = resolveHostedOAuth(options.hostedOAuth ?? {});
   return Object.freeze({
     clients,
     providers,
@@ -184,8 +185,9 @@ export function resolveOptions(options: GrantKitOptions): ResolvedOptions {
     providerTimeoutMs: options.providerTimeoutMs ?? OPTION_DEFAULTS.providerTimeoutMs,
     providerLookup: options.providerLookup,
     webhooks: Object.freeze((options.webhooks ?? []).map(resolveWebhook)),
-    issuer: options.issuer ?? OPTION_DEFAULTS.issuer,
-    hostedOAuth: resolveHostedOAuth(options.hostedOAuth ?? {}),
+    // OpenID clients discover grantkit under its issuer: by default, the URL grantkit is reached at.
+    issuer: options.issuer ?? hostedOAuth.publicUrl ?? OPTION_DEFAULTS.issuer,
+    hostedOAuth,
     rateLimits: resolveRateLimits(options.rateLimits),
   });
 }
@@ -272,6 +274,8 @@ function resolveHostedOAuth(h: HostedOAuthOptions): ResolvedHostedOAuth {
   });
 }
 
+const neverSkip = (): boolean => false;
+
 /** `false` turns every limit off; inside the object, `false` turns one off and a missing one takes its default. */
 function resolveRateLimits(given: GrantKitOptions['rateLimits']): ResolvedRateLimits {
   const rule = (name: RateLimitName): RateLimit | false => {
@@ -286,8 +290,4 @@ function resolveRateLimits(given: GrantKitOptions['rateLimits']): ResolvedRateLi
     detectPerClient: rule('detectPerClient'),
     skip: (given === false ? undefined : given?.skip) ?? neverSkip,
   });
-}
-
-function neverSkip(): boolean {
-  return false;
 }

@@ -27,7 +27,7 @@ export function runRoute(kit: KitContext, matched: MatchedRoute, input: RouteInp
 }
 
 async function answer(kit: KitContext, matched: MatchedRoute, input: RouteInput): Promise<SerializedResponse> {
-  const { route, params } = matched;
+  const { route, params, mounted } = matched;
   try {
     if (!kit.readiness.started) throw notReady();
     if (kit.options.requireHttps && route.path.startsWith('/v3/')) {
@@ -51,7 +51,7 @@ async function answer(kit: KitContext, matched: MatchedRoute, input: RouteInput)
       secure: input.secure,
       ip: input.ip ?? input.stream.socket.remoteAddress,
     };
-    return serialize(await route.handler({ kit, req, params }));
+    return serialize(await route.handler({ kit, req, params, mounted }));
   } catch (e) {
     return serialize(renderThrown(e, route.family, kit.options.onError));
   }

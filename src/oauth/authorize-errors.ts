@@ -5,7 +5,7 @@ import type { ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { en } from '../locales/en.js';
 import type { KitFoundation } from '../kit/foundation.js';
-import { withParams } from './callback-uri.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { lookOf } from './page-look.js';
 
 export interface AuthorizeError {
@@ -15,11 +15,13 @@ export interface AuthorizeError {
   readonly redirect: boolean;
   /** The page's language and theme, when it is a page; English and plain when not given. */
   readonly look?: PageLook;
+  /** The kit's issuer, which every authorization response names (RFC 9207). */
+  readonly issuer: string;
 }
 
 /** Where a sign-in's errors go: back to its app, or, when the app asked for none, to a page in the sign-in's look. */
 export function toApp(kit: KitContext, r: { readonly clientId: string; readonly redirectUri: string; readonly state?: string | undefined; readonly redirectOnError: boolean; readonly locale?: string | undefined }): AuthorizeError {
-  return { redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError, look: lookOf(kit, r) };
+  return { redirectUri: r.redirectUri, state: r.state, redirect: r.redirectOnError, look: lookOf(kit, r), issuer: kit.options.issuer };
 }
 
 /**
@@ -28,7 +30,7 @@ export function toApp(kit: KitContext, r: { readonly clientId: string; readonly 
  */
 export function errorResponse(to: AuthorizeError, err: GrantKitError): ResponseDescriptor {
   const oauthError = oauthErrorOf(err);
-  const location = withParams(to.redirectUri, {
+  const location = authorizationResponseUri(to.issuer, to.redirectUri, {
     error: oauthError,
     error_description: err.message,
     ...(err.v3Type !== undefined ? { error_type: err.v3Type } : {}),

@@ -60,6 +60,7 @@ export const v3AuthorizeQuery = z.object({
   credential_id: opt(256),
   options: opt(256),
   include_grant_scopes: opt(8),
+  nonce: opt(256),
 });
 
 /** Reads the query strictly: repeats are refused, and validation errors name the field, never echo the value. */
@@ -193,6 +194,7 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
     const p = pkce(kit, checked, q.code_challenge, q.code_challenge_method);
     const named = (q.provider ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     checkV3Providers(named);
+    const scopes = scopeList(q.scope);
     const r: SignInRequest = {
       api: 'v3',
       clientId: checked.id,
@@ -200,9 +202,11 @@ export async function authorizeV3(kit: KitContext, req: RequestLike): Promise<Re
       responseType: 'code',
       ...(q.state !== undefined ? { state: q.state } : {}),
       ...(q.login_hint !== undefined && q.login_hint !== '' ? { loginHint: q.login_hint } : {}),
-      accessType: q.access_type ?? 'online',
-      scopes: scopeList(q.scope),
+      // Nylas clients ask for a refresh token with access_type=offline, OpenID clients with the offline_access scope.
+      accessType: q.access_type ?? (scopes?.includes('offline_access') ? 'offline' : 'online'),
+      scopes,
       ...p,
+      ...(q.nonce !== undefined && q.nonce !== '' ? { nonce: q.nonce } : {}),
       redirectOnError: true,
       locale,
       query: req.query.toString(),

@@ -22,11 +22,22 @@ export function callbackAllowed(client: RegisteredClient, uri: string): boolean 
   return client.callbackUris.includes(uri) && isAllowedCallbackScheme(uri);
 }
 
-/** The callback URI with parameters added to its query (existing ones kept), or in the fragment. */
-export function withParams(uri: string, params: Readonly<Record<string, string | undefined>>, inFragment = false): string {
+/**
+ * Where an authorization response goes: the callback URI with the response's parameters added to
+ * its query (existing ones kept), or in the fragment. Every response, a code, a token or an error,
+ * also carries `iss`, the issuer (RFC 9207), so a client that signs in at several servers can tell
+ * which one answered it (the mix-up defence of RFC 9700 section 4.4).
+ */
+export function authorizationResponseUri(
+  issuer: string,
+  uri: string,
+  params: Readonly<Record<string, string | undefined>>,
+  inFragment = false,
+): string {
   const url = new URL(uri);
   const target = inFragment ? new URLSearchParams() : url.searchParams;
   for (const [k, v] of Object.entries(params)) if (v !== undefined) target.set(k, v);
+  target.set('iss', issuer);
   if (inFragment) url.hash = target.toString();
   return url.toString();
 }

@@ -5,7 +5,7 @@ import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import { parseInput } from '../http/validate.js';
 import { signInRefused, toApp } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { consented } from './consent.js';
 import { clearFlowCookie, flowCookieMatches } from './flow-cookie.js';
 import { takeFlow, type FlowData } from './flow-state.js';
@@ -150,7 +150,12 @@ async function implicitLocation(kit: KitContext, flow: FlowData, account: Hosted
   const grant = await upsertHostedGrant(kit, account, providerTokens, 'hosted');
   const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
   kit.audit?.emit({ type: 'signin.succeeded', flow: 'hosted', api: flow.api, clientId: grant.clientId, provider: grant.provider, grantId: grant.id });
-  return withParams(flow.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state }, true);
+  return authorizationResponseUri(
+    kit.options.issuer,
+    flow.redirectUri,
+    { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: flow.state },
+    true,
+  );
 }
 
 /** The authorization code flow: a one-time code for the app's callback URI, redeemed at the token endpoint. */
@@ -171,9 +176,10 @@ async function codeLocation(kit: KitContext, provider: string, flow: FlowData, a
       accessType: flow.accessType,
       ...(flow.state !== undefined ? { state: flow.state } : {}),
       ...(flow.challenge !== undefined && flow.method !== undefined ? { challenge: flow.challenge, method: flow.method } : {}),
+      ...(flow.nonce !== undefined ? { nonce: flow.nonce } : {}),
     },
     providerTokens,
     HOSTED_CODE_TTL_MS,
   );
-  return withParams(flow.redirectUri, { code, state: flow.state });
+  return authorizationResponseUri(kit.options.issuer, flow.redirectUri, { code, state: flow.state });
 }

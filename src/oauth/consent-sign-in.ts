@@ -4,7 +4,7 @@ import { PAGE_HEADERS } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';
 import type { KitContext } from '../kit/context.js';
 import { signInRefused, toApp } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { providerStep } from './provider-step.js';
 import { expiredForm, takeSignInForm } from './sign-in-forms.js';
 
@@ -24,7 +24,8 @@ export async function submitConsent(kit: KitContext, req: RequestLike): Promise<
   const { request: r, provider } = taken;
   if (form.decision === 'decline') {
     kit.audit?.emit({ type: 'signin.failed', flow: 'hosted', api: r.api, clientId: r.clientId, provider, reason: 'access_denied' });
-    const location = withParams(r.redirectUri, { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state });
+    const declined = { error: 'access_denied', error_description: 'The user declined to give access.', state: r.state };
+    const location = authorizationResponseUri(kit.options.issuer, r.redirectUri, declined);
     return { status: 303, headers: { location, ...PAGE_HEADERS } };
   }
   try {

@@ -51,7 +51,10 @@ export function planV2(provider: 'google' | 'microsoft', scopes: readonly V2Scop
 /**
  * v3: provider scopes as given. Request scopes win over the connector's defaults, at
  * least one set must exist, and each must literally match the connector's allowed list. Exchange
- * scopes are refused.
+ * scopes are refused. The identity scopes an OpenID client asks for (`openid`, `email`, `profile`,
+ * `offline_access`) grant no mailbox access, so no allowed list needs to name them; Google has no
+ * `offline_access` scope (grantkit asks it for offline access by `access_type=offline`), so that one
+ * is not sent to Google.
  */
 export function planV3(connector: ConnectorRecord, requested: readonly string[] | undefined): ScopePlan {
   const scopes = [...new Set(requested !== undefined && requested.length > 0 ? requested : connector.defaultScopes)];
@@ -65,12 +68,13 @@ export function planV3(connector: ConnectorRecord, requested: readonly string[] 
     );
   }
   if (connector.allowedScopes !== null) {
-    const outside = scopes.find((s) => !connector.allowedScopes!.includes(s));
+    const outside = scopes.find((s) => !IDENTITY.has(s) && !connector.allowedScopes!.includes(s));
     if (outside !== undefined) throw bad(`Scope "${outside.slice(0, 128)}" is not allowed by the ${connector.provider} connector.`);
   }
   const needs: Record<string, readonly string[]> = {};
   for (const s of scopes) needs[s] = [s];
-  const upstream = new Set<string>([...scopes, ...identityScopes(connector.provider)]);
+  const sent = connector.provider === 'google' ? scopes.filter((s) => s !== 'offline_access') : scopes;
+  const upstream = new Set<string>([...sent, ...identityScopes(connector.provider)]);
   return { requested: scopes, upstream: [...upstream], needs };
 }
 

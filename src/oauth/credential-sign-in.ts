@@ -9,7 +9,7 @@ import type { KitContext } from '../kit/context.js';
 import { providerFailure } from '../providers/failures.js';
 import type { VerifiedAccount } from '../providers/provider.js';
 import { signInRefused, toApp } from './authorize-errors.js';
-import { withParams } from './callback-uri.js';
+import { authorizationResponseUri } from './callback-uri.js';
 import { credentialScopes, showCredentialForm, type CredentialScopes } from './credential-form.js';
 import { credentialSettings, type Security, type ServerFields } from './credential-providers.js';
 import { clearFlowCookie } from './flow-cookie.js';
@@ -111,7 +111,8 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
     const grant = await upsertHostedGrant(kit, account, verified.settings, 'hosted');
     const accessToken = await issueGrantToken(kit, { kind: 'access', grant, family: null, expiresAt: null });
     kit.audit?.emit({ type: 'signin.succeeded', flow: 'hosted', api: r.api, clientId: r.clientId, provider, grantId: grant.id });
-    return withParams(r.redirectUri, { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: r.state }, true);
+    const params = { access_token: accessToken, token_type: 'bearer', account_id: grant.id, state: r.state };
+    return authorizationResponseUri(kit.options.issuer, r.redirectUri, params, true);
   }
   const code = await issueHostedCode(
     kit,
@@ -131,9 +132,10 @@ async function signedIn(kit: KitContext, r: SignInRequest, provider: string, sco
       ...(account.identity !== undefined ? { identity: account.identity } : {}),
       ...(r.state !== undefined ? { state: r.state } : {}),
       ...(r.challenge !== undefined && r.method !== undefined ? { challenge: r.challenge, method: r.method } : {}),
+      ...(r.nonce !== undefined ? { nonce: r.nonce } : {}),
     },
     verified.settings,
     HOSTED_CODE_TTL_MS,
   );
-  return withParams(r.redirectUri, { code, state: r.state });
+  return authorizationResponseUri(kit.options.issuer, r.redirectUri, { code, state: r.state });
 }

@@ -31,6 +31,8 @@ export interface HostedPending {
   readonly state?: string;
   readonly challenge?: string;
   readonly method?: PkceMethod;
+  /** The v3 authorization request's `nonce`, for the id_token. */
+  readonly nonce?: string;
   /** Who proved the address at the callback (absent in codes issued before it was recorded). */
   readonly identity?: GrantIdentity;
   /** The grant's scope vocabulary when it is not the API's (a v3 credential form without a connector takes Nylas scopes). */
@@ -96,6 +98,7 @@ const hostedPending: z.ZodType<HostedPending> = z.object({
   state: z.string().optional(),
   challenge: z.string().optional(),
   method: z.enum(['S256', 's256', 'plain']).optional(),
+  nonce: z.string().optional(),
   identity: grantIdentity.optional(),
   scopeVocabulary: z.enum(['v2', 'v3']).optional(),
   verifiedBy: z.literal('native').optional(),

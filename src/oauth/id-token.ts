@@ -26,6 +26,12 @@ export interface IdTokenClaims {
   readonly email: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /** Whether the provider vouched for the address (the grant's recorded proof). */
+  readonly emailVerified?: boolean;
+  /** The user's name, when the provider gave one. */
+  readonly name?: string;
+  /** The authorization request's `nonce`, which an OpenID client checks (OpenID Connect Core section 3.1.3.7). */
+  readonly nonce?: string;
 }
 
 interface Loaded {
@@ -50,7 +56,13 @@ export class IdTokenSigner {
 
   async sign(c: IdTokenClaims): Promise<string> {
     const [{ key, alg, kid }, { SignJWT }] = await Promise.all([this.#loaded, import('jose/jwt/sign')]);
-    return new SignJWT({ email: c.email })
+    const claims = {
+      email: c.email,
+      ...(c.emailVerified !== undefined ? { email_verified: c.emailVerified } : {}),
+      ...(c.name !== undefined && c.name !== '' ? { name: c.name } : {}),
+      ...(c.nonce !== undefined ? { nonce: c.nonce } : {}),
+    };
+    return new SignJWT(claims)
       .setProtectedHeader({ alg, kid, typ: 'JWT' })
       .setIssuer(c.issuer)
       .setAudience(c.audience)

@@ -35,7 +35,7 @@ export async function refresh(kit: KitContext, client: RegisteredClient, token: 
     previousHash: hashPrefix(old.hash),
     family: hashPrefix(family),
   });
-  return issueV3Tokens(kit, grant, family, now, undefined, next, accessScopes);
+  return issueV3Tokens(kit, grant, family, now, undefined, { refreshToken: next, scopes: accessScopes });
 }
 
 /**

@@ -21,6 +21,8 @@ export interface SignInRequest {
   readonly scopes: readonly string[] | null;
   readonly challenge?: string;
   readonly method?: PkceMethod;
+  /** v3 `nonce`: the id_token of the code this request ends in carries it back. */
+  readonly nonce?: string;
   /** v2 `redirect_on_error`; always true in v3. */
   readonly redirectOnError: boolean;
   /** The locale every page of the sign-in speaks, chosen when it began (page-look.ts); absent is English. */
@@ -43,6 +45,7 @@ export const flowRequestFields = {
   accessType: z.enum(['online', 'offline']),
   challenge: z.string().optional(),
   method: z.enum(['S256', 's256', 'plain']).optional(),
+  nonce: z.string().optional(),
   redirectOnError: z.boolean(),
   locale: z.string().max(16).optional(),
 } satisfies { readonly [K in keyof FlowRequest]-?: z.ZodType<FlowRequest[K]> };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hashPrefix } from '../audit/trail.js';
-import { clientWithSecret, invalidClient, secretOrApiKeyMatches, tokenEndpointClient } from '../auth/client-auth.js';
+import { clientWithSecret, endpointClient, invalidClient } from '../auth/client-auth.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { GrantKitError } from '../errors/error.js';
 import { parseInput } from '../http/validate.js';
@@ -49,14 +49,10 @@ export const v2TokenBody = z.object({
  */
 export async function exchangeV3(kit: KitContext, input: unknown, authorization?: string | string[]): Promise<V3TokenResponse> {
   const body = parseInput(v3TokenBody, input);
-  const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, kit.options.realm);
-  const client = kit.clients.get(presented.clientId);
-  if (!client) throw invalidClient();
-  const auth = await secretOrApiKeyMatches(kit.clients, kit.store, kit.now(), client, presented.secret);
-  if (auth === false) throw invalidClient();
+  const { client, authenticated } = await endpointClient(kit, authorization, body, 'endpoint');
   if (body.grant_type === 'refresh_token') {
     // A confidential client refreshes with its secret (or API key); a public one is bound by client id.
-    if (auth === undefined && client.secretHash !== null) throw invalidClient();
+    if (!authenticated && client.secretHash !== null) throw invalidClient();
     if (body.refresh_token === undefined) throw new GrantKitError('invalid_request', '"refresh_token" is required.');
     return refresh(kit, client, body.refresh_token, body.scope);
   }
@@ -64,7 +60,7 @@ export async function exchangeV3(kit: KitContext, input: unknown, authorization?
   if (body.redirect_uri === undefined || body.redirect_uri === '') throw new GrantKitError('invalid_request', '"redirect_uri" is required.');
   // The secret may be left out when PKCE stands in for it (as the v3 token endpoint and the v8 SDK allow).
   const hasVerifier = body.code_verifier !== undefined && body.code_verifier !== '';
-  if (auth === undefined && !hasVerifier && client.secretHash !== null) throw invalidClient();
+  if (!authenticated && !hasVerifier && client.secretHash !== null) throw invalidClient();
   const { pending, codeHash } = await takeCode(kit, body.code, 'v3', client.id, body.redirect_uri);
   if (pending.challenge !== undefined && pending.method !== undefined) {
     if (!hasVerifier) throw invalidGrant('"code_verifier" is required: the authorization used PKCE.');
@@ -72,12 +68,13 @@ export async function exchangeV3(kit: KitContext, input: unknown, authorization?
   } else if (hasVerifier) {
     // RFC 9700 section 4.8: a verifier for a code issued without a challenge is a downgrade attempt.
     throw invalidGrant('This code was issued without a code_challenge; do not send a code_verifier.');
-  } else if (auth === undefined) {
+  } else if (!authenticated) {
     throw invalidClient();
   }
   const grant = await completeGrant(kit, pending, codeHash, 'v3');
   const now = kit.now();
-  const tokens = await issueV3Tokens(kit, grant, codeHash, now, pending.accessType === 'offline' ? now + kit.hosted.refreshMaxMs : undefined);
+  const refreshMaxAt = pending.accessType === 'offline' ? now + kit.hosted.refreshMaxMs : undefined;
+  const tokens = await issueV3Tokens(kit, grant, codeHash, now, refreshMaxAt, pending.nonce === undefined ? {} : { nonce: pending.nonce });
   return { ...tokens, provider: pending.grantProvider };
 }
 

@@ -46,6 +46,7 @@ export async function redirectUpstream(kit: KitContext, r: SignInRequest, s: Ups
     ...(r.loginHint !== undefined ? { loginHint: r.loginHint } : {}),
     ...(r.locale !== undefined ? { locale: r.locale } : {}),
     ...(r.challenge !== undefined && r.method !== undefined ? { challenge: r.challenge, method: r.method } : {}),
+    ...(r.nonce !== undefined ? { nonce: r.nonce } : {}),
   };
   const strategy = await kit.hosted.strategy(s.connector, kit.connectors.endpoints(s.connector), kit.connectors.clientSecret(s.connector), kit.options.providerTimeoutMs);
   let stateToken: string | undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import { emailVerified } from '../grants/identity.js';
 import { issueGrantToken } from '../grants/issue-token.js';
 import type { KitContext } from '../kit/context.js';
 import type { GrantRecord } from '../store/records.js';
@@ -33,6 +34,16 @@ export interface RefreshData {
 
 export const refreshData: z.ZodType<RefreshData> = z.object({ maxAt: z.number() });
 
+/** What a token response may carry beyond a fresh chain's. */
+export interface IssueMore {
+  /** A refresh: the chain's successor token, already stored. */
+  readonly refreshToken?: string;
+  /** The scopes the access token acts with, when they are not the grant's. */
+  readonly scopes?: readonly string[];
+  /** The authorization request's `nonce`, for the id_token of a code exchange. */
+  readonly nonce?: string;
+}
+
 /**
  * Access token (+ refresh token when `refreshMaxAt` is set) and id_token for a grant. Tokens of
  * one chain share a family, so a replayed code or refresh token revokes them together.
@@ -43,9 +54,9 @@ export async function issueV3Tokens(
   family: string,
   now: number,
   refreshMaxAt: number | undefined,
-  refreshToken?: string,
-  scopes: readonly string[] = grant.scopes,
+  more: IssueMore = {},
 ): Promise<V3TokenResponse> {
+  const { refreshToken, scopes = grant.scopes, nonce } = more;
   const ttl = kit.hosted.accessTokenTtlMs;
   const accessToken = newSecret(TOKEN_PREFIX.access);
   await putToken(kit, { kind: 'access', token: accessToken, grant, family, expiresAt: now + ttl, data: null, scopes });
@@ -60,8 +71,11 @@ export async function issueV3Tokens(
     audience: grant.clientId,
     subject: grant.id,
     email: grant.email,
+    emailVerified: emailVerified(grant, kit.keyring),
+    name: grant.name,
     issuedAt: iat,
     expiresAt: iat + Math.floor(ttl / 1000),
+    ...(nonce !== undefined ? { nonce } : {}),
   });
   return {
     access_token: accessToken,

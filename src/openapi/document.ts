@@ -31,9 +31,10 @@ export interface DocumentInput {
 
 const TAGS: OpenApiDocument['tags'] = [
   { name: 'native', description: 'Native and custom sign-in, and what a v2 token does for itself.' },
-  { name: 'hosted', description: 'Hosted OAuth: authorize, callback, the sign-in forms, token, revoke and token info.' },
+  { name: 'hosted', description: 'Hosted OAuth: authorize, callback, the sign-in forms, token, revoke, token info, introspection and userinfo.' },
   { name: 'admin', description: "The application's administration, with its API key or client secret." },
   { name: 'jwks', description: "The public key that signs hosted sign-in's id_tokens." },
+  { name: 'discovery', description: 'The authorization server metadata that OAuth and OpenID clients configure themselves from.' },
   { name: 'app', description: "The app's own routes, with the scopes grantkit's guards require." },
 ];
 
@@ -46,11 +47,13 @@ const SECURITY: Readonly<Record<Caller, readonly SecurityRequirement[] | undefin
   token: [{ bearerToken: [] }],
   'api-key': [{ apiKey: [] }],
   'api-key-or-token': [{ apiKey: [] }, { bearerToken: [] }],
+  'client-or-bearer': [{ clientSecretBasic: [] }, { apiKey: [] }, { bearerToken: [] }, {}],
 };
 
 const CLIENT_AUTHENTICATION: Readonly<Partial<Record<Caller, readonly string[]>>> = {
   'client-optional': ['client_secret_basic', 'client_secret_post', 'none'],
   client: ['client_secret_basic', 'client_secret_post'],
+  'client-or-bearer': ['client_secret_basic', 'client_secret_post', 'none'],
 };
 
 function success(spec: OperationSpec): Response {
@@ -76,7 +79,7 @@ function grantkitOperation(route: Route, spec: OperationSpec, path: string, fami
     summary: spec.summary,
     tags: [family],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(spec.body === undefined ? {} : { requestBody: { required: true, content: bodyContent(spec.body, spec.form === true) } }),
+    ...(spec.body === undefined ? {} : { requestBody: { required: spec.bodyOptional !== true, content: bodyContent(spec.body, spec.form === true) } }),
     responses: { [String(spec.status)]: success(spec), '4XX': error, '5XX': error },
     ...(security === undefined ? {} : { security }),
     ...(clientAuthentication === undefined ? {} : { 'x-grantkit-client-authentication': clientAuthentication }),

@@ -6,6 +6,8 @@ import { callbackQuery } from '../oauth/callback.js';
 import { consentForm } from '../oauth/consent-sign-in.js';
 import { credentialForm } from '../oauth/credential-sign-in.js';
 import { emailForm } from '../oauth/email-step.js';
+import { introspectionForm } from '../oauth/introspection.js';
+import { revocationForm } from '../oauth/revocation.js';
 import { v2TokenBody, v3TokenBody } from '../oauth/token.js';
 import { tokenInfoBody } from '../routes/v2/a/[client_id]/accounts/[account_id]/token-info.post.js';
 import { accountsQuery } from '../routes/v2/a/[client_id]/accounts/index.get.js';
@@ -22,8 +24,11 @@ import { detectQuery } from '../routes/v3/providers/detect.post.js';
  * test/core/openapi/document.test.ts holds this table to the route families, one entry per route.
  */
 
-/** Who may call a route: nobody in particular, a client (secret optional or required), an access token, an API key, or either. */
-export type Caller = 'anyone' | 'client-optional' | 'client' | 'client-basic' | 'token' | 'api-key' | 'api-key-or-token';
+/**
+ * Who may call a route: nobody in particular, a client (secret optional or required), an access
+ * token, an API key, either, or (revocation) a client by RFC 7009 or either bearer by Nylas's form.
+ */
+export type Caller = 'anyone' | 'client-optional' | 'client' | 'client-basic' | 'token' | 'api-key' | 'api-key-or-token' | 'client-or-bearer';
 
 /** What a route answers when it succeeds: JSON, an empty body, a redirect, or nothing (a CORS preflight). */
 export type Answer = 'json' | 'empty' | 'redirect' | 'preflight';
@@ -37,12 +42,15 @@ export interface OperationSpec {
   readonly body?: z.ZodType;
   /** Whether the body may also come as an HTML form (every v2 and OAuth body; v3's take JSON objects). */
   readonly form?: boolean;
+  /** The body may be left out (revocation's Nylas form sends none). */
+  readonly bodyOptional?: boolean;
   /** Errors are pages for the person signing in, not JSON for a client. */
   readonly pages?: boolean;
 }
 
 // Routes that read their query by hand (revoke and tokeninfo take exactly one token) are described here.
-const revokeQuery = z.object({ token: z.string().min(1) });
+// Revocation takes its token in the query (Nylas's form) or in the body (RFC 7009's), never both.
+const revokeQuery = z.object({ token: z.string().min(1).optional() });
 const tokenInfoQuery = z.object({ access_token: z.string().optional(), id_token: z.string().optional() });
 
 const json = (summary: string, caller: Caller, more: Partial<OperationSpec> = {}): OperationSpec => ({
@@ -85,8 +93,15 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   'GET /v3/connect/auth': signIn('Start v3 hosted sign-in', { query: v3AuthorizeQuery }),
   'POST /v3/connect/token': json('Exchange a code or a refresh token for tokens (v3)', 'client', { body: v3TokenBody, form: true }),
   'OPTIONS /v3/connect/token': { summary: "CORS preflight of a single-page app's token request", caller: 'anyone', status: 204, answer: 'preflight' },
-  'POST /v3/connect/revoke': json('Revoke a token and the tokens issued along with it', 'api-key-or-token', { query: revokeQuery }),
+  'POST /v3/connect/revoke': json(
+    "Revoke a token and the tokens issued along with it: Nylas's ?token= with a bearer, or RFC 7009's form body with client authentication",
+    'client-or-bearer',
+    { query: revokeQuery, body: revocationForm, form: true, bodyOptional: true },
+  ),
   'GET /v3/connect/tokeninfo': json('Claims of an access token or id_token the caller owns', 'api-key-or-token', { query: tokenInfoQuery }),
+  'POST /v3/connect/introspect': json("Whether a token of the client is live, and what it may do (RFC 7662)", 'client', { body: introspectionForm, form: true }),
+  'GET /v3/connect/userinfo': json("Who the access token's user is (OpenID Connect UserInfo)", 'token'),
+  'POST /v3/connect/userinfo': json("Who the access token's user is (OpenID Connect UserInfo, as POST)", 'token'),
   // admin
   'GET /v3/grants': json("The API key's client's grants, filtered, sorted and paged", 'api-key', { query: grantsQuery }),
   'GET /v3/grants/:grant_id': json('One grant, by id or email; `me` with an access token', 'api-key-or-token'),
@@ -113,6 +128,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   }),
   // jwks
   'GET /.well-known/jwks.json': json("The public key that signs hosted sign-in's id_tokens", 'anyone'),
+  // discovery
+  'GET /.well-known/openid-configuration': json('The authorization server metadata (OpenID Connect Discovery)', 'anyone'),
+  'GET /.well-known/oauth-authorization-server': json('The authorization server metadata (RFC 8414)', 'anyone'),
 };
 
 /** The entry for a route, the `/v3/integrations` aliases read as the connectors they stand for. */

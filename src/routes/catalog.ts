@@ -90,7 +90,7 @@ export const connectCustom: Route = lazyRoute(
 );
 
 export const connectRevoke: Route = lazyRoute(
-  { method: 'POST', path: '/v3/connect/revoke', family: 'oauth', readsBody: false },
+  { method: 'POST', path: '/v3/connect/revoke', family: 'oauth', readsBody: true },
   async () => (await import('./v3/connect/revoke.post.js')).connectRevoke,
 );
 
@@ -107,6 +107,21 @@ export const connectToken: Route = lazyRoute(
 export const connectTokenInfo: Route = lazyRoute(
   { method: 'GET', path: '/v3/connect/tokeninfo', family: 'oauth', readsBody: false },
   async () => (await import('./v3/connect/tokeninfo.get.js')).connectTokenInfo,
+);
+
+export const connectIntrospect: Route = lazyRoute(
+  { method: 'POST', path: '/v3/connect/introspect', family: 'oauth', readsBody: true },
+  async () => (await import('./v3/connect/introspect.post.js')).connectIntrospect,
+);
+
+export const connectUserInfoGet: Route = lazyRoute(
+  { method: 'GET', path: '/v3/connect/userinfo', family: 'oauth', readsBody: false },
+  async () => (await import('./v3/connect/userinfo.get.js')).connectUserInfoGet,
+);
+
+export const connectUserInfoPost: Route = lazyRoute(
+  { method: 'POST', path: '/v3/connect/userinfo', family: 'oauth', readsBody: false },
+  async () => (await import('./v3/connect/userinfo.post.js')).connectUserInfoPost,
 );
 
 export const credentialsDelete: Route = lazyRoute(
@@ -187,6 +202,16 @@ export const grantsList: Route = lazyRoute(
 export const providersDetect: Route = lazyRoute(
   { method: 'POST', path: '/v3/providers/detect', family: 'v3', readsBody: false },
   async () => (await import('./v3/providers/detect.post.js')).providersDetect,
+);
+
+export const openidConfiguration: Route = lazyRoute(
+  { method: 'GET', path: '/.well-known/openid-configuration', family: 'oauth', readsBody: false },
+  async () => (await import('./well-known/openid-configuration.get.js')).openidConfiguration,
+);
+
+export const oauthAuthorizationServer: Route = lazyRoute(
+  { method: 'GET', path: '/.well-known/oauth-authorization-server', family: 'oauth', readsBody: false },
+  async () => (await import('./well-known/oauth-authorization-server.get.js')).oauthAuthorizationServer,
 );
 
 export const jwks: Route = lazyRoute(

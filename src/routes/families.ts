@@ -7,10 +7,13 @@ import {
   connectAuth,
   connectAuthorize,
   connectCustom,
+  connectIntrospect,
   connectRevoke,
   connectToken,
   connectTokenInfo,
   connectTokenPreflight,
+  connectUserInfoGet,
+  connectUserInfoPost,
   connectorsCreate,
   connectorsDelete,
   connectorsFind,
@@ -28,11 +31,13 @@ import {
   grantsUpdate,
   jwks,
   nativeConnectToken,
+  oauthAuthorizationServer,
   oauthAuthorize,
   oauthCallback,
   oauthRevoke,
   oauthTokenGet,
   oauthTokenPost,
+  openidConfiguration,
   providersDetect,
   signinConsent,
   signinCredentials,
@@ -50,7 +55,7 @@ import type { Route } from './route.js';
  * Within a family, routes on the same path keep their order: it is the order of a 405's `Allow` header.
  * docs/routes.md lists the paths of each family; test/core/route-families.test.ts holds it to this file.
  */
-const ROUTE_FAMILY_NAMES = ['native', 'hosted', 'admin', 'jwks'] as const;
+const ROUTE_FAMILY_NAMES = ['native', 'hosted', 'admin', 'jwks', 'discovery'] as const;
 export type RouteFamilyName = (typeof ROUTE_FAMILY_NAMES)[number];
 
 /** `/v3/integrations` is the connectors API's former name; it stays an alias. */
@@ -61,7 +66,10 @@ function withIntegrationsAlias(route: Route): Route[] {
 export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> = Object.freeze({
   /** Native and custom sign-in (v2 /connect/*, v3 /v3/connect/custom) and what a v2 token does for itself (/account, /oauth/revoke). */
   native: Object.freeze([secretLimited(connectAuthorize), secretLimited(nativeConnectToken), account, oauthRevoke, connectCustom]),
-  /** Hosted OAuth: v2 /oauth/{authorize,token,callback}, the sign-in forms' posts (/oauth/signin/*) and v3 /v3/connect/{auth,token,revoke,tokeninfo}. */
+  /**
+   * Hosted OAuth: v2 /oauth/{authorize,token,callback}, the sign-in forms' posts (/oauth/signin/*)
+   * and v3 /v3/connect/{auth,token,revoke,tokeninfo,introspect,userinfo}.
+   */
   hosted: Object.freeze([
     oauthAuthorize,
     secretLimited(oauthTokenGet),
@@ -75,6 +83,9 @@ export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> 
     connectTokenPreflight,
     connectRevoke,
     connectTokenInfo,
+    connectIntrospect,
+    connectUserInfoGet,
+    connectUserInfoPost,
   ]),
   /**
    * The application's own administration, with its client secret or API key: v3 grants, connectors
@@ -103,6 +114,11 @@ export const routeFamilies: Readonly<Record<RouteFamilyName, readonly Route[]>> 
   ]),
   /** The public key that signs hosted OAuth's id_tokens. */
   jwks: Object.freeze([jwks]),
+  /**
+   * The authorization server's metadata (OpenID Connect Discovery, RFC 8414), from which general
+   * OAuth and OpenID clients configure themselves. It lists the endpoints of the families mounted with it.
+   */
+  discovery: Object.freeze([openidConfiguration, oauthAuthorizationServer]),
 });
 
 function isRouteFamilyName(value: unknown): value is RouteFamilyName {

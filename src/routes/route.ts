@@ -10,6 +10,8 @@ export interface RouteContext {
   readonly kit: KitContext;
   readonly req: RequestLike;
   readonly params: Readonly<Record<string, string>>;
+  /** The routes mounted with this one (`routes({ only })`); undefined when every route is. The discovery documents list only these. */
+  readonly mounted?: ReadonlySet<Route> | undefined;
 }
 
 /** One of grantkit's own routes, as a plain request → response descriptor function. */

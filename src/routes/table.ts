@@ -30,6 +30,8 @@ import type { Route } from './route.js';
 export interface MatchedRoute {
   readonly route: Route;
   readonly params: Readonly<Record<string, string>>;
+  /** The routes it was matched among, when not all of them. */
+  readonly mounted?: ReadonlySet<Route> | undefined;
 }
 
 interface Compiled {
@@ -85,7 +87,7 @@ function matchRoute(
     if (segments.length !== parts.length) continue;
     const params = matchSegments(segments, parts);
     if (!params || (mounted !== undefined && !mounted.has(route))) continue;
-    if (route.method === method) return { route, params };
+    if (route.method === method) return mounted === undefined ? { route, params } : { route, params, mounted };
     allowed.push(route.method);
     family = route.family;
   }

@@ -112,6 +112,11 @@ const rows: Array<[path: string, patch: Record<string, unknown>]> = [
   ['webhooks[1].url', { webhooks: [{ url: 'https://hooks.example/a?t=1', secret: 's'.repeat(16) }, { url: 'https://hooks.example/a?t=1', secret: 't'.repeat(16) }] }],
   ['webhooks[0].onAttempt', { webhooks: [{ url: 'https://hooks.example', secret: 's'.repeat(16), onAttempt: 1 }] }],
   ['issuer', { issuer: '' }],
+  ['issuer', { issuer: 'grantkit' }],
+  ['issuer', { issuer: 'http://auth.example.com' }],
+  ['issuer', { issuer: 'https://auth.example.com?tenant=1' }],
+  ['issuer', { issuer: 'https://auth.example.com#x' }],
+  ['issuer', { issuer: `https://auth.example.com/${'a'.repeat(256)}` }],
   ['rateLimits', { rateLimits: true }],
   ['rateLimits', { rateLimits: { loginPerIP: limit } }],
   ['rateLimits.loginPerAddressAndIp', { rateLimits: { loginPerAddressAndIp: true } }],
@@ -229,6 +234,19 @@ describe('resolveOptions: one frozen object with every default filled', () => {
     assert.equal(r.hostedOAuth.idTokenKey?.alg, 'RS256');
     assert.equal(r.requireHttps, process.env['NODE_ENV'] === 'production');
     assert.deepEqual(Object.values(resolveOptions({ ...good, rateLimits: false }).rateLimits).filter((v) => v !== false).length, 1);
+  });
+
+  it('the issuer: the public URL by default, the option when given (https, or http on loopback)', () => {
+    assert.equal(resolveOptions({ ...good, hostedOAuth: { publicUrl: 'https://auth.example/base/' } }).issuer, 'https://auth.example/base');
+    const named = resolveOptions({ ...good, issuer: 'https://id.example', hostedOAuth: { publicUrl: 'https://auth.example' } });
+    assert.equal(named.issuer, 'https://id.example');
+    assert.equal(resolveOptions({ ...good, issuer: 'http://localhost:3000' }).issuer, 'http://localhost:3000');
+    assert.equal(resolveOptions({ ...good, issuer: 'http://127.0.0.1:3000/auth' }).issuer, 'http://127.0.0.1:3000/auth');
+    assert.equal(resolveOptions(good).issuer, OPTION_DEFAULTS.issuer, 'no public URL: the old name');
+    assert.throws(
+      () => resolveOptions({ ...good, issuer: 'http://auth.example.com' }),
+      /^TypeError: grantkit: option "issuer" must be an https URL without query or fragment \(http only for localhost and 127\.0\.0\.1\)$/,
+    );
   });
 
   it('is deeply frozen, and leaves the caller\'s objects alone', () => {

@@ -12,8 +12,8 @@ const key = (r: { method: string; path: string }): string => `${r.method} ${r.pa
 const concrete = (route: Route): string => route.path.replace(/:[a-z_]+/g, 'p1');
 
 describe('route families', () => {
-  it('are native, hosted, admin and jwks', () => {
-    assert.deepEqual(FAMILIES, ['native', 'hosted', 'admin', 'jwks']);
+  it('are native, hosted, admin, jwks and discovery', () => {
+    assert.deepEqual(FAMILIES, ['native', 'hosted', 'admin', 'jwks', 'discovery']);
   });
 
   it('put every route in exactly one family', () => {
@@ -97,7 +97,7 @@ describe('routes({ only })', () => {
   });
 
   it('refuses a name that is not a family, naming the option and the families', () => {
-    rejects({ only: ['native', 'v3-admin'] }, 'option "only"', 'routes()', '"v3-admin"', 'native, hosted, admin and jwks');
+    rejects({ only: ['native', 'v3-admin'] }, 'option "only"', 'routes()', '"v3-admin"', 'native, hosted, admin, jwks and discovery');
     rejects({ only: ['Native'] }, 'option "only"', '"Native"');
     rejects({ only: [42] }, 'option "only"', '42');
   });

@@ -297,7 +297,22 @@ export function paramsOf(url: string): URLSearchParams {
  * in the same browser (the flow cookie) to the app's callback, whose query it returns.
  */
 export async function sandboxSignIn(browser: Browser, authorizeUrl: string, email: string): Promise<URLSearchParams> {
-  const login = await browser.run(authorizeUrl);
+  return paramsOf(await sandboxSignInTo(browser, authorizeUrl, email));
+}
+
+/** The same sign-in, stopping at a callback URI starting with one of `stopAt`: the whole URL it stopped at. */
+export async function sandboxSignInTo(browser: Browser, authorizeUrl: string, email: string, stopAt?: readonly string[]): Promise<string> {
+  return (await sandboxSignInPage(browser, authorizeUrl, email, stopAt)).url;
+}
+
+/** The same sign-in, from any URL that leads to the sandbox's form: the response the browser ends at. */
+export async function sandboxSignInPage(
+  browser: Browser,
+  startUrl: string,
+  email: string,
+  stopAt?: readonly string[],
+): Promise<{ url: string; status: number; body: string; headers: Headers }> {
+  const login = await browser.run(startUrl, stopAt);
   assert.equal(login.status, 200, login.body.slice(0, 300));
   const fields = new URLSearchParams();
   for (const m of login.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)) {
@@ -315,5 +330,5 @@ export async function sandboxSignIn(browser: Browser, authorizeUrl: string, emai
   const back = posted.headers.get('location');
   assert.equal(posted.status, 302);
   assert.ok(back);
-  return paramsOf((await browser.run(back)).url);
+  return browser.run(back, stopAt);
 }

@@ -70,6 +70,17 @@ describe('consent: requested ∩ granted', () => {
     assert.throws(() => planV3(connector(['https://graph.microsoft.com/Mail.Read']), ['Mail.Read']), /not allowed/);
     assert.throws(() => planV3(connector(null), ['EAS.AccessAsUser.All']), /Exchange/);
   });
+  it("an OpenID client's identity scopes need no allowed list; Google is not sent offline_access", () => {
+    const asked = ['openid', 'email', 'profile', 'offline_access', 'Mail.Read'];
+    assert.deepEqual(planV3(connector(['Mail.Read']), asked).requested, asked);
+    assert.throws(() => planV3(connector(['Mail.Read']), [...asked, 'Mail.Send']), /"Mail.Send" is not allowed/);
+    assert.ok(planV3(connector(null), asked).upstream.includes('offline_access'), 'Microsoft has the scope');
+    const google = { ...connector(['https://www.googleapis.com/auth/gmail.readonly']), provider: 'google' };
+    const plan = planV3(google, ['openid', 'offline_access', 'https://www.googleapis.com/auth/gmail.readonly']);
+    assert.equal(plan.upstream.includes('offline_access'), false);
+    assert.ok(plan.upstream.includes('openid'));
+    assert.deepEqual(consented(plan, 'google', 'openid https://www.googleapis.com/auth/gmail.readonly'), ['openid', 'https://www.googleapis.com/auth/gmail.readonly']);
+  });
   it('v2 on Microsoft: email.metadata asks for Mail.Read and keeps email.metadata', () => {
     const plan = planV2('microsoft', ['email.metadata']);
     assert.ok(plan.upstream.includes('Mail.Read'));

@@ -9,7 +9,7 @@ import { routeFamilies } from '../../../src/routes/families.js';
 
 const allRoutes = Object.values(routeFamilies).flat();
 const key = (r: { method: string; path: string }): string => `${r.method} ${r.path}`;
-const ALL_FAMILIES = [{ prefix: '/', families: ['native', 'hosted', 'admin', 'jwks'] as const }];
+const ALL_FAMILIES = [{ prefix: '/', families: ['native', 'hosted', 'admin', 'jwks', 'discovery'] as const }];
 
 describe('the OpenAPI table of grantkit routes', () => {
   it('describes every route of every family', () => {

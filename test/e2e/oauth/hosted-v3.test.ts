@@ -73,6 +73,41 @@ describe('v3 hosted OAuth against an OpenID server standing in for Google', () =
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  it('the id_token carries the nonce of its authorization request, email_verified from the proof, and the name', async () => {
+    const claimsOf = async (params: Record<string, string>, email: string, emailVerified: boolean): Promise<Record<string, unknown>> => {
+      Object.assign(h.google.user, { email, emailVerified });
+      try {
+        // A browser of its own: no session at the provider, so it signs in as this user.
+        const done = await new Browser().run(authUrl({ provider: 'google', scope: GMAIL_READ, ...params }));
+        const res = await token({ grant_type: 'authorization_code', code: String(paramsOf(done.url).get('code')), client_secret: APP_SECRET });
+        const body = (await res.json()) as Record<string, unknown>;
+        assert.equal(res.status, 200, JSON.stringify(body));
+        const jwks = createRemoteJWKSet(new URL(`${h.base}/.well-known/jwks.json`));
+        return (await jwtVerify(String(body['id_token']), jwks, { issuer: h.base, audience: APP_ID })).payload;
+      } finally {
+        Object.assign(h.google.user, { email: 'ada@example.com', emailVerified: undefined });
+      }
+    };
+    const withNonce = await claimsOf({ nonce: 'n-0S6_WzA2Mj' }, 'nonce@example.com', true);
+    assert.equal(withNonce['nonce'], 'n-0S6_WzA2Mj');
+    assert.equal(withNonce['email_verified'], true);
+    assert.equal(typeof withNonce['name'], 'string');
+    const without = await claimsOf({}, 'unverified@example.com', false);
+    assert.equal('nonce' in without, false, 'no nonce asked, none given');
+    assert.equal(without['email_verified'], false);
+  });
+
+  it("an OpenID client's scope: identity scopes pass the connector's list, offline_access gives a refresh token and stays home", async () => {
+    const start = await fetch(authUrl({ provider: 'google', scope: `openid email offline_access ${GMAIL_READ}` }), { redirect: 'manual' });
+    const upstream = String(new URL(String(start.headers.get('location'))).searchParams.get('scope')).split(' ');
+    assert.ok(upstream.includes('openid') && upstream.includes(GMAIL_READ), upstream.join(' '));
+    assert.equal(upstream.includes('offline_access'), false, 'Google has no such scope');
+    const res = await exchange({ scope: `openid email offline_access ${GMAIL_READ}` }, { client_secret: APP_SECRET });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.match(String(res.body['refresh_token']), /^gk_rt_/);
+    assert.ok(String(res.body['scope']).split(' ').includes(GMAIL_READ));
+  });
+
   it('re-authentication keeps the grant id and replaces its scopes', async () => {
     const first = await exchange({}, { client_secret: APP_SECRET });
     const second = await exchange({ scope: `${GMAIL_READ} https://www.googleapis.com/auth/calendar.readonly` }, { client_secret: APP_SECRET });

@@ -421,7 +421,7 @@ describe('configuration and failure', () => {
   });
 
   it('on a hosted sign-in page, a 429 is a page that says when to try again', () => {
-    const d = errorResponse({ redirectUri: 'https://app.example/cb', state: 's', redirect: true }, rateLimited(90_000, 5));
+    const d = errorResponse({ redirectUri: 'https://app.example/cb', state: 's', redirect: true, issuer: 'https://auth.example' }, rateLimited(90_000, 5));
     assert.equal(d.status, 429);
     assert.equal(d.headers['retry-after'], '90');
     assert.equal(d.headers['location'], undefined);

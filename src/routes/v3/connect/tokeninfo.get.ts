@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GrantKitError } from '../../../errors/error.js';
 import type { Route } from '../../route.js';
 import { caller } from '../caller.js';
-import { findOwnedToken, tokenExpiredOrRevoked } from './token-lookup.js';
+import { findOwnedToken, tokenExpiredOrRevoked } from '../../../oauth/token-lookup.js';
 import type { KitContext } from '../../../kit/context.js';
 import type { AppCaller } from '../../../kit/authentication.js';
 import { unixSeconds } from '../../../http/unix-seconds.js';
