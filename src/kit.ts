@@ -116,7 +116,17 @@ export class GrantKit {
    * also sees route parameters.
    */
   authenticate(authorization: string | string[] | undefined, path: string, transport?: TransportLike, ip?: string): MaybePromise<AuthOutcome> {
-    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), ip });
+    return this.#authenticate(authorization, path, transport, ip, undefined);
+  }
+
+  #authenticate(
+    authorization: string | string[] | undefined,
+    path: string,
+    transport: TransportLike | undefined,
+    ip: string | undefined,
+    hashed: ((hash: string) => void) | undefined,
+  ): MaybePromise<AuthOutcome> {
+    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), ip, hashed });
   }
 
   /**
@@ -124,6 +134,10 @@ export class GrantKit {
    * framework knows about the request. `grantParams` are the route parameters that name a grant.
    */
   authenticateRequest(req: GuardInput, grantParams: readonly string[] = DEFAULT_GRANT_PARAMS): MaybePromise<AuthOutcome> {
+    return this.#authenticateRequest(req, grantParams, undefined);
+  }
+
+  #authenticateRequest(req: GuardInput, grantParams: readonly string[], hashed: ((hash: string) => void) | undefined): MaybePromise<AuthOutcome> {
     const misplaced = misplacedCredential(
       { authorization: req.headers.authorization, rawHeaders: req.rawHeaders, query: queryOf(req.originalUrl), body: req.body },
       this.#ctx.options.realm,
@@ -134,6 +148,7 @@ export class GrantKit {
       naming: grantsNamed(req.originalUrl, req.params, grantParams),
       misplaced,
       ip: req.ip,
+      hashed,
     });
   }
 
@@ -150,7 +165,8 @@ export class GrantKit {
   ): MaybePromise<AuthOutcome> {
     const reuse = prior !== undefined && !namesByParam(req.params, grantParams);
     if (this.#decisions.active) {
-      const authenticate = (): MaybePromise<AuthOutcome> => (reuse ? prior : this.authenticateRequest(req, grantParams));
+      const authenticate = (hashed: (hash: string) => void): MaybePromise<AuthOutcome> =>
+        reuse ? prior : this.#authenticateRequest(req, grantParams, hashed);
       return this.#decisions.decide(authenticate, guard, req.method, req.originalUrl, req.headers.authorization);
     }
     return throughGuard(reuse ? prior : this.authenticateRequest(req, grantParams), guard);
@@ -168,7 +184,7 @@ export class GrantKit {
     ip?: string,
   ): MaybePromise<AuthOutcome> {
     if (this.#decisions.active) {
-      return this.#decisions.decide(() => this.authenticate(authorization, path, transport, ip), guard, undefined, path, authorization);
+      return this.#decisions.decide((hashed) => this.#authenticate(authorization, path, transport, ip, hashed), guard, undefined, path, authorization);
     }
     return throughGuard(this.authenticate(authorization, path, transport, ip), guard);
   }

@@ -6,8 +6,8 @@ import { isV3Path } from '../http/path-shape.js';
 import type { AuthOutcome } from '../kit/authentication.js';
 import type { MaybePromise } from '../store/store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
-import type { DecisionEvent } from './events.js';
-import { tokenHashPrefix, type AuditTrail } from './trail.js';
+import type { DecisionEvent, HashPrefix } from './events.js';
+import { hashPrefix, tokenHashPrefix, type AuditTrail } from './trail.js';
 
 /**
  * The one place a guard's or gate()'s verdict on an app route is reported: to the audit trail,
@@ -35,7 +35,7 @@ export class Decisions {
    * caller did not say (kit.authorize()).
    */
   decide(
-    authenticate: () => MaybePromise<AuthOutcome>,
+    authenticate: (hashed: (hash: string) => void) => MaybePromise<AuthOutcome>,
     guard: ScopeGuard | null,
     method: string | undefined,
     url: string,
@@ -43,9 +43,14 @@ export class Decisions {
   ): MaybePromise<AuthOutcome> {
     const attributes = { 'grantkit.guard': guardName(guard), 'url.path': pathOf(url) };
     return this.#telemetry.span('grantkit.guard', attributes, (span) => {
-      const outcome = authenticate();
+      // The hash authentication computes is kept for the event; only an outcome resolve() found
+      // earlier on the request leaves it unknown, and then the event hashes the token itself.
+      let hash: string | undefined;
+      const outcome = authenticate((h) => {
+        hash = h;
+      });
       const decided = (o: AuthOutcome): AuthOutcome => {
-        const verdict = this.#decide(o, guard, method, url, authorization);
+        const verdict = this.#decide(o, guard, { method, url, authorization, hash });
         span?.set('grantkit.outcome', verdict instanceof GrantKitError ? 'deny' : 'allow');
         if (verdict instanceof GrantKitError) span?.set('grantkit.reason', verdict.code);
         return verdict;
@@ -54,13 +59,7 @@ export class Decisions {
     });
   }
 
-  #decide(
-    outcome: AuthOutcome,
-    guard: ScopeGuard | null,
-    method: string | undefined,
-    url: string,
-    authorization: string | string[] | undefined,
-  ): AuthOutcome {
+  #decide(outcome: AuthOutcome, guard: ScopeGuard | null, request: DecidedRequest): AuthOutcome {
     let grant: Grant | undefined;
     let refused: GrantKitError | undefined;
     if (outcome instanceof GrantKitError) refused = outcome;
@@ -68,11 +67,25 @@ export class Decisions {
       grant = outcome;
       refused = guard?.check(outcome);
     }
-    const family = isV3Path(url) ? 'v3' : 'v2';
+    const family = isV3Path(request.url) ? 'v3' : 'v2';
     this.#telemetry.decision(refused === undefined ? 'allow' : 'deny', family);
-    if (this.#audit !== undefined) this.#audit.emit(decisionEvent(guard, grant, refused, family, method, url, authorization));
+    if (this.#audit !== undefined) this.#audit.emit(decisionEvent(guard, grant, refused, family, request));
     return refused ?? outcome;
   }
+}
+
+/** What a verdict is reported with; `hash` is the token's, when authentication computed it. */
+interface DecidedRequest {
+  readonly method: string | undefined;
+  readonly url: string;
+  readonly authorization: string | string[] | undefined;
+  readonly hash: string | undefined;
+}
+
+/** The hash prefix of the token in an Authorization header, if it carries one. */
+function hashOfHeader(authorization: string | string[] | undefined): HashPrefix | undefined {
+  const token = plainBearer(authorization) ?? accessTokenOf(readAuthorization(authorization));
+  return token === undefined ? undefined : tokenHashPrefix(token);
 }
 
 /** The request target without its query string: a token sent there (refused as misplaced) must not be recorded. */
@@ -91,12 +104,10 @@ function decisionEvent(
   grant: Grant | undefined,
   refused: GrantKitError | undefined,
   family: 'v2' | 'v3',
-  method: string | undefined,
-  url: string,
-  authorization: string | string[] | undefined,
+  { method, url, authorization, hash }: DecidedRequest,
 ): Omit<DecisionEvent, 'time'> {
   const path = pathOf(url);
-  const token = plainBearer(authorization) ?? accessTokenOf(readAuthorization(authorization));
+  const tokenHash = hash !== undefined ? hashPrefix(hash) : hashOfHeader(authorization);
   return {
     type: 'auth.decision',
     outcome: refused === undefined ? 'allow' : 'deny',
@@ -105,7 +116,7 @@ function decisionEvent(
     route: method === undefined ? { path } : { method, path },
     required: guard === null ? [] : guard.scopes,
     ...(grant !== undefined ? { held: grant.scopes, grantId: grant.id, clientId: grant.clientId } : {}),
-    ...(token !== undefined ? { tokenHash: tokenHashPrefix(token) } : {}),
+    ...(tokenHash !== undefined ? { tokenHash } : {}),
     ...(refused !== undefined ? { reason: refused.code, status: refused.status } : {}),
   };
 }

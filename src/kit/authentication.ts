@@ -47,6 +47,8 @@ export interface BearerRequest {
   /** A credential sent where it must not be (auth/placement.ts): answered before anything else. */
   readonly misplaced?: GrantKitError | undefined;
   readonly ip?: string | undefined;
+  /** Told the token's hash once it is computed, so that an audit of the decision need not hash the token again. */
+  readonly hashed?: ((hash: string) => void) | undefined;
 }
 
 /**
@@ -92,8 +94,10 @@ export class Authentication {
     }
     const now = this.#f.now();
     let resolved: MaybePromise<Resolved | undefined>;
+    const hash = hashSecret(token);
+    req.hashed?.(hash);
     try {
-      resolved = this.#f.store.resolve(hashSecret(token), now);
+      resolved = this.#f.store.resolve(hash, now);
     } catch (e) {
       return this.#storeFailed(e);
     }
