@@ -22,10 +22,7 @@ import type { AdapterOptions, GrantKitMiddleware } from './middleware.js';
  * FrameworkBinding). Nothing here imports a framework.
  */
 
-export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
-export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } from './introspection/guarded-routes.js';
-export type { OpenApiOptions } from './openapi/document.js';
-export type { OpenApiDocument } from './openapi/types.js';
+export type * from './adapter-types.js';
 export type { AdapterOptions, GrantKitMiddleware } from './middleware.js';
 
 /**

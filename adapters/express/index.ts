@@ -3,17 +3,8 @@ import { adapt, writeServerResponse, type AdapterOptions, type FrameworkBinding,
 import type { Grant, GrantKit } from '../../src/index.js';
 import { expressStack } from './stack.js';
 
-/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
-export type {
-  RouteFamilyName,
-  RoutesOptions,
-  GuardedRoutes,
-  GuardedRoute,
-  GrantKitMount,
-  ScopeRequirement,
-  OpenApiDocument,
-  OpenApiOptions,
-} from '../../src/adapter.js';
+/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone; the other types are what the middleware's methods answer. */
+export type * from '../../src/adapter-types.js';
 
 declare global {
   namespace Express {

@@ -3,17 +3,8 @@ import { adapt, type AdapterOptions, type FrameworkBinding, type GrantKitMiddlew
 import type { Grant, GrantKit } from '../../src/index.js';
 import { koaStack } from './stack.js';
 
-/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone. */
-export type {
-  RouteFamilyName,
-  RoutesOptions,
-  GuardedRoutes,
-  GuardedRoute,
-  GrantKitMount,
-  ScopeRequirement,
-  OpenApiDocument,
-  OpenApiOptions,
-} from '../../src/adapter.js';
+/** `routes({ only: ['native', 'hosted'] })` mounts those route families alone; the other types are what the middleware's methods answer. */
+export type * from '../../src/adapter-types.js';
 
 declare module 'koa' {
   interface DefaultState {
