@@ -5,7 +5,7 @@ import type { KitContext } from '../kit/context.js';
 import type { Detection } from '../providers/detect.js';
 import { presetNameForEmail } from '../providers/mail-presets.js';
 import type { PageMessage } from '../locales/index.js';
-import { errorResponse, toApp } from './authorize-errors.js';
+import { signInRefused, toApp } from './authorize-errors.js';
 import { savePageFlow } from './page-flow.js';
 import { lookOf } from './page-look.js';
 import { emailPage, pickerPage } from './pages.js';
@@ -79,7 +79,7 @@ export async function submitEmail(kit: KitContext, req: RequestLike): Promise<Re
     }
     return pickerPage(await pickerChoices(kit, next, undefined, { login_hint: email }), undefined, lookOf(kit, r));
   } catch (e) {
-    if (e instanceof GrantKitError && e.status < 500) return errorResponse(toApp(kit, r), e);
+    if (e instanceof GrantKitError && e.status < 500) return signInRefused(kit, { api: r.api, clientId: r.clientId }, toApp(kit, r), e);
     throw e;
   }
 }
