@@ -11,6 +11,8 @@ export interface LoadSettings {
   readonly duration: number;
   readonly connections: number;
   readonly pipelining: number;
+  /** A fixed request rate for the whole run (autocannon's overallRate), for latency at a set load. */
+  readonly rate?: number;
 }
 
 export interface LoadResult {
@@ -35,6 +37,7 @@ const r = await autocannon({
   pipelining: settings.pipelining,
   duration: settings.duration,
   headers: { authorization: settings.authorization },
+  ...(settings.rate !== undefined ? { overallRate: settings.rate } : {}),
 });
 const cpu = process.cpuUsage(cpu0);
 const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;

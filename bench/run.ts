@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: grantkit's per-request cost against the bare frameworks and competing packages,
- * all measured in one run (method: ../shared/reference/performance.md §1.5).
+ * all measured in one run (the method is described in bench/README.md).
  *
  * Each server variant is its own process pinned to core 0; autocannon runs in another process
  * pinned to core 1. Every variant gets a check request and a warm-up, then measured rounds in
  * alternating order (A B … B A …), so slow drift on a shared machine hits all variants alike.
  * Ratios are only ever taken between variants of this run.
  *
- *   npm run bench                 full: -d 10 per round, 2 rounds, then the in-process figures and the import time
- *   npm run bench -- --quick      5 variants, short rounds, < 90 s, no in-process figures, no import time
+ *   npm run bench                 full: -d 10 per round, 4 rounds, latency at a fixed rate, then the in-process figures
+ *                                 and the import time; writes bench/RESULTS.md and the chart bench/results.svg
+ *   npm run bench -- --quick      7 variants, 2 short rounds, no in-process figures, no import time
  *   npm run bench -- --micro      only the in-process figures (bench/micro.ts)
  *   npm run bench -- --import-time  only what importing the packed package costs (bench/import-time.ts)
  *   options: --rounds=N  --duration=S  --only=name,name  --cpu-prof (profiles land in bench/profiles)
@@ -21,6 +22,7 @@ import { cpus, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ratioChart, type ChartBar } from './chart.js';
 import { IMPORT_BUDGET_MS, type ImportTimeSummary } from './import-time.js';
 import type { LoadResult, LoadSettings } from './load.js';
 import { MESSAGE_PREFIX, type CpuReply, type ServerMessage } from './protocol.js';
@@ -39,7 +41,7 @@ const quick = flag('quick');
 const microOnly = flag('micro');
 const importTimeOnly = flag('import-time');
 const cpuProf = flag('cpu-prof');
-const rounds = Math.max(2, Number(option('rounds') ?? 2));
+const rounds = Math.max(2, Number(option('rounds') ?? (quick ? 2 : 4)));
 const duration = Number(option('duration') ?? (quick ? 4 : 10));
 const warmup = quick ? 2 : 3;
 const only = option('only')?.split(',');
@@ -69,6 +71,7 @@ const store = (framework: Framework, kind: string, cache: boolean): Variant => (
 const ALL: readonly Variant[] = [
   { name: 'express bare', framework: 'express', server: 'express-bare', bare: true, quick: true },
   { name: 'express + one no-op layer', framework: 'express', server: 'express-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
+  { name: 'express + reference check (30 lines)', framework: 'express', server: 'express-reference', quick: true },
   { name: 'express + grantkit (memory)', framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   {
     name: 'express + express-oauth2-jwt-bearer HS256',
@@ -86,6 +89,7 @@ const ALL: readonly Variant[] = [
   store('express', 'postgres', true),
   { name: 'koa bare', framework: 'koa', server: 'koa-bare', bare: true, quick: true },
   { name: 'koa + one no-op layer', framework: 'koa', server: 'koa-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
+  { name: 'koa + reference check (30 lines)', framework: 'koa', server: 'koa-reference', quick: true },
   { name: 'koa + grantkit (memory)', framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   { name: 'koa + koa-jwt HS256 + scope check', framework: 'koa', server: 'koa-jwt' },
   store('koa', 'sqlite', false),
@@ -217,12 +221,14 @@ interface Round {
   readonly cpuUsPerReq: number;
 }
 
-const settingsFor = (r: Running, seconds: number): LoadSettings => ({
+const settingsFor = (r: Running, seconds: number, rate?: number): LoadSettings => ({
   url: `http://127.0.0.1:${r.port}/`,
   authorization: r.authorization,
   duration: seconds,
   connections: 100,
-  pipelining: 10,
+  // Throughput is measured with pipelining; latency at a fixed rate without, as a browser or an SDK sends.
+  pipelining: rate === undefined ? 10 : 1,
+  ...(rate !== undefined ? { rate } : {}),
 });
 
 async function measure(r: Running, seconds: number): Promise<Round> {
@@ -232,18 +238,55 @@ async function measure(r: Running, seconds: number): Promise<Round> {
   return { load, cpuUsPerReq: load.total > 0 ? (after - before) / load.total : NaN };
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The median: one disturbed round (a neighbour's burst on a shared machine) cannot move it far. */
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
 
 interface Row {
   readonly variant: Variant;
   readonly rounds: readonly Round[];
+  /** The median of the rounds' req/s. */
   readonly rps: number;
   readonly note?: string;
 }
 
-async function httpRounds(): Promise<{ rows: Row[]; skipped: [string, string][]; versions: Record<string, string> }> {
+/** p99 at a fixed request rate (half of bare's throughput): how long a request waits when the server is not saturated. */
+interface LatencyRow {
+  readonly framework: Framework;
+  readonly rate: number;
+  /** variant name → the p99 of each round, ms. */
+  readonly p99: ReadonlyMap<string, readonly number[]>;
+}
+
+/** The variants whose latency is compared at a fixed rate: bare and grantkit on the memory store. */
+const LATENCY_PAIR = (fw: Framework): readonly string[] => [`${fw} bare`, `${fw} + grantkit (memory)`];
+
+async function latencyRounds(running: readonly Running[], rows: readonly Row[]): Promise<LatencyRow[]> {
+  const out: LatencyRow[] = [];
+  for (const fw of ['express', 'koa'] as const) {
+    const pair = LATENCY_PAIR(fw).map((n) => running.find((r) => r.variant.name === n));
+    const bare = rows.find((r) => r.variant.name === `${fw} bare`);
+    if (pair.some((r) => r === undefined) || !bare) continue;
+    const rate = Math.round(bare.rps / 2);
+    const p99 = new Map<string, number[]>(pair.map((r) => [r!.variant.name, []]));
+    for (let i = 0; i < rounds; i++) {
+      for (const r of i % 2 === 0 ? pair : [...pair].reverse()) {
+        const l = await runLoad(settingsFor(r!, duration, rate));
+        p99.get(r!.variant.name)!.push(l.p99);
+        console.log(`  latency ${i + 1}/${rounds} ${r!.variant.name.padEnd(50)} at ${fmt(rate)} req/s: p99 ${l.p99} ms, mean ${l.latencyMean.toFixed(2)} ms`);
+      }
+    }
+    out.push({ framework: fw, rate, p99 });
+  }
+  return out;
+}
+
+async function httpRounds(): Promise<{ rows: Row[]; latency: LatencyRow[]; skipped: [string, string][]; versions: Record<string, string> }> {
   const chosen = ALL.filter((v) => (quick ? v.quick : true)).filter((v) => !only || only.some((o) => v.name.includes(o)));
   const running: Running[] = [];
   const skipped: [string, string][] = [];
@@ -271,6 +314,12 @@ async function httpRounds(): Promise<{ rows: Row[]; skipped: [string, string][];
   }
 
   const results = new Map<Running, Round[]>(running.map((r) => [r, []]));
+  const rowsOf = (): Row[] =>
+    running.map((r) => {
+      const rs = results.get(r)!;
+      return { variant: r.variant, rounds: rs, rps: median(rs.map((x) => x.load.rps)), ...(r.note ? { note: r.note } : {}) };
+    });
+  let latency: LatencyRow[] = [];
   try {
     for (const r of running) {
       process.stdout.write(`  warm-up ${r.variant.name} (${warmup} s)\n`);
@@ -291,14 +340,11 @@ async function httpRounds(): Promise<{ rows: Row[]; skipped: [string, string][];
         );
       }
     }
+    if (!quick) latency = await latencyRounds(running, rowsOf());
   } finally {
     await Promise.all(running.map(stopServer));
   }
-  const rows: Row[] = running.map((r) => {
-    const rs = results.get(r)!;
-    return { variant: r.variant, rounds: rs, rps: mean(rs.map((x) => x.load.rps)), ...(r.note ? { note: r.note } : {}) };
-  });
-  return { rows, skipped, versions };
+  return { rows: rowsOf(), latency, skipped, versions };
 }
 
 // ---------------------------------------------------------------- report
@@ -309,7 +355,7 @@ function bareOf(rows: readonly Row[], framework: Framework): Row | undefined {
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    '| variant | req/s (mean) | rounds (req/s) | spread | p99 ms | ratio to bare | µs added/req | server CPU µs/req | non-2xx |',
+    '| variant | req/s (median) | rounds (req/s) | spread | p99 ms | ratio to bare | µs added/req | server CPU µs/req | non-2xx |',
     '|---|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
@@ -322,7 +368,7 @@ function table(rows: readonly Row[]): string {
     lines.push(
       `| ${row.variant.name} | ${fmt(row.rps)} | ${rps.map((x) => fmt(x)).join(' / ')} | ±${fmt(spread / 2, 1)}% | ` +
         `${row.rounds.map((x) => x.load.p99).join(' / ')} | ${row.variant.bare ? '1.00' : fmt(ratio, 2)} | ` +
-        `${row.variant.bare ? '–' : fmt(added, 1)} | ${fmt(mean(row.rounds.map((x) => x.cpuUsPerReq)), 1)} | ${non2xx === 0 ? '0' : `**${non2xx}**`} |`,
+        `${row.variant.bare ? '–' : fmt(added, 1)} | ${fmt(median(row.rounds.map((x) => x.cpuUsPerReq)), 1)} | ${non2xx === 0 ? '0' : `**${non2xx}**`} |`,
     );
   }
   return lines.join('\n');
@@ -335,28 +381,35 @@ interface Target {
   readonly measured: string;
 }
 
-function targets(rows: readonly Row[], micro: MicroSummary | undefined, imports: ImportTimeSummary | undefined): Target[] {
+function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: MicroSummary | undefined, imports: ImportTimeSummary | undefined): Target[] {
   const find = (name: string): Row | undefined => rows.find((r) => r.variant.name === name);
-  const ratio = (a: string, b: string, min: number, text: string): Target => {
+  /** a ÷ b on median req/s, met when within [min, max]. */
+  const ratio = (a: string, b: string, text: string, bound: { min?: number; max?: number }): Target => {
     const x = find(a);
     const y = find(b);
     if (!x || !y) return { text, ok: `not measured (${!x ? a : b} did not run)`, measured: '–' };
     // A variant that answered anything but 2xx measured something else than the route: no verdict.
     const failing = [x, y].find((r) => r.rounds.some((q) => q.load.non2xx + q.load.errors + q.load.timeouts > 0));
-    if (failing) return { text, ok: `not valid (${failing.variant.name} had non-2xx answers)`, measured: '–' };
+    if (failing) return { text, ok: false, measured: `not valid: ${failing.variant.name} had non-2xx answers` };
     const v = x.rps / y.rps;
-    return { text, ok: v >= min, measured: `${v.toFixed(2)}×` };
+    return { text, ok: v >= (bound.min ?? 0) && v <= (bound.max ?? Infinity), measured: `${v.toFixed(2)}×` };
   };
-  const out = [
-    ratio('express + grantkit (memory)', 'express bare', 0.95, '≥ 0.95× bare Express (memory store)'),
-    ratio('koa + grantkit (memory)', 'koa bare', 0.92, '≥ 0.92× bare Koa (memory store)'),
-    ratio('express + grantkit (memory)', 'express + express-oauth2-jwt-bearer HS256', 1.5, '≥ 1.5× express-oauth2-jwt-bearer HS256'),
-    ratio('koa + grantkit (memory)', 'koa + koa-jwt HS256 + scope check', 2.5, '≥ 2.5× koa-jwt HS256'),
-  ];
+  const out: Target[] = [];
   for (const fw of ['express', 'koa'] as const) {
-    for (const kind of ['redis', 'postgres']) {
-      out.push(ratio(`${fw} + grantkit (${kind}, cache)`, `${fw} bare`, 0.85, `≥ 0.85× bare ${fw} with ${kind} and the cache on`));
+    const gk = `${fw} + grantkit (memory)`;
+    out.push(ratio(gk, `${fw} + reference check (30 lines)`, `${fw}: grantkit ≥ 0.97× the 30-line reference check`, { min: 0.97 }));
+    for (const kind of ['sqlite', 'redis, cache', 'postgres, cache']) {
+      out.push(ratio(`${fw} + grantkit (${kind})`, `${fw} bare`, `${fw}: grantkit (${kind}) ≥ 0.90× bare, 0 non-2xx`, { min: 0.9 }));
     }
+  }
+  out.push(
+    ratio('express + express-oauth2-jwt-bearer HS256', 'express + grantkit (memory)', 'express-oauth2-jwt-bearer HS256 ≤ 0.67× grantkit', { max: 0.67 }),
+    ratio('koa + koa-jwt HS256 + scope check', 'koa + grantkit (memory)', 'koa-jwt HS256 ≤ 0.40× grantkit', { max: 0.4 }),
+  );
+  for (const l of latency) {
+    const [bare, gk] = LATENCY_PAIR(l.framework).map((n) => median(l.p99.get(n) ?? []));
+    const text = `${l.framework}: p99 at ${fmt(l.rate)} req/s (half of bare) ≤ 1.1× bare's`;
+    out.push({ text, ok: gk! <= bare! * 1.1, measured: `${gk} ms against ${bare} ms (${(gk! / bare!).toFixed(2)}×)` });
   }
   if (micro) {
     for (const [kind, v] of Object.entries(micro.scaling)) {
@@ -367,6 +420,27 @@ function targets(rows: readonly Row[], micro: MicroSummary | undefined, imports:
   }
   out.push(importTarget(imports));
   return out;
+}
+
+function chartBars(rows: readonly Row[]): ChartBar[] {
+  return rows.map((row) => {
+    const bare = bareOf(rows, row.variant.framework);
+    return {
+      framework: row.variant.framework === 'express' ? 'Express' : 'Koa',
+      label: row.variant.name.replace(/^(express|koa) \+ /, ''),
+      ratio: bare ? row.rps / bare.rps : 0,
+      invalid: row.rounds.some((q) => q.load.non2xx + q.load.errors + q.load.timeouts > 0),
+    };
+  });
+}
+
+function latencyTable(latency: readonly LatencyRow[]): string[] {
+  if (latency.length === 0) return [];
+  const lines = ['| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) |', '|---|---:|---|---:|'];
+  for (const l of latency) {
+    for (const [name, p99] of l.p99) lines.push(`| ${name} | ${fmt(l.rate)} | ${p99.join(' / ')} | ${median(p99)} |`);
+  }
+  return ['', 'Latency at a fixed rate, half of bare\'s throughput (autocannon -c 100, no pipelining):', '', ...lines];
 }
 
 function importTarget(imports: ImportTimeSummary | undefined): Target {
@@ -454,14 +528,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (microOnly) {
     const m = await runMicro();
-    if (m) for (const line of targetLines(targets([], m, undefined)).filter((l) => l.includes('1M'))) console.log(line);
+    if (m) for (const line of targetLines(targets([], [], m, undefined)).filter((l) => l.includes('1M'))) console.log(line);
     return;
   }
   if (importTimeOnly) {
     console.log(targetLines([importTarget(await runImportTime())])[0]);
     return;
   }
-  const { rows, skipped, versions } = await httpRounds();
+  const { rows, latency, skipped, versions } = await httpRounds();
   const micro = quick ? undefined : await runMicro();
   const imports = quick || only ? undefined : await runImportTime();
   const env = environment(versions);
@@ -479,9 +553,10 @@ async function main(): Promise<void> {
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.variant.name}: ${r.note}`);
   if (skipped.length) out.push('', 'Not measured:', ...skipped.map(([n, why]) => `- ${n}: ${why}`));
   if (notes.length) out.push('', ...notes);
+  out.push(...latencyTable(latency));
   if (micro) out.push('', micro.markdown);
   if (imports) out.push('', imports.markdown);
-  const ts = targets(rows, micro, imports);
+  const ts = targets(rows, latency, micro, imports);
   out.push('', '### Targets', '', ...targetLines(ts).map((l) => `- ${l}`));
   const hot = rows.filter((r) => r.rounds.some((x) => x.load.clientCpuPct > 95));
   if (hot.length) {
@@ -493,7 +568,8 @@ async function main(): Promise<void> {
   console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   if (!quick && !only) {
     writeFileSync(join(here, 'RESULTS.md'), out.join('\n') + '\n');
-    console.log('Written to bench/RESULTS.md.');
+    writeFileSync(join(here, 'results.svg'), ratioChart(`grantkit: req/s ÷ bare req/s, ${date}`, chartBars(rows)));
+    console.log('Written to bench/RESULTS.md and bench/results.svg.');
   }
   if (cpuProf && existsSync(profileDir)) console.log(`CPU profiles in ${profileDir} (one directory per variant; summarise the largest file: node --import tsx bench/profile.ts <file>)`);
 }

@@ -233,7 +233,10 @@ export function requestInput(cx: RequestHandle, node: IncomingMessage, body: unk
     params: cx.params,
     body,
     transport: cx,
-    ip: cx.ip,
+    // Read only when a decision needs it: Express derives `req.ip` from its trust-proxy setting on every read.
+    get ip() {
+      return cx.ip;
+    },
   };
 }
 

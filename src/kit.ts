@@ -126,7 +126,7 @@ export class GrantKit {
     ip: string | undefined,
     hashed: ((hash: string) => void) | undefined,
   ): MaybePromise<AuthOutcome> {
-    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), ip, hashed });
+    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), client: { ip }, hashed });
   }
 
   /**
@@ -147,7 +147,7 @@ export class GrantKit {
       transport: req.transport,
       naming: grantsNamed(req.originalUrl, req.params, grantParams),
       misplaced,
-      ip: req.ip,
+      client: req,
       hashed,
     });
   }

@@ -46,7 +46,11 @@ export interface BearerRequest {
   readonly naming?: GrantNaming | undefined;
   /** A credential sent where it must not be (auth/placement.ts): answered before anything else. */
   readonly misplaced?: GrantKitError | undefined;
-  readonly ip?: string | undefined;
+  /**
+   * Where the client's address is read, and only when a decision needs it (an unknown v3 bearer
+   * counts against it): Express computes `req.ip` from its trust-proxy setting on every read.
+   */
+  readonly client?: { readonly ip?: string | undefined } | undefined;
   /** Told the token's hash once it is computed, so that an audit of the decision need not hash the token again. */
   readonly hashed?: ((hash: string) => void) | undefined;
 }
@@ -118,7 +122,7 @@ export class Authentication {
    * revoked, grant invalid) does not.
    */
   #answer(r: Resolved | undefined, now: number, token: string, v3: boolean, req: BearerRequest): MaybePromise<AuthOutcome> {
-    if (v3 && r === undefined) return this.#unknownBearer(token, req.ip ?? req.transport?.socket?.remoteAddress);
+    if (v3 && r === undefined) return this.#unknownBearer(token, req.client?.ip ?? req.transport?.socket?.remoteAddress);
     return req.naming !== undefined ? this.#grantPathOutcome(r, now, req.naming) : this.#toOutcome(r, now);
   }
 
