@@ -14,6 +14,7 @@ import { mountedFamilies, mountedRoutes, type RouteFamilyName } from './routes/f
 import type { Route } from './routes/route.js';
 import { V2_ENDPOINT_SCOPES } from './scopes/gating.js';
 import type { AdapterOptions, GrantKitMiddleware } from './middleware.js';
+import type { MaybePromise } from './store/store.js';
 
 /**
  * What every framework adapter shares: the five middleware, the outcome resolve() remembers on a
@@ -174,14 +175,18 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
     const grantkitGuard = (cx: C, next: N): unknown => {
       const guard = guardFor(cx);
       if (guard === undefined) return next();
-      if (guard instanceof GrantKitError) return this.#finish(cx, next, guard);
+      if (guard instanceof GrantKitError) return this.#settle(cx, next, this.#kit.refuseRequest(this.#input(cx), guard));
       // Only look when some resolve() was mounted: most apps mount none.
       const prior = this.#resolving ? remembered.get(cx) : undefined;
-      const outcome = this.#kit.authorizeRequest(this.#input(cx), guard, prior, this.#grantParams);
-      if (!(outcome instanceof Promise)) return this.#finish(cx, next, outcome);
-      return outcome.then((o) => this.#finish(cx, next, o), (e: unknown) => this.#b.raise(e, next));
+      return this.#settle(cx, next, this.#kit.authorizeRequest(this.#input(cx), guard, prior, this.#grantParams));
     };
     return this.#b.mount(grantkitGuard);
+  }
+
+  /** Finishes on a verdict, at once when it is synchronous (the memory and SQLite stores). */
+  #settle(cx: C, next: N, outcome: MaybePromise<AuthOutcome>): unknown {
+    if (!(outcome instanceof Promise)) return this.#finish(cx, next, outcome);
+    return outcome.then((o) => this.#finish(cx, next, o), (e: unknown) => this.#b.raise(e, next));
   }
 
   /** A guard's verdict: the grant set and on to the next middleware, or the error answered or raised. */

@@ -172,6 +172,12 @@ export class GrantKit {
     return throughGuard(reuse ? prior : this.authenticateRequest(req, grantParams), guard);
   }
 
+  /** A refusal gate() makes before authentication (a method the endpoint table does not list), reported as a verdict like any other. */
+  refuseRequest(req: GuardInput, refusal: GrantKitError): MaybePromise<AuthOutcome> {
+    if (!this.#decisions.active) return refusal;
+    return this.#decisions.decide(() => refusal, null, req.method, req.originalUrl, req.headers.authorization);
+  }
+
   /**
    * Authentication and the guard in one step, for adapters that want a single layer.
    * A null guard only authenticates (endpoint-table rows any token may use).

@@ -143,11 +143,17 @@ for (const framework of FRAMEWORKS) {
       await a.take();
       assert.equal((await request(a.app).get('/events').set('authorization', `Bearer ${res.body.access_token}`)).status, 200);
       assert.equal((await request(a.app).get('/threads').set('authorization', `Bearer ${res.body.access_token}`)).status, 403);
-      const decisions = (await a.take()).map((e) => (e.type === 'auth.decision' ? [e.guard, e.outcome, e.route.path, e.required.length > 0] : e.type));
+      // A method the table does not list for the path is refused before authentication, and reported too.
+      assert.equal((await request(a.app).post('/threads/search').set('authorization', `Bearer ${res.body.access_token}`)).status, 405);
+      const events = await a.take();
+      const decisions = events.map((e) => (e.type === 'auth.decision' ? [e.guard, e.outcome, e.route.path, e.required.length > 0] : e.type));
       assert.deepEqual(decisions, [
         ['gate', 'allow', '/events', true],
         ['gate', 'deny', '/threads', true],
+        ['gate', 'deny', '/threads/search', false],
       ]);
+      const refused = events[2];
+      assert.equal(refused?.type === 'auth.decision' && `${refused.route.method} ${refused.reason} ${refused.status}`, 'POST method_not_allowed 405');
     });
 
     it('a replayed code: refused, reported, and the token of its first redemption revoked with its family', async () => {
