@@ -4,6 +4,9 @@ import { hashSecret } from '../crypto/tokens.js';
 import { basicChallenge } from '../errors/challenges.js';
 import { CREDENTIALS_MESSAGE } from '../errors/messages.js';
 import type { Store } from '../store/store.js';
+import type { TokenRecord } from '../store/records.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { publicId } from '../apikeys.js';
 import { readAuthorization, type Credential } from './credentials.js';
 
 /**
@@ -90,11 +93,14 @@ export async function secretOrApiKeyMatches(
   now: number,
   client: RegisteredClient,
   secret: string | undefined,
+  onApiKey?: (key: TokenRecord) => void,
 ): Promise<boolean | undefined> {
   if (secret === undefined || secret === '') return undefined;
   if (clients.secretMatches(client, secret)) return true;
   const resolved = await store.resolve(hashSecret(secret), now);
-  return resolved?.token.kind === 'api_key' && resolved.token.clientId === client.id;
+  if (resolved?.token.kind !== 'api_key' || resolved.token.clientId !== client.id) return false;
+  onApiKey?.(resolved.token);
+  return true;
 }
 
 /** The one answer to a failed client authentication. */
@@ -150,6 +156,8 @@ export interface ClientAuthDeps {
   readonly store: Store;
   now(): number;
   readonly options: { readonly realm: string };
+  /** Told when an API key stood in for the client secret, as it is when a key authenticates a request. */
+  readonly audit?: Pick<AuditTrail, 'emit'> | undefined;
 }
 
 /** A client at an OAuth endpoint, and whether it proved itself with its secret (or an API key of its own). */
@@ -181,7 +189,8 @@ export async function endpointClient(
   if (required === 'always' && body.client_id === undefined && !isBasicScheme(authorization)) throw invalidClient();
   const presented = tokenEndpointClient(authorization, body.client_id, body.client_secret, deps.options.realm);
   const client = deps.clients.get(presented.clientId);
-  const matches = client && (await secretOrApiKeyMatches(deps.clients, deps.store, deps.now(), client, presented.secret));
+  const keyUsed = (key: TokenRecord): void => deps.audit?.emit({ type: 'apikey.used', keyId: publicId(key.hash), clientId: key.clientId });
+  const matches = client && (await secretOrApiKeyMatches(deps.clients, deps.store, deps.now(), client, presented.secret, keyUsed));
   const missing = matches === undefined && (required === 'always' || (required === 'confidential' && client?.secretHash !== null));
   if (!client || matches === false || missing) throw withClientChallenge(invalidClient(), presented.basic, deps.options.realm);
   return { client, authenticated: matches === true };

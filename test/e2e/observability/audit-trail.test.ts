@@ -204,12 +204,18 @@ describe('audit trail: the rest of the decisions', () => {
     rememberSecret(created.key);
     const res = await request(a.app).get('/v3/grants').set('authorization', `Bearer ${created.key}`);
     assert.equal(res.status, 200, res.text);
+    // The v8 SDK sends an API key as the client secret at the token endpoint: that is a use too.
+    const exchange = await request(a.app)
+      .post('/v3/connect/token')
+      .send({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: created.key, refresh_token: 'not-a-refresh-token' });
+    assert.equal(exchange.status, 400, exchange.text);
     assert.equal(await a.kit.apiKeys.revoke(created.id), true);
     const events = await a.take();
     assert.deepEqual(
       events.filter((e) => e.type.startsWith('apikey.')).map((e) => ({ ...e, time: 0 })),
       [
         { type: 'apikey.created', keyId: created.id, clientId: CLIENT_ID, time: 0 },
+        { type: 'apikey.used', keyId: created.id, clientId: CLIENT_ID, time: 0 },
         { type: 'apikey.used', keyId: created.id, clientId: CLIENT_ID, time: 0 },
         { type: 'apikey.revoked', keyId: created.id, clientId: CLIENT_ID, time: 0 },
       ],
