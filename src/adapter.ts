@@ -237,11 +237,11 @@ export function requestInput(cx: RequestHandle, node: IncomingMessage, body: unk
     rawHeaders: node.rawHeaders,
     params: cx.params,
     body,
+    // The client address is left to `transport.ip`, read only when a decision needs it: Express
+    // derives `req.ip` from its trust-proxy setting on every read. (A getter here would cost more:
+    // an object literal with an accessor gets a map of its own, and every request's would outlive
+    // the next scavenge.)
     transport: cx,
-    // Read only when a decision needs it: Express derives `req.ip` from its trust-proxy setting on every read.
-    get ip() {
-      return cx.ip;
-    },
   };
 }
 

@@ -147,7 +147,8 @@ export class GrantKit {
       transport: req.transport,
       naming: grantsNamed(req.originalUrl, req.params, grantParams),
       misplaced,
-      client: req,
+      // An adapter leaves `ip` unset and the address to the transport, to be read only if needed.
+      client: req.ip !== undefined ? req : req.transport,
       hashed,
     });
   }

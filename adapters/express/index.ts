@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler } from 'express';
 import { adapt, writeServerResponse, type AdapterOptions, type FrameworkBinding, type GrantKitMiddleware } from '../../src/adapter.js';
 import type { Grant, GrantKit } from '../../src/index.js';
+import { setRequestGrant } from './request-grant.js';
 import { expressStack } from './stack.js';
 
 /** `routes({ only: ['native', 'hosted'] })` mounts those route families alone; the other types are what the middleware's methods answer. */
@@ -27,9 +28,7 @@ const express: FrameworkBinding<Request, NextFunction, RequestHandler> = {
   node: (req) => req,
   body: (req) => (req as { body?: unknown }).body,
   query: (req) => (req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : ''),
-  setGrant(req, grant) {
-    req.grant = grant;
-  },
+  setGrant: setRequestGrant,
   write: (req, r) => writeServerResponse(req.res!, r),
   raise: (err, next) => next(err),
   mount(step) {

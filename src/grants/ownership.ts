@@ -60,28 +60,37 @@ export function grantsNamed(
   params: Readonly<Record<string, unknown>> | undefined,
   paramNames: readonly string[] = DEFAULT_GRANT_PARAMS,
 ): GrantNaming | undefined {
-  const refs: GrantRef[] = [];
-  let unreadable = false;
-  const add = (ref: GrantRef | undefined): void => {
-    if (ref === undefined) unreadable = true;
-    else if (!refs.some((r) => sameRef(r, ref))) refs.push(ref);
-  };
+  // Nothing is allocated for the common request, which names no grant.
+  let found: FoundNames | undefined;
   if (params !== undefined) {
     for (const name of paramNames) {
       if (!Object.hasOwn(params, name)) continue;
       const value = params[name];
       // Frameworks hand parameters over decoded; parseGrantRef decodes, so '%' is escaped first.
-      add(typeof value === 'string' ? parseGrantRef(value.replace(/%/g, '%25')) : undefined);
+      found = withRef(found, typeof value === 'string' ? parseGrantRef(value.replace(/%/g, '%25')) : undefined);
     }
   }
   // Most paths never say "grants": one case-insensitive substring test keeps them cheap.
   if (/grants|%/i.test(url)) {
     const segments = rawSegments(url);
     for (let i = 0; i + 1 < segments.length; i++) {
-      if (decodeSegment(segments[i]!).toLowerCase() === 'grants') add(parseGrantRef(segments[i + 1]!));
+      if (decodeSegment(segments[i]!).toLowerCase() === 'grants') found = withRef(found, parseGrantRef(segments[i + 1]!));
     }
   }
-  return refs.length === 0 && !unreadable ? undefined : { refs, unreadable };
+  return found;
+}
+
+interface FoundNames {
+  refs: GrantRef[];
+  unreadable: boolean;
+}
+
+/** Adds a reference (undefined: one that cannot be read), once. */
+function withRef(found: FoundNames | undefined, ref: GrantRef | undefined): FoundNames {
+  const f = found ?? { refs: [], unreadable: false };
+  if (ref === undefined) f.unreadable = true;
+  else if (!f.refs.some((r) => sameRef(r, ref))) f.refs.push(ref);
+  return f;
 }
 
 /** Whether a grant reference names this grant, as its own access token may name it. */

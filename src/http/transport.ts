@@ -13,6 +13,8 @@ export interface TransportLike {
    * `ctx.secure` (it honours `app.proxy`).
    */
   readonly secure?: boolean;
+  /** The framework's client address: Express `req.ip` (after `trust proxy`), Koa `ctx.ip` (after `app.proxy`). */
+  readonly ip?: string | undefined;
 }
 
 export interface HttpsPolicy {

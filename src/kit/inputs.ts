@@ -20,7 +20,7 @@ export interface GuardInput {
   readonly body?: unknown;
   /** The connection, with the framework's HTTPS verdict (Express `req`, Koa `ctx`). */
   readonly transport?: TransportLike;
-  /** The client address as the framework reports it (Express `req.ip`, Koa `ctx.ip`). */
+  /** The client address, when the caller has it at hand; otherwise `transport.ip` is read, and only when a decision needs it. */
   readonly ip?: string | undefined;
 }
 
