@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,9 +117,11 @@ describe('the SQLite resolution cache, within one store', () => {
       { cache: { checkIntervalMs: Number.NaN }, message: /"cache\.checkIntervalMs"/ },
       { cache: { maxEntries: 0 }, message: /"cache\.maxEntries" must be a positive integer/ },
     ];
+    const file = join(tmpdir(), `grantkit-never-created-${process.pid}.db`);
     for (const { cache, message } of bad) {
-      assert.throws(() => new SqliteStore({ filename: join(tmpdir(), 'never-created.db'), cache }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message });
+      assert.throws(() => new SqliteStore({ filename: file, cache }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message });
     }
+    assert.equal(existsSync(file), false, 'no file was opened');
   });
 });
 
