@@ -83,6 +83,19 @@ storeContract('sqlite', async () => {
   };
 });
 
+// The resolution cache is on by default (above); the store must keep every promise without it too.
+storeContract('sqlite, cache off', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'grantkit-sqlite-uncached-'));
+  const store = new SqliteStore({ filename: join(dir, 'grantkit.db'), cache: false });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 storeContract(
   'postgres',
   async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { MIGRATIONS } from '../../src/store/sql/migrations.js';
@@ -88,6 +91,12 @@ export function freshRedisUrl(): FreshStoreUrl {
   const url = new URL(redisUrl);
   url.searchParams.set('prefix', prefix);
   return { url: url.href, cleanup: () => deleteKeys(prefix) };
+}
+
+/** A new SQLite file in a directory of its own, as a `sqlite:` URL: the directory is removed at the end. */
+export async function freshSqliteUrl(): Promise<FreshStoreUrl> {
+  const dir = await mkdtemp(join(tmpdir(), 'grantkit-sqlite-'));
+  return { url: `sqlite:${join(dir, 'grantkit.db')}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -6,25 +6,29 @@ import { GRANT_COLUMNS } from './columns.js';
 import { grantListClauses, namedBind } from './filter.js';
 import { grantParams, JSON_LIST } from './params.js';
 import { readGrant } from './rows.js';
+import type { SqliteResolutions } from './sqlite-cache.js';
 import type { SqliteTokens } from './sqlite-tokens.js';
 
 /**
  * The grants of a SqliteStore. better-sqlite3 answers synchronously; the methods are async only to
  * answer as the interface does, a throw becoming a rejection. Deleting a grant revokes its tokens
- * through `tokens`, dating their tombstones on the wall clock; every write is broadcast in-process.
+ * through `tokens`, dating their tombstones on the wall clock; every write is broadcast in-process
+ * and drops the grant's cached resolutions as soon as it is committed (sqlite-cache.ts).
  */
 export class SqliteGrants implements GrantPart {
   readonly #db: Database;
   readonly #broadcast: LocalBroadcast;
+  readonly #resolutions: SqliteResolutions;
   readonly #lists = new Map<string, Statement<Record<string, unknown>>>();
   readonly #get: Statement<[string]>;
   readonly #byEmail: Statement<[string, string]>;
   readonly #put: Statement;
   readonly #deleteTx;
 
-  constructor(db: Database, tokens: SqliteTokens, broadcast: LocalBroadcast) {
+  constructor(db: Database, tokens: SqliteTokens, broadcast: LocalBroadcast, resolutions: SqliteResolutions) {
     this.#db = db;
     this.#broadcast = broadcast;
+    this.#resolutions = resolutions;
     this.#get = db.prepare<[string]>(`SELECT ${GRANT_COLUMNS} FROM grantkit_grants WHERE id = ?`);
     // Several ids may share an email if a caller broke the one-grant rule; the latest write wins, as in memory.
     this.#byEmail = db.prepare<[string, string]>(
@@ -56,12 +60,12 @@ export class SqliteGrants implements GrantPart {
   }
 
   async putGrant(grant: GrantRecord): Promise<void> {
-    this.#put.run(grantParams(grant, JSON_LIST));
+    this.#resolutions.own(() => this.#put.run(grantParams(grant, JSON_LIST)), { grantId: grant.id });
     this.#broadcast.send({ grantId: grant.id });
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    const deleted = this.#deleteTx.immediate(id, Date.now());
+    const deleted = this.#resolutions.own(() => this.#deleteTx.immediate(id, Date.now()), { grantId: id });
     this.#broadcast.send({ grantId: id });
     return deleted;
   }

@@ -9,6 +9,7 @@ import { TOKEN_COLUMNS } from './columns.js';
 import { namedBind, tokenListWhere } from './filter.js';
 import { tokenParams } from './params.js';
 import { readResolved, readToken, unconsumedRow } from './rows.js';
+import type { ReadResolution, SqliteResolutions } from './sqlite-cache.js';
 
 const LIVE_TOKEN_COLUMNS = `${TOKEN_COLUMNS}, consumed_at`;
 /** The kinds a revocation keeps a tombstone of: the bearer tokens (revoked-family.ts). */
@@ -82,11 +83,14 @@ function revocationStatements(db: Database) {
  * IMMEDIATE transactions: the write lock is taken before the read, so another process sharing the
  * file cannot consume in between, revoke a family between the check and the write, or write a token
  * of it between the marker and the delete. Revocations date their tombstones on the wall clock
- * (`buriedAt`) and are broadcast in-process.
+ * (`buriedAt`) and are broadcast in-process. `resolve` goes through the store's resolution cache
+ * (sqlite-cache.ts), and every write through its `own`, so the cache drops what a write names as
+ * soon as it is committed; consuming a code is a write like the others, never cached.
  */
 export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
   readonly #db: Database;
   readonly #broadcast: LocalBroadcast;
+  readonly #resolutions: SqliteResolutions;
   readonly #sql: ReturnType<typeof tokenStatements>;
   readonly #revoke: ReturnType<typeof revocationStatements>;
   readonly #lists = new Map<string, Statement<Record<string, unknown>>>();
@@ -98,9 +102,10 @@ export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
   readonly #revokeGrantTokensTx;
   #writesSinceSweep = 0;
 
-  constructor(db: Database, broadcast: LocalBroadcast) {
+  constructor(db: Database, broadcast: LocalBroadcast, resolutions: SqliteResolutions) {
     this.#db = db;
     this.#broadcast = broadcast;
+    this.#resolutions = resolutions;
     const sql = (this.#sql = tokenStatements(db));
     this.#revoke = revocationStatements(db);
     this.#consumeTx = db.transaction((hash: string, now: number) => this.#consume(hash, now));
@@ -122,27 +127,26 @@ export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
   }
 
   async putToken(token: TokenRecord): Promise<void> {
-    this.#putTx.immediate(token);
+    // A put may replace a token of the same hash: its cached resolution goes.
+    this.#resolutions.own(() => this.#putTx.immediate(token), { tokenHash: token.hash });
     if (++this.#writesSinceSweep >= SWEEP_EVERY) {
       this.#writesSinceSweep = 0;
-      this.#sql.sweep.run(token.createdAt);
-      this.#sql.sweepFamilies.run(token.createdAt - REVOKED_FAMILY_RETENTION_MS);
-      this.#sql.sweepRevokedTokens.run(Date.now() - REVOKED_TOKEN_RETENTION_MS);
-      this.#sql.sweepRateLimits.run(Date.now());
+      // Only what has expired goes, which the cache never serves: nothing to name.
+      this.#resolutions.own(() => this.#sweep(token.createdAt), {});
     }
   }
 
   resolve(hash: string, now: number): Resolved | undefined {
-    const row = this.#sql.resolve.get({ hash, now });
-    return row === undefined ? undefined : readResolved(row);
+    return this.#resolutions.resolve(hash, now, this.#read);
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
-    return this.#consumeTx.immediate(hash, now);
+    // Codes and flow states never resolve, so no cached entry is affected.
+    return this.#resolutions.own(() => this.#consumeTx.immediate(hash, now), {});
   }
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
-    return this.#rotateTx.immediate(oldHash, next, now);
+    return this.#resolutions.own(() => this.#rotateTx.immediate(oldHash, next, now), { tokenHash: next.hash });
   }
 
   async knows(hash: string): Promise<boolean> {
@@ -152,20 +156,20 @@ export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
   /** A write transaction: the token read, its tombstone and the delete go together. */
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
     // Another process deleting it first only means both report the same token, which is harmless.
-    const token = this.#revokeTx.immediate(hash, Date.now());
+    const token = this.#resolutions.own(() => this.#revokeTx.immediate(hash, Date.now()), { tokenHash: hash });
     if (token === undefined) return undefined;
     this.#broadcast.send({ tokenHash: hash });
     return token;
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
-    const n = this.#revokeFamilyTx.immediate(family, now, Date.now());
+    const n = this.#resolutions.own(() => this.#revokeFamilyTx.immediate(family, now, Date.now()), { family });
     this.#broadcast.send({ family });
     return n;
   }
 
   async revokeGrantTokens(grantId: string): Promise<number> {
-    const n = this.#revokeGrantTokensTx.immediate(grantId, Date.now());
+    const n = this.#resolutions.own(() => this.#revokeGrantTokensTx.immediate(grantId, Date.now()), { grantId });
     this.#broadcast.send({ grantId });
     return n;
   }
@@ -184,6 +188,19 @@ export class SqliteTokens implements KnowingTokenPart<Resolved | undefined> {
     let stmt = this.#lists.get(text);
     if (!stmt) this.#lists.set(text, (stmt = this.#db.prepare<Record<string, unknown>>(text)));
     return stmt.all(params).map(readToken);
+  }
+
+  /** The file's answer, uncached: the cache calls it on a miss. */
+  readonly #read: ReadResolution = (hash, now) => {
+    const row = this.#sql.resolve.get({ hash, now });
+    return row === undefined ? undefined : readResolved(row);
+  };
+
+  #sweep(now: number): void {
+    this.#sql.sweep.run(now);
+    this.#sql.sweepFamilies.run(now - REVOKED_FAMILY_RETENTION_MS);
+    this.#sql.sweepRevokedTokens.run(Date.now() - REVOKED_TOKEN_RETENTION_MS);
+    this.#sql.sweepRateLimits.run(Date.now());
   }
 
   #consume(hash: string, now: number): Consumed | undefined {

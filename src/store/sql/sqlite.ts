@@ -4,6 +4,7 @@ import { LocalBroadcast } from '../broadcast.js';
 import type { InvalidationListener, Resolved } from '../records.js';
 import { StoreOfParts } from '../store-of-parts.js';
 import { applySqliteSchema } from './sqlite-schema.js';
+import { sqliteCacheSettings, sqliteResolutions, type SqliteCacheOptions } from './sqlite-cache.js';
 import { SqliteConnectors } from './sqlite-connectors.js';
 import { SqliteDeliveries } from './sqlite-deliveries.js';
 import { SqliteGrants } from './sqlite-grants.js';
@@ -23,7 +24,17 @@ export interface SqliteDatabase {
   close(): unknown;
 }
 
-export type SqliteStoreOptions = { readonly filename: string } | { readonly database: SqliteDatabase };
+export type { SqliteCacheOptions } from './sqlite-cache.js';
+
+export type SqliteStoreOptions = ({ readonly filename: string } | { readonly database: SqliteDatabase }) & {
+  /**
+   * Resolutions kept in process memory, on by default: a guarded request then reads the file only
+   * for a token it has not seen since the last change. The store's own writes drop what they name
+   * at once; a write by another process sharing the file empties the cache within
+   * `checkIntervalMs` (default 5 ms). `false` reads the file on every request.
+   */
+  readonly cache?: boolean | SqliteCacheOptions;
+};
 
 /** The store works with better-sqlite3's own type; a handle with its methods is taken to be one of its databases. */
 function isBetterSqlite3(db: SqliteDatabase): db is Database {
@@ -33,12 +44,13 @@ function isBetterSqlite3(db: SqliteDatabase): db is Database {
 /**
  * The embedded persistent store: one file, shared safely by the processes of one machine (WAL, and
  * writes that must be atomic run in IMMEDIATE transactions). better-sqlite3 is synchronous, so
- * `resolve` answers without a Promise, as fast as the memory store.
+ * `resolve` answers without a Promise, and from its own in-process cache on a hit
+ * (sqlite-cache.ts): a revocation anywhere on the file is refused here within `checkIntervalMs`,
+ * with no broadcast between processes.
  *
- * `subscribe` hears the changes made through this store object only. SQLite has no way to tell
- * other processes, so a grant cache in another process sharing the file learns of a revocation
- * only when its TTL (at most 5 s) runs out; without a cache, every request reads the file and sees
- * a revocation at once.
+ * `subscribe` hears the changes made through this store object only, so the kit's `cache` option
+ * would add a second cache that another process's revocations reach only when its TTL (at most
+ * 5 s) runs out: leave it off, this store caches for itself.
  *
  * The work is done by one part per concern (sqlite-grants.ts, sqlite-tokens.ts,
  * sqlite-connectors.ts, sqlite-deliveries.ts), which also broadcast their changes and date the
@@ -50,11 +62,14 @@ export class SqliteStore extends StoreOfParts<Resolved | undefined> {
   readonly #broadcast: LocalBroadcast;
 
   constructor(options: SqliteStoreOptions) {
+    const cache = sqliteCacheSettings(options.cache);
     const { db, owned } = openDatabase(options);
     applySqliteSchema(db);
     const broadcast = new LocalBroadcast();
-    const tokens = new SqliteTokens(db, broadcast);
-    super({ grants: new SqliteGrants(db, tokens, broadcast), tokens, connectors: new SqliteConnectors(db), deliveries: new SqliteDeliveries(db) });
+    const resolutions = sqliteResolutions(db, cache);
+    const tokens = new SqliteTokens(db, broadcast, resolutions);
+    const grants = new SqliteGrants(db, tokens, broadcast, resolutions);
+    super({ grants, tokens, connectors: new SqliteConnectors(db), deliveries: new SqliteDeliveries(db) });
     this.#db = db;
     this.#owned = owned;
     this.#broadcast = broadcast;

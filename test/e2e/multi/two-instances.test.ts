@@ -6,16 +6,19 @@ import { promisify } from 'node:util';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../../../src/crypto/tokens.js';
 import { storeFromUrl } from '../../../src/store/from-url.js';
 import type { Store } from '../../../src/store/store.js';
-import { freshPostgresUrl, freshRedisUrl, probePostgres, probeRedis } from '../../support/servers.js';
+import { freshPostgresUrl, freshRedisUrl, freshSqliteUrl, probePostgres, probeRedis, type FreshStoreUrl } from '../../support/servers.js';
 import { accessToken, APP_ENV, authorize, call, redeem, startApp, within, type AppProcess } from '../../support/processes.js';
 
 const run = promisify(execFile);
 
 /**
- * Two real app processes (the Express example, the grant cache on) sharing one PostgreSQL schema,
- * then one Redis key prefix: what one instance does, the other sees.
+ * Two real app processes (the Express example) sharing one PostgreSQL schema, one Redis key prefix,
+ * then one SQLite file: what one instance does, the other sees. Each caches resolutions: on
+ * PostgreSQL and Redis the kit's grant cache, told of changes by the store's broadcast; on SQLite
+ * the store's own cache, which has no broadcast and learns of the other process's writes from the
+ * file (PRAGMA data_version).
  */
-function twoInstances(name: string, makeUrl: () => { url: string; cleanup: () => Promise<void> }, skip: string | false): void {
+function twoInstances(name: string, makeUrl: () => FreshStoreUrl | Promise<FreshStoreUrl>, skip: string | false): void {
   describe(`two app processes sharing ${name}`, { skip }, () => {
     let a: AppProcess;
     let b: AppProcess;
@@ -24,7 +27,7 @@ function twoInstances(name: string, makeUrl: () => { url: string; cleanup: () =>
     let cleanup: () => Promise<void> = async () => {};
 
     before(async () => {
-      ({ url, cleanup } = makeUrl());
+      ({ url, cleanup } = await makeUrl());
       // Both migrate at start-up, at the same time: the advisory lock must serialise them.
       [a, b] = await Promise.all([startApp({ GRANTKIT_STORE: url }), startApp({ GRANTKIT_STORE: url })]);
       store = await storeFromUrl(url);
@@ -120,3 +123,4 @@ function twoInstances(name: string, makeUrl: () => { url: string; cleanup: () =>
 
 twoInstances('one PostgreSQL schema', freshPostgresUrl, await probePostgres());
 twoInstances('one Redis key prefix', freshRedisUrl, await probeRedis());
+twoInstances('one SQLite file', freshSqliteUrl, false);
