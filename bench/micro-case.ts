@@ -87,16 +87,20 @@ const kitOn = (store: Store, extra: Partial<GrantKitOptions> = {}): GrantKit =>
 
 // ---------------------------------------------------------------- heap per grant
 
-async function heap(grants: number): Promise<{ bytesPerGrant: number }> {
+/**
+ * Heap per grant: heapUsed after gc() with the store filled, minus before. `externalPerGrant` is
+ * the memory of ArrayBuffers (typed arrays) the same way, which heapUsed does not count.
+ */
+async function heap(grants: number): Promise<{ bytesPerGrant: number; externalPerGrant: number }> {
   collect();
-  const before = process.memoryUsage().heapUsed;
+  const before = process.memoryUsage();
   const store = new MemoryStore();
   await fill(store, grants);
   collect();
-  const after = process.memoryUsage().heapUsed;
+  const after = process.memoryUsage();
   // Keeps the store alive until after the measurement.
   if (store.dump() === null) console.log();
-  return { bytesPerGrant: (after - before) / grants };
+  return { bytesPerGrant: (after.heapUsed - before.heapUsed) / grants, externalPerGrant: (after.arrayBuffers - before.arrayBuffers) / grants };
 }
 
 // ---------------------------------------------------------------- authorize at scale

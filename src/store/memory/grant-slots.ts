@@ -1,6 +1,6 @@
 import type { GrantIdentity, GrantRecord } from '../records.js';
-import { grownFloat64, grownInt32 } from './hash-keys.js';
-import type { ScopeLists, StringTable } from './interned.js';
+import { flat, type ScopeLists, type StringTable } from './interned.js';
+import { RowBuffer } from './row-buffer.js';
 
 /** Bits of a row's flags. */
 const PRESENT = 1; // the grant is stored (a row may exist for tokens stored before their grant)
@@ -9,13 +9,15 @@ const VOCABULARY_V2 = 4;
 const VOCABULARY_V3 = 8;
 const HAS_IDENTITY = 16; // the record has an `identity` key (its value may be null)
 
-/** Int32 fields per row. */
-const META = 5;
+/** A row: 32-bit words [flags, client, provider, scopes, first token, unused], then two doubles. */
+const WORDS = 10;
 const FLAGS = 0;
 const CLIENT = 1;
 const PROVIDER = 2;
 const SCOPES = 3;
 const FIRST_TOKEN = 4;
+const CREATED = 3; // in doubles
+const UPDATED = 4;
 /** String fields per row. */
 const STRS = 4;
 
@@ -35,8 +37,7 @@ export class GrantRows {
   readonly #clients: StringTable;
   readonly #providers: StringTable;
   readonly #scopes: ScopeLists;
-  #meta = new Int32Array(0);
-  #times = new Float64Array(0);
+  readonly #buf = new RowBuffer(WORDS);
   readonly #strs: (string | null)[] = [];
   readonly #identities: (GrantIdentity | null)[] = [];
   readonly #free: number[] = [];
@@ -58,14 +59,13 @@ export class GrantRows {
     const known = this.#byId.get(id);
     if (known !== undefined) return known;
     const row = this.#free.pop() ?? this.#top++;
-    if ((row + 1) * META > this.#meta.length) this.#meta = grownInt32(this.#meta, (row + 1) * META, 0);
-    if ((row + 1) * 2 > this.#times.length) this.#times = grownFloat64(this.#times, (row + 1) * 2, 0);
-    const m = row * META;
-    this.#meta.fill(0, m, m + META);
-    this.#meta[m + SCOPES] = -1;
-    this.#meta[m + FIRST_TOKEN] = -1;
+    this.#buf.ensure(row);
+    const m = row * WORDS;
+    this.#buf.i32.fill(0, m, m + WORDS);
+    this.#buf.i32[m + SCOPES] = -1;
+    this.#buf.i32[m + FIRST_TOKEN] = -1;
     const s = row * STRS;
-    this.#strs[s] = id;
+    this.#strs[s] = flat(id);
     this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = null;
     this.#identities[row] = null;
     this.#byId.set(id, row);
@@ -73,7 +73,7 @@ export class GrantRows {
   }
 
   isPresent(row: number): boolean {
-    return (this.#meta[row * META + FLAGS]! & PRESENT) !== 0;
+    return (this.#buf.i32[row * WORDS + FLAGS]! & PRESENT) !== 0;
   }
 
   idOf(row: number): string {
@@ -82,8 +82,8 @@ export class GrantRows {
 
   /** The grant stored in the row, or null while the row only gathers tokens. */
   record(row: number): GrantRecord | null {
-    const meta = this.#meta;
-    const m = row * META;
+    const { i32: meta, f64 } = this.#buf;
+    const m = row * WORDS;
     const flags = meta[m + FLAGS]!;
     if ((flags & PRESENT) === 0) return null;
     const s = row * STRS;
@@ -97,8 +97,8 @@ export class GrantRows {
       scopes: this.#scopes.get(meta[m + SCOPES]!),
       status: (flags & INVALID) === 0 ? 'valid' : 'invalid',
       settings: strs[s + 3] ?? null,
-      createdAt: this.#times[row * 2]!,
-      updatedAt: this.#times[row * 2 + 1]!,
+      createdAt: f64[m / 2 + CREATED]!,
+      updatedAt: f64[m / 2 + UPDATED]!,
     };
     if ((flags & VOCABULARY_V2) !== 0) rec.scopeVocabulary = 'v2';
     else if ((flags & VOCABULARY_V3) !== 0) rec.scopeVocabulary = 'v3';
@@ -108,34 +108,36 @@ export class GrantRows {
 
   /** Stores `grant` in its row, replacing what the row held. */
   write(row: number, grant: GrantRecord): void {
-    const m = row * META;
+    const m = row * WORDS;
+    const meta = this.#buf.i32;
     const scopes = this.#scopes.hold(grant.scopes);
-    this.#scopes.release(this.#meta[m + SCOPES]!);
+    this.#scopes.release(meta[m + SCOPES]!);
     let flags = PRESENT;
     if (grant.status !== 'valid') flags |= INVALID;
     if (grant.scopeVocabulary === 'v2') flags |= VOCABULARY_V2;
     else if (grant.scopeVocabulary === 'v3') flags |= VOCABULARY_V3;
     if (grant.identity !== undefined) flags |= HAS_IDENTITY;
-    this.#meta[m + FLAGS] = flags;
-    this.#meta[m + CLIENT] = this.#clients.id(grant.clientId);
-    this.#meta[m + PROVIDER] = this.#providers.id(grant.provider);
-    this.#meta[m + SCOPES] = scopes;
+    meta[m + FLAGS] = flags;
+    meta[m + CLIENT] = this.#clients.id(grant.clientId);
+    meta[m + PROVIDER] = this.#providers.id(grant.provider);
+    meta[m + SCOPES] = scopes;
     const s = row * STRS;
-    this.#strs[s + 1] = grant.email;
-    this.#strs[s + 2] = grant.name;
-    this.#strs[s + 3] = grant.settings;
+    this.#strs[s + 1] = flat(grant.email);
+    this.#strs[s + 2] = flat(grant.name);
+    this.#strs[s + 3] = flat(grant.settings);
     // Frozen: the identity object is handed out with every record built from this row.
     this.#identities[row] = grant.identity ? Object.freeze({ ...grant.identity }) : null;
-    this.#times[row * 2] = grant.createdAt;
-    this.#times[row * 2 + 1] = grant.updatedAt;
+    this.#buf.f64[m / 2 + CREATED] = grant.createdAt;
+    this.#buf.f64[m / 2 + UPDATED] = grant.updatedAt;
   }
 
   /** Empties the row of its grant; the row stays while tokens name it. */
   clear(row: number): void {
-    const m = row * META;
-    this.#scopes.release(this.#meta[m + SCOPES]!);
-    this.#meta[m + SCOPES] = -1;
-    this.#meta[m + FLAGS] = 0;
+    const m = row * WORDS;
+    const meta = this.#buf.i32;
+    this.#scopes.release(meta[m + SCOPES]!);
+    meta[m + SCOPES] = -1;
+    meta[m + FLAGS] = 0;
     const s = row * STRS;
     this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = null;
     this.#identities[row] = null;
@@ -143,11 +145,11 @@ export class GrantRows {
   }
 
   firstToken(row: number): number {
-    return this.#meta[row * META + FIRST_TOKEN]!;
+    return this.#buf.i32[row * WORDS + FIRST_TOKEN]!;
   }
 
   setFirstToken(row: number, token: number): void {
-    this.#meta[row * META + FIRST_TOKEN] = token;
+    this.#buf.i32[row * WORDS + FIRST_TOKEN] = token;
   }
 
   /** Frees a row that holds no grant and that no token names any longer. */

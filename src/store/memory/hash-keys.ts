@@ -51,11 +51,21 @@ function sextet(s: string, i: number): number {
   return code < 128 ? DECODE[code]! : -1;
 }
 
+/** Per slot, besides its key: 32-bit words [row, grant row, kind, unused], then the expiry as a double. */
+const SLOT = 6;
+const EXPIRES = 2; // in doubles
+
+/**
+ * The token index of a MemoryStore: hash → row, and beside each key the facts a resolution tests
+ * first, none of which changes while the token is stored (its kind, its grant's row, its expiry),
+ * so a resolution that fails reads nothing else, and one that succeeds reads the token's row and
+ * its grant's row side by side.
+ */
 export class HashKeys {
   #mask = MIN_CAPACITY - 1;
   #keys = new Uint32Array(MIN_CAPACITY * WORDS);
-  /** Per slot: the row it names, EMPTY or GONE. */
-  #rows = new Int32Array(MIN_CAPACITY).fill(EMPTY);
+  #slots = emptySlots(MIN_CAPACITY);
+  #expires = new Float64Array(this.#slots.buffer);
   /** Per row: its slot, or -1 when its hash is kept in `#odd`. */
   #slotOfRow = new Int32Array(MIN_CAPACITY).fill(-1);
   /** Slots not EMPTY (live and GONE): the table grows or is rebuilt before it is half full. */
@@ -70,11 +80,36 @@ export class HashKeys {
   lookup(hash: string): number {
     if (!decode(hash, this.#bytes)) return this.#odd.get(hash) ?? -1;
     const slot = this.#find(this.#words);
-    return slot < 0 ? -1 : this.#rows[slot]!;
+    return slot < 0 ? -1 : this.#slots[slot * SLOT]!;
   }
 
-  /** Stores `row` under `hash`, which must not be stored yet. */
-  add(hash: string, row: number): void {
+  /**
+   * The slot of `hash` for the accessors below, or -1. A hash kept in the plain Map answers -1:
+   * the caller falls back to lookup() and the token's row.
+   */
+  slotOf(hash: string): number {
+    return decode(hash, this.#bytes) ? this.#find(this.#words) : -1;
+  }
+
+  rowAt(slot: number): number {
+    return this.#slots[slot * SLOT]!;
+  }
+
+  grantRowAt(slot: number): number {
+    return this.#slots[slot * SLOT + 1]!;
+  }
+
+  kindAt(slot: number): number {
+    return this.#slots[slot * SLOT + 2]!;
+  }
+
+  /** NaN: no expiry. */
+  expiresAt(slot: number): number {
+    return this.#expires[(slot * SLOT) / 2 + EXPIRES]!;
+  }
+
+  /** Stores `row` under `hash`, which must not be stored yet, with the facts a resolution tests first. */
+  add(hash: string, row: number, grantRow: number, kind: number, expiresAt: number): void {
     if (row >= this.#slotOfRow.length) this.#slotOfRow = grownInt32(this.#slotOfRow, row + 1, -1);
     if (!decode(hash, this.#bytes)) {
       this.#odd.set(hash, row);
@@ -82,8 +117,11 @@ export class HashKeys {
       this.#slotOfRow[row] = -1;
       return;
     }
-    if ((this.#used + 1) * 2 > this.#rows.length) this.#rebuild();
-    this.#place(this.#words, row);
+    if ((this.#used + 1) * 2 > this.#mask + 1) this.#rebuild();
+    const slot = this.#place(this.#words, row);
+    this.#slots[slot * SLOT + 1] = grantRow;
+    this.#slots[slot * SLOT + 2] = kind;
+    this.#expires[(slot * SLOT) / 2 + EXPIRES] = expiresAt;
   }
 
   /** Forgets the hash of `row`. */
@@ -96,8 +134,8 @@ export class HashKeys {
       return;
     }
     // A slot followed by an EMPTY one ends every probe chain through it: it can be EMPTY too.
-    const free = this.#rows[(slot + 1) & this.#mask] === EMPTY;
-    this.#rows[slot] = free ? EMPTY : GONE;
+    const free = this.#slots[((slot + 1) & this.#mask) * SLOT] === EMPTY;
+    this.#slots[slot * SLOT] = free ? EMPTY : GONE;
     if (free) this.#used--;
     this.#slotOfRow[row] = -1;
   }
@@ -111,12 +149,12 @@ export class HashKeys {
 
   #find(w: Uint32Array): number {
     const keys = this.#keys;
-    const rows = this.#rows;
+    const slots = this.#slots;
     const mask = this.#mask;
     const w0 = w[0]!;
     // The hash is uniform: its first word picks the slot.
     for (let slot = w0 & mask; ; slot = (slot + 1) & mask) {
-      const row = rows[slot]!;
+      const row = slots[slot * SLOT]!;
       if (row === EMPTY) return -1;
       const k = slot * WORDS;
       if (
@@ -135,14 +173,16 @@ export class HashKeys {
     }
   }
 
-  #place(w: Uint32Array, row: number): void {
+  /** Puts the key in the first slot free for it and names `row` there; returns the slot. */
+  #place(w: Uint32Array, row: number): number {
     const mask = this.#mask;
     let slot = w[0]! & mask;
-    while (this.#rows[slot]! >= 0) slot = (slot + 1) & mask;
-    if (this.#rows[slot] === EMPTY) this.#used++;
+    while (this.#slots[slot * SLOT]! >= 0) slot = (slot + 1) & mask;
+    if (this.#slots[slot * SLOT] === EMPTY) this.#used++;
     this.#keys.set(w, slot * WORDS);
-    this.#rows[slot] = row;
+    this.#slots[slot * SLOT] = row;
     this.#slotOfRow[row] = slot;
+    return slot;
   }
 
   /**
@@ -151,20 +191,30 @@ export class HashKeys {
    */
   #rebuild(): void {
     const oldKeys = this.#keys;
-    const oldRows = this.#rows;
+    const oldSlots = this.#slots;
+    const capacityBefore = this.#mask + 1;
     let live = 0;
-    for (let s = 0; s < oldRows.length; s++) if (oldRows[s]! >= 0) live++;
+    for (let s = 0; s < capacityBefore; s++) if (oldSlots[s * SLOT]! >= 0) live++;
     let capacity = MIN_CAPACITY;
     while (capacity < (live + 1) * 3) capacity *= 2;
     this.#mask = capacity - 1;
     this.#keys = new Uint32Array(capacity * WORDS);
-    this.#rows = new Int32Array(capacity).fill(EMPTY);
+    this.#slots = emptySlots(capacity);
+    this.#expires = new Float64Array(this.#slots.buffer);
     this.#used = 0;
-    for (let s = 0; s < oldRows.length; s++) {
-      const row = oldRows[s]!;
-      if (row >= 0) this.#place(oldKeys.subarray(s * WORDS, s * WORDS + WORDS), row);
+    for (let s = 0; s < capacityBefore; s++) {
+      const row = oldSlots[s * SLOT]!;
+      if (row < 0) continue;
+      const slot = this.#place(oldKeys.subarray(s * WORDS, s * WORDS + WORDS), row);
+      this.#slots.set(oldSlots.subarray(s * SLOT + 1, s * SLOT + SLOT), slot * SLOT + 1);
     }
   }
+}
+
+function emptySlots(capacity: number): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(capacity * SLOT);
+  for (let s = 0; s < capacity; s++) slots[s * SLOT] = EMPTY;
+  return slots;
 }
 
 /** The size `a` grows to so that index `min - 1` fits: doubled as often as needed. */

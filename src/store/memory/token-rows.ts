@@ -1,7 +1,8 @@
 import type { TokenKind, TokenRecord } from '../records.js';
 import type { GrantRows } from './grant-slots.js';
-import { grownFloat64, grownInt32, HashKeys } from './hash-keys.js';
-import type { ScopeLists, StringTable } from './interned.js';
+import { HashKeys } from './hash-keys.js';
+import { flat, type ScopeLists, type StringTable } from './interned.js';
+import { RowBuffer } from './row-buffer.js';
 
 const KINDS: readonly TokenKind[] = ['access', 'refresh', 'code', 'flow', 'api_key'];
 export const ACCESS = 0;
@@ -14,19 +15,17 @@ export function kindNumber(kind: TokenKind): number {
 /** The kind of a row that holds no token. */
 const FREE = -1;
 
-/** Int32 fields per row. */
-const META = 4;
+/** A row: 32-bit words [kind, grant row (-1: none), client, scopes], then three doubles (NaN: null). */
+const WORDS = 10;
 const KIND = 0;
-const GRANT = 1; // the grant's row, or -1 for a token of no grant
+const GRANT = 1;
 const CLIENT = 2;
 const SCOPES = 3; // a scope list's number; NO_SCOPES (the key absent) or NULL_SCOPES (null)
 const NO_SCOPES = -1;
 const NULL_SCOPES = -2;
-/** Float64 fields per row; NaN stands for null. */
-const TIMES = 3;
-const CREATED = 0;
-const EXPIRES = 1;
-const CONSUMED = 2;
+const CREATED = 2; // in doubles
+const EXPIRES = 3;
+const CONSUMED = 4;
 
 type Building = { -readonly [K in keyof TokenRecord]: TokenRecord[K] };
 
@@ -40,8 +39,7 @@ export class TokenRows {
   readonly #grants: GrantRows;
   readonly #clients: StringTable;
   readonly #scopes: ScopeLists;
-  #meta = new Int32Array(0);
-  #times = new Float64Array(0);
+  readonly #buf = new RowBuffer(WORDS);
   readonly #family: (string | null)[] = [];
   readonly #data: (string | null)[] = [];
   readonly #free: number[] = [];
@@ -61,28 +59,29 @@ export class TokenRows {
   /** Stores a token whose hash is not stored yet; `grantRow` is its grant's row (-1: none). */
   add(token: TokenRecord, grantRow: number): number {
     const row = this.#free.pop() ?? this.#top++;
-    if ((row + 1) * META > this.#meta.length) this.#meta = grownInt32(this.#meta, (row + 1) * META, FREE);
-    if ((row + 1) * TIMES > this.#times.length) this.#times = grownFloat64(this.#times, (row + 1) * TIMES, NaN);
-    const m = row * META;
-    this.#meta[m + KIND] = kindNumber(token.kind);
-    this.#meta[m + GRANT] = grantRow;
-    this.#meta[m + CLIENT] = this.#clients.id(token.clientId);
-    this.#meta[m + SCOPES] = token.scopes === undefined ? NO_SCOPES : token.scopes === null ? NULL_SCOPES : this.#scopes.hold(token.scopes);
-    const t = row * TIMES;
-    this.#times[t + CREATED] = token.createdAt;
-    this.#times[t + EXPIRES] = token.expiresAt ?? NaN;
-    this.#times[t + CONSUMED] = NaN;
-    this.#family[row] = token.family;
-    this.#data[row] = token.data;
-    this.#keys.add(token.hash, row);
+    this.#buf.ensure(row);
+    const { i32, f64 } = this.#buf;
+    const m = row * WORDS;
+    const kind = kindNumber(token.kind);
+    i32[m + KIND] = kind;
+    i32[m + GRANT] = grantRow;
+    i32[m + CLIENT] = this.#clients.id(token.clientId);
+    i32[m + SCOPES] = token.scopes === undefined ? NO_SCOPES : token.scopes === null ? NULL_SCOPES : this.#scopes.hold(token.scopes);
+    const d = m / 2;
+    f64[d + CREATED] = token.createdAt;
+    f64[d + EXPIRES] = token.expiresAt ?? NaN;
+    f64[d + CONSUMED] = NaN;
+    this.#family[row] = flat(token.family);
+    this.#data[row] = flat(token.data);
+    this.#keys.add(token.hash, row, grantRow, kind, token.expiresAt ?? NaN);
     return row;
   }
 
   /** Frees the row; the caller has taken it off its chains. */
   drop(row: number): void {
     this.#keys.remove(row);
-    this.#scopes.release(this.#meta[row * META + SCOPES]!);
-    this.#meta[row * META + KIND] = FREE;
+    this.#scopes.release(this.#buf.i32[row * WORDS + SCOPES]!);
+    this.#buf.i32[row * WORDS + KIND] = FREE;
     this.#family[row] = this.#data[row] = null;
     this.#free.push(row);
   }
@@ -94,33 +93,33 @@ export class TokenRows {
 
   /** The kind's index in KINDS (ACCESS, API_KEY, …), or -1 for a free row. */
   kindOf(row: number): number {
-    return this.#meta[row * META + KIND]!;
+    return this.#top > row ? this.#buf.i32[row * WORDS + KIND]! : FREE;
   }
 
   grantRowOf(row: number): number {
-    return this.#meta[row * META + GRANT]!;
+    return this.#buf.i32[row * WORDS + GRANT]!;
   }
 
   clientOf(row: number): number {
-    return this.#meta[row * META + CLIENT]!;
+    return this.#buf.i32[row * WORDS + CLIENT]!;
   }
 
   /** NaN: no expiry. */
   expiresAt(row: number): number {
-    return this.#times[row * TIMES + EXPIRES]!;
+    return this.#buf.f64[(row * WORDS) / 2 + EXPIRES]!;
   }
 
   isConsumed(row: number): boolean {
-    return !Number.isNaN(this.#times[row * TIMES + CONSUMED]!);
+    return !Number.isNaN(this.#buf.f64[(row * WORDS) / 2 + CONSUMED]!);
   }
 
   consumedAt(row: number): number | null {
-    const at = this.#times[row * TIMES + CONSUMED]!;
+    const at = this.#buf.f64[(row * WORDS) / 2 + CONSUMED]!;
     return Number.isNaN(at) ? null : at;
   }
 
   setConsumed(row: number, now: number): void {
-    this.#times[row * TIMES + CONSUMED] = now;
+    this.#buf.f64[(row * WORDS) / 2 + CONSUMED] = now;
   }
 
   familyOf(row: number): string | null {
@@ -131,24 +130,29 @@ export class TokenRows {
     return this.#keys.hashOf(row);
   }
 
+  /** The index of the hashes, whose slots hold what a resolution tests first. */
+  get keys(): HashKeys {
+    return this.#keys;
+  }
+
   /** The token in the row, as a fresh record; `hash` saves re-encoding the key when the caller has it. */
   record(row: number, hash: string = this.#keys.hashOf(row)): TokenRecord {
-    const m = row * META;
-    const t = row * TIMES;
-    const meta = this.#meta;
-    const grantRow = meta[m + GRANT]!;
-    const expiresAt = this.#times[t + EXPIRES]!;
+    const { i32, f64 } = this.#buf;
+    const m = row * WORDS;
+    const d = m / 2;
+    const grantRow = i32[m + GRANT]!;
+    const expiresAt = f64[d + EXPIRES]!;
     const rec: Building = {
       hash,
-      kind: KINDS[meta[m + KIND]!] ?? 'access',
-      clientId: this.#clients.value(meta[m + CLIENT]!),
+      kind: KINDS[i32[m + KIND]!] ?? 'access',
+      clientId: this.#clients.value(i32[m + CLIENT]!),
       grantId: grantRow < 0 ? null : this.#grants.idOf(grantRow),
       family: this.#family[row] ?? null,
-      createdAt: this.#times[t + CREATED]!,
+      createdAt: f64[d + CREATED]!,
       expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
       data: this.#data[row] ?? null,
     };
-    const scopes = meta[m + SCOPES]!;
+    const scopes = i32[m + SCOPES]!;
     if (scopes !== NO_SCOPES) rec.scopes = scopes === NULL_SCOPES ? null : this.#scopes.get(scopes);
     return rec;
   }

@@ -42,19 +42,34 @@ export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
   }
 
   resolve(hash: string, now: number): Resolved | undefined {
-    const rows = this.#rows;
-    const row = rows.lookup(hash);
+    const keys = this.#rows.keys;
+    const slot = keys.slotOf(hash);
+    if (slot < 0) return this.#resolveRow(this.#rows.lookup(hash), hash, now);
+    // Kind, expiry and grant row sit beside the key: a refusal reads nothing else.
+    const kind = keys.kindAt(slot);
+    if (kind !== ACCESS && kind !== API_KEY) return undefined;
+    if (keys.expiresAt(slot) <= now) return undefined; // NaN (no expiry) compares false
+    const row = keys.rowAt(slot);
+    if (this.#revocations.anyFamily() && this.#familyRevoked(row)) return undefined;
+    const grantRow = keys.grantRowAt(slot);
+    return { token: this.#rows.record(row, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+  }
+
+  /** resolve() for a hash that is not a canonical SHA-256 (hash-keys.ts keeps those in a Map). */
+  #resolveRow(row: number, hash: string, now: number): Resolved | undefined {
     if (row < 0) return undefined;
+    const rows = this.#rows;
     const kind = rows.kindOf(row);
     if (kind !== ACCESS && kind !== API_KEY) return undefined;
-    const expiresAt = rows.expiresAt(row);
-    if (expiresAt <= now) return undefined; // NaN (no expiry) compares false
-    if (this.#revocations.anyFamily()) {
-      const family = rows.familyOf(row);
-      if (family !== null && this.#revocations.isRevoked(family)) return undefined;
-    }
+    if (rows.expiresAt(row) <= now) return undefined;
+    if (this.#revocations.anyFamily() && this.#familyRevoked(row)) return undefined;
     const grantRow = rows.grantRowOf(row);
     return { token: rows.record(row, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+  }
+
+  #familyRevoked(row: number): boolean {
+    const family = this.#rows.familyOf(row);
+    return family !== null && this.#revocations.isRevoked(family);
   }
 
   async knows(hash: string): Promise<boolean> {
