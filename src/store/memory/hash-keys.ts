@@ -51,27 +51,31 @@ function sextet(s: string, i: number): number {
   return code < 128 ? DECODE[code]! : -1;
 }
 
-/** Per slot, besides its key: 32-bit words [row, grant row, kind, unused], then the expiry as a double. */
-const SLOT = 6;
-const EXPIRES = 2; // in doubles
+/**
+ * A slot is eighteen 32-bit words (72 bytes), all together: the key (8), the row (1), five
+ * integers and two doubles (at words 14 and 16) that the owner of the table keeps there.
+ */
+const SLOT = 18;
+const ROW = 8;
+const INTS = 9;
+const NUMS = 7; // in doubles
 
 /**
- * The token index of a MemoryStore: hash → row, and beside each key the facts a resolution tests
- * first, none of which changes while the token is stored (its kind, its grant's row, its expiry),
- * so a resolution that fails reads nothing else, and one that succeeds reads the token's row and
- * its grant's row side by side.
+ * The token index of a MemoryStore: hash → row, and beside each key a few numbers its owner reads
+ * with it (token-rows.ts keeps there what a resolution needs and never changes while the token is
+ * stored). Key, row and numbers share one slot, so a resolution reads one or two adjacent cache
+ * lines (and one memory page) of the table, not a slot and then a row elsewhere.
  */
 export class HashKeys {
   #mask = MIN_CAPACITY - 1;
-  #keys = new Uint32Array(MIN_CAPACITY * WORDS);
   #slots = emptySlots(MIN_CAPACITY);
-  #expires = new Float64Array(this.#slots.buffer);
+  #nums = new Float64Array(this.#slots.buffer);
   /** Per row: its slot, or -1 when its hash is kept in `#odd`. */
   #slotOfRow = new Int32Array(MIN_CAPACITY).fill(-1);
   /** Slots not EMPTY (live and GONE): the table grows or is rebuilt before it is half full. */
   #used = 0;
   readonly #bytes = new Uint8Array(WORDS * 4);
-  readonly #words = new Uint32Array(this.#bytes.buffer);
+  readonly #words = new Int32Array(this.#bytes.buffer);
   /** Hashes that are not canonical SHA-256 base64url, both ways. */
   readonly #odd = new Map<string, number>();
   readonly #oddOfRow = new Map<number, string>();
@@ -80,7 +84,7 @@ export class HashKeys {
   lookup(hash: string): number {
     if (!decode(hash, this.#bytes)) return this.#odd.get(hash) ?? -1;
     const slot = this.#find(this.#words);
-    return slot < 0 ? -1 : this.#slots[slot * SLOT]!;
+    return slot < 0 ? -1 : this.#slots[slot * SLOT + ROW]!;
   }
 
   /**
@@ -92,36 +96,38 @@ export class HashKeys {
   }
 
   rowAt(slot: number): number {
-    return this.#slots[slot * SLOT]!;
+    return this.#slots[slot * SLOT + ROW]!;
   }
 
-  grantRowAt(slot: number): number {
-    return this.#slots[slot * SLOT + 1]!;
+  /** The `i`th integer (0 to 4) kept beside the key. */
+  int(slot: number, i: number): number {
+    return this.#slots[slot * SLOT + INTS + i]!;
   }
 
-  kindAt(slot: number): number {
-    return this.#slots[slot * SLOT + 2]!;
+  setInt(slot: number, i: number, value: number): void {
+    this.#slots[slot * SLOT + INTS + i] = value;
   }
 
-  /** NaN: no expiry. */
-  expiresAt(slot: number): number {
-    return this.#expires[(slot * SLOT) / 2 + EXPIRES]!;
+  /** The `i`th double (0 or 1) kept beside the key. */
+  num(slot: number, i: number): number {
+    return this.#nums[(slot * SLOT) / 2 + NUMS + i]!;
   }
 
-  /** Stores `row` under `hash`, which must not be stored yet, with the facts a resolution tests first. */
-  add(hash: string, row: number, grantRow: number, kind: number, expiresAt: number): void {
+  setNum(slot: number, i: number, value: number): void {
+    this.#nums[(slot * SLOT) / 2 + NUMS + i] = value;
+  }
+
+  /** Stores `row` under `hash`, which must not be stored yet; returns its slot, or -1 for a hash kept in the Map. */
+  add(hash: string, row: number): number {
     if (row >= this.#slotOfRow.length) this.#slotOfRow = grownInt32(this.#slotOfRow, row + 1, -1);
     if (!decode(hash, this.#bytes)) {
       this.#odd.set(hash, row);
       this.#oddOfRow.set(row, hash);
       this.#slotOfRow[row] = -1;
-      return;
+      return -1;
     }
     if ((this.#used + 1) * 2 > this.#mask + 1) this.#rebuild();
-    const slot = this.#place(this.#words, row);
-    this.#slots[slot * SLOT + 1] = grantRow;
-    this.#slots[slot * SLOT + 2] = kind;
-    this.#expires[(slot * SLOT) / 2 + EXPIRES] = expiresAt;
+    return this.#place(this.#words, row);
   }
 
   /** Forgets the hash of `row`. */
@@ -134,8 +140,8 @@ export class HashKeys {
       return;
     }
     // A slot followed by an EMPTY one ends every probe chain through it: it can be EMPTY too.
-    const free = this.#slots[((slot + 1) & this.#mask) * SLOT] === EMPTY;
-    this.#slots[slot * SLOT] = free ? EMPTY : GONE;
+    const free = this.#slots[((slot + 1) & this.#mask) * SLOT + ROW] === EMPTY;
+    this.#slots[slot * SLOT + ROW] = free ? EMPTY : GONE;
     if (free) this.#used--;
     this.#slotOfRow[row] = -1;
   }
@@ -144,29 +150,28 @@ export class HashKeys {
   hashOf(row: number): string {
     const slot = this.#slotOfRow[row] ?? -1;
     if (slot < 0) return this.#oddOfRow.get(row) ?? '';
-    return Buffer.from(this.#keys.buffer, slot * WORDS * 4, WORDS * 4).toString('base64url');
+    return Buffer.from(this.#slots.buffer, slot * SLOT * 4, WORDS * 4).toString('base64url');
   }
 
-  #find(w: Uint32Array): number {
-    const keys = this.#keys;
+  #find(w: Int32Array): number {
     const slots = this.#slots;
     const mask = this.#mask;
     const w0 = w[0]!;
     // The hash is uniform: its first word picks the slot.
     for (let slot = w0 & mask; ; slot = (slot + 1) & mask) {
-      const row = slots[slot * SLOT]!;
+      const k = slot * SLOT;
+      const row = slots[k + ROW]!;
       if (row === EMPTY) return -1;
-      const k = slot * WORDS;
       if (
         row !== GONE &&
-        keys[k] === w0 &&
-        keys[k + 1] === w[1] &&
-        keys[k + 2] === w[2] &&
-        keys[k + 3] === w[3] &&
-        keys[k + 4] === w[4] &&
-        keys[k + 5] === w[5] &&
-        keys[k + 6] === w[6] &&
-        keys[k + 7] === w[7]
+        slots[k] === w0 &&
+        slots[k + 1] === w[1] &&
+        slots[k + 2] === w[2] &&
+        slots[k + 3] === w[3] &&
+        slots[k + 4] === w[4] &&
+        slots[k + 5] === w[5] &&
+        slots[k + 6] === w[6] &&
+        slots[k + 7] === w[7]
       ) {
         return slot;
       }
@@ -174,13 +179,14 @@ export class HashKeys {
   }
 
   /** Puts the key in the first slot free for it and names `row` there; returns the slot. */
-  #place(w: Uint32Array, row: number): number {
+  #place(w: Int32Array, row: number): number {
     const mask = this.#mask;
+    const slots = this.#slots;
     let slot = w[0]! & mask;
-    while (this.#slots[slot * SLOT]! >= 0) slot = (slot + 1) & mask;
-    if (this.#slots[slot * SLOT] === EMPTY) this.#used++;
-    this.#keys.set(w, slot * WORDS);
-    this.#slots[slot * SLOT] = row;
+    while (slots[slot * SLOT + ROW]! >= 0) slot = (slot + 1) & mask;
+    if (slots[slot * SLOT + ROW] === EMPTY) this.#used++;
+    slots.set(w, slot * SLOT);
+    slots[slot * SLOT + ROW] = row;
     this.#slotOfRow[row] = slot;
     return slot;
   }
@@ -190,30 +196,28 @@ export class HashKeys {
    * table would be half full, so a probe stays short (about 1.5 slots for a hit at worst).
    */
   #rebuild(): void {
-    const oldKeys = this.#keys;
-    const oldSlots = this.#slots;
+    const old = this.#slots;
     const capacityBefore = this.#mask + 1;
     let live = 0;
-    for (let s = 0; s < capacityBefore; s++) if (oldSlots[s * SLOT]! >= 0) live++;
+    for (let s = 0; s < capacityBefore; s++) if (old[s * SLOT + ROW]! >= 0) live++;
     let capacity = MIN_CAPACITY;
     while (capacity < (live + 1) * 3) capacity *= 2;
     this.#mask = capacity - 1;
-    this.#keys = new Uint32Array(capacity * WORDS);
     this.#slots = emptySlots(capacity);
-    this.#expires = new Float64Array(this.#slots.buffer);
+    this.#nums = new Float64Array(this.#slots.buffer);
     this.#used = 0;
     for (let s = 0; s < capacityBefore; s++) {
-      const row = oldSlots[s * SLOT]!;
+      const row = old[s * SLOT + ROW]!;
       if (row < 0) continue;
-      const slot = this.#place(oldKeys.subarray(s * WORDS, s * WORDS + WORDS), row);
-      this.#slots.set(oldSlots.subarray(s * SLOT + 1, s * SLOT + SLOT), slot * SLOT + 1);
+      const slot = this.#place(old.subarray(s * SLOT, s * SLOT + WORDS), row);
+      this.#slots.set(old.subarray(s * SLOT + INTS, s * SLOT + SLOT), slot * SLOT + INTS);
     }
   }
 }
 
 function emptySlots(capacity: number): Int32Array<ArrayBuffer> {
   const slots = new Int32Array(capacity * SLOT);
-  for (let s = 0; s < capacity; s++) slots[s * SLOT] = EMPTY;
+  for (let s = 0; s < capacity; s++) slots[s * SLOT + ROW] = EMPTY;
   return slots;
 }
 

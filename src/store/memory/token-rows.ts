@@ -27,6 +27,17 @@ const CREATED = 2; // in doubles
 const EXPIRES = 3;
 const CONSUMED = 4;
 
+/** What the token index keeps beside each key (hash-keys.ts): integers, then doubles. */
+const S_GRANT = 0;
+const S_KIND = 1;
+const S_CLIENT = 2;
+const S_SCOPES = 3;
+const S_STRINGS = 4; // which of family and data the row holds
+const HAS_FAMILY = 1;
+const HAS_DATA = 2;
+const S_EXPIRES = 0;
+const S_CREATED = 1;
+
 type Building = { -readonly [K in keyof TokenRecord]: TokenRecord[K] };
 
 /**
@@ -40,8 +51,8 @@ export class TokenRows {
   readonly #clients: StringTable;
   readonly #scopes: ScopeLists;
   readonly #buf = new RowBuffer(WORDS);
-  readonly #family: (string | null)[] = [];
-  readonly #data: (string | null)[] = [];
+  /** Per row, side by side: family and data, null for most access tokens. */
+  readonly #strs: (string | null)[] = [];
   readonly #free: number[] = [];
   #top = 0;
 
@@ -71,9 +82,20 @@ export class TokenRows {
     f64[d + CREATED] = token.createdAt;
     f64[d + EXPIRES] = token.expiresAt ?? NaN;
     f64[d + CONSUMED] = NaN;
-    this.#family[row] = flat(token.family);
-    this.#data[row] = flat(token.data);
-    this.#keys.add(token.hash, row, grantRow, kind, token.expiresAt ?? NaN);
+    this.#strs[row * 2] = flat(token.family);
+    this.#strs[row * 2 + 1] = flat(token.data);
+    const slot = this.#keys.add(token.hash, row);
+    if (slot >= 0) {
+      // What a resolution needs, beside the key; none of it changes while the token is stored.
+      const keys = this.#keys;
+      keys.setInt(slot, S_GRANT, grantRow);
+      keys.setInt(slot, S_KIND, kind);
+      keys.setInt(slot, S_CLIENT, i32[m + CLIENT]!);
+      keys.setInt(slot, S_SCOPES, i32[m + SCOPES]!);
+      keys.setInt(slot, S_STRINGS, (token.family === null ? 0 : HAS_FAMILY) | (token.data === null ? 0 : HAS_DATA));
+      keys.setNum(slot, S_EXPIRES, token.expiresAt ?? NaN);
+      keys.setNum(slot, S_CREATED, token.createdAt);
+    }
     return row;
   }
 
@@ -82,7 +104,7 @@ export class TokenRows {
     this.#keys.remove(row);
     this.#scopes.release(this.#buf.i32[row * WORDS + SCOPES]!);
     this.#buf.i32[row * WORDS + KIND] = FREE;
-    this.#family[row] = this.#data[row] = null;
+    this.#strs[row * 2] = this.#strs[row * 2 + 1] = null;
     this.#free.push(row);
   }
 
@@ -123,16 +145,58 @@ export class TokenRows {
   }
 
   familyOf(row: number): string | null {
-    return this.#family[row] ?? null;
+    return this.#strs[row * 2] ?? null;
   }
 
   hashOf(row: number): string {
     return this.#keys.hashOf(row);
   }
 
-  /** The index of the hashes, whose slots hold what a resolution tests first. */
-  get keys(): HashKeys {
-    return this.#keys;
+  /**
+   * The slot of a canonical hash in the token index, or -1 (unknown, or a hash kept in the index's
+   * Map: lookup() finds those). The slot holds everything a resolution reads of the token.
+   */
+  slotOf(hash: string): number {
+    return this.#keys.slotOf(hash);
+  }
+
+  rowAt(slot: number): number {
+    return this.#keys.rowAt(slot);
+  }
+
+  kindAt(slot: number): number {
+    return this.#keys.int(slot, S_KIND);
+  }
+
+  grantRowAt(slot: number): number {
+    return this.#keys.int(slot, S_GRANT);
+  }
+
+  /** NaN: no expiry. */
+  expiresAtSlot(slot: number): number {
+    return this.#keys.num(slot, S_EXPIRES);
+  }
+
+  /** The token of a slot, built from the slot alone, unless it has a family or data (then from its row's strings too). */
+  recordAt(slot: number, hash: string): TokenRecord {
+    const keys = this.#keys;
+    const grantRow = keys.int(slot, S_GRANT);
+    const strings = keys.int(slot, S_STRINGS);
+    const row = keys.rowAt(slot);
+    const expiresAt = keys.num(slot, S_EXPIRES);
+    const rec: Building = {
+      hash,
+      kind: KINDS[keys.int(slot, S_KIND)] ?? 'access',
+      clientId: this.#clients.value(keys.int(slot, S_CLIENT)),
+      grantId: grantRow < 0 ? null : this.#grants.idOf(grantRow),
+      family: (strings & HAS_FAMILY) === 0 ? null : (this.#strs[row * 2] ?? null),
+      createdAt: keys.num(slot, S_CREATED),
+      expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
+      data: (strings & HAS_DATA) === 0 ? null : (this.#strs[row * 2 + 1] ?? null),
+    };
+    const scopes = keys.int(slot, S_SCOPES);
+    if (scopes !== NO_SCOPES) rec.scopes = scopes === NULL_SCOPES ? null : this.#scopes.get(scopes);
+    return rec;
   }
 
   /** The token in the row, as a fresh record; `hash` saves re-encoding the key when the caller has it. */
@@ -147,10 +211,10 @@ export class TokenRows {
       kind: KINDS[i32[m + KIND]!] ?? 'access',
       clientId: this.#clients.value(i32[m + CLIENT]!),
       grantId: grantRow < 0 ? null : this.#grants.idOf(grantRow),
-      family: this.#family[row] ?? null,
+      family: this.#strs[row * 2] ?? null,
       createdAt: f64[d + CREATED]!,
       expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
-      data: this.#data[row] ?? null,
+      data: this.#strs[row * 2 + 1] ?? null,
     };
     const scopes = i32[m + SCOPES]!;
     if (scopes !== NO_SCOPES) rec.scopes = scopes === NULL_SCOPES ? null : this.#scopes.get(scopes);

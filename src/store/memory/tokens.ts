@@ -42,17 +42,16 @@ export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
   }
 
   resolve(hash: string, now: number): Resolved | undefined {
-    const keys = this.#rows.keys;
-    const slot = keys.slotOf(hash);
-    if (slot < 0) return this.#resolveRow(this.#rows.lookup(hash), hash, now);
-    // Kind, expiry and grant row sit beside the key: a refusal reads nothing else.
-    const kind = keys.kindAt(slot);
+    const rows = this.#rows;
+    const slot = rows.slotOf(hash);
+    if (slot < 0) return this.#resolveRow(rows.lookup(hash), hash, now);
+    // Everything read here sits in the token's slot, beside its key; then the grant's row.
+    const kind = rows.kindAt(slot);
     if (kind !== ACCESS && kind !== API_KEY) return undefined;
-    if (keys.expiresAt(slot) <= now) return undefined; // NaN (no expiry) compares false
-    const row = keys.rowAt(slot);
-    if (this.#revocations.anyFamily() && this.#familyRevoked(row)) return undefined;
-    const grantRow = keys.grantRowAt(slot);
-    return { token: this.#rows.record(row, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+    if (rows.expiresAtSlot(slot) <= now) return undefined; // NaN (no expiry) compares false
+    if (this.#revocations.anyFamily() && this.#familyRevoked(rows.rowAt(slot))) return undefined;
+    const grantRow = rows.grantRowAt(slot);
+    return { token: rows.recordAt(slot, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
   }
 
   /** resolve() for a hash that is not a canonical SHA-256 (hash-keys.ts keeps those in a Map). */
