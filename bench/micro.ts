@@ -57,6 +57,7 @@ interface Authorized {
 console.log(`\nIn-process figures (each in its own process; medians of ${RUNS} runs, SQLite ${SQLITE_RUNS}):`);
 const costs = new Map<string, number[]>();
 const heaps: number[] = [];
+const externals: number[] = [];
 for (let run = 0; run < Math.max(RUNS, SQLITE_RUNS); run++) {
   const cases: [string, number][] = [
     ...(run < RUNS ? MEMORY_SIZES.map((n): [string, number] => ['memory', n]) : []),
@@ -69,9 +70,13 @@ for (let run = 0; run < Math.max(RUNS, SQLITE_RUNS); run++) {
     console.log(`  run ${run + 1}: authorize, ${kind}, ${fmt(n)} grants: ${r.usPerCall.toFixed(3)} µs CPU (loaded in ${r.loadS.toFixed(1)} s)`);
   }
   if (run < RUNS) {
-    const h = await runCase<{ bytesPerGrant: number }>(['heap', String(HEAP_GRANTS)]);
+    const h = await runCase<{ bytesPerGrant: number; externalPerGrant: number }>(['heap', String(HEAP_GRANTS)]);
     heaps.push(h.bytesPerGrant);
-    console.log(`  run ${run + 1}: heap per grant (+ its access token), from ${fmt(HEAP_GRANTS)}: ${h.bytesPerGrant.toFixed(0)} B`);
+    externals.push(h.externalPerGrant);
+    console.log(
+      `  run ${run + 1}: heap per grant (+ its access token), from ${fmt(HEAP_GRANTS)}: ${h.bytesPerGrant.toFixed(0)} B, ` +
+        `and ${h.externalPerGrant.toFixed(0)} B in typed arrays`,
+    );
   }
 }
 const extras = await runCase<{ observed: { off: number; apiNoSdk: number; audit: number }; exchanges: number }>(['extras']);
@@ -79,6 +84,7 @@ const { observed, exchanges } = extras;
 
 const cost = (kind: string, n: number): number => median(costs.get(`${kind}:${n}`) ?? []);
 const perGrant = median(heaps);
+const externalPerGrant = median(externals);
 const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
 const scaling: Record<string, number> = {};
 for (const kind of ['memory', 'sqlite']) scaling[kind] = cost(kind, 1e6) / cost(kind, 1e3);
@@ -97,6 +103,7 @@ say(`| kit.authorize, 100,000 grants | ${cost('memory', 1e5).toFixed(2)} µs | �
 say(`| kit.authorize, 1,000,000 grants | ${cost('memory', 1e6).toFixed(2)} µs | ${cost('sqlite', 1e6).toFixed(2)} µs |`);
 say(`| cost at 1M ÷ cost at 1k | ${scaling['memory']!.toFixed(2)}× | ${scaling['sqlite']!.toFixed(2)}× |`);
 say(`| heap per grant (with its access token), from 100,000 | ${perGrant.toFixed(0)} B | – |`);
+say(`| the same grant's typed-array memory (outside the heap) | ${externalPerGrant.toFixed(0)} B | – |`);
 say(`| native code exchanges (authorize + redeem) | ${exchanges.toFixed(0)}/s | – |`);
 say(`| kit.authorize, 1,000 grants, \`telemetry: false\` (CPU time, lowest of 60 rounds) | ${observed.off.toFixed(3)} µs | – |`);
 say(`| the same, @opentelemetry/api loaded, no SDK registered | ${observed.apiNoSdk.toFixed(3)} µs (${signed(observed.apiNoSdk - observed.off)} µs) | – |`);
@@ -106,7 +113,8 @@ say(
   `kit.authorize: CPU time per call (process.cpuUsage), median of ${RUNS} processes per memory-store size and ${SQLITE_RUNS} per ` +
     'SQLite size, each the median of 7 rounds of 200,000 calls over 65,536 random tokens of the whole set, after a warm-up round. ' +
     'The grant: an email, a name, a provider, two scopes, one access token, no provider settings. ' +
-    `Heap: heapUsed after gc() with the store filled, minus before, over ${fmt(HEAP_GRANTS)} grants, median of ${RUNS} processes. ` +
+    `Heap: heapUsed after gc() with the store filled, minus before, over ${fmt(HEAP_GRANTS)} grants, median of ${RUNS} processes; ` +
+    'typed-array memory: process.memoryUsage().arrayBuffers the same way (heapUsed does not count it). ' +
     `SQLite is a WAL file in ${tmpdir()}. Exchanges run the core flows in src/flows/native.ts (zod parsing, AES-GCM sealing, one grant and two tokens written).`,
 );
-process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling }) + '\n');
+process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling, heapPerGrant: perGrant }) + '\n');

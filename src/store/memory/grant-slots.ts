@@ -19,7 +19,7 @@ const FIRST_TOKEN = 4;
 const CREATED = 3; // in doubles
 const UPDATED = 4;
 /** String fields per row. */
-const STRS = 4;
+const STRS = 5; // id, email, name, settings, identity: one cache line per grant
 
 /** A GrantRecord being built, before it is handed out. */
 type Building = { -readonly [K in keyof GrantRecord]: GrantRecord[K] };
@@ -38,8 +38,7 @@ export class GrantRows {
   readonly #providers: StringTable;
   readonly #scopes: ScopeLists;
   readonly #buf = new RowBuffer(WORDS);
-  readonly #strs: (string | null)[] = [];
-  readonly #identities: (GrantIdentity | null)[] = [];
+  readonly #strs: (string | GrantIdentity | null)[] = [];
   readonly #free: number[] = [];
   #top = 0;
 
@@ -66,8 +65,7 @@ export class GrantRows {
     this.#buf.i32[m + FIRST_TOKEN] = -1;
     const s = row * STRS;
     this.#strs[s] = flat(id);
-    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = null;
-    this.#identities[row] = null;
+    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = this.#strs[s + 4] = null;
     this.#byId.set(id, row);
     return row;
   }
@@ -77,7 +75,7 @@ export class GrantRows {
   }
 
   idOf(row: number): string {
-    return this.#strs[row * STRS] ?? '';
+    return text(this.#strs[row * STRS]);
   }
 
   /** The grant stored in the row, or null while the row only gathers tokens. */
@@ -89,20 +87,20 @@ export class GrantRows {
     const s = row * STRS;
     const strs = this.#strs;
     const rec: Building = {
-      id: strs[s] ?? '',
+      id: text(strs[s]),
       clientId: this.#clients.value(meta[m + CLIENT]!),
       provider: this.#providers.value(meta[m + PROVIDER]!),
-      email: strs[s + 1] ?? '',
-      name: strs[s + 2] ?? '',
+      email: text(strs[s + 1]),
+      name: text(strs[s + 2]),
       scopes: this.#scopes.get(meta[m + SCOPES]!),
       status: (flags & INVALID) === 0 ? 'valid' : 'invalid',
-      settings: strs[s + 3] ?? null,
+      settings: textOrNull(strs[s + 3]),
       createdAt: f64[m / 2 + CREATED]!,
       updatedAt: f64[m / 2 + UPDATED]!,
     };
     if ((flags & VOCABULARY_V2) !== 0) rec.scopeVocabulary = 'v2';
     else if ((flags & VOCABULARY_V3) !== 0) rec.scopeVocabulary = 'v3';
-    if ((flags & HAS_IDENTITY) !== 0) rec.identity = this.#identities[row] ?? null;
+    if ((flags & HAS_IDENTITY) !== 0) rec.identity = identityOrNull(strs[s + 4]);
     return rec;
   }
 
@@ -126,7 +124,7 @@ export class GrantRows {
     this.#strs[s + 2] = flat(grant.name);
     this.#strs[s + 3] = flat(grant.settings);
     // Frozen: the identity object is handed out with every record built from this row.
-    this.#identities[row] = grant.identity ? Object.freeze({ ...grant.identity }) : null;
+    this.#strs[s + 4] = grant.identity ? Object.freeze({ ...grant.identity }) : null;
     this.#buf.f64[m / 2 + CREATED] = grant.createdAt;
     this.#buf.f64[m / 2 + UPDATED] = grant.updatedAt;
   }
@@ -139,8 +137,7 @@ export class GrantRows {
     meta[m + SCOPES] = -1;
     meta[m + FLAGS] = 0;
     const s = row * STRS;
-    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = null;
-    this.#identities[row] = null;
+    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = this.#strs[s + 4] = null;
     this.releaseIfUnused(row);
   }
 
@@ -169,4 +166,16 @@ export class GrantRows {
     }
     return all;
   }
+}
+
+function text(value: string | GrantIdentity | null | undefined): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function textOrNull(value: string | GrantIdentity | null | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function identityOrNull(value: string | GrantIdentity | null | undefined): GrantIdentity | null {
+  return typeof value === 'object' ? value : null;
 }
