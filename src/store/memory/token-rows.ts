@@ -41,9 +41,11 @@ const S_CREATED = 1;
 type Building = { -readonly [K in keyof TokenRecord]: TokenRecord[K] };
 
 /**
- * The tokens of a MemoryStore as rows: kind, grant row, client and scope list as numbers, the
- * times as doubles (all in two typed arrays), family and data (null for most access tokens) in two
- * plain arrays, and the hash as a fixed-width key (hash-keys.ts). Records are built on read.
+ * The tokens of a MemoryStore as rows: kind, grant row, client and scope list as numbers and the
+ * times as doubles, in one buffer; family and data (null for most access tokens) side by side in a
+ * plain array; the hash as a fixed-width key (hash-keys.ts), whose slot repeats what a resolution
+ * reads (none of it changes while the token is stored), so a resolution never reads the row.
+ * Records are built on read.
  */
 export class TokenRows {
   readonly #keys = new HashKeys();

@@ -11,8 +11,8 @@ const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The tokens of a MemoryStore (token-rows.ts), with their chains by grant and family and what it
- * remembers of revocations. `resolve` answers synchronously: one probe of the hash table, then
- * the token's row and its grant's row, read by number.
+ * remembers of revocations. `resolve` answers synchronously: the token's slot in the hash table,
+ * which holds all it reads of the token, then its grant's row, read by number.
  */
 export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
   readonly #grants: GrantRows;
