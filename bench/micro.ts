@@ -87,7 +87,13 @@ const perGrant = median(heaps);
 const externalPerGrant = median(externals);
 const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
 const scaling: Record<string, number> = {};
-for (const kind of ['memory', 'sqlite']) scaling[kind] = cost(kind, 1e6) / cost(kind, 1e3);
+for (const kind of ['memory', 'sqlite']) {
+  // A store not measured in this run (MICRO_SQLITE_RUNS=0) has no figure, not a NaN one.
+  const v = cost(kind, 1e6) / cost(kind, 1e3);
+  if (Number.isFinite(v)) scaling[kind] = v;
+}
+const us = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)} µs` : '–');
+const times = (n: number | undefined): string => (n === undefined ? '–' : `${n.toFixed(2)}×`);
 
 const lines: string[] = [];
 const say = (line: string): void => {
@@ -98,10 +104,10 @@ say('### In-process figures');
 say('');
 say('| figure | memory store | SQLite store |');
 say('|---|---:|---:|');
-say(`| kit.authorize (resolve + requireScopes), 1,000 grants | ${cost('memory', 1e3).toFixed(2)} µs | ${cost('sqlite', 1e3).toFixed(2)} µs |`);
-say(`| kit.authorize, 100,000 grants | ${cost('memory', 1e5).toFixed(2)} µs | – |`);
-say(`| kit.authorize, 1,000,000 grants | ${cost('memory', 1e6).toFixed(2)} µs | ${cost('sqlite', 1e6).toFixed(2)} µs |`);
-say(`| cost at 1M ÷ cost at 1k | ${scaling['memory']!.toFixed(2)}× | ${scaling['sqlite']!.toFixed(2)}× |`);
+say(`| kit.authorize (resolve + requireScopes), 1,000 grants | ${us(cost('memory', 1e3))} | ${us(cost('sqlite', 1e3))} |`);
+say(`| kit.authorize, 100,000 grants | ${us(cost('memory', 1e5))} | – |`);
+say(`| kit.authorize, 1,000,000 grants | ${us(cost('memory', 1e6))} | ${us(cost('sqlite', 1e6))} |`);
+say(`| cost at 1M ÷ cost at 1k | ${times(scaling['memory'])} | ${times(scaling['sqlite'])} |`);
 say(`| heap per grant (with its access token), from 100,000 | ${perGrant.toFixed(0)} B | – |`);
 say(`| the same grant's typed-array memory (outside the heap) | ${externalPerGrant.toFixed(0)} B | – |`);
 say(`| native code exchanges (authorize + redeem) | ${exchanges.toFixed(0)}/s | – |`);
