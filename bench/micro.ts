@@ -1,236 +1,126 @@
 /**
- * In-process figures (tinybench), run by run.ts after the HTTP rounds or alone with `--micro`.
- * Needs --expose-gc (run.ts passes it):
- *   - kit.authorize (token resolution + requireScopes guard) at 1 thousand and 1 million grants, memory and SQLite;
+ * In-process figures, run by run.ts after the HTTP rounds or alone with `--micro`. Every
+ * measurement runs in a child process of its own (bench/micro-case.ts), so the heaps of different
+ * sizes never mix, and each figure is the median of several such runs, the runs of all sizes
+ * interleaved so that other load on the machine falls on all of them alike:
+ *   - kit.authorize (token resolution + requireScopes guard) at 1 thousand, 100 thousand and
+ *     1 million grants on the memory store, 1 thousand and 1 million on SQLite, in CPU time per call
+ *     over random tokens of the whole set;
  *   - heap per grant (one grant plus its access token), from 100 thousand inserted;
  *   - native code exchanges per second (authorizeNative + redeemNative, the /connect/* core flows);
  *   - kit.authorize with @opentelemetry/api loaded and no SDK registered, against `telemetry: false`
  *     (the API not loaded), and with an `audit` function that does nothing.
  * Prints a markdown section, then one prefixed JSON line that run.ts reads.
+ * MICRO_RUNS (default 5) sets the runs per memory-store figure; SQLite gets MICRO_SQLITE_RUNS (default 3).
  */
-import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Bench } from 'tinybench';
-import { createGrantKit, GrantKitError, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions, type ScopeGuard } from '../src/index.js';
-import { authorizeNative, redeemNative } from '../src/flows/native.js';
-import { SqliteStore } from '../src/store/sql/sqlite.js';
-import type { Store } from '../src/store/store.js';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { MESSAGE_PREFIX } from './protocol.js';
-import { REQUIRED_SCOPE, TOKEN_SCOPES } from './servers/common.js';
-import { CLIENT_ID, fillGrants } from './servers/grantkit-setup.js';
-import { kitContext } from '../src/kit.js';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) {
-  console.error('bench/micro.ts needs node --expose-gc');
-  process.exit(1);
-}
-const collect = (): void => {
-  // Twice: the first pass can leave objects that only die once their finalizers ran.
-  gc();
-  gc();
-};
+const here = dirname(fileURLToPath(import.meta.url));
+const RUNS = Number(process.env['MICRO_RUNS'] ?? 5);
+const SQLITE_RUNS = Number(process.env['MICRO_SQLITE_RUNS'] ?? 3);
+const MEMORY_SIZES = [1_000, 100_000, 1_000_000];
+const SQLITE_SIZES = [1_000, 1_000_000];
+const HEAP_GRANTS = 100_000;
 
-/** Deterministic tokens, so any of a million can be regenerated for a probe without keeping them all. */
-const tokenOf = (i: number): string => `gk_at_${createHash('sha256').update(`bench-${i}`).digest('base64url')}`;
-
-const kitOn = (store: Store, extra: Partial<GrantKitOptions> = {}): GrantKit =>
-  createGrantKit({
-    clients: [{ id: CLIENT_ID }],
-    providers: [sandboxProvider()],
-    store,
-    secretKeys: 'bench-secret-key-0123456789abcdef0123456789',
-    onError: () => {},
-    ...extra,
+/** One case in a fresh process; its JSON answer. */
+function runCase<T>(args: readonly string[]): Promise<T> {
+  const node = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', '--max-old-space-size=8192'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...node, join(here, 'micro-case.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let answer: T | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(MESSAGE_PREFIX)) answer = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as T;
+      else console.log(line);
+    });
+    child.once('exit', (code) => (answer === undefined ? reject(new Error(`micro-case ${args.join(' ')} exited with ${code}`)) : resolve(answer)));
   });
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+interface Authorized {
+  readonly usPerCall: number;
+  readonly loadS: number;
+}
+
+console.log(`\nIn-process figures (each in its own process; medians of ${RUNS} runs, SQLite ${SQLITE_RUNS}):`);
+const costs = new Map<string, number[]>();
+const heaps: number[] = [];
+const externals: number[] = [];
+for (let run = 0; run < Math.max(RUNS, SQLITE_RUNS); run++) {
+  const cases: [string, number][] = [
+    ...(run < RUNS ? MEMORY_SIZES.map((n): [string, number] => ['memory', n]) : []),
+    ...(run < SQLITE_RUNS ? SQLITE_SIZES.map((n): [string, number] => ['sqlite', n]) : []),
+  ];
+  for (const [kind, n] of cases) {
+    const r = await runCase<Authorized>(['authorize', kind, String(n)]);
+    const key = `${kind}:${n}`;
+    costs.set(key, [...(costs.get(key) ?? []), r.usPerCall]);
+    console.log(`  run ${run + 1}: authorize, ${kind}, ${fmt(n)} grants: ${r.usPerCall.toFixed(3)} µs CPU (loaded in ${r.loadS.toFixed(1)} s)`);
+  }
+  if (run < RUNS) {
+    const h = await runCase<{ bytesPerGrant: number; externalPerGrant: number }>(['heap', String(HEAP_GRANTS)]);
+    heaps.push(h.bytesPerGrant);
+    externals.push(h.externalPerGrant);
+    console.log(
+      `  run ${run + 1}: heap per grant (+ its access token), from ${fmt(HEAP_GRANTS)}: ${h.bytesPerGrant.toFixed(0)} B, ` +
+        `and ${h.externalPerGrant.toFixed(0)} B in typed arrays`,
+    );
+  }
+}
+const extras = await runCase<{ observed: { off: number; apiNoSdk: number; audit: number }; exchanges: number }>(['extras']);
+const { observed, exchanges } = extras;
+
+const cost = (kind: string, n: number): number => median(costs.get(`${kind}:${n}`) ?? []);
+const perGrant = median(heaps);
+const externalPerGrant = median(externals);
+const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
+const scaling: Record<string, number> = {};
+for (const kind of ['memory', 'sqlite']) {
+  // A store not measured in this run (MICRO_SQLITE_RUNS=0) has no figure, not a NaN one.
+  const v = cost(kind, 1e6) / cost(kind, 1e3);
+  if (Number.isFinite(v)) scaling[kind] = v;
+}
+const us = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)} µs` : '–');
+const times = (n: number | undefined): string => (n === undefined ? '–' : `${n.toFixed(2)}×`);
 
 const lines: string[] = [];
 const say = (line: string): void => {
   console.log(line);
   lines.push(line);
 };
-
-// ---------------------------------------------------------------- memory per grant
-
-async function heapPerGrant(): Promise<number> {
-  const n = 100_000;
-  collect();
-  const before = process.memoryUsage().heapUsed;
-  const store = new MemoryStore();
-  await fillGrants(store, n, tokenOf);
-  collect();
-  const after = process.memoryUsage().heapUsed;
-  // Keep the store alive until after the measurement.
-  if (store.dump() === null) console.log();
-  return (after - before) / n;
-}
-
-// ---------------------------------------------------------------- authorize at scale
-
-const PROBES = 4096; // a power of two: the index wraps with a mask
-const BATCH = 100; // calls per tinybench sample: one call is too short for the timer
-
-interface Scaled {
-  readonly store: string;
-  readonly grants: number;
-  readonly usPerCall: number;
-}
-
-async function authorizeCost(kind: 'memory' | 'sqlite', grants: number): Promise<Scaled> {
-  let store: Store;
-  let cleanup = (): void => {};
-  const t0 = Date.now();
-  if (kind === 'memory') {
-    store = new MemoryStore();
-    await fillGrants(store, grants, tokenOf);
-  } else {
-    const file = join(tmpdir(), `grantkit-micro-${process.pid}-${grants}.db`);
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    // Only while loading: nobody needs this database to survive a power cut.
-    db.pragma('synchronous = OFF');
-    store = new SqliteStore({ database: db });
-    // One transaction: the store's prepared statements run synchronously inside the async methods.
-    db.exec('BEGIN');
-    await fillGrants(store, grants, tokenOf);
-    db.exec('COMMIT');
-    db.pragma('synchronous = NORMAL');
-    cleanup = () => {
-      db.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    };
-  }
-  const loadS = (Date.now() - t0) / 1000;
-  const kit = kitOn(store);
-  const guard: ScopeGuard = kit.guard('any', [REQUIRED_SCOPE]);
-  // Probes spread over the whole set, in random order, so a large store is not read through a
-  // handful of hot entries that sit in the CPU cache.
-  const probes = Array.from({ length: PROBES }, () => `Bearer ${tokenOf(Math.floor(Math.random() * grants))}`);
-  for (const p of probes.slice(0, 64)) {
-    const o = kit.authorize(p, '/', guard);
-    if (o instanceof Promise || o instanceof GrantKitError) throw new Error(`probe did not authorize synchronously on ${kind}`);
-  }
-  let j = 0;
-  const bench = new Bench({ time: 1500, warmupTime: 300 });
-  bench.add('authorize', () => {
-    for (let k = 0; k < BATCH; k++) kit.authorize(probes[j++ & (PROBES - 1)], '/', guard);
-  });
-  await bench.run();
-  const r = bench.tasks[0]?.result;
-  const usPerCall = r && 'period' in r ? (r.period * 1000) / BATCH : NaN;
-  console.log(`  authorize, ${kind}, ${grants.toLocaleString('en-US')} grants: ${usPerCall.toFixed(2)} µs (loaded in ${loadS.toFixed(1)} s)`);
-  cleanup();
-  return { store: kind, grants, usPerCall };
-}
-
-// ---------------------------------------------------------------- code exchanges
-
-async function exchangesPerSecond(): Promise<number> {
-  const kit = kitContext(kitOn(new MemoryStore()));
-  const none = { kind: 'none' } as const;
-  let i = 0;
-  const bench = new Bench({ time: 2000, warmupTime: 300 });
-  bench.add('exchange', async () => {
-    const { code } = await authorizeNative(
-      kit,
-      {
-        client_id: CLIENT_ID,
-        provider: 'sandbox',
-        email_address: `user${i++}@example.com`,
-        scopes: [...TOKEN_SCOPES],
-        settings: { password: 'sandbox' },
-      },
-      none,
-    );
-    await redeemNative(kit, { client_id: CLIENT_ID, code }, none);
-  });
-  await bench.run();
-  const r = bench.tasks[0]?.result;
-  return r && 'period' in r ? 1000 / r.period : NaN;
-}
-
-// ---------------------------------------------------------------- observability off, and no SDK
-
-interface ObservedCost {
-  readonly off: number;
-  readonly apiNoSdk: number;
-  readonly audit: number;
-}
-
-/**
- * kit.authorize on one memory store of 1,000 grants through three kits: `telemetry: false` (the
- * API never loaded), the default with @opentelemetry/api loaded and no SDK registered, and an
- * `audit` function that does nothing. The difference sought is a few nanoseconds, well under the
- * noise of wall-clock samples on a shared machine, so each kit runs in short interleaved rounds
- * timed by the process's own CPU time, and each figure is the lowest round.
- */
-async function observedCost(): Promise<ObservedCost> {
-  const store = new MemoryStore();
-  await fillGrants(store, 1_000, tokenOf);
-  const kits = {
-    off: kitOn(store, { telemetry: false }),
-    apiNoSdk: kitOn(store),
-    audit: kitOn(store, { telemetry: false, audit: () => {} }),
-  };
-  await Promise.all(Object.values(kits).map((k) => k.ready()));
-  const probes = Array.from({ length: PROBES }, () => `Bearer ${tokenOf(Math.floor(Math.random() * 1_000))}`);
-  const best = { off: Infinity, apiNoSdk: Infinity, audit: Infinity };
-  const calls = 30_000;
-  for (let round = 0; round < 60; round++) {
-    for (const name of ['off', 'apiNoSdk', 'audit'] as const) {
-      const kit = kits[name];
-      const guard = kit.guard('any', [REQUIRED_SCOPE]);
-      let j = 0;
-      const cpu0 = process.cpuUsage();
-      for (let k = 0; k < calls; k++) kit.authorize(probes[j++ & (PROBES - 1)], '/', guard);
-      const cpu = process.cpuUsage(cpu0);
-      best[name] = Math.min(best[name], (cpu.user + cpu.system) / calls);
-    }
-  }
-  console.log(`  authorize, memory, telemetry off ${best.off.toFixed(3)} µs, API loaded without SDK ${best.apiNoSdk.toFixed(3)} µs, no-op audit ${best.audit.toFixed(3)} µs (CPU time, lowest of 60 rounds)`);
-  return best;
-}
-
-// ---------------------------------------------------------------- main
-
-console.log('\nIn-process figures (tinybench):');
-const perGrant = await heapPerGrant();
-console.log(`  heap per grant (+ its access token), from 100,000: ${perGrant.toFixed(0)} bytes`);
-collect();
-const scaled: Scaled[] = [];
-for (const kind of ['memory', 'sqlite'] as const) {
-  for (const grants of [1_000, 1_000_000]) {
-    scaled.push(await authorizeCost(kind, grants));
-    collect();
-  }
-}
-const observed = await observedCost();
-collect();
-const exchanges = await exchangesPerSecond();
-console.log(`  native code exchanges (authorize + redeem, memory store): ${exchanges.toFixed(0)}/s`);
-
-const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
-const cost = (kind: string, n: number): number => scaled.find((s) => s.store === kind && s.grants === n)?.usPerCall ?? NaN;
-const scaling: Record<string, number> = {};
 say('### In-process figures');
 say('');
 say('| figure | memory store | SQLite store |');
 say('|---|---:|---:|');
-say(`| kit.authorize (resolve + requireScopes), 1,000 grants | ${cost('memory', 1e3).toFixed(2)} µs | ${cost('sqlite', 1e3).toFixed(2)} µs |`);
-say(`| kit.authorize, 1,000,000 grants | ${cost('memory', 1e6).toFixed(2)} µs | ${cost('sqlite', 1e6).toFixed(2)} µs |`);
-for (const kind of ['memory', 'sqlite']) scaling[kind] = cost(kind, 1e6) / cost(kind, 1e3);
-say(`| cost at 1M ÷ cost at 1k | ${scaling['memory']!.toFixed(2)}× | ${scaling['sqlite']!.toFixed(2)}× |`);
+say(`| kit.authorize (resolve + requireScopes), 1,000 grants | ${us(cost('memory', 1e3))} | ${us(cost('sqlite', 1e3))} |`);
+say(`| kit.authorize, 100,000 grants | ${us(cost('memory', 1e5))} | – |`);
+say(`| kit.authorize, 1,000,000 grants | ${us(cost('memory', 1e6))} | ${us(cost('sqlite', 1e6))} |`);
+say(`| cost at 1M ÷ cost at 1k | ${times(scaling['memory'])} | ${times(scaling['sqlite'])} |`);
 say(`| heap per grant (with its access token), from 100,000 | ${perGrant.toFixed(0)} B | – |`);
+say(`| the same grant's typed-array memory (outside the heap) | ${externalPerGrant.toFixed(0)} B | – |`);
 say(`| native code exchanges (authorize + redeem) | ${exchanges.toFixed(0)}/s | – |`);
 say(`| kit.authorize, 1,000 grants, \`telemetry: false\` (CPU time, lowest of 60 rounds) | ${observed.off.toFixed(3)} µs | – |`);
 say(`| the same, @opentelemetry/api loaded, no SDK registered | ${observed.apiNoSdk.toFixed(3)} µs (${signed(observed.apiNoSdk - observed.off)} µs) | – |`);
 say(`| the same, a no-op \`audit\` function | ${observed.audit.toFixed(3)} µs (${signed(observed.audit - observed.off)} µs) | – |`);
 say('');
 say(
-  `Probes: ${PROBES} random tokens of the set, ${BATCH} calls per sample; SQLite is a WAL file in ${tmpdir()}. ` +
-    'Exchanges run the core flows in src/flows/native.ts (zod parsing, AES-GCM sealing, one grant and two tokens written).',
+  `kit.authorize: CPU time per call (process.cpuUsage), median of ${RUNS} processes per memory-store size and ${SQLITE_RUNS} per ` +
+    'SQLite size, each the median of 7 rounds of 200,000 calls (SQLite: 20,000) over 65,536 random tokens of the whole set, after a warm-up round. ' +
+    'The grant: an email, a name, a provider, two scopes, one access token, no provider settings. ' +
+    `Heap: heapUsed after gc() with the store filled, minus before, over ${fmt(HEAP_GRANTS)} grants, median of ${RUNS} processes; ` +
+    'typed-array memory: process.memoryUsage().arrayBuffers the same way (heapUsed does not count it). ' +
+    `SQLite is a WAL file in ${tmpdir()}. Exchanges run the core flows in src/flows/native.ts (zod parsing, AES-GCM sealing, one grant and two tokens written).`,
 );
-process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling }) + '\n');
+process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling, heapPerGrant: perGrant }) + '\n');

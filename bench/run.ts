@@ -415,6 +415,10 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
     for (const [kind, v] of Object.entries(micro.scaling)) {
       out.push({ text: `resolution at 1M grants ≤ 1.2× its cost at 1k (${kind})`, ok: v <= 1.2, measured: `${v.toFixed(2)}×` });
     }
+    if (micro.heapPerGrant !== undefined) {
+      const b = micro.heapPerGrant;
+      out.push({ text: 'heap per grant with one access token ≤ 600 B (memory)', ok: b <= 600, measured: `${b.toFixed(0)} B` });
+    }
   } else {
     out.push({ text: 'resolution at 1M grants ≤ 1.2× its cost at 1k', ok: 'not measured (in-process figures not run)', measured: '–' });
   }
@@ -463,6 +467,8 @@ interface MicroSummary {
   readonly markdown: string;
   /** cost at 1M / cost at 1k, per store. */
   readonly scaling: Record<string, number>;
+  /** Heap bytes per grant with its access token, memory store (older micro.ts runs lack it). */
+  readonly heapPerGrant?: number;
 }
 
 function runMicro(): Promise<MicroSummary | undefined> {
@@ -528,7 +534,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (microOnly) {
     const m = await runMicro();
-    if (m) for (const line of targetLines(targets([], [], m, undefined)).filter((l) => l.includes('1M'))) console.log(line);
+    if (m) for (const line of targetLines(targets([], [], m, undefined)).filter((l) => l.includes('1M') || l.includes('per grant'))) console.log(line);
     return;
   }
   if (importTimeOnly) {

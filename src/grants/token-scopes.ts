@@ -65,17 +65,33 @@ function isEmpty(mask: ScopeMask): boolean {
   return true;
 }
 
+/** What is known of one scope list: its closure in each vocabulary, and the lists tokens narrow it to. */
+interface ListFacts {
+  v2?: ScopeMask;
+  v3?: ScopeMask;
+  /** By vocabulary and the token's list (JSON, which keeps ["a b"] and ["a", "b"] apart). */
+  readonly narrowed: Map<string, { readonly scopes: readonly string[]; readonly mask: ScopeMask }>;
+}
+
+/** Lists remembered by content, for stores that hand out a new array on every read; cleared when full. */
+const MAX_LISTS_BY_CONTENT = 4096;
+/** Token scope lists remembered per grant scope list; cleared when full. */
+const MAX_NARROWED = 64;
+
 /**
- * The `Grant` objects requests are authenticated as (`req.grant`), built once per stored record and
- * token scope list and kept: the memory store hands out the same record object each time, so a
- * request costs a WeakMap read. The kit holds one; nothing else builds them.
+ * The `Grant` objects requests are authenticated as (`req.grant`), one per resolution: a small
+ * frozen object whose scope bitset comes from a memo keyed by the grant's scope list, not by the
+ * record. The memory store hands out one shared array per distinct list, so at any number of grants
+ * the memo is a handful of entries and each request costs one WeakMap read; a store that parses a
+ * new array per read is answered by content, from a bounded map. The kit holds one; nothing else
+ * builds them.
  */
 export class TokenGrants {
   readonly #graph: ScopeGraph;
   readonly #vocabularyOf: (record: GrantRecord) => ScopeVocabulary;
-  readonly #whole = new WeakMap<GrantRecord, Grant>();
-  /** Tokens that act with other scopes than their grant's: per record, by the token's scope list. */
-  readonly #narrowed = new WeakMap<GrantRecord, Map<string, Grant>>();
+  /** By list identity: only frozen lists, which their store keeps and hands out again. */
+  readonly #byList = new WeakMap<readonly string[], ListFacts>();
+  readonly #byContent = new Map<string, ListFacts>();
 
   constructor(graph: ScopeGraph, vocabularyOf: (record: GrantRecord) => ScopeVocabulary) {
     this.#graph = graph;
@@ -84,30 +100,40 @@ export class TokenGrants {
 
   /** The grant with its own scopes: what an API key naming it acts with. */
   ofGrant(record: GrantRecord): Grant {
-    let grant = this.#whole.get(record);
-    if (grant === undefined) {
-      const vocabulary = this.#vocabularyOf(record);
-      grant = toGrant(record, vocabulary, this.#graph.closure(record.scopes, vocabulary));
-      this.#whole.set(record, grant);
-    }
-    return grant;
+    const vocabulary = this.#vocabularyOf(record);
+    const facts = this.#facts(record.scopes);
+    const mask = (facts[vocabulary] ??= this.#graph.closure(record.scopes, vocabulary));
+    return toGrant(record, vocabulary, mask);
   }
 
   /** The grant as a token of it acts: `scopes` and the guards' bitset are the token's (actingScopes()). */
   ofToken(record: GrantRecord, tokenScopes: readonly string[] | null | undefined): Grant {
-    if (tokenScopes === null || tokenScopes === undefined || sameList(tokenScopes, record.scopes)) return this.ofGrant(record);
-    // JSON keeps lists apart that a plain join would merge (["a b"] and ["a", "b"]).
-    const key = JSON.stringify(tokenScopes);
-    let byScopes = this.#narrowed.get(record);
-    let grant = byScopes?.get(key);
-    if (grant !== undefined) return grant;
+    if (tokenScopes === null || tokenScopes === undefined || tokenScopes === record.scopes || sameList(tokenScopes, record.scopes)) {
+      return this.ofGrant(record);
+    }
     const vocabulary = this.#vocabularyOf(record);
-    const { scopes, mask } = narrowed(this.#graph, record.scopes, tokenScopes, vocabulary);
-    grant = toGrant({ ...record, scopes }, vocabulary, mask);
-    if (byScopes === undefined) this.#narrowed.set(record, (byScopes = new Map()));
-    // Bounded: a record sees few distinct token scope lists.
-    if (byScopes.size > 64) byScopes.clear();
-    byScopes.set(key, grant);
-    return grant;
+    const byToken = this.#facts(record.scopes).narrowed;
+    const key = vocabulary + JSON.stringify(tokenScopes);
+    let acting = byToken.get(key);
+    if (acting === undefined) {
+      acting = narrowed(this.#graph, record.scopes, tokenScopes, vocabulary);
+      // Bounded: a scope list sees few distinct token scope lists.
+      if (byToken.size >= MAX_NARROWED) byToken.clear();
+      byToken.set(key, acting);
+    }
+    return toGrant({ ...record, scopes: acting.scopes }, vocabulary, acting.mask);
+  }
+
+  #facts(scopes: readonly string[]): ListFacts {
+    let facts = this.#byList.get(scopes);
+    if (facts !== undefined) return facts;
+    const key = JSON.stringify(scopes);
+    facts = this.#byContent.get(key);
+    if (facts === undefined) {
+      if (this.#byContent.size >= MAX_LISTS_BY_CONTENT) this.#byContent.clear();
+      this.#byContent.set(key, (facts = { narrowed: new Map() }));
+    }
+    if (Object.isFrozen(scopes)) this.#byList.set(scopes, facts);
+    return facts;
   }
 }

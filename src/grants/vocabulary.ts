@@ -10,3 +10,24 @@ import { recordedConnector } from './sealed-settings.js';
 export function vocabularyOfGrant(keyring: Keyring, record: GrantRecord): ScopeVocabulary {
   return scopeVocabularyOf(record, () => recordedConnector(keyring, record));
 }
+
+/** Grants whose recorded connector is remembered; the memo is cleared when it reaches this size. */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * vocabularyOfGrant for the request path: the answer for a grant that recorded no vocabulary may
+ * take opening its sealed settings, so that part is remembered by grant id and settings (a new
+ * sign-in changes the settings), in a bounded map. Grants that recorded one never reach the map.
+ */
+export function vocabularyOfGrantRemembered(keyring: Keyring): (record: GrantRecord) => ScopeVocabulary {
+  const connectors = new Map<string, string | null | undefined>();
+  return (record) =>
+    scopeVocabularyOf(record, () => {
+      const key = `${record.id}\n${record.settings ?? ''}`;
+      if (connectors.has(key)) return connectors.get(key);
+      const connector = recordedConnector(keyring, record);
+      if (connectors.size >= MAX_REMEMBERED) connectors.clear();
+      connectors.set(key, connector);
+      return connector;
+    });
+}

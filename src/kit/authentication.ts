@@ -8,7 +8,7 @@ import { grantAccessDenied, grantNotFound, meNeedsAccessToken } from '../grants/
 import type { Grant } from '../grants/grant.js';
 import { decideNaming, type GrantNaming } from '../grants/ownership.js';
 import { TokenGrants } from '../grants/token-scopes.js';
-import { vocabularyOfGrant } from '../grants/vocabulary.js';
+import { vocabularyOfGrantRemembered } from '../grants/vocabulary.js';
 import { isV3Path } from '../http/path-shape.js';
 import { httpsViolation, type TransportLike } from '../http/transport.js';
 import type { RateLimits } from '../limits/rate-limits.js';
@@ -63,8 +63,6 @@ export class Authentication {
   readonly #f: KitFoundation;
   readonly #limits: RateLimits;
   readonly #readiness: Readiness;
-  /** The grant last compiled for a token record, with the grant record it was compiled from. */
-  readonly #resolutions = new WeakMap<TokenRecord, GrantMemo>();
   /** The Grant objects requests act as, per stored record and token scope list. */
   readonly #grants: TokenGrants;
   readonly #missingChallenge: string;
@@ -74,7 +72,7 @@ export class Authentication {
     this.#f = foundation;
     this.#limits = limits;
     this.#readiness = readiness;
-    this.#grants = new TokenGrants(foundation.graph, (record) => vocabularyOfGrant(foundation.keyring, record));
+    this.#grants = new TokenGrants(foundation.graph, vocabularyOfGrantRemembered(foundation.keyring));
     this.#missingChallenge = bearerChallenge(foundation.options.realm);
     this.#invalidChallenge = bearerChallenge(foundation.options.realm, 'invalid_token');
   }
@@ -214,13 +212,9 @@ export class Authentication {
     if (r.token.expiresAt !== null && r.token.expiresAt <= now) return this.invalid();
     const record = r.grant;
     if (record.status !== 'valid') return this.invalid();
-    // A store that hands out the same records while nothing changed (memory, the cache) is answered
-    // with this one lookup: no scope lists compared, no second cache read.
-    const memo = this.#resolutions.get(r.token);
-    if (memo !== undefined && memo.record === record) return memo.grant;
-    const grant = this.#grants.ofToken(record, r.token.scopes);
-    this.#resolutions.set(r.token, { record, grant });
-    return grant;
+    // A small frozen object per resolution; its scope bitset comes from a memo keyed by the scope
+    // list (grants/token-scopes.ts), so nothing here grows with the number of tokens or grants.
+    return this.#grants.ofToken(record, r.token.scopes);
   }
 
   /**
@@ -248,10 +242,4 @@ export class Authentication {
     this.#f.options.onError(err.cause ?? err);
     return err;
   }
-}
-
-/** What the kit remembers of a token's last resolution: valid while its grant record is the same object. */
-interface GrantMemo {
-  readonly record: GrantRecord;
-  readonly grant: Grant;
 }

@@ -11,6 +11,11 @@ export class MemoryRevocations {
   /** Tombstones by hash, with when (wall clock), kept in revocation order: the oldest come first. */
   readonly #buried = new Map<string, number>();
 
+  /** Whether any family is remembered: when none is, a resolution need not read a token's family. */
+  anyFamily(): boolean {
+    return this.#families.size > 0;
+  }
+
   isRevoked(family: string): boolean {
     return this.#families.has(family);
   }

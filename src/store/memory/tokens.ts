@@ -1,43 +1,40 @@
 import type { Consumed, Invalidation, Resolved, TokenFilter, TokenRecord } from '../records.js';
 import type { KnowingTokenPart } from '../store-of-parts.js';
-import type { GrantSlot, GrantSlots } from './grant-slots.js';
-import { IndexSets } from './index-sets.js';
+import type { GrantRows } from './grant-slots.js';
+import { BY_FAMILY, BY_GRANT, type ChainKind, TokenChains } from './index-sets.js';
+import type { StringTable } from './interned.js';
 import { MemoryRevocations } from './revocations.js';
-
-interface Entry {
-  token: TokenRecord;
-  consumedAt: number | null;
-  slot: GrantSlot | null;
-  /** Handed out again while the grant is unchanged, so the hot path allocates nothing. */
-  resolved: Resolved | null;
-}
+import { ACCESS, API_KEY, kindNumber, type TokenRows } from './token-rows.js';
 
 /** How often expired tokens are collected; expiry itself is checked on every read. */
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * The tokens of a MemoryStore, with their indexes by grant and family and what it remembers of
- * revocations. `resolve` answers synchronously.
+ * The tokens of a MemoryStore (token-rows.ts), with their chains by grant and family and what it
+ * remembers of revocations. `resolve` answers synchronously: the token's slot in the hash table,
+ * which holds all it reads of the token, then its grant's row, read by number.
  */
 export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
-  readonly #slots: GrantSlots;
+  readonly #grants: GrantRows;
+  readonly #rows: TokenRows;
+  readonly #clients: StringTable;
   readonly #send: (event: Invalidation) => void;
-  readonly #tokens = new Map<string, Entry>();
-  readonly #byGrant = new IndexSets();
-  readonly #byFamily = new IndexSets();
+  readonly #chains = new TokenChains();
+  /** The first token row of each family; the rest follow on the family chain. */
+  readonly #families = new Map<string, number>();
   readonly #revocations = new MemoryRevocations();
-  /** Tokens that can expire: the sweep looks at these only. */
-  readonly #expirable = new Set<string>();
   #nextSweepAt = -Infinity;
 
-  constructor(slots: GrantSlots, send: (event: Invalidation) => void) {
-    this.#slots = slots;
+  constructor(grants: GrantRows, rows: TokenRows, clients: StringTable, send: (event: Invalidation) => void) {
+    this.#grants = grants;
+    this.#rows = rows;
+    this.#clients = clients;
     this.#send = send;
   }
 
   async putToken(token: TokenRecord): Promise<void> {
-    this.#add(Object.freeze({ ...token }));
-    // Time-based, so filling the store stays linear: at most one pass over expirable tokens a minute.
+    this.#add(token);
+    // Time-based, so filling the store stays linear: at most one pass over the rows a minute.
     if (token.createdAt >= this.#nextSweepAt) {
       this.#nextSweepAt = token.createdAt + SWEEP_EVERY_MS;
       this.#sweep(token.createdAt);
@@ -45,48 +42,68 @@ export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
   }
 
   resolve(hash: string, now: number): Resolved | undefined {
-    const entry = this.#tokens.get(hash);
-    if (entry === undefined) return undefined;
-    const token = entry.token;
-    if (token.kind !== 'access' && token.kind !== 'api_key') return undefined;
-    if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
-    if (token.family !== null && this.#revocations.isRevoked(token.family)) return undefined;
-    const grant = entry.slot === null ? null : entry.slot.record;
-    let resolved = entry.resolved;
-    if (resolved === null || resolved.grant !== grant) entry.resolved = resolved = { token, grant };
-    return resolved;
+    const rows = this.#rows;
+    const slot = rows.slotOf(hash);
+    if (slot < 0) return this.#resolveRow(rows.lookup(hash), hash, now);
+    // Everything read here sits in the token's slot, beside its key; then the grant's row.
+    const kind = rows.kindAt(slot);
+    if (kind !== ACCESS && kind !== API_KEY) return undefined;
+    if (rows.expiresAtSlot(slot) <= now) return undefined; // NaN (no expiry) compares false
+    if (this.#revocations.anyFamily() && this.#familyRevoked(rows.rowAt(slot))) return undefined;
+    const grantRow = rows.grantRowAt(slot);
+    return { token: rows.recordAt(slot, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+  }
+
+  /** resolve() for a hash that is not a canonical SHA-256 (hash-keys.ts keeps those in a Map). */
+  #resolveRow(row: number, hash: string, now: number): Resolved | undefined {
+    if (row < 0) return undefined;
+    const rows = this.#rows;
+    const kind = rows.kindOf(row);
+    if (kind !== ACCESS && kind !== API_KEY) return undefined;
+    if (rows.expiresAt(row) <= now) return undefined;
+    if (this.#revocations.anyFamily() && this.#familyRevoked(row)) return undefined;
+    const grantRow = rows.grantRowOf(row);
+    return { token: rows.record(row, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+  }
+
+  #familyRevoked(row: number): boolean {
+    const family = this.#rows.familyOf(row);
+    return family !== null && this.#revocations.isRevoked(family);
   }
 
   async knows(hash: string): Promise<boolean> {
-    return this.#tokens.has(hash) || this.#revocations.isBuried(hash);
+    return this.#rows.lookup(hash) >= 0 || this.#revocations.isBuried(hash);
   }
 
   async consume(hash: string, now: number): Promise<Consumed | undefined> {
     // No await between the read and the write: the event loop makes this atomic.
-    const entry = this.#tokens.get(hash);
-    if (!entry || (entry.token.expiresAt !== null && entry.token.expiresAt <= now)) return undefined;
-    const firstUse = entry.consumedAt === null;
-    if (firstUse) entry.consumedAt = now;
-    return { record: entry.token, firstUse };
+    const rows = this.#rows;
+    const row = rows.lookup(hash);
+    if (row < 0 || rows.expiresAt(row) <= now) return undefined;
+    const firstUse = !rows.isConsumed(row);
+    const record = rows.record(row, hash);
+    if (firstUse) rows.setConsumed(row, now);
+    return { record, firstUse };
   }
 
   async rotate(oldHash: string, next: TokenRecord, now: number): Promise<Consumed | undefined> {
     const consumed = await this.consume(oldHash, now);
-    if (consumed?.firstUse) this.#add(Object.freeze({ ...next }));
+    if (consumed?.firstUse) this.#add(next);
     return consumed;
   }
 
   async revokeToken(hash: string): Promise<TokenRecord | undefined> {
-    const entry = this.#tokens.get(hash);
-    if (!entry) return undefined;
-    this.#revoke(hash, Date.now());
+    const row = this.#rows.lookup(hash);
+    if (row < 0) return undefined;
+    const record = this.#rows.record(row, hash);
+    this.#revoke(row, Date.now());
     this.#send({ tokenHash: hash });
-    return entry.token;
+    return record;
   }
 
   async revokeFamily(family: string, now: number = Date.now()): Promise<number> {
     this.#revocations.revokeFamily(family, now);
-    const n = this.#revokeAll(this.#byFamily.get(family));
+    const n = this.#revokeAll(BY_FAMILY, this.#families.get(family) ?? -1);
     this.#send({ family });
     return n;
   }
@@ -99,69 +116,82 @@ export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
 
   /** Revokes every token of the grant without a broadcast of its own: deleting the grant sends one. */
   revokeAllOfGrant(grantId: string): number {
-    return this.#revokeAll(this.#byGrant.get(grantId));
+    const grantRow = this.#grants.rowOf(grantId);
+    return grantRow < 0 ? 0 : this.#revokeAll(BY_GRANT, this.#grants.firstToken(grantRow));
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
     const out: TokenRecord[] = [];
-    for (const { token } of this.#tokens.values()) {
-      if (token.kind !== filter.kind) continue;
-      if (filter.clientId !== undefined && token.clientId !== filter.clientId) continue;
-      if (filter.grantId !== undefined && token.grantId !== filter.grantId) continue;
-      out.push(token);
+    const rows = this.#rows;
+    const kind = kindNumber(filter.kind);
+    const client = filter.clientId === undefined ? -1 : this.#clients.find(filter.clientId);
+    if (filter.clientId !== undefined && client < 0) return out;
+    let grantRow = -1;
+    if (filter.grantId !== undefined && (grantRow = this.#grants.rowOf(filter.grantId)) < 0) return out;
+    for (let row = 0; row < rows.size; row++) {
+      if (rows.kindOf(row) !== kind) continue;
+      if (client >= 0 && rows.clientOf(row) !== client) continue;
+      if (grantRow >= 0 && rows.grantRowOf(row) !== grantRow) continue;
+      out.push(rows.record(row));
     }
     return out;
   }
 
   /** The part of the store's dump: the tokens with when they were consumed, and the revocations. */
   dump(): object {
-    return {
-      tokens: [...this.#tokens.values()].map(({ token, consumedAt }) => ({ token, consumedAt })),
-      ...this.#revocations.dump(),
-    };
+    const tokens: { token: TokenRecord; consumedAt: number | null }[] = [];
+    const rows = this.#rows;
+    for (let row = 0; row < rows.size; row++) {
+      if (rows.kindOf(row) >= 0) tokens.push({ token: rows.record(row), consumedAt: rows.consumedAt(row) });
+    }
+    return { tokens, ...this.#revocations.dump() };
   }
 
   /** Every token write comes here; synchronous, so the family check cannot race a revocation. */
   #add(token: TokenRecord): void {
     if (token.family !== null && this.#revocations.isRevoked(token.family)) return;
-    if (this.#tokens.has(token.hash)) this.#drop(token.hash);
-    const slot = token.grantId === null ? null : this.#slots.slot(token.grantId);
-    this.#tokens.set(token.hash, { token, consumedAt: null, slot, resolved: null });
-    if (token.expiresAt !== null) this.#expirable.add(token.hash);
-    if (token.grantId !== null) this.#byGrant.add(token.grantId, token.hash);
-    if (token.family !== null) this.#byFamily.add(token.family, token.hash);
+    const old = this.#rows.lookup(token.hash);
+    if (old >= 0) this.#drop(old);
+    const grantRow = token.grantId === null ? -1 : this.#grants.slot(token.grantId);
+    const row = this.#rows.add(token, grantRow);
+    if (grantRow >= 0) this.#grants.setFirstToken(grantRow, this.#chains.push(BY_GRANT, row, this.#grants.firstToken(grantRow)));
+    if (token.family !== null) this.#families.set(token.family, this.#chains.push(BY_FAMILY, row, this.#families.get(token.family) ?? -1));
   }
 
-  #drop(hash: string): void {
-    const entry = this.#tokens.get(hash);
-    if (!entry) return;
-    this.#tokens.delete(hash);
-    this.#expirable.delete(hash);
-    const { grantId, family } = entry.token;
-    if (grantId !== null) this.#byGrant.delete(grantId, hash);
-    if (family !== null) this.#byFamily.delete(family, hash);
+  #drop(row: number): void {
+    const grantRow = this.#rows.grantRowOf(row);
+    if (grantRow >= 0) {
+      this.#grants.setFirstToken(grantRow, this.#chains.remove(BY_GRANT, row, this.#grants.firstToken(grantRow)));
+      this.#grants.releaseIfUnused(grantRow);
+    }
+    const family = this.#rows.familyOf(row);
+    if (family !== null) {
+      const head = this.#chains.remove(BY_FAMILY, row, this.#families.get(family) ?? -1);
+      if (head < 0) this.#families.delete(family);
+      else this.#families.set(family, head);
+    }
+    this.#rows.drop(row);
   }
 
   /** Drops a token by revocation: an access token or API key leaves its tombstone. */
-  #revoke(hash: string, now: number): void {
-    const kind = this.#tokens.get(hash)?.token.kind;
-    if (kind === 'access' || kind === 'api_key') this.#revocations.bury(hash, now);
-    this.#drop(hash);
+  #revoke(row: number, now: number): void {
+    const kind = this.#rows.kindOf(row);
+    if (kind === ACCESS || kind === API_KEY) this.#revocations.bury(this.#rows.hashOf(row), now);
+    this.#drop(row);
   }
 
-  #revokeAll(hashes: ReadonlySet<string> | undefined): number {
-    if (!hashes) return 0;
-    const all = [...hashes];
+  #revokeAll(chain: ChainKind, head: number): number {
+    const all = this.#chains.rows(chain, head);
     const now = Date.now();
-    for (const h of all) this.#revoke(h, now);
+    for (const row of all) this.#revoke(row, now);
     return all.length;
   }
 
   /** Garbage collection of expired tokens, amortised over writes. Expiry itself is checked on read. */
   #sweep(now: number): void {
-    for (const hash of [...this.#expirable]) {
-      const expiresAt = this.#tokens.get(hash)?.token.expiresAt;
-      if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) this.#drop(hash);
+    const rows = this.#rows;
+    for (let row = 0; row < rows.size; row++) {
+      if (rows.kindOf(row) >= 0 && rows.expiresAt(row) <= now) this.#drop(row);
     }
     this.#revocations.sweep(now);
   }
