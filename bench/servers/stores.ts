@@ -69,7 +69,7 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
     return { store: new MemoryStore(), batch: direct, close: async () => {} };
   }
   if (kind === 'sqlite') {
-    if (cache) return 'SQLite resolves synchronously in-process; no cache variant';
+    if (cache) return "the SQLite store keeps its own in-process cache (on by default); the kit's cache is for networked stores";
     const mod = await importStore('sql/sqlite');
     if (typeof mod === 'string') return mod;
     const SqliteStore = mod['SqliteStore'] as StoreClass | undefined;
@@ -78,6 +78,7 @@ export async function openStore(kind: StoreKind, cache: boolean): Promise<Opened
     // A real file with WAL, as an app would run it, in a fresh temp path so runs never share state.
     const db = new Database(join(tmpdir(), `grantkit-bench-${process.pid}-${Date.now()}.db`));
     db.pragma('journal_mode = WAL');
+    // The store's defaults, its in-process resolution cache included: the figure is for SQLite as it ships.
     const store = new SqliteStore({ database: db });
     // One transaction around the seeding: 20k autocommits would each wait for the disk.
     const batch = async (work: () => Promise<void>): Promise<void> => {
