@@ -3,6 +3,9 @@ import { DelegatingStore } from './delegating-store.js';
 import type { GrantRecord, InvalidationListener, Resolved, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 
+/** The invalidation channel's state, as `kit.health()` reports it. */
+export type ChannelState = 'subscribed' | 'down' | 'none';
+
 /**
  * A store with the grant cache in front of `resolve`. Every change made through this instance
  * drops the affected entries here at once; changes made elsewhere arrive through the inner
@@ -15,6 +18,8 @@ export class CachedStore extends DelegatingStore<MaybePromise<Resolved | undefin
   /** Tombstones and rate-limit counters live where the inner store keeps its data: asked there. */
   readonly knows?: Store['knows'];
   readonly rateLimiter?: Store['rateLimiter'];
+  /** Whether the channel behind `attach` is subscribed now. */
+  #subscribed = false;
 
   constructor(inner: Store, cache: GrantCache) {
     super(inner, inner);
@@ -30,29 +35,55 @@ export class CachedStore extends DelegatingStore<MaybePromise<Resolved | undefin
     this.#cache.setServing(false);
     const listener: InvalidationListener = {
       onInvalidate: (e) => this.#cache.invalidate(e),
-      onStatus: (connected) => this.#cache.setServing(connected),
+      onStatus: (connected) => this.#status(connected),
     };
     try {
       const unsubscribe = await this.#inner.subscribe(listener);
-      this.#cache.setServing(true);
-      return unsubscribe;
+      this.#status(true);
+      return async () => {
+        await unsubscribe();
+        this.#status(false);
+      };
     } catch (e) {
       onError(e);
       return undefined;
     }
   }
 
+  #status(subscribed: boolean): void {
+    if (subscribed === this.#subscribed && subscribed === this.#cache.serving) return;
+    this.#subscribed = subscribed;
+    this.#cache.setServing(subscribed);
+  }
+
   override resolve(hash: string, now: number): MaybePromise<Resolved | undefined> {
     const hit = this.#cache.get(hash, now);
     if (hit !== undefined) return hit;
+    // Read before asking: an answer is kept only if nothing changed while it was in flight.
+    const epoch = this.#cache.epoch;
     const fresh = this.#inner.resolve(hash, now);
-    if (fresh instanceof Promise) return fresh.then((r) => this.#keep(hash, r, now));
-    return this.#keep(hash, fresh, now);
+    if (fresh instanceof Promise) return fresh.then((r) => this.#keep(hash, r, now, epoch));
+    return this.#keep(hash, fresh, now, epoch);
   }
 
-  #keep(hash: string, r: Resolved | undefined, now: number): Resolved | undefined {
-    if (r !== undefined) this.#cache.set(hash, r, now);
+  #keep(hash: string, r: Resolved | undefined, now: number, epoch: number): Resolved | undefined {
+    if (r !== undefined) this.#cache.set(hash, r, now, epoch);
     return r;
+  }
+
+  /**
+   * The invalidation channel as the cache sees it: `none` when the store has no broadcast (the
+   * TTL alone bounds staleness), `subscribed` while it listens, `down` before it first subscribed
+   * and while it is reconnecting.
+   */
+  get channel(): ChannelState {
+    if (!this.#inner.subscribe) return 'none';
+    return this.#subscribed ? 'subscribed' : 'down';
+  }
+
+  /** Whether cache hits are served now (false while the channel is down: every read goes to the store). */
+  get serving(): boolean {
+    return this.#cache.serving;
   }
 
   override async putGrant(grant: GrantRecord): Promise<void> {
