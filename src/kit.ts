@@ -12,6 +12,7 @@ import type { SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
 import type { AppCaller, AuthOutcome } from './kit/authentication.js';
 import { createKitContext, type KitContext } from './kit/context.js';
+import type { HealthReport } from './kit/health.js';
 import { compileGate, type GateLookup } from './kit/gate.js';
 import type { GuardInput, RouteInput } from './kit/inputs.js';
 import { type GrantKitOptions, resolveOptions } from './kit/options.js';
@@ -27,6 +28,7 @@ import type { MaybePromise, Store } from './store/store.js';
 
 export type { AppCaller, AuthOutcome } from './kit/authentication.js';
 export type { GuardInput, RouteInput } from './kit/inputs.js';
+export type { HealthReport } from './kit/health.js';
 
 /**
  * The framework-agnostic core, as apps and adapters see it: a small facade over the kit context
@@ -88,6 +90,16 @@ export class GrantKit {
 
   now(): number {
     return this.#ctx.now();
+  }
+
+  /**
+   * Whether the store answers (one lookup, bounded by `storeTimeoutMs`) and the state of the
+   * cache's invalidation channel: `ok`, `degraded` (the channel is down, so the cache steps aside
+   * and every request reads the store) or `down`. Never rejects; names no host or secret.
+   * Adapters serve it with `gk.health()` (docs/stores.md).
+   */
+  health(): Promise<HealthReport> {
+    return this.#ctx.health();
   }
 
   /**
