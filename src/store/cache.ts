@@ -36,6 +36,8 @@ export class GrantCache {
   #serving = true;
   /** Bumped by every invalidation and every change of the channel's state (see above). */
   #epoch = 0;
+  /** Set for the rest of a loop turn after the event loop was blocked (loop-watch.ts). */
+  #asideThisTurn = false;
 
   constructor(settings: ResolvedCache) {
     this.#ttlMs = settings.ttlMs;
@@ -57,7 +59,7 @@ export class GrantCache {
   }
 
   get(hash: string, now: number): Resolved | undefined {
-    if (!this.#serving) return undefined;
+    if (!this.#serving || this.#asideThisTurn) return undefined;
     const entry = this.#entries.get(hash);
     if (entry === undefined) return undefined;
     if (entry.until <= now) {
@@ -102,6 +104,18 @@ export class GrantCache {
     this.#serving = serving;
     this.#epoch++;
     this.#entries.clear();
+  }
+
+  /**
+   * Serves nothing until the current loop turn's poll phase is over: the event loop was blocked,
+   * and a broadcast that arrived meanwhile may be read after the requests beside it (loop-watch.ts).
+   */
+  stepAsideThisTurn(): void {
+    if (this.#asideThisTurn) return;
+    this.#asideThisTurn = true;
+    setImmediate(() => {
+      this.#asideThisTurn = false;
+    });
   }
 
   clear(): void {

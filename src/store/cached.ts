@@ -1,5 +1,6 @@
 import type { GrantCache } from './cache.js';
 import { DelegatingStore } from './delegating-store.js';
+import { LoopWatch } from './loop-watch.js';
 import type { GrantRecord, InvalidationListener, Resolved, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 
@@ -20,11 +21,14 @@ export class CachedStore extends DelegatingStore<MaybePromise<Resolved | undefin
   readonly rateLimiter?: Store['rateLimiter'];
   /** Whether the channel behind `attach` is subscribed now. */
   #subscribed = false;
+  /** While subscribed to a broadcast: makes the cache step aside for the turn after the event loop was blocked. */
+  readonly #watch: LoopWatch;
 
   constructor(inner: Store, cache: GrantCache) {
     super(inner, inner);
     this.#inner = inner;
     this.#cache = cache;
+    this.#watch = new LoopWatch(() => cache.stepAsideThisTurn());
     if (inner.knows !== undefined) this.knows = inner.knows.bind(inner);
     if (inner.rateLimiter !== undefined) this.rateLimiter = inner.rateLimiter.bind(inner);
   }
@@ -40,7 +44,9 @@ export class CachedStore extends DelegatingStore<MaybePromise<Resolved | undefin
     try {
       const unsubscribe = await this.#inner.subscribe(listener);
       this.#status(true);
+      this.#watch.start();
       return async () => {
+        this.#watch.stop();
         await unsubscribe();
         this.#status(false);
       };

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { createGrantKit, hashSecret, MemoryStore, sandboxProvider, type InvalidationListener, type Resolved, type Store } from '../../src/index.js';
@@ -151,6 +153,56 @@ describe('the cache steps aside while the invalidation channel is down', () => {
     assert.equal(cache.get('h', 1), resolved, 'a read of the current epoch is kept');
   });
 });
+
+describe('the cache steps aside for the loop turn after the event loop was blocked', () => {
+  it('a request read right after a block goes to the store; the next one is a hit again', async () => {
+    const store = new ChannelStore();
+    const kit = kitOn(store, new TestClock(), true);
+    await kit.ready();
+    const server = makeApp(kit).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { token } = await nativeToken(makeApp(kit));
+    const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    const ask = async (block: number): Promise<string> => {
+      const answer = new Promise<string>((resolve) => socket.once('data', (d) => resolve(d.toString())));
+      socket.write(`GET /messages HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+      spin(block); // the request waits in the socket while the loop is busy, as a revocation's broadcast could
+      return answer;
+    };
+    try {
+      assert.match(await ask(0), /^HTTP\/1.1 200/);
+      store.resolves = 0;
+      assert.match(await ask(0), /^HTTP\/1.1 200/);
+      assert.equal(store.resolves, 0, 'a hit');
+      assert.match(await ask(400), /^HTTP\/1.1 200/);
+      assert.equal(store.resolves, 1, 'read from the store after a 400 ms block');
+      assert.match(await ask(0), /^HTTP\/1.1 200/);
+      assert.equal(store.resolves, 1, 'a hit again');
+    } finally {
+      socket.destroy();
+      server.close();
+      await kit.close();
+    }
+  });
+
+  it('GrantCache.stepAsideThisTurn serves nothing until the turn is over', async () => {
+    const cache = new GrantCache({ ttlMs: 5000, maxEntries: 10 });
+    const resolved = resolvedFor('g1');
+    cache.set('h', resolved, 0);
+    cache.stepAsideThisTurn();
+    assert.equal(cache.get('h', 1), undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(cache.get('h', 1), resolved);
+  });
+});
+
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // a CPU-bound handler
+  }
+}
 
 function resolvedFor(grantId: string): Resolved {
   const now = 0;
