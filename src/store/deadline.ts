@@ -11,8 +11,9 @@
  *
  * So when the timer fires, the deadline first yields once with `setImmediate`, which runs after
  * the poll phase of the same turn: an answer already received is read and settles the call
- * before the deadline is checked. Only a call still unsettled after that is late. The check is
- * one extra callback per expired deadline; a call that settles in time costs a timer, as before.
+ * before the deadline is checked. Only a call still unsettled after that is late. And the time
+ * the loop spent blocked while the call was out is not counted against the store (LoopLag). A call
+ * that settles in time costs a timer, as before.
  */
 
 /** How a late call is told apart from a failed one: `withDeadline` rejects with this. */
@@ -34,32 +35,85 @@ export interface DeadlineOptions<T> {
 }
 
 /**
+ * The event loop's own blocked time, summed while any deadline is pending: a ticker that finds
+ * itself late by more than its period adds the excess. A call that takes several round trips
+ * (connecting, a script the server had forgotten) spans several loop turns, and a busy loop makes
+ * each of them long; that time is this process's, not the store's.
+ */
+class LoopLag {
+  static readonly TICK_MS = 20;
+  #pending = 0;
+  #blocked = 0;
+  #last = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  /** Blocked milliseconds so far, the tick under way included. */
+  total(): number {
+    if (this.#timer === undefined) return this.#blocked;
+    return this.#blocked + Math.max(0, performance.now() - this.#last - LoopLag.TICK_MS);
+  }
+
+  enter(): void {
+    if (this.#pending++ > 0) return;
+    this.#last = performance.now();
+    this.#timer = setInterval(() => {
+      const now = performance.now();
+      this.#blocked += Math.max(0, now - this.#last - LoopLag.TICK_MS);
+      this.#last = now;
+    }, LoopLag.TICK_MS);
+    this.#timer.unref();
+  }
+
+  leave(): void {
+    if (--this.#pending > 0) return;
+    this.#blocked = this.total();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+const lag = new LoopLag();
+
+/**
  * Settles as `promise` does, or rejects when it has not settled within `ms` of the store's time:
- * the timer's expiry is checked only after the event loop has had one chance to read what
- * arrived meanwhile (see above).
+ * time the event loop spent blocked does not count (up to twice `ms` of wall time in all, so a
+ * store that hangs while the process is saturated is still given up on), and the expiry is checked
+ * only after the loop has had one chance to read what arrived meanwhile (see above).
  */
 export function withDeadline<T>(promise: Promise<T>, ms: number, options: DeadlineOptions<T> = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let expired = false;
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        if (settled) return;
-        expired = true;
-        reject(options.late === undefined ? new DeadlineExceeded(ms) : options.late(ms));
-      });
-    }, ms);
+    const started = performance.now();
+    const lagAtStart = lag.total();
+    lag.enter();
+    const judge = (): void => {
+      if (settled) return;
+      expired = true;
+      lag.leave();
+      reject(options.late === undefined ? new DeadlineExceeded(ms) : options.late(ms));
+    };
+    const check = (): void => {
+      const wall = performance.now() - started;
+      const own = wall - (lag.total() - lagAtStart);
+      if (own < ms && wall < 2 * ms) timer = setTimeout(check, Math.min(ms - own, 2 * ms - wall));
+      else setImmediate(judge);
+    };
+    let timer = setTimeout(check, ms);
+    const done = (): void => {
+      settled = true;
+      clearTimeout(timer);
+      lag.leave();
+    };
     promise.then(
       (value) => {
         if (expired) return options.afterDeadline?.(value);
-        settled = true;
-        clearTimeout(timer);
+        done();
         resolve(value);
       },
       (e: unknown) => {
         if (expired) return;
-        settled = true;
-        clearTimeout(timer);
+        done();
         reject(e);
       },
     );

@@ -75,6 +75,15 @@ describe('withDeadline', () => {
     socket.destroy();
   });
 
+  it('a call of two round trips is in time when the loop, not the server, took the time', async () => {
+    const first = await roundTrip('one');
+    // The second round trip is sent only once the first answer has been read, a turn later.
+    const call = first.reply.then(async () => (await (await roundTrip('two')).reply));
+    const bounded = withDeadline(call, 100);
+    spin(150);
+    assert.equal(await bounded, 'two');
+  });
+
   it('a server that does not answer is late: DeadlineExceeded after about the deadline', async () => {
     const { reply, socket } = await roundTrip('hang');
     const started = performance.now();
