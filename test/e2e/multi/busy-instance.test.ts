@@ -19,7 +19,7 @@ const DURATION_MS = process.env['CI'] ? 30_000 : 8_000;
 const STORE_TIMEOUT_MS = 2000;
 /** Concurrent loops on /spin, each call 50 to 200 ms of CPU: blocks of up to about a second. */
 const SPINNERS = 5;
-const READERS = 4;
+const READERS = 8;
 const TOKENS = 24;
 const REVOCATIONS = 16;
 
