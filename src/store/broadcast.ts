@@ -12,8 +12,9 @@ import { withDeadline } from './deadline.js';
  * The channel's health is the connection's own: its driver's events ('error', 'end', 'close')
  * report a loss the moment the socket does. A connection can also die silently (a hung server, a
  * dropped route): a heartbeat pings it and treats an unanswered ping as a loss, so a cache is never
- * left serving on a deaf channel for longer than `heartbeatMs + timeoutMs`. An answer that arrived
- * while this process's event loop was busy is an answer: only the server's silence counts.
+ * left serving on a deaf channel for longer than `heartbeatMs + timeoutMs` (the timeout counted
+ * in the server's time, at most twice it in wall time: deadline.ts). An answer that arrived while
+ * this process's event loop was busy is an answer: only the server's silence counts.
  */
 export interface ChannelTransport {
   /**
