@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import request from 'supertest';
 import { createGrantKit, hashSecret, MemoryStore, sandboxProvider, type InvalidationListener, type Resolved, type Store } from '../../src/index.js';
 import { GrantCache } from '../../src/store/cache.js';
+import { CachedStore } from '../../src/store/cached.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, minimalStore, nativeToken, SECRET_KEY, TestClock } from '../support/helpers.js';
 
 /** A MemoryStore seen through a network-like async boundary, counting round trips. */
@@ -184,6 +185,22 @@ describe('the cache steps aside for the loop turn after the event loop was block
       server.close();
       await kit.close();
     }
+  });
+
+  it('a burst of requests for one token while the cache steps aside shares one store read; an invalidation starts another', async () => {
+    const inner = new CountingStore();
+    const cache = new GrantCache({ ttlMs: 5000, maxEntries: 10 });
+    const cached = new CachedStore(inner, cache);
+    const { token, grant } = resolvedFor('g1');
+    await inner.putGrant(grant!);
+    await inner.putToken(token);
+    cache.stepAsideThisTurn();
+    const burst = [cached.resolve('h', 1), cached.resolve('h', 1), cached.resolve('h', 1)];
+    assert.equal(inner.resolves, 1);
+    cache.invalidate({ grantId: 'other' }); // heard while the read is out: later requests read again
+    burst.push(cached.resolve('h', 1));
+    assert.equal(inner.resolves, 2);
+    for (const r of await Promise.all(burst)) assert.equal(r?.token.hash, 'h');
   });
 
   it('GrantCache.stepAsideThisTurn serves nothing until the turn is over', async () => {
