@@ -1,6 +1,6 @@
 /**
  * The types every framework entry point (grantkit/express, grantkit/koa) offers beside its
- * middleware: what routes() takes, what guardedRoutes(), openapi() and scopeReport() answer.
+ * middleware: what routes() takes, what guardedRoutes(), openapi(), scopeReport() and health() answer.
  * Listed once, so the entry points cannot drift apart.
  */
 export type { RouteFamilyName, RoutesOptions } from './routes/families.js';
@@ -8,3 +8,4 @@ export type { GrantKitMount, GuardedRoute, GuardedRoutes, ScopeRequirement } fro
 export type { OpenApiOptions } from './openapi/document.js';
 export type { OpenApiDocument } from './openapi/types.js';
 export type { ScopeReport } from './advisor/report.js';
+export type { HealthReport } from './kit/health.js';

@@ -10,6 +10,7 @@ import { kitScopeReport } from './advisor/kit-report.js';
 import { ownMark, registerReporter } from './advisor/reporters.js';
 import { findGuardedRoutes, markMiddleware, type GrantKitMount, type GuardedRoutes, type MiddlewareMark, type StackLayer } from './introspection/guarded-routes.js';
 import type { AuthOutcome, GrantKit, GuardInput, RouteInput } from './kit.js';
+import { healthResponse } from './kit/health.js';
 import { mountedFamilies, mountedRoutes, type RouteFamilyName } from './routes/families.js';
 import type { Route } from './routes/route.js';
 import { V2_ENDPOINT_SCOPES } from './scopes/gating.js';
@@ -115,6 +116,7 @@ export function adapt<C extends RequestHandle, N extends () => unknown, M>(
       return openApiDocument({ mounts, routes: found?.routes ?? [], options: documentOptions });
     },
     scopeReport: async (app) => kitScopeReport(kit, guardedRoutes(app)),
+    health: () => mark(core.health(), { kind: 'health' }),
   };
   registerReporter(gk, binding.stack);
   return gk;
@@ -158,6 +160,16 @@ class AdapterCore<C extends RequestHandle, N extends () => unknown, M> {
       );
     };
     return this.#b.mount(grantkitRoutes);
+  }
+
+  /** Answers every request it gets with the kit's health report: mounted on a route by the app. */
+  health(): M {
+    const grantkitHealth = (cx: C, next: N): unknown =>
+      this.#kit.health().then(
+        (report) => this.#b.write(cx, healthResponse(report, cx.originalUrl)),
+        (e: unknown) => this.#b.raise(e, next),
+      );
+    return this.#b.mount(grantkitHealth);
   }
 
   resolve(): M {

@@ -5,7 +5,7 @@
  */
 
 // The kit.
-export { createGrantKit, GrantKit, type AppCaller, type AuthOutcome } from './kit.js';
+export { createGrantKit, GrantKit, type AppCaller, type AuthOutcome, type HealthReport } from './kit.js';
 export type { GrantKitOptions, ClientOptions } from './kit/options.js';
 export { notReadyResponse } from './not-ready.js';
 export type { TransportLike } from './http/transport.js';
@@ -50,6 +50,7 @@ export type {
 export { MemoryStore } from './store/memory.js';
 export { isDeliveryQueue, type DeliveryQueue, type DeliveryRecord, type DeliveryClaim, type QueuedDelivery } from './store/deliveries.js';
 export { GrantCache, type GrantCacheOptions } from './store/cache.js';
+export type { ChannelState } from './store/cached.js';
 
 // Secrets: the keyring that seals provider credentials, and token hashing.
 export { Keyring, KeyringError } from './crypto/keyring.js';

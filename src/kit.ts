@@ -12,6 +12,7 @@ import type { SerializedResponse } from './http/serialize.js';
 import type { TransportLike } from './http/transport.js';
 import type { AppCaller, AuthOutcome } from './kit/authentication.js';
 import { createKitContext, type KitContext } from './kit/context.js';
+import type { HealthReport } from './kit/health.js';
 import { compileGate, type GateLookup } from './kit/gate.js';
 import type { GuardInput, RouteInput } from './kit/inputs.js';
 import { type GrantKitOptions, resolveOptions } from './kit/options.js';
@@ -27,6 +28,7 @@ import type { MaybePromise, Store } from './store/store.js';
 
 export type { AppCaller, AuthOutcome } from './kit/authentication.js';
 export type { GuardInput, RouteInput } from './kit/inputs.js';
+export type { HealthReport } from './kit/health.js';
 
 /**
  * The framework-agnostic core, as apps and adapters see it: a small facade over the kit context
@@ -88,6 +90,11 @@ export class GrantKit {
 
   now(): number {
     return this.#ctx.now();
+  }
+
+  /** Whether the store answers, and the invalidation channel's state (see HealthReport); served by `gk.health()`. */
+  health(): Promise<HealthReport> {
+    return this.#ctx.health();
   }
 
   /**
@@ -175,8 +182,7 @@ export class GrantKit {
 
   /** A refusal gate() makes before authentication (a method the endpoint table does not list), reported as a verdict like any other. */
   refuseRequest(req: GuardInput, refusal: GrantKitError): MaybePromise<AuthOutcome> {
-    if (!this.#decisions.active) return refusal;
-    return this.#decisions.decide(() => refusal, null, req.method, req.originalUrl, req.headers.authorization);
+    return this.#decisions.active ? this.#decisions.decide(() => refusal, null, req.method, req.originalUrl, req.headers.authorization) : refusal;
   }
 
   /**

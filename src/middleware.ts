@@ -50,6 +50,13 @@ export interface GrantKitMiddleware<M> {
    * kit's or a connector's default scopes are wider or narrower than that (docs/scope-advisor.md).
    */
   scopeReport(app: object): Promise<ScopeReport>;
+  /**
+   * A handler that answers `kit.health()`: 200 with the report (and `degraded: true` while the
+   * store's invalidation channel is down and the cache steps aside), 503 with `Retry-After: 1` in
+   * the path's error format when the store does not answer within `storeTimeoutMs`. Mount it on a
+   * route, unguarded: `app.get('/healthz', gk.health())`, `router.get('/healthz', gk.health())`.
+   */
+  health(): M;
 }
 
 export interface AdapterOptions {

@@ -29,6 +29,8 @@ export function createExampleApp(kit: GrantKit, clientId: string, hosted: Exampl
   app.get('/openapi.json', (_req, res, next) => {
     gk.openapi({ app, info: OPENAPI_INFO }).then((doc) => res.json(doc), next);
   });
+  // Store reachability and the invalidation channel, for load balancers and monitors; public too.
+  app.get('/healthz', gk.health());
   app.use(gk.gate()); // every demo route, v2 and v3, is guarded by the v2 endpoint table
   app.get('/', (_req, res) => {
     res.json(indexPage(clientId));

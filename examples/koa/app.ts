@@ -30,6 +30,8 @@ export function createExampleApp(kit: GrantKit, clientId: string, hosted: Exampl
   callback.get('/openapi.json', async (ctx) => {
     ctx.body = await gk.openapi({ app, info: OPENAPI_INFO });
   });
+  // Store reachability and the invalidation channel, for load balancers and monitors; public too.
+  callback.get('/healthz', gk.health());
   app.use(callback.routes());
   app.use(gk.gate()); // every demo route is guarded by the v2 endpoint table
   const router = new Router();

@@ -18,7 +18,8 @@ import { compileEndpointTable, type EndpointRule } from '../scopes/gating.js';
 export type MiddlewareMark =
   | { readonly kind: 'scopes'; readonly mode: GuardMode; readonly scopes: readonly string[] }
   | { readonly kind: 'gate'; readonly rules: readonly EndpointRule[] }
-  | { readonly kind: 'routes'; readonly families: readonly RouteFamilyName[] };
+  | { readonly kind: 'routes'; readonly families: readonly RouteFamilyName[] }
+  | { readonly kind: 'health' };
 
 /** Keyed by the middleware function itself: a mark goes away with it. */
 const marks = new WeakMap<object, MiddlewareMark>();
@@ -74,6 +75,8 @@ export interface GuardedRoute {
   readonly requirements: readonly ScopeRequirement[];
   /** Whether the route names a grant (a `grants/{grant}` pair or a grant parameter): an API key may then call it too. */
   readonly namesGrant: boolean;
+  /** Present and true on a route that answers grantkit's health report (`gk.health()`). */
+  readonly health?: true;
 }
 
 /** Where the app mounted grantkit's own routes (`routes()`), and which route families. */
@@ -145,13 +148,16 @@ function describeRoute(
       if (row !== 'any') requirements.push({ mode: 'any', scopes: row, source: 'gate' });
     }
   }
+  let health = false;
   for (const handler of handlers) {
     const mark = middlewareMark(handler);
+    if (mark?.kind === 'health') health = true;
     if (mark?.kind !== 'scopes') continue;
     guarded = true;
     requirements.push({ mode: mark.mode, scopes: mark.scopes, source: 'route' });
   }
-  return { method, path: joinPath(path), guarded, requirements, namesGrant: namesGrant(path, grantParams) };
+  const route = { method, path: joinPath(path), guarded, requirements, namesGrant: namesGrant(path, grantParams) };
+  return health ? { ...route, health: true } : route;
 }
 
 /**

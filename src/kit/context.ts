@@ -18,6 +18,7 @@ import { deliveryQueueOf, WebhookWorker } from '../webhooks/worker.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import { Authentication } from './authentication.js';
 import type { KitFoundation } from './foundation.js';
+import { checkHealth, type HealthReport } from './health.js';
 import { storeObserver, type Watchers } from './observers.js';
 import type { ResolvedOptions } from './options.js';
 import { Readiness } from './readiness.js';
@@ -45,6 +46,8 @@ export interface KitContext extends KitFoundation {
   readonly readiness: Readiness;
   /** Webhook delivery from the store's queue, when the kit has endpoints; `kit.close()` stops it. */
   readonly webhooks: WebhookWorker | undefined;
+  /** Store reachability and the invalidation channel's state (health.ts); never rejects. */
+  health(): Promise<HealthReport>;
 }
 
 /** Builds a kit's context from resolved options: the store decorated once, then every part. */
@@ -92,5 +95,6 @@ export function createKitContext(o: ResolvedOptions): KitContext {
     auth: new Authentication(foundation, limits, readiness),
     readiness,
     webhooks,
+    health: () => checkHealth(store, cached, o.clock),
   };
 }

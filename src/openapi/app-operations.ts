@@ -2,7 +2,7 @@ import { familyOfPath } from '../errors/formats.js';
 import type { GuardedRoute, ScopeRequirement } from '../introspection/guarded-routes.js';
 import { ERROR_NAMES } from './components.js';
 import { openApiPath, pathParameters } from './schemas.js';
-import type { Operation, ResponseOrRef, SecurityRequirement } from './types.js';
+import type { JsonSchema, Operation, ResponseOrRef, SecurityRequirement } from './types.js';
 
 /**
  * The app's own routes in the document: each with the scopes its guards require as `security`.
@@ -46,8 +46,44 @@ function describe(route: GuardedRoute, alternatives: readonly string[][]): strin
   return `Guarded by grantkit: a token holding ${sets.join(', or ')} (or a scope that implies it).`;
 }
 
+const HEALTH_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['status', 'degraded', 'store', 'invalidation'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    degraded: { type: 'boolean', description: "True while the store's invalidation channel is down and the grant cache steps aside." },
+    store: {
+      type: 'object',
+      required: ['reachable', 'latencyMs'],
+      properties: { reachable: { type: 'boolean' }, latencyMs: { type: 'number' } },
+    },
+    invalidation: {
+      type: 'object',
+      required: ['state', 'cacheServing'],
+      properties: { state: { type: 'string', enum: ['subscribed', 'down', 'none'] }, cacheServing: { type: 'boolean' } },
+    },
+  },
+};
+
+/** A route that serves `gk.health()`: public, 200 with the report while the store answers, 503 when it does not. */
+function healthOperation(route: GuardedRoute, operationId: string, error: ResponseOrRef): Operation {
+  return {
+    operationId,
+    summary: `${route.method} ${route.path}`,
+    description: "grantkit's health report: whether the store answers within storeTimeoutMs, and the state of the cache's invalidation channel.",
+    tags: ['app'],
+    responses: {
+      '200': { description: 'The store answers; `degraded` while the invalidation channel is down.', content: { 'application/json': { schema: HEALTH_SCHEMA } } },
+      '503': error,
+    },
+  };
+}
+
 /** One of the app's routes as an operation; `path` is its OpenAPI path. */
 export function appOperation(route: GuardedRoute, operationId: string): Operation {
+  if (route.health === true && !route.guarded) {
+    return healthOperation(route, operationId, { $ref: `#/components/responses/${ERROR_NAMES[familyOfPath(route.path)]}` });
+  }
   const path = openApiPath(route.path);
   const error: ResponseOrRef = { $ref: `#/components/responses/${ERROR_NAMES[familyOfPath(route.path)]}` };
   const parameters = pathParameters(path);

@@ -1,5 +1,6 @@
 import type { Invalidation, InvalidationListener } from './records.js';
 import { isJsonObject } from '../http/json-object.js';
+import { withDeadline } from './deadline.js';
 
 /**
  * The cross-instance invalidation channel of a networked store (PostgreSQL LISTEN/NOTIFY, Redis
@@ -8,9 +9,12 @@ import { isJsonObject } from '../http/json-object.js';
  * messages sent meanwhile are lost for good) and reconnects by itself, reporting `onStatus(true)`
  * only once it is subscribed again.
  *
- * A connection can also die silently (a hung server, a dropped route): a heartbeat pings it and
- * treats a late answer as a loss, so a cache is never left serving on a deaf channel for longer
- * than `heartbeatMs + timeoutMs`.
+ * The channel's health is the connection's own: its driver's events ('error', 'end', 'close')
+ * report a loss the moment the socket does. A connection can also die silently (a hung server, a
+ * dropped route): a heartbeat pings it and treats an unanswered ping as a loss, so a cache is never
+ * left serving on a deaf channel for longer than `heartbeatMs + timeoutMs` (the timeout counted
+ * in the server's time, at most twice it in wall time: deadline.ts). An answer that arrived while
+ * this process's event loop was busy is an answer: only the server's silence counts.
  */
 export interface ChannelTransport {
   /**
@@ -56,6 +60,8 @@ export class Broadcast {
   #heartbeat: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
   #failures = 0;
+  /** A heartbeat is out and has not been answered yet. */
+  #pinging = false;
   /** Bumped on every open and stop, so callbacks of an abandoned connection change nothing. */
   #generation = 0;
   /** Woken on every successful (re)subscription; subscribers that arrive while down wait on it. */
@@ -124,7 +130,7 @@ export class Broadcast {
     const stale = (): boolean => generation !== this.#generation;
     let connection: ChannelConnection;
     try {
-      connection = await withTimeout(
+      connection = await withDeadline(
         this.#transport.open(
           (payload) => {
             if (!stale()) this.#deliver(payload);
@@ -134,7 +140,7 @@ export class Broadcast {
           },
         ),
         this.#options.timeoutMs,
-        (late) => late.close(),
+        { afterDeadline: (late) => late.close() },
       );
     } catch {
       if (!stale()) {
@@ -150,6 +156,7 @@ export class Broadcast {
     this.#connecting = undefined;
     this.#connection = connection;
     this.#failures = 0;
+    this.#pinging = false;
     this.#heartbeat = setInterval(() => this.#beat(connection, generation), this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.#heartbeat.unref();
     for (const l of this.#listeners) l.onStatus?.(true);
@@ -158,10 +165,27 @@ export class Broadcast {
     for (const w of waiters) w();
   }
 
+  /**
+   * One heartbeat: a round trip on the subscribed connection, for a connection that died without
+   * an event (a hung server, a dropped route; the drivers' own 'error', 'end' and 'close' events
+   * report every other loss at once). Late means no reply within the timeout of the server's time:
+   * the deadline reads what arrived while the event loop was busy before it judges (deadline.ts),
+   * so a saturated process does not take its own delay for a dead channel. One ping at a time: a
+   * beat that finds the last one still out waits for its verdict.
+   */
   #beat(connection: ChannelConnection, generation: number): void {
-    withTimeout(connection.ping(), this.#options.timeoutMs).catch(() => {
-      if (generation === this.#generation) this.#lost();
-    });
+    if (this.#pinging) return;
+    this.#pinging = true;
+    withDeadline(connection.ping(), this.#options.timeoutMs).then(
+      () => {
+        if (generation === this.#generation) this.#pinging = false;
+      },
+      () => {
+        if (generation !== this.#generation) return;
+        this.#pinging = false;
+        this.#lost();
+      },
+    );
   }
 
   /** The connection failed, ended or went deaf: tell the listeners first, then reconnect. */
@@ -248,28 +272,4 @@ function parseInvalidation(payload: string): Invalidation | undefined {
   if (family !== undefined) event.family = family;
   if (grantId !== undefined) event.grantId = grantId;
   return Object.keys(event).length === 0 ? undefined : event;
-}
-
-/** Rejects after `ms`; a result that arrives later is handed to `late` (to release it). */
-function withTimeout<T>(promise: Promise<T>, ms: number, late?: (value: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      done = true;
-      reject(new Error(`timed out after ${ms} ms`));
-    }, ms);
-    promise.then(
-      (v) => {
-        if (done) late?.(v);
-        else {
-          clearTimeout(timer);
-          resolve(v);
-        }
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        if (!done) reject(e);
-      },
-    );
-  });
 }

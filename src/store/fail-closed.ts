@@ -1,5 +1,6 @@
 import { isConnectorStore, type ConnectorRecord, type ConnectorStore, type CredentialRecord } from '../connectors/connector-records.js';
 import { GrantKitError } from '../errors/error.js';
+import { withDeadline } from './deadline.js';
 import type { Consumed, GrantFilter, GrantRecord, Resolved, TokenFilter, TokenRecord } from './records.js';
 import type { MaybePromise, Store } from './store.js';
 
@@ -19,21 +20,19 @@ export class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
 }
 
-/** A store call bounded by the timeout; any failure but a GrantKitError becomes the 503. */
+/**
+ * A store call bounded by the timeout; any failure but a GrantKitError becomes the 503. The
+ * timeout is the store's time, not this process's: a reply that reached the socket while the event
+ * loop was busy is read before the call is declared late (deadline.ts).
+ */
 export function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(storeUnavailable(new StoreTimeoutError(`store call exceeded ${ms} ms`))), ms);
-    call.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof GrantKitError ? e : storeUnavailable(e));
-      },
-    );
+  return withDeadline(call, ms, { late: lateCall }).catch((e: unknown) => {
+    throw e instanceof GrantKitError ? e : storeUnavailable(e);
   });
+}
+
+function lateCall(ms: number): GrantKitError {
+  return storeUnavailable(new StoreTimeoutError(`store call exceeded ${ms} ms`));
 }
 
 /** An asynchronous store call under the fail-closed rule. */

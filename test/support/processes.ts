@@ -18,9 +18,12 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the Express example as `npm start` does, on a free port, and waits until it listens. */
-export async function startApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/express/server.ts'], {
+/**
+ * Starts the Express example as `npm start` does, on a free port, and waits until it listens.
+ * `script`: another server that starts the example through runExample (a test's own variant).
+ */
+export async function startApp(env: NodeJS.ProcessEnv, script = 'examples/express/server.ts'): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...APP_ENV, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { withDeadline } from '../deadline.js';
 import type { Script } from './scripts.js';
 
 export type Arg = string | number;
@@ -24,16 +25,20 @@ export class RedisConnection {
     return this.prefix + name;
   }
 
-  /** Runs a script with the prefix as ARGV[1], loading it again when Redis has forgotten it. */
+  /**
+   * Runs a script with the prefix as ARGV[1], loading it again when Redis has forgotten it. Bound
+   * by `timeoutMs` of Redis's time: an answer that arrived while the event loop was busy is read
+   * before the call is declared late (deadline.ts).
+   */
   async run(script: Script, args: readonly Arg[]): Promise<unknown> {
     await this.ready();
     const argv = [this.prefix, ...args];
     try {
-      return await this.redis.evalsha(script.sha, 0, ...argv);
+      return await withDeadline(this.redis.evalsha(script.sha, 0, ...argv), this.#timeoutMs, { late: lateCommand });
     } catch (err) {
       // Only the first call after a start or restart of Redis pays the second round trip.
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return await this.redis.eval(script.lua, 0, ...argv);
+      return await withDeadline(this.redis.eval(script.lua, 0, ...argv), this.#timeoutMs, { late: lateCommand });
     }
   }
 
@@ -50,19 +55,14 @@ export class RedisConnection {
         resolve();
       });
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`grantkit: Redis not ready within ${this.#timeoutMs} ms (${redis.status})`)),
-        this.#timeoutMs,
-      );
+    await withDeadline(this.#readyWaiter, this.#timeoutMs, {
+      late: (ms) => new Error(`grantkit: Redis not ready within ${ms} ms (${redis.status})`),
     });
-    try {
-      await Promise.race([this.#readyWaiter, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
+}
+
+function lateCommand(ms: number): Error {
+  return new Error(`grantkit: no answer from Redis within ${ms} ms`);
 }
 
 /**
@@ -74,7 +74,10 @@ export function ownRedisClient(url: string, timeoutMs: number): Redis {
     // While disconnected, commands fail at once instead of piling up in memory.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: timeoutMs,
+    // A backstop for a server that hangs: the store's calls are bounded by `timeoutMs` of Redis's
+    // time (deadline.ts). ioredis's own timer cannot tell a slow Redis from a busy event loop,
+    // so it gets twice that, and only a loop blocked that long meets it.
+    commandTimeout: 2 * timeoutMs,
     connectTimeout: Math.max(timeoutMs, 1000),
     // Never gives up (returning null would stop reconnecting), and retries often enough that
     // service resumes within about a second of Redis coming back.

@@ -20,8 +20,9 @@ export interface RedisStoreOptions extends HeartbeatOption {
   /** Every key starts with it, so apps and test runs can share one Redis. Default 'grantkit:'. */
   readonly prefix?: string;
   /**
-   * How long a call may wait for the connection to be ready, and (for a client the store creates)
-   * for a command's answer, before it rejects. Default 1000 ms.
+   * How long a call may wait for the connection to be ready, and for a command's answer, before it
+   * rejects: Redis's time, so a reply that arrived while the event loop was busy counts as in
+   * time. A client the store creates also gives up on a command after twice this. Default 1000 ms.
    */
   readonly timeoutMs?: number;
 }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Pool, QueryConfig } from 'pg';
+import { withDeadline } from '../deadline.js';
 import type { Invalidation } from '../records.js';
 import type { Params } from './params.js';
 
 /**
  * How a PostgresStore sends a statement: named after its text, so each is parsed and planned once
  * per connection (and two stores on one pool, in two schemas, never collide on a name), and bound
- * by pg's client-side query_timeout, on whose expiry the connection is dropped, never reused. Rows
+ * by the timeout of the server's time (deadline.ts: an answer that arrived while the event loop
+ * was busy is read before the call is declared late), and beyond that by pg's client-side
+ * query_timeout, on whose expiry the connection is dropped, never reused. Rows
  * come back unchecked: each part of the store reads them with rows.ts.
  */
 export class PostgresQuery {
@@ -32,10 +35,16 @@ export class PostgresQuery {
       name: `grantkit_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`,
       text,
       values: [...values],
-      query_timeout: this.#timeoutMs,
+      // pg's own timer cannot tell a slow server from a busy event loop, and drops the connection
+      // when it fires: a backstop for a server that hangs, at twice the bound.
+      query_timeout: 2 * this.#timeoutMs,
     };
-    return this.#pool.query(config);
+    return withDeadline(this.#pool.query(config), this.#timeoutMs, { late: lateQuery });
   }
+}
+
+function lateQuery(ms: number): Error {
+  return new Error(`grantkit: no answer from PostgreSQL within ${ms} ms`);
 }
 
 /** The two trailing parameters of every statement that notifies: channel and payload. */

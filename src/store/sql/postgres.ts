@@ -39,8 +39,9 @@ export interface PostgresStoreOptions extends HeartbeatOption {
   /** Where the tables live; migrate() creates it. Default 'public'. */
   readonly schema?: string;
   /**
-   * Bound on every query, on the client (the connection is dropped) and, for a pool the store
-   * creates, on the server and on connecting too. Default 2000 ms.
+   * Bound on every query: on the client, of the server's time (a reply that arrived while the
+   * event loop was busy counts as in time), and, for a pool the store creates, on the server too.
+   * A connection that hangs is dropped after twice this. Default 2000 ms.
    */
   readonly statementTimeoutMs?: number;
 }
@@ -153,7 +154,10 @@ export class PostgresStore extends StoreOfParts<Promise<Resolved | undefined>> {
 
 /** A pool of the store's own, bounded by the timeout on connecting and on the server. */
 function ownPool(connectionString: string | undefined, timeoutMs: number): Pool {
-  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, keepAlive: true });
+  // The server bounds each statement at the timeout. The client's timers (connecting, waiting for a
+  // pooled connection) are backstops at twice that: a timer cannot tell a slow server from a busy
+  // event loop, and the store's own deadline, which can, bounds every query (postgres-query.ts).
+  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: 2 * timeoutMs, statement_timeout: timeoutMs, keepAlive: true });
   // An idle connection that dies (server restart, network) is reported here; the pool has
   // already dropped it and the next query opens a new one. Without a listener Node would crash.
   pool.on('error', () => {});

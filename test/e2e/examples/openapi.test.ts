@@ -28,6 +28,7 @@ function answered(v3Demo: boolean): string[] {
     { method: 'GET', path: '/callback' },
     { method: 'GET', path: '/callback/v2' },
     { method: 'GET', path: '/openapi.json' },
+    { method: 'GET', path: '/healthz' },
     ...DEMO_ROUTES,
     ...(v3Demo ? V3_DEMO_ROUTES : []),
   ];
@@ -83,6 +84,19 @@ for (const [name, make, v3Demo] of APPS) {
         assert.deepEqual(paths['/v3/grants/{grant}/contacts']?.['post']?.security, [{ bearerToken: ['contacts'] }, { apiKey: ['contacts'] }]);
       }
       assert.deepEqual(paths['/v3/grants/{grant_id}']?.['get']?.tags, ['admin']);
+    });
+
+    it('documents /healthz as the public health report: 200 with its schema, 503 in the v2 error format', async () => {
+      const op = (await fetchDoc()).paths['/healthz']?.['get'] as unknown as {
+        security?: unknown;
+        responses: Record<string, { $ref?: string; content?: Record<string, { schema: { required: string[] } }> }>;
+      };
+      assert.equal(op.security, undefined);
+      assert.deepEqual(op.responses['200']?.content?.['application/json']?.schema.required, ['status', 'degraded', 'store', 'invalidation']);
+      assert.equal(op.responses['503']?.$ref, '#/components/responses/V2Error');
+      const res = await request(app).get('/healthz');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.status, 'ok');
     });
   });
 }
