@@ -4,7 +4,8 @@ import { LocalBroadcast } from '../broadcast.js';
 import type { InvalidationListener, Resolved } from '../records.js';
 import { StoreOfParts } from '../store-of-parts.js';
 import { applySqliteSchema } from './sqlite-schema.js';
-import { sqliteCacheSettings, sqliteResolutions, type SqliteCacheOptions } from './sqlite-cache.js';
+import { sqliteCacheSettings, sqliteResolutions } from './sqlite-cache.js';
+import type { SqliteCacheOptions } from './sqlite-cache-options.js';
 import { SqliteConnectors } from './sqlite-connectors.js';
 import { SqliteDeliveries } from './sqlite-deliveries.js';
 import { SqliteGrants } from './sqlite-grants.js';
@@ -24,7 +25,7 @@ export interface SqliteDatabase {
   close(): unknown;
 }
 
-export type { SqliteCacheOptions } from './sqlite-cache.js';
+export type { SqliteCacheOptions } from './sqlite-cache-options.js';
 
 export type SqliteStoreOptions = ({ readonly filename: string } | { readonly database: SqliteDatabase }) & {
   /**
