@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -7,6 +6,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { GrantRecord, Invalidation, TokenRecord } from '../../src/store/records.js';
+import { redisServerMissing, startRedisServer } from '../support/redis-server.js';
 import { PostgresStore } from '../../src/store/sql/postgres.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import type { Store } from '../../src/store/store.js';
@@ -206,27 +206,9 @@ async function eventually<T>(call: () => T | Promise<T>, withinMs = 8000): Promi
   }
 }
 
-function redisServerMissing(): string | false {
-  if (process.env['CI']) return false;
-  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  return found.error || found.status !== 0 ? 'redis-server is not installed' : false;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    child.once('error', reject);
-  });
-  await ready;
-  return child;
+/** A redis-server of the test's own that keeps nothing on disk. */
+function startRedis(port: number): Promise<ChildProcess> {
+  return startRedisServer(port, ['--appendonly', 'no']);
 }
 
 async function stop(child: ChildProcess | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createGrantKit, sandboxProvider, type GrantKit } from '../../../src/ind
 import { RedisStore } from '../../../src/store/redis/store.js';
 import { CLIENT_ID, CLIENT_SECRET, makeApp, nativeToken, SECRET_KEY } from '../../support/helpers.js';
 import { accessToken, call, freePort, startApp, stop, within, type AppProcess } from '../../support/processes.js';
+import { redisServerMissing, startRedisServer } from '../../support/redis-server.js';
 
 /** The example's default storeTimeoutMs; every answer during the outage must come within it. */
 const STORE_TIMEOUT_MS = 2000;
@@ -109,24 +110,7 @@ describe('the app during a Redis outage', { skip: redisServerMissing() }, () => 
   });
 });
 
-function redisServerMissing(): string | false {
-  if (process.env['CI']) return false;
-  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  return found.error || found.status !== 0 ? 'redis-server is not installed' : false;
-}
-
 /** A redis-server of the test's own, persisting every write to an append-only file in `dir`. */
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    child.once('error', reject);
-  });
-  return child;
+function startRedis(port: number, dir: string): Promise<ChildProcess> {
+  return startRedisServer(port, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
 }
