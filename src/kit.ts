@@ -133,7 +133,7 @@ export class GrantKit {
     ip: string | undefined,
     hashed: ((hash: string) => void) | undefined,
   ): MaybePromise<AuthOutcome> {
-    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), client: { ip }, hashed });
+    return this.#ctx.auth.bearer(authorization, { url: path, transport, naming: grantsNamed(path, undefined), client: ip === undefined ? undefined : { ip }, hashed });
   }
 
   /**
