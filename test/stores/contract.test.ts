@@ -63,23 +63,7 @@ storeContract('sqlite', async () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },
-    // A file written by the version before owners, then opened by this one.
-    legacy: async (rows) => {
-      const old = await mkdtemp(join(tmpdir(), 'grantkit-sqlite-legacy-'));
-      const file = join(old, 'grantkit.db');
-      const db = new BetterSqlite3(file);
-      db.exec(SQLITE_V1_CONNECTORS);
-      for (const c of rows.connectors) {
-        db.prepare(`INSERT INTO grantkit_connectors (${OLD_CONNECTOR_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`).run(
-          ...oldConnectorValues(c, (l) => JSON.stringify(l)),
-        );
-      }
-      for (const c of rows.credentials) {
-        db.prepare(`INSERT INTO grantkit_credentials (${OLD_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...oldCredentialValues(c));
-      }
-      db.close();
-      return { store: new SqliteStore({ filename: file }), cleanup: () => rm(old, { recursive: true, force: true }) };
-    },
+    legacy: (rows) => legacySqliteFile(rows, {}),
   };
 });
 
@@ -93,8 +77,25 @@ storeContract('sqlite, cache off', async () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },
+    legacy: (rows) => legacySqliteFile(rows, { cache: false }),
   };
 });
+
+/** A file written by the version before owners, then opened by this one with `options`. */
+async function legacySqliteFile(rows: LegacyConnectorRows, options: { readonly cache?: false }): Promise<{ store: SqliteStore; cleanup: () => Promise<void> }> {
+  const old = await mkdtemp(join(tmpdir(), 'grantkit-sqlite-legacy-'));
+  const file = join(old, 'grantkit.db');
+  const db = new BetterSqlite3(file);
+  db.exec(SQLITE_V1_CONNECTORS);
+  for (const c of rows.connectors) {
+    db.prepare(`INSERT INTO grantkit_connectors (${OLD_CONNECTOR_COLUMNS}) VALUES (${'?, '.repeat(11)}?)`).run(...oldConnectorValues(c, (l) => JSON.stringify(l)));
+  }
+  for (const c of rows.credentials) {
+    db.prepare(`INSERT INTO grantkit_credentials (${OLD_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...oldCredentialValues(c));
+  }
+  db.close();
+  return { store: new SqliteStore({ filename: file, ...options }), cleanup: () => rm(old, { recursive: true, force: true }) };
+}
 
 storeContract(
   'postgres',
