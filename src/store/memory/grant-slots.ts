@@ -2,24 +2,30 @@ import type { GrantIdentity, GrantRecord } from '../records.js';
 import { flat, type ScopeLists, type StringTable } from './interned.js';
 import { RowBuffer } from './row-buffer.js';
 
-/** Bits of a row's flags. */
+/** Bits of a row's flags word; the provider's number fills the bits above them. */
 const PRESENT = 1; // the grant is stored (a row may exist for tokens stored before their grant)
 const INVALID = 2;
 const VOCABULARY_V2 = 4;
 const VOCABULARY_V3 = 8;
 const HAS_IDENTITY = 16; // the record has an `identity` key (its value may be null)
+const HAS_SETTINGS = 32; // settings is a string, not null
+const PROVIDER_SHIFT = 8;
+/** Providers a store can tell apart: the flags word keeps 23 bits for the provider's number. */
+const MAX_PROVIDERS = 1 << (31 - PROVIDER_SHIFT);
 
-/** A row: 32-bit words [flags, client, provider, scopes, first token, unused], then two doubles. */
-const WORDS = 10;
+/**
+ * A row: 32-bit words [flags and provider, client, scopes, first token], then two doubles: 32
+ * bytes, so a row never straddles two cache lines.
+ */
+const WORDS = 8;
 const FLAGS = 0;
 const CLIENT = 1;
-const PROVIDER = 2;
-const SCOPES = 3;
-const FIRST_TOKEN = 4;
-const CREATED = 3; // in doubles
-const UPDATED = 4;
-/** String fields per row. */
-const STRS = 5; // id, email, name, settings, identity: one cache line per grant
+const SCOPES = 2;
+const FIRST_TOKEN = 3;
+const CREATED = 2; // in doubles
+const UPDATED = 3;
+/** String fields per row: id, email, name, sealed settings ('' when null). */
+const STRS = 4;
 
 /** A GrantRecord being built, before it is handed out. */
 type Building = { -readonly [K in keyof GrantRecord]: GrantRecord[K] };
@@ -27,8 +33,8 @@ type Building = { -readonly [K in keyof GrantRecord]: GrantRecord[K] };
 /**
  * The grants of a MemoryStore as rows of parallel arrays rather than an object per record: numbers
  * in typed arrays, the strings each grant has of its own (id, email, name, sealed settings) side
- * by side in one array, client id and provider as numbers of a shared table, the scopes as the
- * number of a shared list. A row exists per grant id that a grant or a token names (a token may be
+ * by side in one array of strings only, client id and provider as numbers of a shared table, the
+ * scopes as the number of a shared list. A row exists per grant id that a grant or a token names (a token may be
  * stored before its grant), and it heads the chain of that grant's tokens, so a token finds its
  * grant by row number, with no lookup. Records are built on read; callers get fresh plain objects.
  */
@@ -38,7 +44,14 @@ export class GrantRows {
   readonly #providers: StringTable;
   readonly #scopes: ScopeLists;
   readonly #buf = new RowBuffer(WORDS);
-  readonly #strs: (string | GrantIdentity | null)[] = [];
+  /**
+   * Strings only, '' standing for a null: building a record then copies references without
+   * looking at the strings. Telling a string from null or an object by `typeof` would read each
+   * string's header, one cache miss per field in a store of a million grants.
+   */
+  readonly #strs: string[] = [];
+  /** The identities of the rows whose flags say HAS_IDENTITY and whose identity is not null; frozen, as they are handed out. */
+  readonly #identities = new Map<number, GrantIdentity>();
   readonly #free: number[] = [];
   #top = 0;
 
@@ -65,7 +78,7 @@ export class GrantRows {
     this.#buf.i32[m + FIRST_TOKEN] = -1;
     const s = row * STRS;
     this.#strs[s] = flat(id);
-    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = this.#strs[s + 4] = null;
+    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = '';
     this.#byId.set(id, row);
     return row;
   }
@@ -75,7 +88,7 @@ export class GrantRows {
   }
 
   idOf(row: number): string {
-    return text(this.#strs[row * STRS]);
+    return this.#strs[row * STRS] ?? '';
   }
 
   /** The grant stored in the row, or null while the row only gathers tokens. */
@@ -87,20 +100,20 @@ export class GrantRows {
     const s = row * STRS;
     const strs = this.#strs;
     const rec: Building = {
-      id: text(strs[s]),
+      id: strs[s] ?? '',
       clientId: this.#clients.value(meta[m + CLIENT]!),
-      provider: this.#providers.value(meta[m + PROVIDER]!),
-      email: text(strs[s + 1]),
-      name: text(strs[s + 2]),
+      provider: this.#providers.value(flags >>> PROVIDER_SHIFT),
+      email: strs[s + 1] ?? '',
+      name: strs[s + 2] ?? '',
       scopes: this.#scopes.get(meta[m + SCOPES]!),
       status: (flags & INVALID) === 0 ? 'valid' : 'invalid',
-      settings: textOrNull(strs[s + 3]),
+      settings: (flags & HAS_SETTINGS) === 0 ? null : (strs[s + 3] ?? null),
       createdAt: f64[m / 2 + CREATED]!,
       updatedAt: f64[m / 2 + UPDATED]!,
     };
     if ((flags & VOCABULARY_V2) !== 0) rec.scopeVocabulary = 'v2';
     else if ((flags & VOCABULARY_V3) !== 0) rec.scopeVocabulary = 'v3';
-    if ((flags & HAS_IDENTITY) !== 0) rec.identity = identityOrNull(strs[s + 4]);
+    if ((flags & HAS_IDENTITY) !== 0) rec.identity = this.#identities.get(row) ?? null;
     return rec;
   }
 
@@ -108,23 +121,26 @@ export class GrantRows {
   write(row: number, grant: GrantRecord): void {
     const m = row * WORDS;
     const meta = this.#buf.i32;
+    const provider = this.#providers.id(grant.provider);
+    if (provider >= MAX_PROVIDERS) throw new Error(`a memory store tells apart at most ${MAX_PROVIDERS} providers`);
     const scopes = this.#scopes.hold(grant.scopes);
     this.#scopes.release(meta[m + SCOPES]!);
-    let flags = PRESENT;
+    let flags = PRESENT | (provider << PROVIDER_SHIFT);
     if (grant.status !== 'valid') flags |= INVALID;
     if (grant.scopeVocabulary === 'v2') flags |= VOCABULARY_V2;
     else if (grant.scopeVocabulary === 'v3') flags |= VOCABULARY_V3;
     if (grant.identity !== undefined) flags |= HAS_IDENTITY;
+    if (grant.settings !== null) flags |= HAS_SETTINGS;
     meta[m + FLAGS] = flags;
     meta[m + CLIENT] = this.#clients.id(grant.clientId);
-    meta[m + PROVIDER] = this.#providers.id(grant.provider);
     meta[m + SCOPES] = scopes;
     const s = row * STRS;
     this.#strs[s + 1] = flat(grant.email);
     this.#strs[s + 2] = flat(grant.name);
-    this.#strs[s + 3] = flat(grant.settings);
+    this.#strs[s + 3] = grant.settings === null ? '' : flat(grant.settings);
     // Frozen: the identity object is handed out with every record built from this row.
-    this.#strs[s + 4] = grant.identity ? Object.freeze({ ...grant.identity }) : null;
+    if (grant.identity) this.#identities.set(row, Object.freeze({ ...grant.identity }));
+    else this.#identities.delete(row);
     this.#buf.f64[m / 2 + CREATED] = grant.createdAt;
     this.#buf.f64[m / 2 + UPDATED] = grant.updatedAt;
   }
@@ -137,7 +153,8 @@ export class GrantRows {
     meta[m + SCOPES] = -1;
     meta[m + FLAGS] = 0;
     const s = row * STRS;
-    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = this.#strs[s + 4] = null;
+    this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = '';
+    this.#identities.delete(row);
     this.releaseIfUnused(row);
   }
 
@@ -153,7 +170,7 @@ export class GrantRows {
   releaseIfUnused(row: number): void {
     if (this.isPresent(row) || this.firstToken(row) !== -1) return;
     this.#byId.delete(this.idOf(row));
-    this.#strs[row * STRS] = null;
+    this.#strs[row * STRS] = '';
     this.#free.push(row);
   }
 
@@ -166,16 +183,4 @@ export class GrantRows {
     }
     return all;
   }
-}
-
-function text(value: string | GrantIdentity | null | undefined): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function textOrNull(value: string | GrantIdentity | null | undefined): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function identityOrNull(value: string | GrantIdentity | null | undefined): GrantIdentity | null {
-  return typeof value === 'object' ? value : null;
 }

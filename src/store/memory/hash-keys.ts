@@ -52,13 +52,15 @@ function sextet(s: string, i: number): number {
 }
 
 /**
- * A slot is eighteen 32-bit words (72 bytes), all together: the key (8), the row (1), five
- * integers and two doubles (at words 14 and 16) that the owner of the table keeps there.
+ * A slot is sixteen 32-bit words, 64 bytes: the key (8), the row (1), three integers and two
+ * doubles (at words 12 and 14) that the owner of the table keeps there. The table's buffer is
+ * page-aligned once it is large, so a slot is exactly one cache line: a lookup that finds its key
+ * in the first slot it probes reads one line of memory.
  */
-const SLOT = 18;
+const SLOT = 16;
 const ROW = 8;
 const INTS = 9;
-const NUMS = 7; // in doubles
+const NUMS = 6; // in doubles
 
 /**
  * The token index of a MemoryStore: hash → row, and beside each key a few numbers its owner reads
@@ -99,7 +101,7 @@ export class HashKeys {
     return this.#slots[slot * SLOT + ROW]!;
   }
 
-  /** The `i`th integer (0 to 4) kept beside the key. */
+  /** The `i`th integer (0 to 2) kept beside the key. */
   int(slot: number, i: number): number {
     return this.#slots[slot * SLOT + INTS + i]!;
   }

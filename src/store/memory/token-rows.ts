@@ -27,14 +27,16 @@ const CREATED = 2; // in doubles
 const EXPIRES = 3;
 const CONSUMED = 4;
 
-/** What the token index keeps beside each key (hash-keys.ts): integers, then doubles. */
+/** What the token index keeps beside each key (hash-keys.ts): three integers, then two doubles. */
 const S_GRANT = 0;
-const S_KIND = 1;
-const S_CLIENT = 2;
-const S_SCOPES = 3;
-const S_STRINGS = 4; // which of family and data the row holds
-const HAS_FAMILY = 1;
-const HAS_DATA = 2;
+const S_TRAITS = 1; // the kind (3 bits), which of family and data the row holds (2 bits), then the client
+const S_SCOPES = 2;
+const KIND_BITS = 7;
+const HAS_FAMILY = 8;
+const HAS_DATA = 16;
+const CLIENT_SHIFT = 5;
+/** Clients a store can tell apart: the traits word keeps 26 bits for the client's number. */
+const MAX_CLIENTS = 1 << (31 - CLIENT_SHIFT);
 const S_EXPIRES = 0;
 const S_CREATED = 1;
 
@@ -76,9 +78,11 @@ export class TokenRows {
     const { i32, f64 } = this.#buf;
     const m = row * WORDS;
     const kind = kindNumber(token.kind);
+    const client = this.#clients.id(token.clientId);
+    if (client >= MAX_CLIENTS) throw new Error(`a memory store tells apart at most ${MAX_CLIENTS} client ids`);
     i32[m + KIND] = kind;
     i32[m + GRANT] = grantRow;
-    i32[m + CLIENT] = this.#clients.id(token.clientId);
+    i32[m + CLIENT] = client;
     i32[m + SCOPES] = token.scopes === undefined ? NO_SCOPES : token.scopes === null ? NULL_SCOPES : this.#scopes.hold(token.scopes);
     const d = m / 2;
     f64[d + CREATED] = token.createdAt;
@@ -90,11 +94,10 @@ export class TokenRows {
     if (slot >= 0) {
       // What a resolution needs, beside the key; none of it changes while the token is stored.
       const keys = this.#keys;
+      const strings = (token.family === null ? 0 : HAS_FAMILY) | (token.data === null ? 0 : HAS_DATA);
       keys.setInt(slot, S_GRANT, grantRow);
-      keys.setInt(slot, S_KIND, kind);
-      keys.setInt(slot, S_CLIENT, i32[m + CLIENT]!);
+      keys.setInt(slot, S_TRAITS, kind | strings | (client << CLIENT_SHIFT));
       keys.setInt(slot, S_SCOPES, i32[m + SCOPES]!);
-      keys.setInt(slot, S_STRINGS, (token.family === null ? 0 : HAS_FAMILY) | (token.data === null ? 0 : HAS_DATA));
       keys.setNum(slot, S_EXPIRES, token.expiresAt ?? NaN);
       keys.setNum(slot, S_CREATED, token.createdAt);
     }
@@ -167,7 +170,7 @@ export class TokenRows {
   }
 
   kindAt(slot: number): number {
-    return this.#keys.int(slot, S_KIND);
+    return this.#keys.int(slot, S_TRAITS) & KIND_BITS;
   }
 
   grantRowAt(slot: number): number {
@@ -183,18 +186,18 @@ export class TokenRows {
   recordAt(slot: number, hash: string): TokenRecord {
     const keys = this.#keys;
     const grantRow = keys.int(slot, S_GRANT);
-    const strings = keys.int(slot, S_STRINGS);
+    const traits = keys.int(slot, S_TRAITS);
     const row = keys.rowAt(slot);
     const expiresAt = keys.num(slot, S_EXPIRES);
     const rec: Building = {
       hash,
-      kind: KINDS[keys.int(slot, S_KIND)] ?? 'access',
-      clientId: this.#clients.value(keys.int(slot, S_CLIENT)),
+      kind: KINDS[traits & KIND_BITS] ?? 'access',
+      clientId: this.#clients.value(traits >>> CLIENT_SHIFT),
       grantId: grantRow < 0 ? null : this.#grants.idOf(grantRow),
-      family: (strings & HAS_FAMILY) === 0 ? null : (this.#strs[row * 2] ?? null),
+      family: (traits & HAS_FAMILY) === 0 ? null : (this.#strs[row * 2] ?? null),
       createdAt: keys.num(slot, S_CREATED),
       expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
-      data: (strings & HAS_DATA) === 0 ? null : (this.#strs[row * 2 + 1] ?? null),
+      data: (traits & HAS_DATA) === 0 ? null : (this.#strs[row * 2 + 1] ?? null),
     };
     const scopes = keys.int(slot, S_SCOPES);
     if (scopes !== NO_SCOPES) rec.scopes = scopes === NULL_SCOPES ? null : this.#scopes.get(scopes);
