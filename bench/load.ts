@@ -4,6 +4,7 @@
  * JSON line with the figures run.ts needs.
  */
 import autocannon from 'autocannon';
+import { openLoop } from './open-loop.js';
 
 export interface LoadSettings {
   readonly url: string;
@@ -11,7 +12,7 @@ export interface LoadSettings {
   readonly duration: number;
   readonly connections: number;
   readonly pipelining: number;
-  /** A fixed request rate for the whole run (autocannon's overallRate), for latency at a set load. */
+  /** A fixed request rate, for latency at a set load: then the load is open-loop.ts's, not autocannon's. */
   readonly rate?: number;
 }
 
@@ -31,25 +32,49 @@ export interface LoadResult {
 const settings = JSON.parse(process.argv[2] ?? '{}') as LoadSettings;
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-const r = await autocannon({
-  url: settings.url,
-  connections: settings.connections,
-  pipelining: settings.pipelining,
-  duration: settings.duration,
-  headers: { authorization: settings.authorization },
-  ...(settings.rate !== undefined ? { overallRate: settings.rate } : {}),
-});
-const cpu = process.cpuUsage(cpu0);
-const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;
-const result: LoadResult = {
-  rps: r.requests.average,
-  p99: r.latency.p99,
-  latencyMean: r.latency.average,
-  total: r.requests.total,
-  ok2xx: r['2xx'],
-  non2xx: r.non2xx,
-  errors: r.errors,
-  timeouts: r.timeouts,
-  clientCpuPct: ((cpu.user + cpu.system) / elapsedUs) * 100,
-};
+const result = settings.rate === undefined ? await saturating(settings) : await atRate(settings, settings.rate);
 process.stdout.write(JSON.stringify(result) + '\n');
+
+/** As many requests as the server takes: autocannon, with pipelining. */
+async function saturating(s: LoadSettings): Promise<LoadResult> {
+  const r = await autocannon({
+    url: s.url,
+    connections: s.connections,
+    pipelining: s.pipelining,
+    duration: s.duration,
+    headers: { authorization: s.authorization },
+  });
+  return {
+    rps: r.requests.average,
+    p99: r.latency.p99,
+    latencyMean: r.latency.average,
+    total: r.requests.total,
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    clientCpuPct: clientCpu(),
+  };
+}
+
+/** A fixed request rate, each request's latency counted from when it was due (open-loop.ts). */
+async function atRate(s: LoadSettings, rate: number): Promise<LoadResult> {
+  const r = await openLoop({ url: s.url, authorization: s.authorization, duration: s.duration, connections: s.connections, rate });
+  return {
+    rps: r.total / s.duration,
+    p99: r.p99,
+    latencyMean: r.mean,
+    total: r.total,
+    ok2xx: r.ok2xx,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    clientCpuPct: clientCpu(),
+  };
+}
+
+function clientCpu(): number {
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;
+  return ((cpu.user + cpu.system) / elapsedUs) * 100;
+}
