@@ -136,7 +136,7 @@ async function openStore(kind: string, grants: number): Promise<{ store: Store; 
 
 /**
  * CPU time per call of kit.authorize over random tokens of the whole set, so a large store is not
- * read through a handful of hot entries that stay in the CPU cache: the median of ROUNDS rounds of
+ * read through a handful of hot entries that stay in the CPU cache: the lowest of ROUNDS rounds of
  * CALLS calls each, after a warm-up.
  */
 async function authorize(kind: string, grants: number): Promise<{ usPerCall: number; loadS: number }> {
@@ -164,7 +164,8 @@ async function authorize(kind: string, grants: number): Promise<{ usPerCall: num
   run(calls); // warm-up: optimised code, and the probes' strings hashed once
   const rounds = Array.from({ length: ROUNDS }, () => run(calls));
   cleanup();
-  return { usPerCall: median(rounds), loadS };
+  // The lowest round: other work on the machine (a neighbour's memory traffic, above all) only ever adds.
+  return { usPerCall: Math.min(...rounds), loadS };
 }
 
 // ---------------------------------------------------------------- code exchanges, observability
@@ -216,11 +217,6 @@ async function observedCost(): Promise<{ off: number; apiNoSdk: number; audit: n
   return best;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function main(args: readonly string[]): Promise<unknown> {
   const [what, a, b] = args;

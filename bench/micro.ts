@@ -117,7 +117,7 @@ say(`| the same, a no-op \`audit\` function | ${observed.audit.toFixed(3)} µs (
 say('');
 say(
   `kit.authorize: CPU time per call (process.cpuUsage), median of ${RUNS} processes per memory-store size and ${SQLITE_RUNS} per ` +
-    'SQLite size, each the median of 7 rounds of 200,000 calls (SQLite: 20,000) over 65,536 random tokens of the whole set, after a warm-up round. ' +
+    'SQLite size, each the lowest of 7 rounds of 200,000 calls (SQLite: 20,000) over 65,536 random tokens of the whole set, after a warm-up round. ' +
     'The grant: an email, a name, a provider, two scopes, one access token, no provider settings. ' +
     `Heap: heapUsed after gc() with the store filled, minus before, over ${fmt(HEAP_GRANTS)} grants, median of ${RUNS} processes; ` +
     'typed-array memory: process.memoryUsage().arrayBuffers the same way (heapUsed does not count it). ' +
