@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
+import type { GrantRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { ContractContext } from './context.js';
 import { grant, MINUTE, T0, token, type Issued } from './fixtures.js';
@@ -10,8 +11,33 @@ import { grant, MINUTE, T0, token, type Issued } from './fixtures.js';
 export function tokenContract(ctx: ContractContext): void {
   describe('tokens', () => {
     resolveCases(ctx);
+    rewrittenGrantCases(ctx);
     expiryAndReplaceCases(ctx);
     listCases(ctx);
+  });
+}
+
+/** A grant written again after its tokens: what resolve answers then. */
+function rewrittenGrantCases({ store }: ContractContext): void {
+  it('resolves with the grant as last written: a rewrite after its tokens were stored shows at once, on every token of it and no other', async () => {
+    const g = grant({ scopes: ['email.read_only', 'calendar'] });
+    const other = grant({ clientId: g.clientId });
+    await store().putGrant(g);
+    await store().putGrant(other);
+    const first = token('access', { grantId: g.id, clientId: g.clientId });
+    const second = token('access', { grantId: g.id, clientId: g.clientId });
+    const bystander = token('access', { grantId: other.id, clientId: other.clientId });
+    for (const t of [first, second, bystander]) await store().putToken(t.record);
+    const rewrites: GrantRecord[] = [
+      { ...g, scopes: ['email.read_only'], status: 'invalid', email: `new-${g.email}`, name: 'Grace Hopper', updatedAt: T0 + 1 },
+      { ...g, settings: 'sealed-settings', identity: { subject: 'sub-1', strength: 'verified', method: 'oauth' }, updatedAt: T0 + 2 },
+      { ...g, provider: 'microsoft', updatedAt: T0 + 3 },
+    ];
+    for (const rewrite of rewrites) {
+      await store().putGrant(rewrite);
+      for (const t of [first, second]) assert.deepEqual(await store().resolve(t.record.hash, T0), { token: t.record, grant: rewrite });
+      assert.deepEqual(await store().resolve(bystander.record.hash, T0), { token: bystander.record, grant: other });
+    }
   });
 }
 

@@ -15,9 +15,11 @@ const MAX_PROVIDERS = 1 << (31 - PROVIDER_SHIFT);
 
 /**
  * A row: 32-bit words [flags and provider, client, scopes, first token], then two doubles: 32
- * bytes, so a row never straddles two cache lines.
+ * bytes. The token index keeps an image of these words beside each token's key (copyTo()), so a
+ * resolution reads its grant there.
  */
-const WORDS = 8;
+export const GRANT_WORDS = 8;
+const WORDS = GRANT_WORDS;
 const FLAGS = 0;
 const CLIENT = 1;
 const SCOPES = 2;
@@ -25,7 +27,8 @@ const FIRST_TOKEN = 3;
 const CREATED = 2; // in doubles
 const UPDATED = 3;
 /** String fields per row: id, email, name, sealed settings ('' when null). */
-const STRS = 4;
+export const GRANT_STRINGS = 4;
+const STRS = GRANT_STRINGS;
 
 /** A GrantRecord being built, before it is handed out. */
 type Building = { -readonly [K in keyof GrantRecord]: GrantRecord[K] };
@@ -50,8 +53,8 @@ export class GrantRows {
    * string's header, one cache miss per field in a store of a million grants.
    */
   readonly #strs: string[] = [];
-  /** The identities of the rows whose flags say HAS_IDENTITY and whose identity is not null; frozen, as they are handed out. */
-  readonly #identities = new Map<number, GrantIdentity>();
+  /** Per row, its identity when the record has one; frozen, as it is handed out with every record. */
+  readonly #identities: (GrantIdentity | null)[] = [];
   readonly #free: number[] = [];
   #top = 0;
 
@@ -79,6 +82,7 @@ export class GrantRows {
     const s = row * STRS;
     this.#strs[s] = flat(id);
     this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = '';
+    this.#identities[row] = null;
     this.#byId.set(id, row);
     return row;
   }
@@ -93,12 +97,27 @@ export class GrantRows {
 
   /** The grant stored in the row, or null while the row only gathers tokens. */
   record(row: number): GrantRecord | null {
-    const { i32: meta, f64 } = this.#buf;
-    const m = row * WORDS;
+    return this.recordFrom(this.#buf.i32, this.#buf.f64, row * WORDS, this.#strs, row * STRS, this.#identities, row);
+  }
+
+  /**
+   * The grant of a row's image: the row itself (record()), or the copy a token's slot keeps
+   * (copyTo()). `m` is where the image's words start in `meta` (even: the doubles are read from
+   * `f64` over the same memory), `s` where its strings start in `strs`, `i` where its identity is
+   * in `identities` (read only when the record has one: most have none, and the read would be one
+   * more cache miss).
+   */
+  recordFrom(
+    meta: Int32Array,
+    f64: Float64Array,
+    m: number,
+    strs: readonly string[],
+    s: number,
+    identities: readonly (GrantIdentity | null)[],
+    i: number,
+  ): GrantRecord | null {
     const flags = meta[m + FLAGS]!;
     if ((flags & PRESENT) === 0) return null;
-    const s = row * STRS;
-    const strs = this.#strs;
     const rec: Building = {
       id: strs[s] ?? '',
       clientId: this.#clients.value(meta[m + CLIENT]!),
@@ -113,8 +132,19 @@ export class GrantRows {
     };
     if ((flags & VOCABULARY_V2) !== 0) rec.scopeVocabulary = 'v2';
     else if ((flags & VOCABULARY_V3) !== 0) rec.scopeVocabulary = 'v3';
-    if ((flags & HAS_IDENTITY) !== 0) rec.identity = this.#identities.get(row) ?? null;
+    if ((flags & HAS_IDENTITY) !== 0) rec.identity = identities[i] ?? null;
     return rec;
+  }
+
+  /**
+   * Copies the row's image (its words, then its strings) to `meta` from word `m` and to `strs`
+   * from index `s`, in the layout recordFrom() reads; returns the row's identity, which the caller
+   * keeps beside them.
+   */
+  copyTo(row: number, meta: Int32Array, m: number, strs: string[], s: number): GrantIdentity | null {
+    meta.set(this.#buf.i32.subarray(row * WORDS, (row + 1) * WORDS), m);
+    for (let i = 0; i < STRS; i++) strs[s + i] = this.#strs[row * STRS + i] ?? '';
+    return this.#identities[row] ?? null;
   }
 
   /** Stores `grant` in its row, replacing what the row held. */
@@ -139,8 +169,7 @@ export class GrantRows {
     this.#strs[s + 2] = flat(grant.name);
     this.#strs[s + 3] = grant.settings === null ? '' : flat(grant.settings);
     // Frozen: the identity object is handed out with every record built from this row.
-    if (grant.identity) this.#identities.set(row, Object.freeze({ ...grant.identity }));
-    else this.#identities.delete(row);
+    this.#identities[row] = grant.identity ? Object.freeze({ ...grant.identity }) : null;
     this.#buf.f64[m / 2 + CREATED] = grant.createdAt;
     this.#buf.f64[m / 2 + UPDATED] = grant.updatedAt;
   }
@@ -154,7 +183,7 @@ export class GrantRows {
     meta[m + FLAGS] = 0;
     const s = row * STRS;
     this.#strs[s + 1] = this.#strs[s + 2] = this.#strs[s + 3] = '';
-    this.#identities.delete(row);
+    this.#identities[row] = null;
     this.releaseIfUnused(row);
   }
 

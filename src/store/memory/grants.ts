@@ -37,6 +37,7 @@ export class MemoryGrants implements GrantPart {
     const row = rows.slot(grant.id);
     if (rows.isPresent(row)) this.#unindexEmail(row);
     rows.write(row, grant);
+    this.#tokens.grantWritten(row);
     let byEmail = this.#byEmail.get(grant.clientId);
     if (byEmail === undefined) this.#byEmail.set(grant.clientId, (byEmail = new Map()));
     byEmail.set(emailKey(grant.email), row);

@@ -1,4 +1,4 @@
-import { grownInt32 } from './hash-keys.js';
+import { grownInt32 } from './row-buffer.js';
 
 /** The two chains a token row is on: its grant's tokens, and its family's. */
 export const BY_GRANT = 0;

@@ -27,3 +27,13 @@ export class RowBuffer {
     this.#rows = rows;
   }
 }
+
+/** A copy of `a` with room for at least `min` entries (doubled as often as needed), the new ones set to `fill`. */
+export function grownInt32(a: Int32Array, min: number, fill: number): Int32Array<ArrayBuffer> {
+  let n = Math.max(a.length, 16);
+  while (n < min) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  b.fill(fill, a.length);
+  return b;
+}

@@ -1,5 +1,5 @@
-import type { TokenKind, TokenRecord } from '../records.js';
-import type { GrantRows } from './grant-slots.js';
+import type { GrantIdentity, GrantRecord, TokenKind, TokenRecord } from '../records.js';
+import { GRANT_STRINGS, GRANT_WORDS, type GrantRows } from './grant-slots.js';
 import { HashKeys } from './hash-keys.js';
 import { flat, type ScopeLists, type StringTable } from './interned.js';
 import { RowBuffer } from './row-buffer.js';
@@ -27,7 +27,14 @@ const CREATED = 2; // in doubles
 const EXPIRES = 3;
 const CONSUMED = 4;
 
-/** What the token index keeps beside each key (hash-keys.ts): three integers, then two doubles. */
+/**
+ * What the token index keeps beside each key (hash-keys.ts): the token's grant row, traits and
+ * scopes, then an image of its grant's row (grant-slots.ts: four integers and two doubles, in the
+ * row's own layout), then the token's expiry and creation. With the grant's strings and identity
+ * beside the slot as well, 96 bytes and one index into each of three arrays hold all a resolution
+ * reads.
+ */
+const LAYOUT = { ints: 3 + GRANT_WORDS / 2, doubles: GRANT_WORDS / 4 + 2, strings: GRANT_STRINGS } as const;
 const S_GRANT = 0;
 const S_TRAITS = 1; // the kind (3 bits), which of family and data the row holds (2 bits), then the client
 const S_SCOPES = 2;
@@ -37,8 +44,10 @@ const HAS_DATA = 16;
 const CLIENT_SHIFT = 5;
 /** Clients a store can tell apart: the traits word keeps 26 bits for the client's number. */
 const MAX_CLIENTS = 1 << (31 - CLIENT_SHIFT);
-const S_EXPIRES = 0;
-const S_CREATED = 1;
+/** Where the grant's image starts, as the index of an integer. */
+const S_GRANT_IMAGE = 3;
+const S_EXPIRES = GRANT_WORDS / 4; // doubles after the image's two
+const S_CREATED = S_EXPIRES + 1;
 
 type Building = { -readonly [K in keyof TokenRecord]: TokenRecord[K] };
 
@@ -46,11 +55,12 @@ type Building = { -readonly [K in keyof TokenRecord]: TokenRecord[K] };
  * The tokens of a MemoryStore as rows: kind, grant row, client and scope list as numbers and the
  * times as doubles, in one buffer; family and data (null for most access tokens) side by side in a
  * plain array; the hash as a fixed-width key (hash-keys.ts), whose slot repeats what a resolution
- * reads (none of it changes while the token is stored), so a resolution never reads the row.
+ * reads, so a resolution never reads the row: of the token, what never changes while it is stored;
+ * of its grant, a copy that MemoryTokens refreshes whenever the grant is written (refreshGrant()).
  * Records are built on read.
  */
 export class TokenRows {
-  readonly #keys = new HashKeys();
+  readonly #keys = new HashKeys<GrantIdentity>(LAYOUT);
   readonly #grants: GrantRows;
   readonly #clients: StringTable;
   readonly #scopes: ScopeLists;
@@ -92,7 +102,7 @@ export class TokenRows {
     this.#strs[row * 2 + 1] = flat(token.data);
     const slot = this.#keys.add(token.hash, row);
     if (slot >= 0) {
-      // What a resolution needs, beside the key; none of it changes while the token is stored.
+      // What a resolution needs, beside the key; of the token, none of it changes while it is stored.
       const keys = this.#keys;
       const strings = (token.family === null ? 0 : HAS_FAMILY) | (token.data === null ? 0 : HAS_DATA);
       keys.setInt(slot, S_GRANT, grantRow);
@@ -100,8 +110,32 @@ export class TokenRows {
       keys.setInt(slot, S_SCOPES, i32[m + SCOPES]!);
       keys.setNum(slot, S_EXPIRES, token.expiresAt ?? NaN);
       keys.setNum(slot, S_CREATED, token.createdAt);
+      this.#copyGrant(slot, grantRow);
     }
     return row;
+  }
+
+  /** Copies the token's grant, as its row holds it now, beside the token's key: call it whenever the grant is written. */
+  refreshGrant(row: number): void {
+    const slot = this.#keys.slotOfRow(row);
+    if (slot >= 0) this.#copyGrant(slot, this.grantRowOf(row));
+  }
+
+  #copyGrant(slot: number, grantRow: number): void {
+    const keys = this.#keys;
+    const at = keys.intIndex(slot, S_GRANT_IMAGE);
+    if (grantRow < 0) {
+      // No grant: flags 0 read as "not stored"; the strings stay ''.
+      keys.words.fill(0, at, at + GRANT_WORDS);
+      return;
+    }
+    keys.setObject(slot, this.#grants.copyTo(grantRow, keys.words, at, keys.strings, keys.strIndex(slot)));
+  }
+
+  /** The token's grant as the copy beside its key holds it (null when the grant is not stored). */
+  grantAt(slot: number): GrantRecord | null {
+    const keys = this.#keys;
+    return this.#grants.recordFrom(keys.words, keys.doubles, keys.intIndex(slot, S_GRANT_IMAGE), keys.strings, keys.strIndex(slot), keys.objects, slot);
   }
 
   /** Frees the row; the caller has taken it off its chains. */
@@ -193,7 +227,8 @@ export class TokenRows {
       hash,
       kind: KINDS[traits & KIND_BITS] ?? 'access',
       clientId: this.#clients.value(traits >>> CLIENT_SHIFT),
-      grantId: grantRow < 0 ? null : this.#grants.idOf(grantRow),
+      // The grant's id, from the copy beside the key (its first string), so the grant's row is not read.
+      grantId: grantRow < 0 ? null : (keys.strings[keys.strIndex(slot)] ?? ''),
       family: (traits & HAS_FAMILY) === 0 ? null : (this.#strs[row * 2] ?? null),
       createdAt: keys.num(slot, S_CREATED),
       expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,

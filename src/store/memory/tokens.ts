@@ -11,8 +11,9 @@ const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The tokens of a MemoryStore (token-rows.ts), with their chains by grant and family and what it
- * remembers of revocations. `resolve` answers synchronously: the token's slot in the hash table,
- * which holds all it reads of the token, then its grant's row, read by number.
+ * remembers of revocations. `resolve` answers synchronously from the token's slot in the hash
+ * table, which holds all it reads of the token and a copy of its grant (refreshed here whenever
+ * the grant is written: grantWritten()).
  */
 export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
   readonly #grants: GrantRows;
@@ -45,13 +46,18 @@ export class MemoryTokens implements KnowingTokenPart<Resolved | undefined> {
     const rows = this.#rows;
     const slot = rows.slotOf(hash);
     if (slot < 0) return this.#resolveRow(rows.lookup(hash), hash, now);
-    // Everything read here sits in the token's slot, beside its key; then the grant's row.
+    // Everything read here sits in the token's slot, beside its key, or at the slot's index beside the table.
     const kind = rows.kindAt(slot);
     if (kind !== ACCESS && kind !== API_KEY) return undefined;
     if (rows.expiresAtSlot(slot) <= now) return undefined; // NaN (no expiry) compares false
     if (this.#revocations.anyFamily() && this.#familyRevoked(rows.rowAt(slot))) return undefined;
     const grantRow = rows.grantRowAt(slot);
-    return { token: rows.recordAt(slot, hash), grant: grantRow < 0 ? null : this.#grants.record(grantRow) };
+    return { token: rows.recordAt(slot, hash), grant: grantRow < 0 ? null : rows.grantAt(slot) };
+  }
+
+  /** Refreshes the copy of a grant that each of its tokens keeps: call it after every write of the grant's row. */
+  grantWritten(grantRow: number): void {
+    for (const row of this.#chains.rows(BY_GRANT, this.#grants.firstToken(grantRow))) this.#rows.refreshGrant(row);
   }
 
   /** resolve() for a hash that is not a canonical SHA-256 (hash-keys.ts keeps those in a Map). */
