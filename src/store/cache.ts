@@ -78,6 +78,7 @@ export class GrantCache {
     }
     // Never past the token's own expiry.
     const expires = resolved.token.expiresAt ?? Infinity;
+    freezeResolved(resolved);
     this.#entries.set(hash, { resolved, until: Math.min(now + this.#ttlMs, expires) });
   }
 
@@ -122,4 +123,21 @@ export class GrantCache {
     this.#epoch++;
     this.#entries.clear();
   }
+}
+
+/**
+ * What the cache keeps is handed to every request for that token until it goes: frozen, so that no
+ * request can change what the next one gets, and so that the scope lists are recognised by
+ * identity (grants/token-scopes.ts remembers frozen lists by identity, others by content, which
+ * costs a JSON key per request).
+ */
+function freezeResolved(r: Resolved): void {
+  Object.freeze(r.token);
+  if (r.token.scopes) Object.freeze(r.token.scopes);
+  if (r.grant !== null) {
+    Object.freeze(r.grant);
+    Object.freeze(r.grant.scopes);
+    if (r.grant.identity) Object.freeze(r.grant.identity);
+  }
+  Object.freeze(r);
 }
