@@ -277,6 +277,12 @@ async function latencyRounds(running: readonly Running[], rows: readonly Row[]):
     const rate = Math.round(bare.rps / 2);
     const p99 = new Map<string, number[]>(pair.map((r) => [r!.variant.name, []]));
     let failed = 0;
+    // A warm-up at the rate first: a server fresh from the saturating rounds is still collecting
+    // what they left behind, and its first seconds at a fixed rate measure that, not the rate.
+    for (const r of pair) {
+      console.log(`  warm-up latency ${r!.variant.name} at ${fmt(rate)} req/s (${warmup} s)`);
+      await runLoad(settingsFor(r!, warmup, rate));
+    }
     for (let i = 0; i < rounds; i++) {
       for (const r of i % 2 === 0 ? pair : [...pair].reverse()) {
         const l = await runLoad(settingsFor(r!, duration, rate));

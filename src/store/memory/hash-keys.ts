@@ -59,14 +59,9 @@ export class HashKeys<O extends object> {
   readonly #words = new Int32Array(this.#bytes.buffer);
   /** Hashes that are not canonical SHA-256 base64url, both ways. */
   readonly #odd = new Map<string, number>();
-  /** Kept only so that the early read in slotOf() is not optimised away. */
-  #early: string | undefined;
-
-  /** What slotOf() read early (see there); nothing else uses it. */
-  get early(): string | undefined {
-    return this.#early;
-  }
   readonly #oddOfRow = new Map<number, string>();
+  /** The string slotOf() read early (see there), kept so that the read is not optimised away; nothing uses it. */
+  early: string | undefined;
 
   constructor(layout: SlotLayout) {
     const intsEnd = PAYLOAD + layout.ints + ((PAYLOAD + layout.ints) % 2);
@@ -95,7 +90,7 @@ export class HashKeys<O extends object> {
     // The strings of the slot the key most likely sits in (its home slot), read before the slot
     // itself: the two reads then go out to memory together. Read after the probe, the strings
     // would wait for the slot's cache miss to end first.
-    this.#early = this.#strs[(this.#words[0]! & this.#mask) * this.#strsPerSlot];
+    this.early = this.#strs[(this.#words[0]! & this.#mask) * this.#strsPerSlot];
     return this.#find(this.#words);
   }
 
