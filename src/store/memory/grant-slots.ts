@@ -16,7 +16,7 @@ const MAX_PROVIDERS = 1 << (31 - PROVIDER_SHIFT);
 /**
  * A row: 32-bit words [flags and provider, client, scopes, first token], then two doubles: 32
  * bytes. The token index keeps an image of these words beside each token's key (copyTo()), so a
- * resolution reads its grant there.
+ * resolution reads its grant there (the first-token word comes along and is never read there).
  */
 export const GRANT_WORDS = 8;
 const WORDS = GRANT_WORDS;
@@ -37,9 +37,10 @@ type Building = { -readonly [K in keyof GrantRecord]: GrantRecord[K] };
  * The grants of a MemoryStore as rows of parallel arrays rather than an object per record: numbers
  * in typed arrays, the strings each grant has of its own (id, email, name, sealed settings) side
  * by side in one array of strings only, client id and provider as numbers of a shared table, the
- * scopes as the number of a shared list. A row exists per grant id that a grant or a token names (a token may be
- * stored before its grant), and it heads the chain of that grant's tokens, so a token finds its
- * grant by row number, with no lookup. Records are built on read; callers get fresh plain objects.
+ * scopes as the number of a shared list. A row exists per grant id that a grant or a token names
+ * (a token may be stored before its grant), and it heads the chain of that grant's tokens, so a
+ * token finds its grant by row number, with no lookup. Records are built on read; callers get
+ * fresh plain objects.
  */
 export class GrantRows {
   readonly #byId = new Map<string, number>();

@@ -83,13 +83,13 @@ export class TokenRows {
 
   /** Stores a token whose hash is not stored yet; `grantRow` is its grant's row (-1: none). */
   add(token: TokenRecord, grantRow: number): number {
+    const client = this.#clients.id(token.clientId);
+    if (client >= MAX_CLIENTS) throw new Error(`a memory store tells apart at most ${MAX_CLIENTS} client ids`);
     const row = this.#free.pop() ?? this.#top++;
     this.#buf.ensure(row);
     const { i32, f64 } = this.#buf;
     const m = row * WORDS;
     const kind = kindNumber(token.kind);
-    const client = this.#clients.id(token.clientId);
-    if (client >= MAX_CLIENTS) throw new Error(`a memory store tells apart at most ${MAX_CLIENTS} client ids`);
     i32[m + KIND] = kind;
     i32[m + GRANT] = grantRow;
     i32[m + CLIENT] = client;
