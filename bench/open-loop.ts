@@ -96,11 +96,20 @@ export function openLoop(settings: OpenLoopSettings): Promise<OpenLoopResult> {
       const c: Connection = { socket, dueAt: NaN, pending: Buffer.alloc(0) };
       connections.push(c);
       socket.on('data', (chunk: Buffer) => onData(c, chunk));
-      socket.on('error', () => errors++);
-      socket.once('connect', () => {
-        idle.push(c);
+      // A connection that fails before it opens still counts as settled, so the load starts on the
+      // others (or on none: then every request goes unanswered) instead of waiting forever.
+      let settled = false;
+      const settle = (open: boolean): void => {
+        if (settled) return;
+        settled = true;
+        if (open) idle.push(c);
         if (++opened === settings.connections) start();
+      };
+      socket.on('error', () => {
+        errors++;
+        settle(false);
       });
+      socket.once('connect', () => settle(true));
     }
 
     const start = (): void => {
