@@ -126,6 +126,16 @@ describe('the cache steps aside while the invalidation channel is down', () => {
     assert.equal(store.resolves, 1, 'serving again after re-subscription');
   });
 
+  it('what it keeps is frozen, so no request can change what the next one for the token gets', () => {
+    const cache = new GrantCache({ ttlMs: 5000, maxEntries: 10 });
+    const resolved = resolvedFor('g1');
+    cache.set('h', { ...resolved, token: { ...resolved.token, scopes: ['email.read_only'] } }, 0);
+    const hit = cache.get('h', 1);
+    assert.ok(hit?.grant);
+    for (const part of [hit, hit.token, hit.token.scopes, hit.grant, hit.grant.scopes]) assert.ok(Object.isFrozen(part));
+    assert.throws(() => (hit.grant!.scopes as string[]).push('email.modify'), TypeError);
+  });
+
   it('what was kept before the channel went down is dropped, not served when it comes back', () => {
     const cache = new GrantCache({ ttlMs: 5000, maxEntries: 10 });
     const resolved = resolvedFor('g1');
