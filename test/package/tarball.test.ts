@@ -29,7 +29,10 @@ const APPS = [
 const TYPESCRIPT_SETUPS = ['node16', 'nodenext', 'bundler'] as const;
 const FIXTURE_NAMES = [...APPS.map((a) => a.fixture), 'typescript'];
 
-const manifest: { engines: { node: string } } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+const manifest: { engines: { node: string }; exports: Record<string, string | { default?: string }> } = JSON.parse(
+  await readFile(join(ROOT, 'package.json'), 'utf8'),
+);
+const packageExports = manifest.exports;
 /** The oldest Node the engines field admits: ">=20.19" is 20.19.0. */
 function engineFloor(range: string): string {
   const floor = /^>=(\d+)\.(\d+)(?:\.(\d+))?$/.exec(range);
@@ -145,6 +148,18 @@ describe('the packed package, installed and used as a user would', { skip: !proc
     for (const entry of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/adapters/express/index.js', 'dist/src/cli/main.js']) {
       assert.ok(packed.files.includes(entry), `${entry} is missing from the tarball`);
     }
+  });
+
+  it('ships the build bundled: one JavaScript file per entry point, the rest in chunks they share', () => {
+    const entries = new Set(
+      Object.values(packageExports)
+        .flatMap((target) => (typeof target === 'object' && typeof target.default === 'string' ? [target.default.slice(2)] : []))
+        .concat('dist/src/cli/main.js'),
+    );
+    const scripts = packed.files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
+    const loose = scripts.filter((f) => !entries.has(f) && !f.startsWith('dist/chunks/'));
+    assert.deepEqual(loose, [], 'JavaScript outside the entry points and dist/chunks/: the build was not bundled');
+    assert.ok(scripts.some((f) => f.startsWith('dist/chunks/')), 'no shared chunks');
   });
 
   it('passes publint', async (t) => {
