@@ -65,12 +65,17 @@ function isEmpty(mask: ScopeMask): boolean {
   return true;
 }
 
+/** What a token whose list differs from its grant's acts with. */
+type Narrowed = ReturnType<typeof narrowed>;
+
 /** What is known of one scope list: its closure in each vocabulary, and the lists tokens narrow it to. */
 interface ListFacts {
   v2?: ScopeMask;
   v3?: ScopeMask;
   /** By vocabulary and the token's list (JSON, which keeps ["a b"] and ["a", "b"] apart). */
-  readonly narrowed: Map<string, { readonly scopes: readonly string[]; readonly mask: ScopeMask }>;
+  readonly narrowed: Map<string, Narrowed>;
+  /** By the token's list itself, when it is frozen: a store that keeps one array per list hands it out again. */
+  readonly narrowedByList: WeakMap<readonly string[], { v2?: Narrowed; v3?: Narrowed }>;
 }
 
 /** Lists remembered by content, for stores that hand out a new array on every read; cleared when full. */
@@ -112,16 +117,30 @@ export class TokenGrants {
       return this.ofGrant(record);
     }
     const vocabulary = this.#vocabularyOf(record);
-    const byToken = this.#facts(record.scopes).narrowed;
+    const facts = this.#facts(record.scopes);
+    // A frozen list (the memory store's interned lists, a cache's frozen entries) is found by
+    // identity, without building its JSON key on every request.
+    const frozen = Object.isFrozen(tokenScopes);
+    const byList = frozen ? facts.narrowedByList.get(tokenScopes) : undefined;
+    let acting = byList?.[vocabulary];
+    if (acting === undefined) {
+      acting = this.#narrowedByContent(facts, record.scopes, tokenScopes, vocabulary);
+      if (frozen) facts.narrowedByList.set(tokenScopes, { ...byList, [vocabulary]: acting });
+    }
+    return toGrant({ ...record, scopes: acting.scopes }, vocabulary, acting.mask);
+  }
+
+  #narrowedByContent(facts: ListFacts, grantScopes: readonly string[], tokenScopes: readonly string[], vocabulary: ScopeVocabulary): Narrowed {
+    const byToken = facts.narrowed;
     const key = vocabulary + JSON.stringify(tokenScopes);
     let acting = byToken.get(key);
     if (acting === undefined) {
-      acting = narrowed(this.#graph, record.scopes, tokenScopes, vocabulary);
+      acting = narrowed(this.#graph, grantScopes, tokenScopes, vocabulary);
       // Bounded: a scope list sees few distinct token scope lists.
       if (byToken.size >= MAX_NARROWED) byToken.clear();
       byToken.set(key, acting);
     }
-    return toGrant({ ...record, scopes: acting.scopes }, vocabulary, acting.mask);
+    return acting;
   }
 
   #facts(scopes: readonly string[]): ListFacts {
@@ -131,7 +150,7 @@ export class TokenGrants {
     facts = this.#byContent.get(key);
     if (facts === undefined) {
       if (this.#byContent.size >= MAX_LISTS_BY_CONTENT) this.#byContent.clear();
-      this.#byContent.set(key, (facts = { narrowed: new Map() }));
+      this.#byContent.set(key, (facts = { narrowed: new Map(), narrowedByList: new WeakMap() }));
     }
     if (Object.isFrozen(scopes)) this.#byList.set(scopes, facts);
     return facts;

@@ -5,7 +5,8 @@ import request from 'supertest';
 import { grantkit } from '../../../adapters/express/index.js';
 import { sandboxProvider } from '../../../src/index.js';
 import { hashSecret } from '../../../src/crypto/tokens.js';
-import { actingScopes } from '../../../src/grants/token-scopes.js';
+import { kScopeMask } from '../../../src/grants/grant.js';
+import { actingScopes, TokenGrants } from '../../../src/grants/token-scopes.js';
 import { GOOGLE_PREFIX } from '../../../src/scopes/provider-google.js';
 import { v2ScopeGraph } from '../../../src/scopes/graph.js';
 import type { ScopeVocabulary } from '../../../src/scopes/vocabulary.js';
@@ -221,6 +222,42 @@ describe('actingScopes: the one rule for the scopes a token acts with', () => {
       assert.deepEqual(actingScopes(v2ScopeGraph, grant, token, vocabulary), expected);
     });
   }
+});
+
+describe('TokenGrants: what a narrowed token acts with is remembered', () => {
+  const record = {
+    id: 'g1',
+    clientId: CLIENT_ID,
+    provider: 'sandbox',
+    email: 'a@example.com',
+    name: '',
+    scopes: Object.freeze(['email.modify', 'calendar']),
+    status: 'valid',
+    settings: null,
+    createdAt: 0,
+    updatedAt: 0,
+    scopeVocabulary: 'v2',
+  } as const;
+
+  it('finds a frozen token list by identity: no JSON key is built once it is known', (t) => {
+    const grants = new TokenGrants(v2ScopeGraph, () => 'v2');
+    const tokenScopes = Object.freeze(['email.read_only']);
+    const first = grants.ofToken(record, tokenScopes);
+    const stringify = t.mock.method(JSON, 'stringify');
+    const again = grants.ofToken(record, tokenScopes);
+    assert.equal(stringify.mock.callCount(), 0);
+    assert.deepEqual(again.scopes, ['email.read_only']);
+    assert.equal(again.scopes, first.scopes, 'the same remembered list');
+  });
+
+  it('answers a list that is not frozen by content, the same as a frozen one', () => {
+    const grants = new TokenGrants(v2ScopeGraph, () => 'v2');
+    const byIdentity = grants.ofToken(record, Object.freeze(['email.read_only']));
+    const byContent = grants.ofToken(record, ['email.read_only']);
+    assert.deepEqual(byContent.scopes, ['email.read_only']);
+    assert.equal(byContent.scopes, byIdentity.scopes);
+    assert.equal(byContent[kScopeMask], byIdentity[kScopeMask], 'the same bitset');
+  });
 });
 
 describe('POST /v3/connect/revoke on the kit clock', () => {
