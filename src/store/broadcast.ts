@@ -108,19 +108,17 @@ export class Broadcast {
 
   #waitUp(): Promise<void> {
     if (this.#connecting === undefined && this.#retry === undefined) this.#connecting = this.#open();
-    let timer: NodeJS.Timeout | undefined;
     let wake: (() => void) | undefined;
     const up = new Promise<void>((resolve) => {
       wake = resolve;
       this.#upWaiters.push(resolve);
     });
     // Twice the timeout: one attempt may have just failed, and the next must get its full chance.
-    const limit = 2 * this.#options.timeoutMs;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`grantkit: the store's broadcast channel did not connect within ${limit} ms`)), limit);
-    });
-    return Promise.race([up, timeout]).finally(() => {
-      clearTimeout(timer);
+    // Judged as every store call is (deadline.ts): time this process's own loop was blocked is not
+    // held against the channel.
+    return withDeadline(up, 2 * this.#options.timeoutMs, {
+      late: (ms) => new Error(`grantkit: the store's broadcast channel did not connect within ${ms} ms`),
+    }).finally(() => {
       this.#upWaiters = this.#upWaiters.filter((w) => w !== wake);
     });
   }

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { GrantKitError } from '../../src/errors/error.js';
 import { DeadlineExceeded, withDeadline } from '../../src/store/deadline.js';
 import { StoreTimeoutError, withTimeout } from '../../src/store/fail-closed.js';
+import { RedisStore } from '../../src/store/redis/store.js';
+import { probeRedis, redisUrl } from '../support/servers.js';
 
 /** Keeps the event loop busy, as a CPU-bound request handler does. */
 function spin(ms: number): void {
@@ -123,5 +125,39 @@ describe('withDeadline', () => {
     assert.equal(err.code, 'store_unavailable');
     assert.ok(err.cause instanceof StoreTimeoutError);
     hung.socket.destroy();
+  });
+});
+
+describe("the broadcast channel's subscription is judged on the store's time", { skip: await probeRedis() }, () => {
+  it('subscribes although the event loop was blocked past twice the timeout while it connected', async () => {
+    const store = new RedisStore({ url: redisUrl, prefix: `gk_deadline_${process.pid}:`, timeoutMs: 500 });
+    try {
+      const subscribed = store.subscribe!({ onInvalidate: () => {} });
+      // The connection is under way when a CPU-bound handler holds the loop for longer than the
+      // subscription may wait (twice the timeout). That attempt is given up on, in its own wall-time
+      // bound; the time was this process's, so the subscription waits for the next attempt.
+      spin(1100);
+      const unsubscribe = await subscribed;
+      await unsubscribe();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('still gives up on a channel that never connects: after about twice the timeout', async () => {
+    // A port nobody listens on: every attempt is refused, and the subscription waits for none.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'gk_deadline_closed:', timeoutMs: 100 });
+    const started = performance.now();
+    try {
+      await assert.rejects(store.subscribe!({ onInvalidate: () => {} }), /broadcast channel did not connect within 200 ms/);
+      const took = performance.now() - started;
+      assert.ok(took >= 190 && took < 1000, `gave up after ${Math.round(took)} ms`);
+    } finally {
+      await store.close();
+    }
   });
 });
