@@ -7,20 +7,20 @@
  *   heap <grants>                        heap bytes per grant (memory store), after gc
  *   extras                               observability variants and native code exchanges
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Bench } from 'tinybench';
-import { createGrantKit, GrantKitError, hashSecret, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions } from '../src/index.js';
+import { createGrantKit, GrantKitError, MemoryStore, sandboxProvider, type GrantKit, type GrantKitOptions } from '../src/index.js';
 import { authorizeNative, redeemNative } from '../src/flows/native.js';
 import { kitContext } from '../src/kit.js';
 import { SqliteStore } from '../src/store/sql/sqlite.js';
 import type { Store } from '../src/store/store.js';
 import { MESSAGE_PREFIX } from './protocol.js';
 import { REQUIRED_SCOPE, TOKEN_SCOPES } from './servers/common.js';
-import { CLIENT_ID } from './servers/grantkit-setup.js';
+import { CLIENT_ID, fillGrants } from './servers/grantkit-setup.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -39,41 +39,9 @@ const tokenOf = (i: number): string => `gk_at_${createHash('sha256').update(`ben
 /** The grant of the figures: an email, a name, a provider, two scopes, one access token, no provider settings. */
 const FIGURE_SCOPES = [REQUIRED_SCOPE, 'calendar'] as const;
 
-async function fill(store: Store, count: number): Promise<void> {
-  const now = Date.now();
-  const inFlight = 64;
-  for (let start = 0; start < count; start += inFlight) {
-    const work: Promise<void>[] = [];
-    for (let i = start; i < Math.min(count, start + inFlight); i++) {
-      const id = randomUUID();
-      const grant = {
-        id,
-        clientId: CLIENT_ID,
-        provider: 'sandbox',
-        email: `user${i}@example.com`,
-        name: `User ${i}`,
-        scopes: [...FIGURE_SCOPES],
-        status: 'valid',
-        settings: null,
-        scopeVocabulary: 'v2',
-        createdAt: now,
-        updatedAt: now,
-      } as const;
-      const token = {
-        hash: hashSecret(tokenOf(i)),
-        kind: 'access',
-        clientId: CLIENT_ID,
-        grantId: id,
-        family: null,
-        createdAt: now,
-        expiresAt: null,
-        data: null,
-      } as const;
-      work.push(store.putGrant(grant).then(() => store.putToken(token)));
-    }
-    await Promise.all(work);
-  }
-}
+/** The figures' grants, each with its deterministic access token. */
+const fill = (store: Store, count: number): Promise<void> =>
+  fillGrants(store, count, { tokenOf, grantOf: (i) => ({ name: `User ${i}`, scopes: [...FIGURE_SCOPES], scopeVocabulary: 'v2' }) });
 
 const kitOn = (store: Store, extra: Partial<GrantKitOptions> = {}): GrantKit =>
   createGrantKit({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createGrantKit, hashSecret, sandboxProvider, type GrantKit } from '../../src/index.js';
 import { authorizeNative, redeemNative } from '../../src/flows/native.js';
 import { kitContext } from '../../src/kit.js';
+import type { GrantRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { GRANTS_IN_STORE, TOKEN_SCOPES } from './common.js';
 
@@ -51,18 +52,25 @@ export async function seedGrantkit(
   return { kit, accessToken };
 }
 
+/** How the grants fillGrants writes differ from the bench token's (an empty name, TOKEN_SCOPES). */
+export interface FillOptions {
+  /** The access token of grant i (default: a random one nobody will present). */
+  readonly tokenOf?: (i: number) => string;
+  readonly grantOf?: (i: number) => Partial<Pick<GrantRecord, 'name' | 'scopes' | 'scopeVocabulary'>>;
+}
+
 /**
  * Writes `count` grants with one access token each, directly through the store (hashSecret, as the
  * flow does). Many writes in flight at once, so a networked store is seeded in seconds, not minutes.
  */
-export async function fillGrants(store: Store, count: number, tokenOf?: (i: number) => string): Promise<void> {
+export async function fillGrants(store: Store, count: number, options: FillOptions = {}): Promise<void> {
   const now = Date.now();
   const inFlight = 64;
   for (let start = 0; start < count; start += inFlight) {
     const work: Promise<void>[] = [];
     for (let i = start; i < Math.min(count, start + inFlight); i++) {
       const id = randomUUID();
-      const token = tokenOf ? tokenOf(i) : `gk_at_filler_${id}`;
+      const token = options.tokenOf ? options.tokenOf(i) : `gk_at_filler_${id}`;
       work.push(
         store
           .putGrant({
@@ -76,6 +84,7 @@ export async function fillGrants(store: Store, count: number, tokenOf?: (i: numb
             settings: null,
             createdAt: now,
             updatedAt: now,
+            ...options.grantOf?.(i),
           })
           .then(() =>
             store.putToken({
