@@ -259,45 +259,54 @@ interface Row {
 interface LatencyRow {
   readonly framework: Framework;
   readonly rate: number;
-  /** variant name → the p99 of each round, ms. */
-  readonly p99: ReadonlyMap<string, readonly number[]>;
+  /** variant name → each round's p99 (ms) and server CPU per request (µs), in LATENCY_VARIANTS order. */
+  readonly rounds: ReadonlyMap<string, readonly { readonly p99: number; readonly cpuUsPerReq: number }[]>;
   /** Answers that were not 2xx, errors and requests never answered, over all rounds: any voids the comparison. */
   readonly failed: number;
 }
 
-/** The variants whose latency is compared at a fixed rate: bare and grantkit on the memory store. */
-const LATENCY_PAIR = (fw: Framework): readonly string[] => [`${fw} bare`, `${fw} + grantkit (memory)`];
+/**
+ * The variants whose latency is measured at a fixed rate: bare, the 30-line reference check (what
+ * any layer holding the same tokens costs in latency) and grantkit on the memory store. The target
+ * compares grantkit with bare.
+ */
+const LATENCY_VARIANTS = (fw: Framework): readonly string[] => [`${fw} bare`, `${fw} + reference check (30 lines)`, `${fw} + grantkit (memory)`];
 
 async function latencyRounds(running: readonly Running[], rows: readonly Row[]): Promise<LatencyRow[]> {
   const out: LatencyRow[] = [];
   for (const fw of ['express', 'koa'] as const) {
-    const pair = LATENCY_PAIR(fw).map((n) => running.find((r) => r.variant.name === n));
+    const variants = LATENCY_VARIANTS(fw).flatMap((n) => running.filter((r) => r.variant.name === n));
     const bare = rows.find((r) => r.variant.name === `${fw} bare`);
-    if (pair.some((r) => r === undefined) || !bare) continue;
+    if (variants.length !== LATENCY_VARIANTS(fw).length || !bare) continue;
     const rate = Math.round(bare.rps / 2);
-    const p99 = new Map<string, number[]>(pair.map((r) => [r!.variant.name, []]));
+    const measured = new Map<string, { p99: number; cpuUsPerReq: number }[]>(variants.map((r) => [r.variant.name, []]));
     let failed = 0;
     // A warm-up at the rate first: a server fresh from the saturating rounds is still collecting
     // what they left behind, and its first seconds at a fixed rate measure that, not the rate.
-    for (const r of pair) {
-      console.log(`  warm-up latency ${r!.variant.name} at ${fmt(rate)} req/s (${warmup} s)`);
-      await runLoad(settingsFor(r!, warmup, rate));
+    for (const r of variants) {
+      console.log(`  warm-up latency ${r.variant.name} at ${fmt(rate)} req/s (${warmup} s)`);
+      await runLoad(settingsFor(r, warmup, rate));
     }
     for (let i = 0; i < rounds; i++) {
-      for (const r of i % 2 === 0 ? pair : [...pair].reverse()) {
-        const l = await runLoad(settingsFor(r!, duration, rate));
-        p99.get(r!.variant.name)!.push(l.p99);
+      for (const r of i % 2 === 0 ? variants : [...variants].reverse()) {
+        const before = await serverCpu(r);
+        const l = await runLoad(settingsFor(r, duration, rate));
+        const cpuUsPerReq = l.total > 0 ? ((await serverCpu(r)) - before) / l.total : NaN;
+        measured.get(r.variant.name)!.push({ p99: l.p99, cpuUsPerReq });
         failed += l.non2xx + l.errors + l.timeouts;
         console.log(
-          `  latency ${i + 1}/${rounds} ${r!.variant.name.padEnd(50)} at ${fmt(rate)} req/s: p99 ${fmt(l.p99, 1)} ms, mean ${l.latencyMean.toFixed(2)} ms` +
+          `  latency ${i + 1}/${rounds} ${r.variant.name.padEnd(50)} at ${fmt(rate)} req/s: p99 ${fmt(l.p99, 1)} ms, mean ${l.latencyMean.toFixed(2)} ms, server CPU ${fmt(cpuUsPerReq, 1)} µs/req` +
             (l.non2xx + l.errors + l.timeouts > 0 ? `, ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} unanswered` : ''),
         );
       }
     }
-    out.push({ framework: fw, rate, p99, failed });
+    out.push({ framework: fw, rate, rounds: measured, failed });
   }
   return out;
 }
+
+/** The median p99 of a latency variant, ms. */
+const medianP99 = (l: LatencyRow, name: string): number => median((l.rounds.get(name) ?? []).map((q) => q.p99));
 
 async function httpRounds(): Promise<{ rows: Row[]; latency: LatencyRow[]; skipped: [string, string][]; versions: Record<string, string> }> {
   const chosen = ALL.filter((v) => (quick ? v.quick : true)).filter((v) => !only || only.some((o) => v.name.includes(o)));
@@ -420,10 +429,11 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
     ratio('koa + koa-jwt HS256 + scope check', 'koa + grantkit (memory)', 'koa-jwt HS256 ≤ 0.40× grantkit', { max: 0.4 }),
   );
   for (const l of latency) {
-    const [bare, gk] = LATENCY_PAIR(l.framework).map((n) => median(l.p99.get(n) ?? []));
+    const bare = medianP99(l, `${l.framework} bare`);
+    const gk = medianP99(l, `${l.framework} + grantkit (memory)`);
     const text = `${l.framework}: p99 at ${fmt(l.rate)} req/s (half of bare) ≤ 1.1× bare's`;
     if (l.failed > 0) out.push({ text, ok: 'not valid', measured: `${l.failed} requests failed or went unanswered` });
-    else out.push({ text, ok: gk! <= bare! * 1.1, measured: `${fmt(gk!, 1)} ms against ${fmt(bare!, 1)} ms (${(gk! / bare!).toFixed(2)}×)` });
+    else out.push({ text, ok: gk <= bare * 1.1, measured: `${fmt(gk, 1)} ms against ${fmt(bare, 1)} ms (${(gk / bare).toFixed(2)}×)` });
   }
   if (micro) {
     for (const [kind, v] of Object.entries(micro.scaling)) {
@@ -454,14 +464,24 @@ function chartBars(rows: readonly Row[]): ChartBar[] {
 
 function latencyTable(latency: readonly LatencyRow[]): string[] {
   if (latency.length === 0) return [];
-  const lines = ['| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) |', '|---|---:|---|---:|'];
+  const lines = [
+    '| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) | p99 ÷ bare | server CPU µs/req (median) |',
+    '|---|---:|---|---:|---:|---:|',
+  ];
   for (const l of latency) {
-    for (const [name, p99] of l.p99) lines.push(`| ${name} | ${fmt(l.rate)} | ${p99.map((x) => fmt(x, 1)).join(' / ')} | ${fmt(median(p99), 1)} |`);
+    const bare = medianP99(l, `${l.framework} bare`);
+    for (const [name, rounds] of l.rounds) {
+      const p99 = medianP99(l, name);
+      const cpu = median(rounds.map((q) => q.cpuUsPerReq));
+      lines.push(
+        `| ${name} | ${fmt(l.rate)} | ${rounds.map((q) => fmt(q.p99, 1)).join(' / ')} | ${fmt(p99, 1)} | ${(p99 / bare).toFixed(2)} | ${fmt(cpu, 1)} |`,
+      );
+    }
   }
   return [
     '',
     "Latency at a fixed rate, half of bare's throughput: 100 keep-alive connections, one request at a time on each, every request's " +
-      'latency counted from when it was due (bench/open-loop.ts):',
+      'latency counted from when it was due (bench/open-loop.ts); the server CPU per request at that rate beside it:',
     '',
     ...lines,
   ];
