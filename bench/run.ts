@@ -465,8 +465,8 @@ function chartBars(rows: readonly Row[]): ChartBar[] {
 function latencyTable(latency: readonly LatencyRow[]): string[] {
   if (latency.length === 0) return [];
   const lines = [
-    '| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) | p99 ÷ bare | server CPU µs/req (median) |',
-    '|---|---:|---|---:|---:|---:|',
+    '| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) | p99 ÷ bare | server CPU µs/req (median) | server core busy |',
+    '|---|---:|---|---:|---:|---:|---:|',
   ];
   for (const l of latency) {
     const bare = medianP99(l, `${l.framework} bare`);
@@ -474,14 +474,14 @@ function latencyTable(latency: readonly LatencyRow[]): string[] {
       const p99 = medianP99(l, name);
       const cpu = median(rounds.map((q) => q.cpuUsPerReq));
       lines.push(
-        `| ${name} | ${fmt(l.rate)} | ${rounds.map((q) => fmt(q.p99, 1)).join(' / ')} | ${fmt(p99, 1)} | ${(p99 / bare).toFixed(2)} | ${fmt(cpu, 1)} |`,
+        `| ${name} | ${fmt(l.rate)} | ${rounds.map((q) => fmt(q.p99, 1)).join(' / ')} | ${fmt(p99, 1)} | ${(p99 / bare).toFixed(2)} | ${fmt(cpu, 1)} | ${fmt((cpu * l.rate) / 1e4)}% |`,
       );
     }
   }
   return [
     '',
     "Latency at a fixed rate, half of bare's throughput: 100 keep-alive connections, one request at a time on each, every request's " +
-      'latency counted from when it was due (bench/open-loop.ts); the server CPU per request at that rate beside it:',
+      "latency counted from when it was due (bench/open-loop.ts); beside it the server's CPU per request at that rate, and how busy that kept its core:",
     '',
     ...lines,
   ];
