@@ -231,9 +231,10 @@ const settingsFor = (r: Running, seconds: number, rate?: number): LoadSettings =
   ...(rate !== undefined ? { rate } : {}),
 });
 
-async function measure(r: Running, seconds: number): Promise<Round> {
+/** One round of load (saturating, or at a fixed `rate`), with the server's CPU time per request. */
+async function measure(r: Running, seconds: number, rate?: number): Promise<Round> {
   const before = await serverCpu(r);
-  const load = await runLoad(settingsFor(r, seconds));
+  const load = await runLoad(settingsFor(r, seconds, rate));
   const after = await serverCpu(r);
   return { load, cpuUsPerReq: load.total > 0 ? (after - before) / load.total : NaN };
 }
@@ -289,9 +290,7 @@ async function latencyRounds(running: readonly Running[], rows: readonly Row[]):
     }
     for (let i = 0; i < rounds; i++) {
       for (const r of i % 2 === 0 ? variants : [...variants].reverse()) {
-        const before = await serverCpu(r);
-        const l = await runLoad(settingsFor(r, duration, rate));
-        const cpuUsPerReq = l.total > 0 ? ((await serverCpu(r)) - before) / l.total : NaN;
+        const { load: l, cpuUsPerReq } = await measure(r, duration, rate);
         measured.get(r.variant.name)!.push({ p99: l.p99, cpuUsPerReq });
         failed += l.non2xx + l.errors + l.timeouts;
         console.log(
