@@ -7,6 +7,7 @@ import { GrantKitError } from '../../src/errors/error.js';
 import { DeadlineExceeded, withDeadline } from '../../src/store/deadline.js';
 import { StoreTimeoutError, withTimeout } from '../../src/store/fail-closed.js';
 import { RedisStore } from '../../src/store/redis/store.js';
+import { freePort } from '../support/processes.js';
 import { probeRedis, redisUrl } from '../support/servers.js';
 
 /** Keeps the event loop busy, as a CPU-bound request handler does. */
@@ -146,10 +147,7 @@ describe("the broadcast channel's subscription is judged on the store's time", {
 
   it('still gives up on a channel that never connects: after about twice the timeout', async () => {
     // A port nobody listens on: every attempt is refused, and the subscription waits for none.
-    const closed = net.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as net.AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
     const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'gk_deadline_closed:', timeoutMs: 100 });
     const started = performance.now();
     try {
