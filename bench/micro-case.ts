@@ -6,6 +6,7 @@
  *   authorize <memory|sqlite> <grants>   CPU µs per kit.authorize (resolve + requireScopes)
  *   heap <grants>                        heap bytes per grant (memory store), after gc
  *   extras                               observability variants and native code exchanges
+ *   random-read <megabytes>              µs per dependent random read in a buffer that size
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -136,6 +137,44 @@ async function authorize(kind: string, grants: number): Promise<{ usPerCall: num
   return { usPerCall: Math.min(...rounds), loadS };
 }
 
+// ---------------------------------------------------------------- the machine's floor
+
+/**
+ * What one read of a large store costs this machine at the least: CPU µs per read of a random
+ * cache line in a buffer of `megabytes`, each read's address taken from the line read before (a
+ * chain through all the lines in random order), so that no two reads overlap. In a buffer of
+ * hundreds of megabytes each is a cache miss and a TLB miss. A resolution among a million grants
+ * reads at least one such line (the token's slot), so its cost at a million exceeds its cost at a
+ * thousand by at least about this much. The lowest of ROUNDS rounds, as authorize() does.
+ */
+function randomRead(megabytes: number): { usPerRead: number } {
+  const LINE = 16; // 32-bit words per 64-byte cache line
+  const words = Math.floor((megabytes * 2 ** 20) / 4 / LINE) * LINE;
+  const chain = new Int32Array(words);
+  const lines = words / LINE;
+  const order = new Int32Array(lines);
+  for (let i = 0; i < lines; i++) order[i] = i;
+  for (let i = lines - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  for (let i = 0; i < lines; i++) chain[order[i]! * LINE] = order[(i + 1) % lines]! * LINE;
+  let at = 0;
+  const run = (reads: number): number => {
+    const cpu0 = process.cpuUsage();
+    for (let k = 0; k < reads; k++) at = chain[at]!;
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / reads;
+  };
+  run(CALLS);
+  const rounds = Array.from({ length: ROUNDS }, () => run(CALLS * 5));
+  // `at` is used, so the chain is really walked.
+  if (at < 0) console.log(at);
+  return { usPerRead: Math.min(...rounds) };
+}
+
 // ---------------------------------------------------------------- code exchanges, observability
 
 async function exchangesPerSecond(): Promise<number> {
@@ -190,6 +229,7 @@ async function main(args: readonly string[]): Promise<unknown> {
   const [what, a, b] = args;
   if (what === 'heap') return heap(Number(a));
   if (what === 'authorize') return authorize(a ?? 'memory', Number(b));
+  if (what === 'random-read') return randomRead(Number(a));
   if (what === 'extras') {
     const observed = await observedCost();
     collect();

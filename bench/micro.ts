@@ -7,6 +7,8 @@
  *     1 million grants on the memory store, 1 thousand and 1 million on SQLite, in CPU time per call
  *     over random tokens of the whole set;
  *   - heap per grant (one grant plus its access token), from 100 thousand inserted;
+ *   - the machine's floor for a lookup among a million: one random read in a buffer the size of the
+ *     memory store's typed arrays at a million grants (micro-case.ts, randomRead());
  *   - native code exchanges per second (authorizeNative + redeemNative, the /connect/* core flows);
  *   - kit.authorize with @opentelemetry/api loaded and no SDK registered, against `telemetry: false`
  *     (the API not loaded), and with an `audit` function that does nothing.
@@ -58,6 +60,8 @@ console.log(`\nIn-process figures (each in its own process; medians of ${RUNS} r
 const costs = new Map<string, number[]>();
 const heaps: number[] = [];
 const externals: number[] = [];
+const reads: number[] = [];
+let readMegabytes = 0;
 for (let run = 0; run < Math.max(RUNS, SQLITE_RUNS); run++) {
   const cases: [string, number][] = [
     ...(run < RUNS ? MEMORY_SIZES.map((n): [string, number] => ['memory', n]) : []),
@@ -77,6 +81,11 @@ for (let run = 0; run < Math.max(RUNS, SQLITE_RUNS); run++) {
       `  run ${run + 1}: heap per grant (+ its access token), from ${fmt(HEAP_GRANTS)}: ${h.bytesPerGrant.toFixed(0)} B, ` +
         `and ${h.externalPerGrant.toFixed(0)} B in typed arrays`,
     );
+    // Sized once, from the first run's typed arrays, so every run reads the same buffer size.
+    readMegabytes ||= Math.max(1, Math.round((h.externalPerGrant * 1e6) / 2 ** 20));
+    const r = await runCase<{ usPerRead: number }>(['random-read', String(readMegabytes)]);
+    reads.push(r.usPerRead);
+    console.log(`  run ${run + 1}: one random read in ${fmt(readMegabytes)} MB: ${r.usPerRead.toFixed(3)} µs CPU`);
   }
 }
 const extras = await runCase<{ observed: { off: number; apiNoSdk: number; audit: number }; exchanges: number }>(['extras']);
@@ -85,6 +94,8 @@ const { observed, exchanges } = extras;
 const cost = (kind: string, n: number): number => median(costs.get(`${kind}:${n}`) ?? []);
 const perGrant = median(heaps);
 const externalPerGrant = median(externals);
+const randomRead = median(reads);
+const extraAtMillion = cost('memory', 1e6) - cost('memory', 1e3);
 const signed = (n: number): string => (n >= 0 ? `+${n.toFixed(3)}` : n.toFixed(3));
 const scaling: Record<string, number> = {};
 for (const kind of ['memory', 'sqlite']) {
@@ -108,6 +119,8 @@ say(`| kit.authorize (resolve + requireScopes), 1,000 grants | ${us(cost('memory
 say(`| kit.authorize, 100,000 grants | ${us(cost('memory', 1e5))} | – |`);
 say(`| kit.authorize, 1,000,000 grants | ${us(cost('memory', 1e6))} | ${us(cost('sqlite', 1e6))} |`);
 say(`| cost at 1M ÷ cost at 1k | ${times(scaling['memory'])} | ${times(scaling['sqlite'])} |`);
+say(`| 1M minus 1k, per call | ${us(extraAtMillion)} | – |`);
+say(`| the machine's floor: one random read in ${fmt(readMegabytes)} MB (the store's typed arrays at 1M grants) | ${us(randomRead)} | – |`);
 say(`| heap per grant (with its access token), from 100,000 | ${perGrant.toFixed(0)} B | – |`);
 say(`| the same grant's typed-array memory (outside the heap) | ${externalPerGrant.toFixed(0)} B | – |`);
 say(`| native code exchanges (authorize + redeem) | ${exchanges.toFixed(0)}/s | – |`);
@@ -121,6 +134,8 @@ say(
     'The grant: an email, a name, a provider, two scopes, one access token, no provider settings. ' +
     `Heap: heapUsed after gc() with the store filled, minus before, over ${fmt(HEAP_GRANTS)} grants, median of ${RUNS} processes; ` +
     'typed-array memory: process.memoryUsage().arrayBuffers the same way (heapUsed does not count it). ' +
+    'The floor: CPU time per read of a random 64-byte line in a buffer that size, each address read from the line before, so no two reads overlap ' +
+    '(a cache miss and a TLB miss each); the lowest of 7 rounds, median of the processes. A resolution among a million grants reads at least one such line. ' +
     `SQLite is a WAL file in ${tmpdir()}. Exchanges run the core flows in src/flows/native.ts (zod parsing, AES-GCM sealing, one grant and two tokens written).`,
 );
-process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling, heapPerGrant: perGrant }) + '\n');
+process.stdout.write(MESSAGE_PREFIX + JSON.stringify({ markdown: lines.join('\n'), scaling, heapPerGrant: perGrant, floor: { extraAtMillion, randomRead, megabytes: readMegabytes } }) + '\n');
