@@ -50,7 +50,7 @@ const only = option('only')?.split(',');
  * A fresh server process for every round after the first (full runs, unless --keep-servers): a
  * Node server under this load settles into one of two garbage-collection modes, one of them at
  * about half the throughput, and keeps it for much of its life, so rounds on one process are not
- * independent samples. With a process per round, the median over the rounds is the usual mode's.
+ * independent samples; with a process per round, each round draws its mode anew.
  */
 const fresh = !quick && !flag('keep-servers');
 
