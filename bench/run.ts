@@ -221,19 +221,27 @@ async function check(r: Running): Promise<string | undefined> {
   }
 }
 
+/** A started variant that answered its check, or why not: it skipped itself, or it failed the check (and was stopped). */
+type Started = Running | { readonly skipped: string } | { readonly failed: string };
+
+async function startChecked(variant: Variant): Promise<Started> {
+  const r = await startServer(variant);
+  if (typeof r === 'string') return { skipped: r };
+  const bad = await check(r);
+  if (bad === undefined) return r;
+  await stopServer(r);
+  return { failed: bad };
+}
+
 /**
  * Stops a variant's server and starts a new one, checked and warmed up (at `rate`, for the latency
  * rounds): what each round after the first measures when `fresh`.
  */
 async function restart(r: Running, rate?: number): Promise<Running> {
   await stopServer(r);
-  const next = await startServer(r.variant);
-  if (typeof next === 'string') throw new Error(`${r.variant.name} did not start again: ${next}`);
-  const bad = await check(next);
-  if (bad) {
-    await stopServer(next);
-    throw new Error(`${r.variant.name} failed its check after a restart: ${bad}`);
-  }
+  const next = await startChecked(r.variant);
+  if ('skipped' in next) throw new Error(`${r.variant.name} did not start again: ${next.skipped}`);
+  if ('failed' in next) throw new Error(`${r.variant.name} failed its check after a restart: ${next.failed}`);
   await runLoad(settingsFor(next, warmup, rate));
   return next;
 }
@@ -357,17 +365,15 @@ async function httpRounds(): Promise<{ rows: Row[]; latency: LatencyRow[]; skipp
   // Started one at a time, then all kept alive: an idle server costs nothing, and every round of
   // a variant then hits the same warmed-up process.
   for (const v of chosen) {
-    const r = await startServer(v);
-    if (typeof r === 'string') {
-      console.log(`  skip  ${v.name}: ${r}`);
-      skipped.push([v.name, r]);
+    const r = await startChecked(v);
+    if ('skipped' in r) {
+      console.log(`  skip  ${v.name}: ${r.skipped}`);
+      skipped.push([v.name, r.skipped]);
       continue;
     }
-    const bad = await check(r);
-    if (bad) {
-      console.log(`  FAIL  ${v.name}: ${bad}`);
-      skipped.push([v.name, `FAILED: ${bad}`]);
-      await stopServer(r);
+    if ('failed' in r) {
+      console.log(`  FAIL  ${v.name}: ${r.failed}`);
+      skipped.push([v.name, `FAILED: ${r.failed}`]);
       continue;
     }
     Object.assign(versions, r.versions);
