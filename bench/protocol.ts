@@ -1,3 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
 /**
  * What a server child tells the orchestrator, one JSON line on stdout. The parent never parses
  * anything else the child prints, so a library's own logging cannot confuse it.
@@ -29,4 +32,29 @@ export interface CpuReply {
 
 export function send(message: ServerMessage): void {
   process.stdout.write(MESSAGE_PREFIX + JSON.stringify(message) + '\n');
+}
+
+export type Ready = Extract<ServerMessage, { kind: 'ready' }>;
+
+/**
+ * The parent's side: the child's ready message, or why it never came (its skip reason, its exit,
+ * or `timeoutMs` of silence, after which it is killed).
+ */
+export function readyMessage(child: ChildProcess, timeoutMs: number): Promise<Ready | string> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve(`did not start within ${timeoutMs / 1000} s`);
+    }, timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(MESSAGE_PREFIX)) return;
+      clearTimeout(timer);
+      const m = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as ServerMessage;
+      resolve(m.kind === 'skip' ? m.reason : m);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(`exited with code ${code} before it was ready`);
+    });
+  });
 }

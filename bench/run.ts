@@ -12,6 +12,7 @@
  *   npm run bench -- --quick      7 variants, 2 short rounds, no in-process figures, no import time
  *   npm run bench -- --micro      only the in-process figures (bench/micro.ts)
  *   npm run bench -- --import-time  only what importing the packed package costs (bench/import-time.ts)
+ *   npm run bench -- --instructions  only instructions per request under callgrind (bench/instructions.ts)
  *   options: --rounds=N  --duration=S  --only=name,name  --cpu-prof (profiles land in bench/profiles)
  *            --keep-servers (full run: one process per variant for all its rounds, not a fresh one per round)
  *
@@ -26,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { ratioChart, type ChartBar } from './chart.js';
 import { IMPORT_BUDGET_MS, type ImportTimeSummary } from './import-time.js';
 import type { LoadResult, LoadSettings } from './load.js';
-import { MESSAGE_PREFIX, type CpuReply, type ServerMessage } from './protocol.js';
+import { MESSAGE_PREFIX, readyMessage, type CpuReply } from './protocol.js';
+import { VARIANTS, type Framework, type Variant } from './variants.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -41,6 +43,7 @@ const option = (name: string): string | undefined =>
 const quick = flag('quick');
 const microOnly = flag('micro');
 const importTimeOnly = flag('import-time');
+const instructionsOnly = flag('instructions');
 const cpuProf = flag('cpu-prof');
 const rounds = Math.max(2, Number(option('rounds') ?? (quick ? 2 : 4)));
 const duration = Number(option('duration') ?? (quick ? 4 : 10));
@@ -53,59 +56,6 @@ const only = option('only')?.split(',');
  * independent samples; with a process per round, each round draws its mode anew.
  */
 const fresh = !quick && !flag('keep-servers');
-
-// ---------------------------------------------------------------- variants
-
-type Framework = 'express' | 'koa';
-
-interface Variant {
-  readonly name: string;
-  readonly framework: Framework;
-  /** bench/servers/<server>.ts */
-  readonly server: string;
-  readonly env?: Readonly<Record<string, string>>;
-  /** The bare framework variant: the denominator of its framework's ratios. */
-  readonly bare?: boolean;
-  readonly quick?: boolean;
-}
-
-const store = (framework: Framework, kind: string, cache: boolean): Variant => ({
-  name: `${framework} + grantkit (${kind}${cache ? ', cache' : ''})`,
-  framework,
-  server: `${framework}-grantkit`,
-  env: { BENCH_STORE: kind, BENCH_CACHE: cache ? 'on' : 'off' },
-});
-
-const ALL: readonly Variant[] = [
-  { name: 'express bare', framework: 'express', server: 'express-bare', bare: true, quick: true },
-  { name: 'express + one no-op layer', framework: 'express', server: 'express-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
-  { name: 'express + reference check (30 lines)', framework: 'express', server: 'express-reference', quick: true },
-  { name: 'express + grantkit (memory)', framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
-  {
-    name: 'express + express-oauth2-jwt-bearer HS256',
-    framework: 'express',
-    server: 'express-oauth2-jwt-bearer',
-    env: { BENCH_ALG: 'HS256' },
-    quick: true,
-  },
-  { name: 'express + express-oauth2-jwt-bearer RS256', framework: 'express', server: 'express-oauth2-jwt-bearer', env: { BENCH_ALG: 'RS256' } },
-  { name: 'express + express-jwt HS256 + express-jwt-authz', framework: 'express', server: 'express-jwt' },
-  store('express', 'sqlite', false),
-  store('express', 'redis', false),
-  store('express', 'redis', true),
-  store('express', 'postgres', false),
-  store('express', 'postgres', true),
-  { name: 'koa bare', framework: 'koa', server: 'koa-bare', bare: true, quick: true },
-  { name: 'koa + one no-op layer', framework: 'koa', server: 'koa-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
-  { name: 'koa + reference check (30 lines)', framework: 'koa', server: 'koa-reference', quick: true },
-  { name: 'koa + grantkit (memory)', framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
-  { name: 'koa + koa-jwt HS256 + scope check', framework: 'koa', server: 'koa-jwt' },
-  store('koa', 'sqlite', false),
-  store('koa', 'redis', false),
-  store('koa', 'redis', true),
-  store('koa', 'postgres', false),
-  store('koa', 'postgres', true),
-];
 
 // ---------------------------------------------------------------- processes
 
@@ -144,24 +94,9 @@ function startServer(variant: Variant): Promise<Running | string> {
     env: { ...process.env, NODE_ENV: 'production', ...variant.env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      resolve('did not start within 120 s');
-    }, 120_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (!line.startsWith(MESSAGE_PREFIX)) return;
-      clearTimeout(timer);
-      const m = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as ServerMessage;
-      if (m.kind === 'skip') resolve(m.reason);
-      else resolve({ variant, child, port: m.port, authorization: m.authorization, versions: m.versions, ...(m.note ? { note: m.note } : {}) });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(`exited with code ${code} before it was ready`);
-    });
-  });
+  return readyMessage(child, 120_000).then((m) =>
+    typeof m === 'string' ? m : { variant, child, port: m.port, authorization: m.authorization, versions: m.versions, ...(m.note ? { note: m.note } : {}) },
+  );
 }
 
 function stopServer(r: Running): Promise<void> {
@@ -357,7 +292,7 @@ async function latencyRounds(running: Running[], rows: readonly Row[]): Promise<
 const medianP99 = (l: LatencyRow, name: string): number => median((l.rounds.get(name) ?? []).map((q) => q.p99));
 
 async function httpRounds(): Promise<{ rows: Row[]; latency: LatencyRow[]; skipped: [string, string][]; versions: Record<string, string> }> {
-  const chosen = ALL.filter((v) => (quick ? v.quick : true)).filter((v) => !only || only.some((o) => v.name.includes(o)));
+  const chosen = VARIANTS.filter((v) => (quick ? v.quick : true)).filter((v) => !only || only.some((o) => v.name.includes(o)));
   const running: Running[] = [];
   const skipped: [string, string][] = [];
   const versions: Record<string, string> = {};
@@ -648,6 +583,11 @@ async function main(): Promise<void> {
   if (microOnly) {
     const m = await runMicro();
     if (m) for (const line of targetLines(targets([], [], m, undefined)).filter((l) => l.includes('1M') || l.includes('per grant'))) console.log(line);
+    return;
+  }
+  if (instructionsOnly) {
+    // Its own process, given the same options (--only, --processes, --requests).
+    spawnSync(process.execPath, ['--import', 'tsx', join(here, 'instructions.ts'), ...argv], { cwd: root, stdio: 'inherit' });
     return;
   }
   if (importTimeOnly) {

@@ -23,6 +23,10 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** A fixed number of requests instead of a duration. */
+    amount?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
     headers?: Record<string, string>;
   }
   function autocannon(options: Options): Promise<Result>;

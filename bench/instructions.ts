@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- --instructions`: the machine instructions a server spends per request, counted
+ * by valgrind's callgrind, for the main variants. Throughput on a shared VM moves by ±20% from
+ * round to round with the machine's speed; an instruction count does not, so it tells whether a
+ * gap between two variants is in the code or in the machine. It counts user-space instructions
+ * only (JavaScript, V8's compiler and garbage collector, libuv, OpenSSL), not the kernel's work for
+ * the sockets, which is the same for every variant, and not how long a cache miss stalls.
+ *
+ * Each variant's server runs under callgrind with counting off; autocannon (in this process, not
+ * counted) warms it up, counting is switched on for a fixed number of requests, then off, and the
+ * count is read from callgrind's dump. The median of several processes per variant, in
+ * alternating order. About a minute per process: valgrind runs the server some 50 times slower.
+ *
+ *   options: --processes=N (default 3)  --requests=N (default 4000)  --only=name,name
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readyMessage, type Ready } from './protocol.js';
+import { VARIANTS, type Variant } from './variants.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const argv = process.argv.slice(2);
+const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const processes = Math.max(1, Number(option('processes') ?? 3));
+const requests = Math.max(500, Number(option('requests') ?? 4000));
+const only = option('only')?.split(',');
+/** The load shape of the throughput rounds; under valgrind a request may take seconds to come back. */
+const LOAD = { connections: 100, pipelining: 10, timeout: 120 } as const;
+const DEFAULT_VARIANTS = new Set(['bare', 'reference check (30 lines)', 'grantkit (memory)', 'grantkit (sqlite)']);
+
+const chosen = VARIANTS.filter((v) =>
+  only ? only.some((o) => v.name.includes(o)) : DEFAULT_VARIANTS.has(v.name.slice(v.name.indexOf(' ') + 1).replace(/^\+ /, '')),
+);
+
+/** Instructions per request in one fresh server process, or why it could not be counted. */
+async function countOnce(variant: Variant, dir: string): Promise<number | string> {
+  const out = join(dir, `${variant.server}-${process.hrtime.bigint()}`);
+  const child = spawn(
+    'valgrind',
+    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--import', 'tsx', join(here, 'servers', `${variant.server}.ts`)],
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...variant.env }, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  try {
+    const ready = await readyMessage(child, 600_000);
+    if (typeof ready === 'string') return ready;
+    const pid = String(child.pid);
+    await load(ready, 2 * requests);
+    control('-i', 'on', pid);
+    const r = await load(ready, requests);
+    control('-i', 'off', pid);
+    control('-d', pid);
+    const bad = r.non2xx + r.errors + r.timeouts;
+    if (bad > 0) return `${bad} of ${requests} requests failed`;
+    return totalOf(dir, out) / requests;
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+function load(ready: Ready, amount: number): ReturnType<typeof autocannon> {
+  return autocannon({ url: `http://127.0.0.1:${ready.port}/`, amount, headers: { authorization: ready.authorization }, ...LOAD });
+}
+
+function control(...args: string[]): void {
+  const r = spawnSync('callgrind_control', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout}`);
+}
+
+/** The `totals:` line of the dump callgrind_control -d wrote (`<out>.1`, beside the file it opened at start). */
+function totalOf(dir: string, out: string): number {
+  const base = out.slice(dir.length + 1);
+  const dumps = readdirSync(dir).filter((f) => f.startsWith(`${base}.`));
+  const text = dumps.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const totals = /^totals:\s+(\d+)/m.exec(text)?.[1];
+  if (totals === undefined) throw new Error(`no totals in callgrind's dump ${out}`);
+  return Number(totals);
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const k = (n: number): string => `${(n / 1000).toFixed(1)}k`;
+
+async function main(): Promise<void> {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.log('valgrind is not installed here: no instruction counts.');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'grantkit-instructions-'));
+  const counts = new Map<string, number[]>(chosen.map((v) => [v.name, []]));
+  const failures = new Map<string, string>();
+  try {
+    for (let p = 0; p < processes; p++) {
+      // Alternating order, as in the throughput rounds.
+      const order = p % 2 === 0 ? chosen : [...chosen].reverse();
+      for (const v of order) {
+        if (failures.has(v.name)) continue;
+        const n = await countOnce(v, dir);
+        if (typeof n === 'string') failures.set(v.name, n);
+        else counts.get(v.name)!.push(n);
+        console.log(`  ${v.name}: ${typeof n === 'string' ? n : `${k(n)} instructions/request`}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rows = [
+    '| variant | instructions/request (median) | processes | added to bare | added to the reference check |',
+    '|---|---:|---|---:|---:|',
+  ];
+  const medianOf = (name: string): number | undefined => {
+    const xs = counts.get(name);
+    return xs && xs.length > 0 ? median(xs) : undefined;
+  };
+  for (const v of chosen) {
+    const m = medianOf(v.name);
+    if (m === undefined) {
+      rows.push(`| ${v.name} | ${failures.get(v.name) ?? 'not counted'} | | | |`);
+      continue;
+    }
+    const bare = medianOf(`${v.framework} bare`);
+    const ref = medianOf(`${v.framework} + reference check (30 lines)`);
+    const diff = (base: number | undefined): string => (base === undefined || v.name === `${v.framework} bare` ? '–' : `${m - base >= 0 ? '+' : ''}${k(m - base)}`);
+    rows.push(`| ${v.name} | ${k(m)} | ${counts.get(v.name)!.map(k).join(' / ')} | ${diff(bare)} | ${v.name.includes('reference') ? '–' : diff(ref)} |`);
+  }
+  console.log(
+    `\nUser-space instructions per request (callgrind), ${requests} requests per process after ${2 * requests} of warm-up, ` +
+      `autocannon -c ${LOAD.connections} -p ${LOAD.pipelining}, NODE_ENV=production, ${process.version}:\n\n${rows.join('\n')}\n`,
+  );
+}
+
+await main();
