@@ -8,14 +8,15 @@
  *
  * Each variant's server runs under callgrind with counting off; autocannon (in this process, not
  * counted) warms it up, counting is switched on for a fixed number of requests, then off, and the
- * count is read from callgrind's dump. The median of several processes per variant, in
- * alternating order. About a minute per process: valgrind runs the server some 50 times slower.
+ * count is read from callgrind's dump, with V8's compiler counted apart (see COMPILER). The median
+ * of several processes per variant, in alternating order. About a minute per process: valgrind
+ * runs the server some 50 times slower.
  *
  *   options: --processes=N (default 3)  --requests=N (default 4000)  --only=name,name
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,7 @@ const chosen = VARIANTS.filter((v) =>
 );
 
 /** Instructions per request in one fresh server process, or why it could not be counted. */
-async function countOnce(variant: Variant, dir: string): Promise<number | string> {
+async function countOnce(variant: Variant, dir: string): Promise<Count | string> {
   const out = join(dir, `${variant.server}-${process.hrtime.bigint()}`);
   const child = spawn(
     'valgrind',
@@ -57,7 +58,7 @@ async function countOnce(variant: Variant, dir: string): Promise<number | string
     control('-d', pid);
     const bad = r.non2xx + r.errors + r.timeouts;
     if (bad > 0) return `${bad} of ${requests} requests failed`;
-    return totalOf(dir, out) / requests;
+    return countOf(dir, out, requests);
   } finally {
     child.kill('SIGKILL');
   }
@@ -72,14 +73,39 @@ function control(...args: string[]): void {
   if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout}`);
 }
 
-/** The `totals:` line of the dump callgrind_control -d wrote (`<out>.1`, beside the file it opened at start). */
-function totalOf(dir: string, out: string): number {
+/**
+ * V8's compilers and parser: they keep compiling for many thousands of requests after start
+ * (about a third of all instructions in a 4,000-request window after 8,000 of warm-up, seen on a
+ * Koa server), by amounts that differ from process to process. They are start-up cost, not
+ * per-request cost, so they are counted apart.
+ */
+const COMPILER =
+  /v8::internal::(compiler|maglev|baseline|interpreter|wasm)::|v8::internal::(Zone|Parser|PreParser|Scanner|AstValueFactory|DeclarationScope|Scope::|OptimizingCompileDispatcher|Compiler::|ParseInfo|UnoptimizedCompil|Ast|BytecodeArray|SourcePosition|Assembler|MacroAssembler|RelocInfo|TurboAssembler|Deoptimizer)|SourcePositionWrapper/;
+
+interface Count {
+  /** Everything but the compiler, per request. */
+  readonly work: number;
+  /** V8's compiler and parser, per request. */
+  readonly compiler: number;
+}
+
+/** Self cost per function of the dump callgrind_control -d wrote (`<out>.1`), split by COMPILER. */
+function countOf(dir: string, out: string, requests: number): Count {
   const base = out.slice(dir.length + 1);
-  const dumps = readdirSync(dir).filter((f) => f.startsWith(`${base}.`));
-  const text = dumps.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
-  const totals = /^totals:\s+(\d+)/m.exec(text)?.[1];
-  if (totals === undefined) throw new Error(`no totals in callgrind's dump ${out}`);
-  return Number(totals);
+  const dump = readdirSync(dir).find((f) => f.startsWith(`${base}.`) && statSync(join(dir, f)).size > 0);
+  if (dump === undefined) throw new Error(`callgrind wrote no dump beside ${out}`);
+  const annotated = spawnSync('callgrind_annotate', ['--threshold=100', join(dir, dump)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  let work = 0;
+  let compiler = 0;
+  for (const line of annotated.stdout.split('\n')) {
+    const m = /^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/.exec(line);
+    if (!m || m[2]!.includes('PROGRAM TOTALS')) continue;
+    const n = Number(m[1]!.replaceAll(',', ''));
+    if (COMPILER.test(m[2]!)) compiler += n;
+    else work += n;
+  }
+  if (work === 0) throw new Error(`callgrind_annotate found no functions in ${dump}: ${annotated.stderr}`);
+  return { work: work / requests, compiler: compiler / requests };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -96,7 +122,7 @@ async function main(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'grantkit-instructions-'));
-  const counts = new Map<string, number[]>(chosen.map((v) => [v.name, []]));
+  const counts = new Map<string, Count[]>(chosen.map((v) => [v.name, []]));
   const failures = new Map<string, string>();
   try {
     for (let p = 0; p < processes; p++) {
@@ -104,37 +130,41 @@ async function main(): Promise<void> {
       const order = p % 2 === 0 ? chosen : [...chosen].reverse();
       for (const v of order) {
         if (failures.has(v.name)) continue;
-        const n = await countOnce(v, dir);
-        if (typeof n === 'string') failures.set(v.name, n);
-        else counts.get(v.name)!.push(n);
-        console.log(`  ${v.name}: ${typeof n === 'string' ? n : `${k(n)} instructions/request`}`);
+        const c = await countOnce(v, dir);
+        if (typeof c === 'string') failures.set(v.name, c);
+        else counts.get(v.name)!.push(c);
+        console.log(`  ${v.name}: ${typeof c === 'string' ? c : `${k(c.work)} instructions/request, and ${k(c.compiler)} in V8's compiler`}`);
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const rows = [
-    '| variant | instructions/request (median) | processes | added to bare | added to the reference check |',
-    '|---|---:|---|---:|---:|',
-  ];
-  const medianOf = (name: string): number | undefined => {
-    const xs = counts.get(name);
+  const medianOf = (name: string, part: keyof Count): number | undefined => {
+    const xs = counts.get(name)?.map((c) => c[part]);
     return xs && xs.length > 0 ? median(xs) : undefined;
   };
+  const rows = [
+    "| variant | instructions/request (median) | each process | added to bare | added to the reference check | V8's compiler, per request (median) |",
+    '|---|---:|---|---:|---:|---:|',
+  ];
   for (const v of chosen) {
-    const m = medianOf(v.name);
+    const m = medianOf(v.name, 'work');
     if (m === undefined) {
-      rows.push(`| ${v.name} | ${failures.get(v.name) ?? 'not counted'} | | | |`);
+      rows.push(`| ${v.name} | ${failures.get(v.name) ?? 'not counted'} | | | | |`);
       continue;
     }
-    const bare = medianOf(`${v.framework} bare`);
-    const ref = medianOf(`${v.framework} + reference check (30 lines)`);
-    const diff = (base: number | undefined): string => (base === undefined || v.name === `${v.framework} bare` ? '–' : `${m - base >= 0 ? '+' : ''}${k(m - base)}`);
-    rows.push(`| ${v.name} | ${k(m)} | ${counts.get(v.name)!.map(k).join(' / ')} | ${diff(bare)} | ${v.name.includes('reference') ? '–' : diff(ref)} |`);
+    const diff = (base: string): string => {
+      const b = v.name === base ? undefined : medianOf(base, 'work');
+      return b === undefined ? '–' : `${m >= b ? '+' : ''}${k(m - b)}`;
+    };
+    const each = counts.get(v.name)!.map((c) => k(c.work)).join(' / ');
+    const compiler = k(medianOf(v.name, 'compiler')!);
+    rows.push(`| ${v.name} | ${k(m)} | ${each} | ${diff(`${v.framework} bare`)} | ${diff(`${v.framework} + reference check (30 lines)`)} | ${compiler} |`);
   }
   console.log(
-    `\nUser-space instructions per request (callgrind), ${requests} requests per process after ${2 * requests} of warm-up, ` +
-      `autocannon -c ${LOAD.connections} -p ${LOAD.pipelining}, NODE_ENV=production, ${process.version}:\n\n${rows.join('\n')}\n`,
+    `\nUser-space instructions per request (callgrind), V8's compiler and parser apart, ${requests} requests per process ` +
+      `after ${2 * requests} of warm-up, autocannon -c ${LOAD.connections} -p ${LOAD.pipelining}, NODE_ENV=production, ` +
+      `${processes} fresh processes per variant in alternating order, ${process.version}:\n\n${rows.join('\n')}\n`,
   );
 }
 
