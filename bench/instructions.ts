@@ -9,10 +9,10 @@
  * Each variant's server runs under callgrind with counting off; autocannon (in this process, not
  * counted) warms it up, counting is switched on for a fixed number of requests, then off, and the
  * count is read from callgrind's dump, with V8's compiler counted apart (see COMPILER). The median
- * of several processes per variant, in alternating order. About a minute per process: valgrind
- * runs the server some 50 times slower.
+ * of several processes per variant, in alternating order. About half a minute per process here:
+ * valgrind runs the server some 50 times slower.
  *
- *   options: --processes=N (default 3)  --requests=N (default 4000)  --only=name,name
+ *   options: --processes=N (default 5)  --requests=N (default 4000)  --only=name,name
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const root = dirname(here);
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
-const processes = Math.max(1, Number(option('processes') ?? 3));
+const processes = Math.max(1, Number(option('processes') ?? 5));
 const requests = Math.max(500, Number(option('requests') ?? 4000));
 const only = option('only')?.split(',');
 /** The load shape of the throughput rounds; under valgrind a request may take seconds to come back. */
