@@ -18,6 +18,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.js';
 import { MESSAGE_PREFIX } from './protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,11 +80,6 @@ function timed(app: string, specifiers: readonly string[]): Timing {
   if (!Number.isFinite(wallMs) || !Number.isFinite(cpuMs)) throw new Error(`bench/import-probe.mjs printed no timing for ${specifiers.join(', ')}`);
   return { wallMs: wallMs!, cpuMs: cpuMs! };
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function measure(): ImportTimeSummary {
   const work = mkdtempSync(join(tmpdir(), 'grantkit-import-'));

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.js';
 import { MESSAGE_PREFIX } from './protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,12 +42,6 @@ function runCase<T>(args: readonly string[]): Promise<T> {
     });
     child.once('exit', (code) => (answer === undefined ? reject(new Error(`micro-case ${args.join(' ')} exited with ${code}`)) : resolve(answer)));
   });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');

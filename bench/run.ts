@@ -27,8 +27,9 @@ import { fileURLToPath } from 'node:url';
 import { ratioChart, type ChartBar } from './chart.js';
 import { IMPORT_BUDGET_MS, type ImportTimeSummary } from './import-time.js';
 import type { LoadResult, LoadSettings } from './load.js';
+import { median } from './median.js';
 import { MESSAGE_PREFIX, readyMessage, type CpuReply } from './protocol.js';
-import { VARIANTS, type Framework, type Variant } from './variants.js';
+import { bareName, grantkitName, referenceName, VARIANTS, type Framework, type Variant } from './variants.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -221,12 +222,6 @@ const order = (n: number, i: number): number[] => {
   return i % 2 === 0 ? forward : forward.reverse();
 };
 
-/** The median: one disturbed round (a neighbour's burst on a shared machine) cannot move it far. */
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
 
@@ -253,13 +248,13 @@ interface LatencyRow {
  * any layer holding the same tokens costs in latency) and grantkit on the memory store. The target
  * compares grantkit with bare.
  */
-const LATENCY_VARIANTS = (fw: Framework): readonly string[] => [`${fw} bare`, `${fw} + reference check (30 lines)`, `${fw} + grantkit (memory)`];
+const LATENCY_VARIANTS = (fw: Framework): readonly string[] => [bareName(fw), referenceName(fw), grantkitName(fw, 'memory')];
 
 async function latencyRounds(running: Running[], rows: readonly Row[]): Promise<LatencyRow[]> {
   const out: LatencyRow[] = [];
   for (const fw of ['express', 'koa'] as const) {
     const variants = LATENCY_VARIANTS(fw).flatMap((n) => running.filter((r) => r.variant.name === n));
-    const bare = rows.find((r) => r.variant.name === `${fw} bare`);
+    const bare = rows.find((r) => r.variant.name === bareName(fw));
     if (variants.length !== LATENCY_VARIANTS(fw).length || !bare) continue;
     const rate = Math.round(bare.rps / 2);
     const measured = new Map<string, { p99: number; cpuUsPerReq: number }[]>(variants.map((r) => [r.variant.name, []]));
@@ -407,10 +402,10 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
   };
   const out: Target[] = [];
   for (const fw of ['express', 'koa'] as const) {
-    const gk = `${fw} + grantkit (memory)`;
-    out.push(ratio(gk, `${fw} + reference check (30 lines)`, `${fw}: grantkit ≥ 0.97× the 30-line reference check`, { min: 0.97 }));
+    const gk = grantkitName(fw, 'memory');
+    out.push(ratio(gk, referenceName(fw), `${fw}: grantkit ≥ 0.97× the 30-line reference check`, { min: 0.97 }));
     for (const kind of ['sqlite', 'redis, cache', 'postgres, cache']) {
-      out.push(ratio(`${fw} + grantkit (${kind})`, `${fw} bare`, `${fw}: grantkit (${kind}) ≥ 0.90× bare, 0 non-2xx`, { min: 0.9 }));
+      out.push(ratio(grantkitName(fw, kind), bareName(fw), `${fw}: grantkit (${kind}) ≥ 0.90× bare, 0 non-2xx`, { min: 0.9 }));
     }
   }
   /**
@@ -419,9 +414,9 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
    * grantkit faster than the bare framework would meet it.
    */
   const competitor = (name: string, fw: Framework, text: string, max: number): Target => {
-    const t = ratio(name, `${fw} + grantkit (memory)`, text, { max });
+    const t = ratio(name, grantkitName(fw, 'memory'), text, { max });
     const c = find(name);
-    const bare = find(`${fw} bare`);
+    const bare = find(bareName(fw));
     if (typeof t.ok !== 'boolean' || !c || !bare) return t;
     const own = c.rps / bare.rps;
     return { ...t, measured: `${t.measured} (the competitor alone: ${own.toFixed(2)}× bare, so met only with grantkit at ≥ ${(own / max).toFixed(2)}× bare)` };
@@ -431,9 +426,9 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
     competitor('koa + koa-jwt HS256 + scope check', 'koa', 'koa-jwt HS256 ≤ 0.40× grantkit', 0.4),
   );
   for (const l of latency) {
-    const bare = medianP99(l, `${l.framework} bare`);
-    const gk = medianP99(l, `${l.framework} + grantkit (memory)`);
-    const reference = medianP99(l, `${l.framework} + reference check (30 lines)`);
+    const bare = medianP99(l, bareName(l.framework));
+    const gk = medianP99(l, grantkitName(l.framework, 'memory'));
+    const reference = medianP99(l, referenceName(l.framework));
     const text = `${l.framework}: p99 at ${fmt(l.rate)} req/s (half of bare) ≤ 1.1× bare's`;
     if (l.failed > 0) out.push({ text, ok: 'not valid', measured: `${l.failed} requests failed or went unanswered` });
     else {
@@ -483,7 +478,7 @@ function latencyTable(latency: readonly LatencyRow[]): string[] {
     '|---|---:|---|---:|---:|---:|---:|',
   ];
   for (const l of latency) {
-    const bare = medianP99(l, `${l.framework} bare`);
+    const bare = medianP99(l, bareName(l.framework));
     for (const [name, rounds] of l.rounds) {
       const p99 = medianP99(l, name);
       const cpu = median(rounds.map((q) => q.cpuUsPerReq));

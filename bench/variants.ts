@@ -16,18 +16,33 @@ export interface Variant {
   readonly quick?: boolean;
 }
 
-const store = (framework: Framework, kind: string, cache: boolean): Variant => ({
-  name: `${framework} + grantkit (${kind}${cache ? ', cache' : ''})`,
-  framework,
-  server: `${framework}-grantkit`,
-  env: { BENCH_STORE: kind, BENCH_CACHE: cache ? 'on' : 'off' },
-});
+/** A variant's name, for the names the targets and reports compare by. */
+export const bareName = (fw: Framework): string => `${fw} bare`;
+export const referenceName = (fw: Framework): string => `${fw} + reference check (30 lines)`;
+export const grantkitName = (fw: Framework, store: string): string => `${fw} + grantkit (${store})`;
+
+/** grantkit on each networked or embedded store, with and without the cache where it has one. */
+const stores = (framework: Framework): Variant[] =>
+  (
+    [
+      ['sqlite', false],
+      ['redis', false],
+      ['redis', true],
+      ['postgres', false],
+      ['postgres', true],
+    ] as const
+  ).map(([kind, cache]) => ({
+    name: grantkitName(framework, `${kind}${cache ? ', cache' : ''}`),
+    framework,
+    server: `${framework}-grantkit`,
+    env: { BENCH_STORE: kind, BENCH_CACHE: cache ? 'on' : 'off' },
+  }));
 
 export const VARIANTS: readonly Variant[] = [
-  { name: 'express bare', framework: 'express', server: 'express-bare', bare: true, quick: true },
+  { name: bareName('express'), framework: 'express', server: 'express-bare', bare: true, quick: true },
   { name: 'express + one no-op layer', framework: 'express', server: 'express-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
-  { name: 'express + reference check (30 lines)', framework: 'express', server: 'express-reference', quick: true },
-  { name: 'express + grantkit (memory)', framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
+  { name: referenceName('express'), framework: 'express', server: 'express-reference', quick: true },
+  { name: grantkitName('express', 'memory'), framework: 'express', server: 'express-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   {
     name: 'express + express-oauth2-jwt-bearer HS256',
     framework: 'express',
@@ -37,20 +52,12 @@ export const VARIANTS: readonly Variant[] = [
   },
   { name: 'express + express-oauth2-jwt-bearer RS256', framework: 'express', server: 'express-oauth2-jwt-bearer', env: { BENCH_ALG: 'RS256' } },
   { name: 'express + express-jwt HS256 + express-jwt-authz', framework: 'express', server: 'express-jwt' },
-  store('express', 'sqlite', false),
-  store('express', 'redis', false),
-  store('express', 'redis', true),
-  store('express', 'postgres', false),
-  store('express', 'postgres', true),
-  { name: 'koa bare', framework: 'koa', server: 'koa-bare', bare: true, quick: true },
+  ...stores('express'),
+  { name: bareName('koa'), framework: 'koa', server: 'koa-bare', bare: true, quick: true },
   { name: 'koa + one no-op layer', framework: 'koa', server: 'koa-bare', env: { BENCH_NOOP_LAYER: 'on' }, quick: true },
-  { name: 'koa + reference check (30 lines)', framework: 'koa', server: 'koa-reference', quick: true },
-  { name: 'koa + grantkit (memory)', framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
+  { name: referenceName('koa'), framework: 'koa', server: 'koa-reference', quick: true },
+  { name: grantkitName('koa', 'memory'), framework: 'koa', server: 'koa-grantkit', env: { BENCH_STORE: 'memory' }, quick: true },
   { name: 'koa + koa-jwt HS256 + scope check', framework: 'koa', server: 'koa-jwt' },
-  store('koa', 'sqlite', false),
-  store('koa', 'redis', false),
-  store('koa', 'redis', true),
-  store('koa', 'postgres', false),
-  store('koa', 'postgres', true),
+  ...stores('koa'),
 ];
 
