@@ -17,18 +17,35 @@ interface Locals {
   [GRANT]?: Grant | undefined;
 }
 
-const prepared = new WeakSet<object>();
+/** Each request prototype seen: whether its `grant` accessor is this module's (else the app's or another copy's). */
+const accessorIsOurs = new WeakMap<object, boolean>();
 
 export function setRequestGrant(req: Request, grant: Grant): void {
   const proto: unknown = Object.getPrototypeOf(req);
-  if (typeof proto === 'object' && proto !== null && !prepared.has(proto)) prepare(proto);
-  req.grant = grant;
+  if (typeof proto !== 'object' || proto === null) {
+    req.grant = grant;
+    return;
+  }
+  const ours = accessorIsOurs.get(proto);
+  if (ours === undefined) {
+    // The first request of this app: an own `grant` its middleware set before the accessor
+    // existed must be the one assigned, so this once through the property.
+    accessorIsOurs.set(proto, prepare(proto));
+    req.grant = grant;
+    return;
+  }
+  // Straight into res.locals when the accessor is ours: assigning `req.grant` would be one more
+  // property access on Express's `req`, each an inline-cache miss (see src/adapter.ts), to reach
+  // the same setter.
+  const locals = ours ? localsOf(req) : undefined;
+  if (locals !== undefined) locals[GRANT] = grant;
+  else req.grant = grant;
 }
 
-function prepare(proto: object): void {
-  prepared.add(proto);
+/** Defines the `grant` accessor on a request prototype, unless one is there; true when it is ours. */
+function prepare(proto: object): boolean {
   // An app (or another copy of this adapter) that already defined `grant` keeps its definition.
-  if (Object.getOwnPropertyDescriptor(proto, 'grant') !== undefined) return;
+  if (Object.getOwnPropertyDescriptor(proto, 'grant') !== undefined) return false;
   Object.defineProperty(proto, 'grant', {
     configurable: true,
     enumerable: false,
@@ -42,6 +59,7 @@ function prepare(proto: object): void {
       else Object.defineProperty(this, 'grant', { value: grant, writable: true, enumerable: true, configurable: true });
     },
   });
+  return true;
 }
 
 function localsOf(req: Request): Locals | undefined {

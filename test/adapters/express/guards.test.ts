@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import express from 'express';
 import request from 'supertest';
+import { grantkit } from '../../../adapters/express/index.js';
 import { hashSecret, newSecret } from '../../../src/index.js';
 import { CLIENT_ID, makeApp, makeKit, nativeToken } from '../../support/helpers.js';
 
@@ -107,6 +109,37 @@ describe('requireScopes / requireAllScopes on an Express app', () => {
     assert.deepEqual((await request(app).get('/open').set('authorization', 'Bearer nope')).body, { grant: null });
     assert.deepEqual((await request(app).get('/open')).body, { grant: null });
     assert.deepEqual((await request(app).get('/open').set('authorization', `Bearer ${token}`)).body, { grant: accountId });
+  });
+
+  it('sets req.grant on every request of an app, the first and those after it, and keeps an app-defined grant property', async () => {
+    const { kit } = makeKit();
+    const app = makeApp(kit);
+    const a = await nativeToken(app, { email: 'a@example.com' });
+    const b = await nativeToken(app, { email: 'b@example.com' });
+    for (const { token, accountId } of [a, b, a, b, a]) {
+      assert.equal((await request(app).get('/messages').set('authorization', `Bearer ${token}`)).body.grant, accountId);
+      assert.equal((await request(app).get('/open').set('authorization', `Bearer ${token}`)).body.grant, accountId);
+    }
+    // An app that defined `grant` on its request prototype itself keeps it: grantkit assigns through it.
+    const own = express();
+    const assigned: string[] = [];
+    Object.defineProperty(own.request, 'grant', {
+      configurable: true,
+      get(this: { mine?: unknown }) {
+        return this.mine;
+      },
+      set(this: { mine?: unknown }, grant: { id: string }) {
+        assigned.push(grant.id);
+        this.mine = grant;
+      },
+    });
+    own.get('/x', grantkit(kit).requireScopes('email.read_only'), (req, res) => {
+      res.json({ grant: req.grant?.id ?? null });
+    });
+    for (const { token, accountId } of [a, b, a]) {
+      assert.equal((await request(own).get('/x').set('authorization', `Bearer ${token}`)).body.grant, accountId);
+    }
+    assert.deepEqual(assigned, [a.accountId, b.accountId, a.accountId]);
   });
 
   it('uses the v3 envelope on /v3/ paths and refuses Basic there', async () => {
