@@ -12,7 +12,13 @@
  * of several processes per variant, in alternating order. About half a minute per process here:
  * valgrind runs the server some 50 times slower.
  *
- *   options: --processes=N (default 5)  --requests=N (default 4000)  --only=name,name
+ * With --cache, callgrind also simulates the caches, sized as this VM's core reports them (32 KiB
+ * L1, and its 512 KiB L2 as the "last level", since callgrind simulates two levels and an L2 miss
+ * is the first that stalls for long), and the misses per request are printed beside the count: two
+ * variants that run the same instructions at different speeds differ there, if anywhere in user
+ * space.
+ *
+ *   options: --processes=N (default 5)  --requests=N (default 4000)  --only=name,name  --cache
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +38,9 @@ const option = (name: string): string | undefined => argv.find((a) => a.startsWi
 const processes = Math.max(1, Number(option('processes') ?? 5));
 const requests = Math.max(1000, Number(option('requests') ?? 4000));
 const only = option('only')?.split(',');
+const cache = argv.includes('--cache');
+/** L1 as this VM's cores report it, and their L2 in callgrind's "last level" slot (see above). */
+const CACHE_SIM = ['--cache-sim=yes', '--I1=32768,8,64', '--D1=32768,8,64', '--LL=524288,8,64'];
 /**
  * 100 connections as in the throughput rounds, but one request at a time on each: with pipelining,
  * autocannon resolves once it has sent `amount` and stops counting the last connections × (depth −
@@ -50,7 +59,17 @@ async function countOnce(variant: Variant, dir: string): Promise<Count | string>
   const out = join(dir, `${variant.server}-${process.hrtime.bigint()}`);
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--import', 'tsx', join(here, 'servers', `${variant.server}.ts`)],
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--smc-check=all-non-file',
+      ...(cache ? CACHE_SIM : []),
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      join(here, 'servers', `${variant.server}.ts`),
+    ],
     { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...variant.env }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   try {
@@ -92,7 +111,14 @@ interface Count {
   readonly work: number;
   /** V8's compiler and parser, per request. */
   readonly compiler: number;
+  /** With --cache: L1 and L2 misses (instruction and data) per request, the compiler's left out. */
+  readonly l1?: number;
+  readonly l2?: number;
 }
+
+/** One column of callgrind_annotate's table: a count with its share, or "." for none. */
+const COLUMN = /[\d,]+ \(\s*[\d.]+%\)|\./g;
+const COLUMNS = /^\s*((?:(?:[\d,]+ \(\s*[\d.]+%\)|\.)\s+)+)(\S.*)$/;
 
 /** Self cost per function of the dump callgrind_control -d wrote (`<out>.1`), split by COMPILER. */
 function countOf(dir: string, out: string, requests: number): Count {
@@ -100,20 +126,34 @@ function countOf(dir: string, out: string, requests: number): Count {
   const dump = readdirSync(dir).find((f) => f.startsWith(`${base}.`) && statSync(join(dir, f)).size > 0);
   if (dump === undefined) throw new Error(`callgrind wrote no dump beside ${out}`);
   const annotated = spawnSync('callgrind_annotate', ['--threshold=100', join(dir, dump)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const lines = annotated.stdout.split('\n');
+  const events = (lines.find((l) => l.startsWith('Events shown:')) ?? 'Events shown: Ir').slice('Events shown:'.length).trim().split(/\s+/);
+  const sum = (names: readonly string[], columns: readonly number[]): number =>
+    names.reduce((total, name) => total + (columns[events.indexOf(name)] ?? 0), 0);
   let work = 0;
   let compiler = 0;
-  for (const line of annotated.stdout.split('\n')) {
-    const m = /^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/.exec(line);
+  let l1 = 0;
+  let l2 = 0;
+  for (const line of lines) {
+    const m = COLUMNS.exec(line);
     if (!m || m[2]!.includes('PROGRAM TOTALS')) continue;
-    const n = Number(m[1]!.replaceAll(',', ''));
-    if (COMPILER.test(m[2]!)) compiler += n;
-    else work += n;
+    const columns = m[1]!.match(COLUMN)!.map((c) => (c === '.' ? 0 : Number(c.slice(0, c.indexOf(' ')).replaceAll(',', ''))));
+    if (COMPILER.test(m[2]!)) {
+      compiler += columns[0]!;
+      continue;
+    }
+    work += columns[0]!;
+    l1 += sum(['I1mr', 'D1mr', 'D1mw'], columns);
+    l2 += sum(['ILmr', 'DLmr', 'DLmw'], columns);
   }
   if (work === 0) throw new Error(`callgrind_annotate found no functions in ${dump}: ${annotated.stderr}`);
-  return { work: work / requests, compiler: compiler / requests };
+  const per = (n: number): number => n / requests;
+  return { work: per(work), compiler: per(compiler), ...(events.includes('DLmr') ? { l1: per(l1), l2: per(l2) } : {}) };
 }
 
 const k = (n: number): string => `${(n / 1000).toFixed(1)}k`;
+const misses = (c: Count): string => (c.l1 === undefined ? '' : `, ${Math.round(c.l1)} L1 and ${Math.round(c.l2!)} L2 misses`);
+const describe = (c: Count): string => `${k(c.work)} instructions/request${misses(c)}, and ${k(c.compiler)} in V8's compiler`;
 
 async function main(): Promise<void> {
   if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -132,19 +172,20 @@ async function main(): Promise<void> {
         const c = await countOnce(v, dir);
         if (typeof c === 'string') failures.set(v.name, c);
         else counts.get(v.name)!.push(c);
-        console.log(`  ${v.name}: ${typeof c === 'string' ? c : `${k(c.work)} instructions/request, and ${k(c.compiler)} in V8's compiler`}`);
+        console.log(`  ${v.name}: ${typeof c === 'string' ? c : describe(c)}`);
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const medianOf = (name: string, part: keyof Count): number | undefined => {
-    const xs = counts.get(name)?.map((c) => c[part]);
+    const xs = counts.get(name)?.flatMap((c) => c[part] ?? []);
     return xs && xs.length > 0 ? median(xs) : undefined;
   };
+  const missColumns = cache ? ' L1 misses/request (median) | L2 misses/request (median) |' : '';
   const rows = [
-    "| variant | instructions/request (median) | each process | added to bare | added to the reference check | V8's compiler, per request (median) |",
-    '|---|---:|---|---:|---:|---:|',
+    `| variant | instructions/request (median) | each process | added to bare | added to the reference check | V8's compiler, per request (median) |${missColumns}`,
+    `|---|---:|---|---:|---:|---:|${cache ? '---:|---:|' : ''}`,
   ];
   for (const v of chosen) {
     const m = medianOf(v.name, 'work');
@@ -158,7 +199,8 @@ async function main(): Promise<void> {
     };
     const each = counts.get(v.name)!.map((c) => k(c.work)).join(' / ');
     const compiler = k(medianOf(v.name, 'compiler')!);
-    rows.push(`| ${v.name} | ${k(m)} | ${each} | ${diff(bareName(v.framework))} | ${diff(referenceName(v.framework))} | ${compiler} |`);
+    const missCells = cache ? ` ${Math.round(medianOf(v.name, 'l1') ?? NaN)} | ${Math.round(medianOf(v.name, 'l2') ?? NaN)} |` : '';
+    rows.push(`| ${v.name} | ${k(m)} | ${each} | ${diff(bareName(v.framework))} | ${diff(referenceName(v.framework))} | ${compiler} |${missCells}`);
   }
   console.log(
     `\nUser-space instructions per request (callgrind), V8's compiler and parser apart, ${requests} requests per process ` +
