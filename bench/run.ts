@@ -13,8 +13,10 @@
  *   npm run bench -- --micro      only the in-process figures (bench/micro.ts)
  *   npm run bench -- --import-time  only what importing the packed package costs (bench/import-time.ts)
  *   npm run bench -- --instructions  only instructions per request under callgrind (bench/instructions.ts)
- *   options: --rounds=N  --duration=S  --only=name,name  --cpu-prof (profiles land in bench/profiles)
+ *   options: --rounds=N  --duration=S  --cpu-prof (profiles land in bench/profiles)
+ *            --only=name,name (those variants only, by a part of their names; no in-process figures, no import time)
  *            --keep-servers (full run: one process per variant for all its rounds, not a fresh one per round)
+ *            --app-heap=MB (every server also holds MB megabytes of application data, as a real app does)
  *
  * It is a measurement, not a test: it always exits 0, and says which targets were met or missed.
  */
@@ -65,6 +67,8 @@ const only = option('only')?.split(',');
  * independent samples; with a process per round, each round draws its mode anew.
  */
 const fresh = !quick && !flag('keep-servers');
+/** Megabytes of application data every server holds (servers/common.ts), 0 by default. */
+const appHeapMb = Math.max(0, Number(option('app-heap') ?? 0));
 
 // ---------------------------------------------------------------- processes
 
@@ -100,7 +104,7 @@ function startServer(variant: Variant): Promise<Running | string> {
   const [cmd, args] = pinned(0, nodeArgs);
   const child = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', ...variant.env },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_APP_HEAP_MB: String(appHeapMb), ...variant.env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return readyMessage(child, 120_000).then((m) =>
@@ -578,7 +582,8 @@ function environment(versions: Record<string, string>): string[] {
       .join(', ')}`,
     `method: server pinned to core 0, autocannon -c 100 -p 10 pinned to core 1${hasTaskset ? '' : ' (taskset missing: not pinned)'}, ` +
       `NODE_ENV=production, ${warmup} s warm-up, ${rounds} rounds of ${duration} s in alternating order, ` +
-      `every request with a valid token, route {hello:'world'}`,
+      `every request with a valid token, route {hello:'world'}` +
+      (appHeapMb > 0 ? `, every server holding ${appHeapMb} MB of application data` : ''),
   ];
 }
 
@@ -599,7 +604,7 @@ async function main(): Promise<void> {
     return;
   }
   const { rows, latency, skipped, versions } = await httpRounds();
-  const micro = quick ? undefined : await runMicro();
+  const micro = quick || only ? undefined : await runMicro();
   const imports = quick || only ? undefined : await runImportTime();
   const env = environment(versions);
   const date = new Date().toISOString().slice(0, 10);

@@ -22,6 +22,22 @@ export function versionOf(pkg: string): string {
 }
 
 /**
+ * The application's own data, when BENCH_APP_HEAP_MB asks for it (`npm run bench -- --app-heap=MB`):
+ * that many megabytes of small records (a string, a number, an array) kept alive for the server's
+ * life. A 30-line check in a process that holds little else has a heap of about 10 MB, a real app
+ * has tens or hundreds, and how often V8 collects, and how many fresh pages it touches while doing
+ * so, depend on that size: grantkit's kit (zod, its tables, the grants) adds about 10 MB, and the
+ * reference check given 10 MB of plain records instead took as many page faults per request as
+ * grantkit. With the same app heap under every variant, the ratios show what a real app pays.
+ */
+const appHeap: unknown[] = [];
+function holdAppHeap(): void {
+  const megabytes = Number(process.env['BENCH_APP_HEAP_MB'] ?? 0);
+  // About 170 bytes of heap per record (measured): its object, its string and its one-element array.
+  for (let i = 0; i < (megabytes * 1e6) / 170; i++) appHeap.push({ id: `record-${i}`, n: i, tags: [i & 7] });
+}
+
+/**
  * Listens on an ephemeral loopback port, then tells the parent where and with which token.
  * It also answers the parent's CPU-time questions over IPC: CPU µs per request is steadier than
  * req/s on a machine other people use at the same time.
@@ -33,6 +49,7 @@ export function announce(
   note?: string,
   onClose?: () => Promise<void>,
 ): void {
+  holdAppHeap();
   // Keep-alive far beyond a round: autocannon keeps its 100 sockets for the whole round.
   server.keepAliveTimeout = 120_000;
   server.listen(0, '127.0.0.1', () => {
