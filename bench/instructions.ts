@@ -19,6 +19,7 @@
  * space.
  *
  *   options: --processes=N (default 5)  --requests=N (default 4000)  --only=name,name  --cache
+ *            --app-heap=MB (every server also holds that much application data, as in run.ts)
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
@@ -39,6 +40,7 @@ const processes = Math.max(1, Number(option('processes') ?? 5));
 const requests = Math.max(1000, Number(option('requests') ?? 4000));
 const only = option('only')?.split(',');
 const cache = argv.includes('--cache');
+const appHeapMb = Math.max(0, Number(option('app-heap') ?? 0));
 /** L1 as this VM's cores report it, and their L2 in callgrind's "last level" slot (see above). */
 const CACHE_SIM = ['--cache-sim=yes', '--I1=32768,8,64', '--D1=32768,8,64', '--LL=524288,8,64'];
 /**
@@ -70,7 +72,7 @@ async function countOnce(variant: Variant, dir: string): Promise<Count | string>
       'tsx',
       join(here, 'servers', `${variant.server}.ts`),
     ],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...variant.env }, stdio: ['ignore', 'pipe', 'ignore'] },
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production', BENCH_APP_HEAP_MB: String(appHeapMb), ...variant.env }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   try {
     const ready = await readyMessage(child, 600_000);
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
   console.log(
     `\nUser-space instructions per request (callgrind), V8's compiler and parser apart, ${requests} requests per process ` +
       `after ${2 * requests} of warm-up, autocannon -c ${LOAD.connections} -p ${LOAD.pipelining}, NODE_ENV=production, ` +
-      `${processes} fresh processes per variant in alternating order, ${process.version}:\n\n${rows.join('\n')}\n`,
+      `${processes} fresh processes per variant in alternating order${appHeapMb > 0 ? `, every server holding ${appHeapMb} MB of application data` : ''}, ${process.version}:\n\n${rows.join('\n')}\n`,
   );
 }
 
