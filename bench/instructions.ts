@@ -118,9 +118,12 @@ interface Count {
   readonly l2?: number;
 }
 
-/** One column of callgrind_annotate's table: a count with its share, or "." for none. */
-const COLUMN = /[\d,]+ \(\s*[\d.]+%\)|\./g;
-const COLUMNS = /^\s*((?:(?:[\d,]+ \(\s*[\d.]+%\)|\.)\s+)+)(\S.*)$/;
+/**
+ * One column of callgrind_annotate's table: a count with its share, "." for none, or a bare "0"
+ * (with several events, a column with no count of that event prints so).
+ */
+const COLUMN = /[\d,]+ \(\s*[\d.]+%\)|\.|\b0\b/g;
+const COLUMNS = /^\s*((?:(?:[\d,]+ \(\s*[\d.]+%\)|\.|0)\s+)+)(\S.*)$/;
 
 /** Self cost per function of the dump callgrind_control -d wrote (`<out>.1`), split by COMPILER. */
 function countOf(dir: string, out: string, requests: number): Count {
@@ -139,7 +142,7 @@ function countOf(dir: string, out: string, requests: number): Count {
   for (const line of lines) {
     const m = COLUMNS.exec(line);
     if (!m || m[2]!.includes('PROGRAM TOTALS')) continue;
-    const columns = m[1]!.match(COLUMN)!.map((c) => (c === '.' ? 0 : Number(c.slice(0, c.indexOf(' ')).replaceAll(',', ''))));
+    const columns = m[1]!.match(COLUMN)!.map((c) => (c === '.' || c === '0' ? 0 : Number(c.slice(0, c.indexOf(' ')).replaceAll(',', ''))));
     if (COMPILER.test(m[2]!)) {
       compiler += columns[0]!;
       continue;
