@@ -27,13 +27,14 @@ export function versionOf(pkg: string): string {
  * life. A 30-line check in a process that holds little else has a heap of about 10 MB, a real app
  * has tens or hundreds, and how often V8 collects, and how many fresh pages it touches while doing
  * so, depend on that size: grantkit's kit (zod, its tables, the grants) adds about 10 MB, and the
- * reference check given 10 MB of plain records instead took as many page faults per request as
+ * reference check given about 14 MB of plain records took as many page faults per request as
  * grantkit. With the same app heap under every variant, the ratios show what a real app pays.
  */
 const appHeap: unknown[] = [];
 function holdAppHeap(): void {
   const megabytes = Number(process.env['BENCH_APP_HEAP_MB'] ?? 0);
-  // About 170 bytes of heap per record (measured): its object, its string and its one-element array.
+  // 146 to 167 bytes of heap per record in a bench server (at 10 and at 100 MB; the array that holds
+  // them grows by doubling): its object, its string and its one-element array. 170 errs low.
   for (let i = 0; i < (megabytes * 1e6) / 170; i++) appHeap.push({ id: `record-${i}`, n: i, tags: [i & 7] });
 }
 
