@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   for (const v of chosen) {
     const m = medianOf(v.name, 'work');
     if (m === undefined) {
-      rows.push(`| ${v.name} | ${failures.get(v.name) ?? 'not counted'} | | | | |`);
+      rows.push(`| ${v.name} | ${failures.get(v.name) ?? 'not counted'} | | | | |${cache ? ' | |' : ''}`);
       continue;
     }
     const diff = (base: string): string => {
