@@ -27,7 +27,13 @@ const APPS = [
 ] as const;
 /** The TypeScript set-ups, each a tsconfig.NAME.json in fixtures/typescript. */
 const TYPESCRIPT_SETUPS = ['node16', 'nodenext', 'bundler'] as const;
-const FIXTURE_NAMES = [...APPS.map((a) => a.fixture), 'typescript'];
+/**
+ * Flags a fixture's install adds: sqlite-unbuilt has better-sqlite3 without its install script, as
+ * a package manager that skips unapproved scripts leaves it (an npm that still runs them would
+ * build it otherwise).
+ */
+const INSTALL_FLAGS: Readonly<Record<string, readonly string[]>> = { 'sqlite-unbuilt': ['--ignore-scripts'] };
+const FIXTURE_NAMES = [...APPS.map((a) => a.fixture), 'typescript', ...Object.keys(INSTALL_FLAGS)];
 
 const manifest: { engines: { node: string }; exports: Record<string, string | { default?: string }> } = JSON.parse(
   await readFile(join(ROOT, 'package.json'), 'utf8'),
@@ -88,7 +94,7 @@ async function installFixture(work: string, name: string, tarball: string): Prom
   const dir = join(work, name);
   await cp(join(FIXTURES, name), dir, { recursive: true });
   if (APPS.some((a) => a.fixture === name)) await cp(join(FIXTURES, 'sign-in.mjs'), join(dir, 'sign-in.mjs'));
-  const ran = await mustRun('npm', [...NPM_INSTALL, tarball], { cwd: dir });
+  const ran = await mustRun('npm', [...NPM_INSTALL, ...(INSTALL_FLAGS[name] ?? []), tarball], { cwd: dir });
   return { dir, ms: ran.ms };
 }
 
@@ -197,6 +203,25 @@ describe('the packed package, installed and used as a user would', { skip: !proc
         });
       }
     }
+  });
+
+  it('says what to run when better-sqlite3 was installed without its native module, and that works', async (t) => {
+    const { dir } = await installs.get('sqlite-unbuilt')!;
+    const open = async (): Promise<string> => {
+      const ran = await run(process.execPath, ['app.mjs'], { cwd: dir, timeoutMs: 60_000 });
+      assert.equal(ran.code, 0, `exit ${ran.code}\n--- stdout\n${ran.stdout}--- stderr\n${ran.stderr}`);
+      return ran.stdout.trim();
+    };
+    assert.equal(
+      await open(),
+      "SqliteStore: better-sqlite3's native module is missing: its install script did not run. " +
+        'Approve the script and rebuild: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 (with pnpm: pnpm approve-builds).',
+    );
+    // The advice, as given (the rebuild compiles SQLite when no prebuilt module can be fetched: about a minute).
+    await mustRun('npm', ['install-scripts', 'approve', 'better-sqlite3'], { cwd: dir });
+    const rebuilt = await mustRun('npm', ['rebuild', 'better-sqlite3'], { cwd: dir, timeoutMs: 600_000 });
+    t.diagnostic(`npm rebuild better-sqlite3: ${seconds(rebuilt.ms)}`);
+    assert.equal(await open(), 'opened');
   });
 
   // With this repository's TypeScript, and skipLibCheck off, so grantkit's declarations are checked too.

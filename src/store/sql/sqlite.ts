@@ -123,8 +123,29 @@ function openDatabase(options: SqliteStoreOptions): { db: Database; owned: boole
     if (!isBetterSqlite3(options.database)) throw new TypeError('SqliteStore: database must be a better-sqlite3 Database');
     return { db: options.database, owned: false };
   }
-  const db = new BetterSqlite3(options.filename);
+  const db = openFile(options.filename);
   // WAL lets readers run while one process writes; an in-memory database cannot use it.
   if (options.filename !== ':memory:' && options.filename !== '') db.pragma('journal_mode = WAL');
   return { db, owned: true };
+}
+
+/**
+ * better-sqlite3 loads its native module on the first open, and only finds it if its install
+ * script built or fetched it. A package manager that skips unapproved install scripts leaves it
+ * out, and the loader's own error is a list of paths it tried; this one says what to run.
+ */
+function openFile(filename: string): Database {
+  try {
+    return new BetterSqlite3(filename);
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('Could not locate the bindings file')) {
+      throw new Error(
+        "SqliteStore: better-sqlite3's native module is missing: its install script did not run. " +
+          'Approve the script and rebuild: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 ' +
+          '(with pnpm: pnpm approve-builds).',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
