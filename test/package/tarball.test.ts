@@ -215,7 +215,8 @@ describe('the packed package, installed and used as a user would', { skip: !proc
     assert.equal(
       await open(),
       "SqliteStore: better-sqlite3's native module is missing: its install script did not run. " +
-        'Approve the script and rebuild: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 (with pnpm: pnpm approve-builds).',
+        'Allow the script, then rebuild: npm install-scripts approve better-sqlite3 (where npm has that command), ' +
+        'then npm rebuild better-sqlite3; with pnpm, pnpm approve-builds.',
     );
     // The advice, as given (the rebuild compiles SQLite when no prebuilt module can be fetched: about a minute).
     await mustRun('npm', ['install-scripts', 'approve', 'better-sqlite3'], { cwd: dir });

@@ -141,8 +141,8 @@ function openFile(filename: string): Database {
     if (error instanceof Error && error.message.includes('Could not locate the bindings file')) {
       throw new Error(
         "SqliteStore: better-sqlite3's native module is missing: its install script did not run. " +
-          'Approve the script and rebuild: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 ' +
-          '(with pnpm: pnpm approve-builds).',
+          'Allow the script, then rebuild: npm install-scripts approve better-sqlite3 (where npm has that command), ' +
+          'then npm rebuild better-sqlite3; with pnpm, pnpm approve-builds.',
         { cause: error },
       );
     }
