@@ -20,14 +20,20 @@ export type ServerMessage =
     }
   | { readonly kind: 'skip'; readonly reason: string };
 
-/** IPC request from the parent: the child answers with its process.cpuUsage(). */
-export interface CpuRequest {
-  readonly kind: 'cpu';
-}
+/**
+ * IPC requests from the parent: `cpu` is answered with the child's process.cpuUsage(), `heap` with
+ * the bytes its heap holds after a full collection (servers run with --expose-gc for it).
+ */
+export type ServerRequest = { readonly kind: 'cpu' } | { readonly kind: 'heap' };
 export interface CpuReply {
   readonly kind: 'cpu';
   readonly user: number;
   readonly system: number;
+}
+export interface HeapReply {
+  readonly kind: 'heap';
+  /** NaN when the server was started without --expose-gc. */
+  readonly usedBytes: number;
 }
 
 export function send(message: ServerMessage): void {

@@ -30,7 +30,7 @@ import { ratioChart, type ChartBar } from './chart.js';
 import { IMPORT_BUDGET_MS, type ImportTimeSummary } from './import-time.js';
 import type { LoadResult, LoadSettings } from './load.js';
 import { median } from './median.js';
-import { MESSAGE_PREFIX, readyMessage, type CpuReply } from './protocol.js';
+import { MESSAGE_PREFIX, readyMessage, type CpuReply, type HeapReply, type ServerRequest } from './protocol.js';
 import { bareName, grantkitName, referenceName, VARIANTS, type Framework, type Variant } from './variants.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,7 +92,9 @@ interface Running {
 
 /** Starts a server variant and waits for its ready (or skip) line. */
 function startServer(variant: Variant): Promise<Running | string> {
-  const nodeArgs = ['--import', 'tsx'];
+  // --expose-gc only lets the server answer what its heap holds (a full collection on request);
+  // V8 collects as it would without it.
+  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
   if (cpuProf) {
     mkdirSync(profileDir, { recursive: true });
     const slug = variant.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
@@ -128,17 +130,27 @@ function stopServer(r: Running): Promise<void> {
   });
 }
 
-function serverCpu(r: Running): Promise<number> {
+/** Asks a server over IPC; its first reply of the same kind. */
+function ask<R extends CpuReply | HeapReply>(r: Running, request: ServerRequest & { kind: R['kind'] }): Promise<R> {
   return new Promise((resolve) => {
-    const onMessage = (m: CpuReply): void => {
-      if (m.kind !== 'cpu') return;
+    const onMessage = (m: CpuReply | HeapReply): void => {
+      if (m.kind !== request.kind) return;
       r.child.off('message', onMessage);
-      resolve(m.user + m.system);
+      resolve(m as R);
     };
     r.child.on('message', onMessage);
-    r.child.send({ kind: 'cpu' });
+    r.child.send(request);
   });
 }
+
+/** The server's CPU time so far, µs. */
+const serverCpu = async (r: Running): Promise<number> => {
+  const m = await ask<CpuReply>(r, { kind: 'cpu' });
+  return m.user + m.system;
+};
+
+/** What the server's heap holds after a full collection, MB. */
+const serverHeapMb = async (r: Running): Promise<number> => (await ask<HeapReply>(r, { kind: 'heap' })).usedBytes / 1e6;
 
 function runLoad(settings: LoadSettings): Promise<LoadResult> {
   const [cmd, args] = pinned(1, ['--import', 'tsx', join(here, 'load.ts'), JSON.stringify(settings)]);
@@ -238,11 +250,18 @@ interface Row {
 }
 
 /** p99 at a fixed request rate (half of bare's throughput): how long a request waits when the server is not saturated. */
+interface LatencyRound {
+  readonly p99: number;
+  readonly cpuUsPerReq: number;
+  /** What the server's heap held after the round, after a full collection, MB. */
+  readonly heapMb: number;
+}
+
 interface LatencyRow {
   readonly framework: Framework;
   readonly rate: number;
-  /** variant name → each round's p99 (ms) and server CPU per request (µs), in LATENCY_VARIANTS order. */
-  readonly rounds: ReadonlyMap<string, readonly { readonly p99: number; readonly cpuUsPerReq: number }[]>;
+  /** variant name → each round's figures, in LATENCY_VARIANTS order, then the heap-matched reference check. */
+  readonly rounds: ReadonlyMap<string, readonly LatencyRound[]>;
   /** Answers that were not 2xx, errors and requests never answered, over all rounds: any voids the comparison. */
   readonly failed: number;
 }
@@ -250,9 +269,38 @@ interface LatencyRow {
 /**
  * The variants whose latency is measured at a fixed rate: bare, the 30-line reference check (what
  * any layer holding the same tokens costs in latency) and grantkit on the memory store. The target
- * compares grantkit with bare.
+ * compares grantkit with bare. A fourth is derived from them: the reference check holding as much
+ * more heap as grantkit's server holds more than its own (heapMatched).
  */
 const LATENCY_VARIANTS = (fw: Framework): readonly string[] => [bareName(fw), referenceName(fw), grantkitName(fw, 'memory')];
+const heapMatchedName = (fw: Framework): string => `${referenceName(fw)}, holding grantkit's heap`;
+
+/**
+ * The reference check, given application data (servers/common.ts) for the megabytes grantkit's
+ * server holds beyond the reference's, each measured after a full collection. At a fixed rate a
+ * server's pauses grow with its heap: on a 2-core VM a scavenge of the same survivors
+ * took 4.3 ms in the reference's server and 5.7 ms in grantkit's, and 5.7 ms in the reference's
+ * given 10 MB of records. Beside grantkit, this variant tells the p99 its larger heap costs from
+ * what its request path costs.
+ */
+async function heapMatched(reference: Running, grantkit: Running): Promise<Started> {
+  const own = await serverHeapMb(reference);
+  const wanted = Math.max(0, (await serverHeapMb(grantkit)) - own);
+  const holding = (extraMb: number): Variant => ({
+    ...reference.variant,
+    name: heapMatchedName(reference.variant.framework),
+    env: { ...reference.variant.env, BENCH_APP_HEAP_MB: String(appHeapMb + extraMb) },
+  });
+  const first = await startChecked(holding(wanted));
+  if (!('variant' in first)) return first;
+  // The records' size per megabyte asked varies with how many there are (the array that holds
+  // them grows by doubling), so the first start is measured and, when it is off by more than
+  // 5%, started again with the amount scaled to what was wanted.
+  const got = (await serverHeapMb(first)) - own;
+  if (got <= 0 || Math.abs(got - wanted) <= 0.05 * wanted) return first;
+  await stopServer(first);
+  return startChecked(holding((wanted * wanted) / got));
+}
 
 async function latencyRounds(running: Running[], rows: readonly Row[]): Promise<LatencyRow[]> {
   const out: LatencyRow[] = [];
@@ -261,38 +309,55 @@ async function latencyRounds(running: Running[], rows: readonly Row[]): Promise<
     const bare = rows.find((r) => r.variant.name === bareName(fw));
     if (variants.length !== LATENCY_VARIANTS(fw).length || !bare) continue;
     const rate = Math.round(bare.rps / 2);
-    const measured = new Map<string, { p99: number; cpuUsPerReq: number }[]>(variants.map((r) => [r.variant.name, []]));
-    let failed = 0;
-    // A warm-up at the rate first: a server fresh from the saturating rounds is still collecting
-    // what they left behind, and its first seconds at a fixed rate measure that, not the rate.
-    // With `fresh`, every latency round has a new process, warmed up at the rate by restart().
-    if (!fresh) {
-      for (const r of variants) {
-        console.log(`  warm-up latency ${r.variant.name} at ${fmt(rate)} req/s (${latencyWarmup} s)`);
-        await runLoad(settingsFor(r, latencyWarmup, rate));
-      }
+    const matched = await heapMatched(variants[1]!, variants[2]!);
+    if ('variant' in matched) variants.push(matched);
+    else console.log(`  ${heapMatchedName(fw)} did not start: ${'skipped' in matched ? matched.skipped : matched.failed}`);
+    try {
+      out.push(await latencyOf(fw, rate, variants, running));
+    } finally {
+      // The heap-matched server is this phase's own; the others are stopped with the run.
+      if ('variant' in matched) await stopServer(variants[LATENCY_VARIANTS(fw).length] ?? matched);
     }
-    for (let i = 0; i < rounds; i++) {
-      for (const k of order(variants.length, i)) {
-        if (fresh) {
-          const next = await restart(variants[k]!, rate);
-          // Replaced in `running` too, so that the server stopped at the end is the live one.
-          running[running.indexOf(variants[k]!)] = next;
-          variants[k] = next;
-        }
-        const r = variants[k]!;
-        const { load: l, cpuUsPerReq } = await measure(r, duration, rate);
-        measured.get(r.variant.name)!.push({ p99: l.p99, cpuUsPerReq });
-        failed += l.non2xx + l.errors + l.timeouts;
-        console.log(
-          `  latency ${i + 1}/${rounds} ${r.variant.name.padEnd(50)} at ${fmt(rate)} req/s: p99 ${fmt(l.p99, 1)} ms, mean ${l.latencyMean.toFixed(2)} ms, server CPU ${fmt(cpuUsPerReq, 1)} µs/req` +
-            (l.non2xx + l.errors + l.timeouts > 0 ? `, ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} unanswered` : ''),
-        );
-      }
-    }
-    out.push({ framework: fw, rate, rounds: measured, failed });
   }
   return out;
+}
+
+/**
+ * The latency rounds of one framework's variants. With `fresh`, each round's server is replaced in
+ * `variants`, and in `running` where it is there, so that the servers stopped at the end are the live ones.
+ */
+async function latencyOf(fw: Framework, rate: number, variants: Running[], running: Running[]): Promise<LatencyRow> {
+  const measured = new Map<string, LatencyRound[]>(variants.map((r) => [r.variant.name, []]));
+  let failed = 0;
+  // A warm-up at the rate first: a server fresh from the saturating rounds is still collecting
+  // what they left behind, and its first seconds at a fixed rate measure that, not the rate.
+  // With `fresh`, every latency round has a new process, warmed up at the rate by restart().
+  if (!fresh) {
+    for (const r of variants) {
+      console.log(`  warm-up latency ${r.variant.name} at ${fmt(rate)} req/s (${latencyWarmup} s)`);
+      await runLoad(settingsFor(r, latencyWarmup, rate));
+    }
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (const k of order(variants.length, i)) {
+      if (fresh) {
+        const next = await restart(variants[k]!, rate);
+        const at = running.indexOf(variants[k]!);
+        if (at >= 0) running[at] = next;
+        variants[k] = next;
+      }
+      const r = variants[k]!;
+      const { load: l, cpuUsPerReq } = await measure(r, duration, rate);
+      const heapMb = await serverHeapMb(r);
+      measured.get(r.variant.name)!.push({ p99: l.p99, cpuUsPerReq, heapMb });
+      failed += l.non2xx + l.errors + l.timeouts;
+      console.log(
+        `  latency ${i + 1}/${rounds} ${r.variant.name.padEnd(50)} at ${fmt(rate)} req/s: p99 ${fmt(l.p99, 1)} ms, mean ${l.latencyMean.toFixed(2)} ms, server CPU ${fmt(cpuUsPerReq, 1)} µs/req, heap ${fmt(heapMb, 1)} MB` +
+          (l.non2xx + l.errors + l.timeouts > 0 ? `, ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} unanswered` : ''),
+      );
+    }
+  }
+  return { framework: fw, rate, rounds: measured, failed };
 }
 
 /** The median p99 of a latency variant, ms. */
@@ -433,13 +498,16 @@ function targets(rows: readonly Row[], latency: readonly LatencyRow[], micro: Mi
     const bare = medianP99(l, bareName(l.framework));
     const gk = medianP99(l, grantkitName(l.framework, 'memory'));
     const reference = medianP99(l, referenceName(l.framework));
+    const matched = l.rounds.has(heapMatchedName(l.framework)) ? medianP99(l, heapMatchedName(l.framework)) : NaN;
     const text = `${l.framework}: p99 at ${fmt(l.rate)} req/s (half of bare) ≤ 1.1× bare's`;
     if (l.failed > 0) out.push({ text, ok: 'not valid', measured: `${l.failed} requests failed or went unanswered` });
     else {
       out.push({
         text,
         ok: gk <= bare * 1.1,
-        measured: `${fmt(gk, 1)} ms against ${fmt(bare, 1)} ms (${(gk / bare).toFixed(2)}×; the 30-line reference check: ${(reference / bare).toFixed(2)}×)`,
+        measured:
+          `${fmt(gk, 1)} ms against ${fmt(bare, 1)} ms (${(gk / bare).toFixed(2)}×; the 30-line reference check: ${(reference / bare).toFixed(2)}×` +
+          (Number.isFinite(matched) ? `, holding grantkit's heap: ${(matched / bare).toFixed(2)}×)` : ')'),
       });
     }
   }
@@ -478,16 +546,17 @@ function chartBars(rows: readonly Row[]): ChartBar[] {
 function latencyTable(latency: readonly LatencyRow[]): string[] {
   if (latency.length === 0) return [];
   const lines = [
-    '| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) | p99 ÷ bare | server CPU µs/req (median) | server core busy |',
-    '|---|---:|---|---:|---:|---:|---:|',
+    '| variant | fixed rate (req/s) | p99 ms, each round | p99 ms (median) | p99 ÷ bare | server CPU µs/req (median) | server core busy | heap MB (median) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const l of latency) {
     const bare = medianP99(l, bareName(l.framework));
     for (const [name, rounds] of l.rounds) {
       const p99 = medianP99(l, name);
       const cpu = median(rounds.map((q) => q.cpuUsPerReq));
+      const heap = median(rounds.map((q) => q.heapMb));
       lines.push(
-        `| ${name} | ${fmt(l.rate)} | ${rounds.map((q) => fmt(q.p99, 1)).join(' / ')} | ${fmt(p99, 1)} | ${(p99 / bare).toFixed(2)} | ${fmt(cpu, 1)} | ${fmt((cpu * l.rate) / 1e4)}% |`,
+        `| ${name} | ${fmt(l.rate)} | ${rounds.map((q) => fmt(q.p99, 1)).join(' / ')} | ${fmt(p99, 1)} | ${(p99 / bare).toFixed(2)} | ${fmt(cpu, 1)} | ${fmt((cpu * l.rate) / 1e4)}% | ${fmt(heap, 1)} |`,
       );
     }
   }
@@ -495,7 +564,9 @@ function latencyTable(latency: readonly LatencyRow[]): string[] {
     '',
     "Latency at a fixed rate, half of bare's throughput: 100 keep-alive connections, one request at a time on each, every request's " +
       `latency counted from when it was due (bench/open-loop.ts), each round after ${latencyWarmup} s at that rate${fresh ? ' on a new process' : ''}; ` +
-      "beside it the server's CPU per request at that rate, and how busy that kept its core:",
+      "beside it the server's CPU per request at that rate, how busy that kept its core, and what its heap held after the round " +
+      "(after a full collection). The reference check is measured a second time holding grantkit's heap: given application data " +
+      "for the megabytes grantkit's server holds beyond its own, so that what grantkit's heap costs in p99 shows apart from its request path:",
     '',
     ...lines,
   ];

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { send, type CpuReply, type CpuRequest } from '../protocol.js';
+import { getHeapStatistics } from 'node:v8';
+import { send, type CpuReply, type HeapReply, type ServerRequest } from '../protocol.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,8 +41,8 @@ function holdAppHeap(): void {
 
 /**
  * Listens on an ephemeral loopback port, then tells the parent where and with which token.
- * It also answers the parent's CPU-time questions over IPC: CPU µs per request is steadier than
- * req/s on a machine other people use at the same time.
+ * It also answers the parent's CPU-time questions over IPC (CPU µs per request is steadier than
+ * req/s on a machine other people use at the same time), and what its heap holds.
  */
 export function announce(
   server: Server,
@@ -57,11 +58,18 @@ export function announce(
     const { port } = server.address() as AddressInfo;
     send({ kind: 'ready', port, authorization, versions: { node: process.version, ...versions }, ...(note ? { note } : {}) });
   });
-  process.on('message', (m: CpuRequest) => {
-    if (m.kind !== 'cpu') return;
-    const { user, system } = process.cpuUsage();
-    const reply: CpuReply = { kind: 'cpu', user, system };
-    process.send?.(reply);
+  process.on('message', (m: ServerRequest) => {
+    if (m.kind === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      const reply: CpuReply = { kind: 'cpu', user, system };
+      process.send?.(reply);
+    } else if (m.kind === 'heap') {
+      // What the process holds for good: code, tables, grants, the app's data, without garbage.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const reply: HeapReply = { kind: 'heap', usedBytes: gc ? getHeapStatistics().used_heap_size : NaN };
+      process.send?.(reply);
+    }
   });
   // The parent going away (Ctrl-C, crash) must not leave servers pinned to core 0.
   const stop = (): void => {
