@@ -348,6 +348,7 @@ async function latencyOf(fw: Framework, rate: number, variants: Running[], runni
       }
       const r = variants[k]!;
       const { load: l, cpuUsPerReq } = await measure(r, duration, rate);
+      // After the round, so the full collection it makes is not in the measured window.
       const heapMb = await serverHeapMb(r);
       measured.get(r.variant.name)!.push({ p99: l.p99, cpuUsPerReq, heapMb });
       failed += l.non2xx + l.errors + l.timeouts;
