@@ -249,7 +249,6 @@ interface Row {
   readonly note?: string;
 }
 
-/** p99 at a fixed request rate (half of bare's throughput): how long a request waits when the server is not saturated. */
 interface LatencyRound {
   readonly p99: number;
   readonly cpuUsPerReq: number;
@@ -257,6 +256,7 @@ interface LatencyRound {
   readonly heapMb: number;
 }
 
+/** p99 at a fixed request rate (half of bare's throughput): how long a request waits when the server is not saturated. */
 interface LatencyRow {
   readonly framework: Framework;
   readonly rate: number;
@@ -269,8 +269,8 @@ interface LatencyRow {
 /**
  * The variants whose latency is measured at a fixed rate: bare, the 30-line reference check (what
  * any layer holding the same tokens costs in latency) and grantkit on the memory store. The target
- * compares grantkit with bare. A fourth is derived from them: the reference check holding as much
- * more heap as grantkit's server holds more than its own (heapMatched).
+ * compares grantkit with bare. A fourth is derived from them: the reference check given as much
+ * more heap as grantkit's server holds beyond the reference's (heapMatched).
  */
 const LATENCY_VARIANTS = (fw: Framework): readonly string[] => [bareName(fw), referenceName(fw), grantkitName(fw, 'memory')];
 const heapMatchedName = (fw: Framework): string => `${referenceName(fw)}, holding grantkit's heap`;
@@ -278,14 +278,15 @@ const heapMatchedName = (fw: Framework): string => `${referenceName(fw)}, holdin
 /**
  * The reference check, given application data (servers/common.ts) for the megabytes grantkit's
  * server holds beyond the reference's, each measured after a full collection. At a fixed rate a
- * server's pauses grow with its heap: on a 2-core VM a scavenge of the same survivors
- * took 4.3 ms in the reference's server and 5.7 ms in grantkit's, and 5.7 ms in the reference's
- * given 10 MB of records. Beside grantkit, this variant tells the p99 its larger heap costs from
- * what its request path costs.
+ * server's pauses grow with its heap: on a 2-core VM a scavenge of the same survivors took 4.3 ms
+ * in the reference's server and 5.7 ms in grantkit's, and 5.7 ms in the reference's given 10 MB
+ * of records. Beside grantkit, this variant tells the p99 its larger heap costs from what its
+ * request path costs.
  */
 async function heapMatched(reference: Running, grantkit: Running): Promise<Started> {
   const own = await serverHeapMb(reference);
-  const wanted = Math.max(0, (await serverHeapMb(grantkit)) - own);
+  // NaN only from a server without --expose-gc, which startServer never starts: then nothing is added.
+  const wanted = Math.max(0, (await serverHeapMb(grantkit)) - own) || 0;
   const holding = (extraMb: number): Variant => ({
     ...reference.variant,
     name: heapMatchedName(reference.variant.framework),
@@ -297,7 +298,7 @@ async function heapMatched(reference: Running, grantkit: Running): Promise<Start
   // them grows by doubling), so the first start is measured and, when it is off by more than
   // 5%, started again with the amount scaled to what was wanted.
   const got = (await serverHeapMb(first)) - own;
-  if (got <= 0 || Math.abs(got - wanted) <= 0.05 * wanted) return first;
+  if (!(got > 0) || Math.abs(got - wanted) <= 0.05 * wanted) return first;
   await stopServer(first);
   return startChecked(holding((wanted * wanted) / got));
 }
