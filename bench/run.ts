@@ -312,7 +312,7 @@ async function heapMatched(reference: Running, grantkit: Running): Promise<Start
       if (best !== undefined) await stopServer(best.server);
       best = { server: started, off };
     } else await stopServer(started);
-    if (!(got > 0) || off <= 0.05 * wanted) break;
+    if (wanted === 0 || !(got > 0) || off <= 0.05 * wanted) break;
     asked *= wanted / got;
   }
   return best!.server;
