@@ -325,14 +325,16 @@ async function latencyRounds(running: Running[], rows: readonly Row[]): Promise<
     const bare = rows.find((r) => r.variant.name === bareName(fw));
     if (variants.length !== LATENCY_VARIANTS(fw).length || !bare) continue;
     const rate = Math.round(bare.rps / 2);
-    const matched = await heapMatched(variants[1]!, variants[2]!);
+    const named = (name: string): Running => variants.find((r) => r.variant.name === name)!;
+    const matched = await heapMatched(named(referenceName(fw)), named(grantkitName(fw, 'memory')));
     if ('variant' in matched) variants.push(matched);
     else console.log(`  ${heapMatchedName(fw)} did not start: ${'skipped' in matched ? matched.skipped : matched.failed}`);
     try {
       out.push(await latencyOf(fw, rate, variants, running));
     } finally {
       // The heap-matched server is this phase's own; the others are stopped with the run.
-      if ('variant' in matched) await stopServer(variants[LATENCY_VARIANTS(fw).length] ?? matched);
+      // latencyOf() replaces a server in `variants` each round when `fresh`: the live one is stopped.
+      if ('variant' in matched) await stopServer(named(heapMatchedName(fw)));
     }
   }
   return out;
