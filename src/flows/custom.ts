@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditedSignIn } from '../audit/sign-in.js';
 import type { ConnectorRecord } from '../connectors/connector-records.js';
 import { OAUTH_PROVIDERS } from '../connectors/connector-records.js';

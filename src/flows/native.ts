@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditedSignIn } from '../audit/sign-in.js';
 import { hashPrefix } from '../audit/trail.js';
 import { authenticateClient, presentedSecret } from '../auth/client-auth.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NativeProvider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { ConnectorStore } from '../connectors/connector-records.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RegisteredClient } from '../clients.js';
 import { GrantKitError } from '../errors/error.js';
 import { errorPage } from '../errors/pages.js';

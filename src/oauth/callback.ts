@@ -1,5 +1,5 @@
 import { issueGrantToken } from '../grants/issue-token.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import { queryObject } from '../http/body.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import { pageMessage, PageProblem } from '../errors/page-problem.js';
 import { PAGE_HEADERS } from '../errors/pages.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { flowRequestFields, type FlowRequest } from './sign-in-request.js';
 import type { KitContext } from '../kit/context.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashPrefix } from '../audit/trail.js';
 import { hashSecret, newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointClient } from '../auth/client-auth.js';
 import { unixSeconds } from '../http/unix-seconds.js';
 import { parseInput } from '../http/validate.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashSecret, newSecret, secretMatchesHash, TOKEN_PREFIX } from '../crypto/tokens.js';
 import type { KitContext } from '../kit/context.js';
 import { storedJson } from '../store/stored.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import { errorPage } from '../errors/pages.js';
 import type { RequestLike, ResponseDescriptor } from '../http/types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import type { KitContext } from '../kit/context.js';
 import type { PkceMethod } from './pkce.js';

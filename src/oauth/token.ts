@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashPrefix } from '../audit/trail.js';
 import { clientWithSecret, endpointClient, invalidClient } from '../auth/client-auth.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';

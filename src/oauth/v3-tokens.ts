@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GrantKitError } from '../errors/error.js';
 import { newSecret, TOKEN_PREFIX } from '../crypto/tokens.js';
 import { emailVerified } from '../grants/identity.js';

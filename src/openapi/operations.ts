@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customAuthBody } from '../flows/custom.js';
 import { nativeAuthorizeBody, nativeTokenBody } from '../flows/native.js';
 import { v2AuthorizeQuery, v3AuthorizeQuery } from '../oauth/authorize.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScopeVocabulary } from '../scopes/vocabulary.js';
 import type { CredentialType, ProviderEndpoints } from '../connectors/connector-records.js';
 import type { GrantIdentity, GrantStatus, TokenKind } from './records.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a store reads back from its backend (a row, a JSON value) is checked against the shape it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GrantEvent } from '../events/events.js';
 import { jsonText, parseStored } from '../store/stored.js';
 

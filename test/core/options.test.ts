@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPTION_DEFAULTS, resolveOptions, type GrantKitOptions, type ResolvedOptions } from '../../src/kit/options.js';
 import { optionsSchema } from '../../src/kit/options-schema.js';
 import { MemoryStore } from '../../src/store/memory.js';

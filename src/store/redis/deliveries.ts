@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryClaim, DeliveryQueue, DeliveryRecord, QueuedDelivery } from '../deliveries.js';
 import { parseStored } from '../stored.js';
 import type { Arg, RedisConnection } from './connection.js';

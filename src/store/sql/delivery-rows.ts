@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryRecord } from '../deliveries.js';
 import { parseStored } from '../stored.js';
 

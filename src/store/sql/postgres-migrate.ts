@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseStored } from '../stored.js';
 import { MIGRATIONS } from './migrations.js';
 import { quoteIdent } from './postgres-statements.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Consumed, GrantRecord, Resolved, TokenRecord } from '../records.js';
 import type { ConnectorRecord, CredentialRecord } from '../../connectors/connector-records.js';
 import { connectorEndpoints, connectorSettings, credentialType, grantIdentity, grantStatus, scopeVocabulary, stringList, tokenKind } from '../record-schemas.js';

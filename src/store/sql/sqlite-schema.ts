@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RATE_LIMIT_TABLE } from '../../limits/backends.js';
 import { parseStored } from '../stored.js';
 import { SQLITE_DELIVERIES_SCHEMA } from './sqlite-deliveries.js';

@@ -62,6 +62,26 @@ describe('lint: the layer rules', () => {
   });
 });
 
+// The build bundles only the part of zod grantkit uses, which `import { z }` would defeat.
+const zodImports: ReadonlyArray<readonly [string, string, boolean]> = [
+  ['src/http/validate.ts', "import { z } from 'zod';", false],
+  ['src/store/record-schemas.ts', "import { z, type ZodType } from 'zod';", false],
+  ['adapters/koa/index.ts', "import { z } from 'zod';", false],
+  ['src/http/validate.ts', "import * as z from 'zod';", true],
+  ['src/http/validate.ts', "import type * as z from 'zod';", true],
+  ['src/store/record-schemas.ts', "import { object, string } from 'zod';", true],
+];
+
+describe('lint: how zod is imported', () => {
+  for (const [file, code, allowed] of zodImports) {
+    it(`${allowed ? 'allows' : 'refuses'} in ${file}: ${code}`, async () => {
+      const errors = await errorsFor(file, code);
+      if (allowed) assert.deepEqual(errors, []);
+      else assert.deepEqual(errors, ['no-restricted-syntax']);
+    });
+  }
+});
+
 describe('lint: the cycle check', () => {
   it('finds a cycle made only of type imports', () => {
     const depcruise = fileURLToPath(new URL('../../../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url));

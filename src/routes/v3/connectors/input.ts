@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorInput, ConnectorPatch } from '../../../connectors/inputs.js';
 import { parseInput } from '../../../http/validate.js';
 

@@ -1,5 +1,5 @@
 import { grantView } from '../../../grants/v3-view.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GrantKitError } from '../../../errors/error.js';
 import { grantEvent } from '../../../events/events.js';
 import { verifyCustom } from '../../../flows/custom.js';

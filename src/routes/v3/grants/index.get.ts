@@ -1,5 +1,5 @@
 import { grantView } from '../../../grants/v3-view.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryObject } from '../../../http/body.js';
 import { parseInput } from '../../../http/validate.js';
 import type { Route } from '../../route.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryObject } from '../../../../../http/body.js';
 import { json } from '../../../../../http/types.js';
 import { parseInput } from '../../../../../http/validate.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The wire form of credentials. Data values are strings, as in a service account JSON. */
 const data = z.record(z.string().max(128), z.string().max(16_384)).refine((d) => Object.keys(d).length <= 64, 'has too many fields');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashSecret } from '../../../../../../crypto/tokens.js';
 import { GrantKitError } from '../../../../../../errors/error.js';
 import { json } from '../../../../../../http/types.js';
