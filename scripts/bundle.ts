@@ -9,13 +9,20 @@
  * - Code shared by several entry points lands in one chunk that each imports, so a class or a
  *   registry is still one object whichever entry point an app imports it through.
  * - Route modules the kit imports on first use stay separate chunks, loaded as late as before.
- * - Dependencies stay imports of their packages: an app's npm dedupes and updates them.
+ * - Dependencies stay imports of their packages, so an app's npm dedupes and updates them, all but
+ *   zod. Every entry point of zod 4 loads all of its 250 modules, the translations of its messages
+ *   into some fifty languages included, whatever an importer uses; an app that imported grantkit
+ *   paid for that at start-up (about 3 MB of heap and a third of the import time). The part of zod
+ *   grantkit uses, English messages only, is bundled into the shared chunk instead: about 1 MB of
+ *   heap. The price is a second zod in an app that uses zod itself, and zod's fixes reaching such an
+ *   app with grantkit's releases. Tree-shaking needs `import * as z from 'zod'`: `import { z }`
+ *   takes zod's whole namespace object, locales included, and the lint config refuses it.
  * - It bundles tsc's output, not the sources, so the code is what tsc emitted (decorators
  *   included), and names are kept (`keepNames`): error classes and stores are named by them.
  *
  *   node --import tsx scripts/bundle.ts
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +50,27 @@ function scripts(folder: string): string[] {
   });
 }
 
+/** Packages whose code goes into the bundle (see above); every other package stays an import. */
+const BUNDLED_PACKAGES = new Set(['zod']);
+
+/** The package a bare import names (`@scope/name/sub` → `@scope/name`), or undefined for a path or a builtin. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** esbuild's `packages: 'external'`, but for the packages above. */
+const externalPackages: Plugin = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+      const pkg = packageOf(path);
+      return pkg === undefined || BUNDLED_PACKAGES.has(pkg) ? undefined : { path, external: true };
+    });
+  },
+};
+
 const entries = entryPoints();
 const result = await build({
   entryPoints: entries,
@@ -53,7 +81,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [externalPackages],
   keepNames: true,
   chunkNames: 'chunks/[name]-[hash]',
   // Kept in memory until tsc's files are gone, so a failed build leaves dist/ as tsc wrote it.

@@ -118,6 +118,7 @@ function assertApp(ran: Ran, version: RegExp): void {
   assert.equal(ran.code, 0, shown);
   const lines = ran.stdout.trim().split('\n');
   assert.match(lines[0]?.replace(/^node /, '') ?? '', version, shown);
+  assert.match(ran.stdout, /^bad input: 400$/m, shown);
   assert.match(ran.stdout, /^signed in: account [\w-]+ for ada@example\.com$/m, shown);
   assert.match(ran.stdout, /^guarded read: 200 with grant [\w-]+$/m, shown);
   assert.match(ran.stdout, /^missing scope: 403$/m, shown);
@@ -166,6 +167,18 @@ describe('the packed package, installed and used as a user would', { skip: !proc
     const loose = scripts.filter((f) => !entries.has(f) && !f.startsWith('dist/chunks/'));
     assert.deepEqual(loose, [], 'JavaScript outside the entry points and dist/chunks/: the build was not bundled');
     assert.ok(scripts.some((f) => f.startsWith('dist/chunks/')), 'no shared chunks');
+  });
+
+  it("bundles the part of zod it uses, without zod's translations, and imports no other copy of zod", async () => {
+    const scripts = packed.files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
+    const texts = await Promise.all(scripts.map(async (f) => [f, await readFile(join(work, 'stage', f), 'utf8')] as const));
+    const importing = texts.filter(([, text]) => /\bfrom\s*["']zod(\/[^"']*)?["']|\bimport\(\s*["']zod/.test(text)).map(([f]) => f);
+    assert.deepEqual(importing, [], 'these files import the zod package instead of the bundled part');
+    const holding = texts.filter(([, text]) => text.includes('$constructor("ZodObject"')).map(([f]) => f);
+    assert.equal(holding.length, 1, `zod's code should be in one shared chunk, found in: ${holding.join(', ') || 'none'}`);
+    // A message that only zod's German translation has.
+    const translated = texts.filter(([, text]) => text.includes('Ungültige Eingabe')).map(([f]) => f);
+    assert.deepEqual(translated, [], "zod's translations were bundled");
   });
 
   it('passes publint', async (t) => {
