@@ -54,14 +54,14 @@ export default defineConfig(
   })),
   {
     // The build bundles the part of zod grantkit uses (scripts/bundle.ts). `import { z }` takes
-    // zod's whole namespace object, its messages in fifty languages included, and defeats that.
+    // zod's whole namespace object, its sixty-odd translations included, and defeats that.
     files: ['src/**/*.ts', 'adapters/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
-          message: "Import zod as `import * as z from 'zod'`: `import { z }` bundles all of zod, its fifty locales included.",
+          message: "Import zod as `import * as z from 'zod'`: `import { z }` bundles all of zod, its sixty-odd translations included.",
         },
       ],
     },
