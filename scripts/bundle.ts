@@ -53,21 +53,14 @@ function scripts(folder: string): string[] {
 /** Packages whose code goes into the bundle (see above); every other package stays an import. */
 const BUNDLED_PACKAGES = new Set(['zod']);
 
-/** The package a bare import names (`@scope/name/sub` → `@scope/name`), or undefined for a path or a builtin. */
-function packageOf(specifier: string): string | undefined {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return undefined;
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
+/** The package a bare import names: `@scope/name/sub` → `@scope/name`, `zod/v4` → `zod`. */
+const packageOf = (specifier: string): string => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
 
-/** esbuild's `packages: 'external'`, but for the packages above. */
+/** esbuild's `packages: 'external'`, but for the packages above. Paths (`./`, `../`, `/`) are not matched. */
 const externalPackages: Plugin = {
   name: 'external-packages',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, ({ path }) => {
-      const pkg = packageOf(path);
-      return pkg === undefined || BUNDLED_PACKAGES.has(pkg) ? undefined : { path, external: true };
-    });
+    b.onResolve({ filter: /^[^./]/ }, ({ path }) => (BUNDLED_PACKAGES.has(packageOf(path)) ? undefined : { path, external: true }));
   },
 };
 
